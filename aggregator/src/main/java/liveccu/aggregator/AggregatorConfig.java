@@ -1,0 +1,46 @@
+package liveccu.aggregator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import liveccu.ops.config.Env;
+import liveccu.ops.config.PipelineSettings;
+
+/**
+ * The aggregator's settings, from environment variables (defaults in brackets):
+ *
+ * <ul>
+ *   <li>{@code CCU_AGGREGATOR_PORT} [8082] — health and metrics</li>
+ *   <li>{@code CCU_AGGREGATOR_APP_ID} [liveccu-aggregator] — Kafka Streams application id; instances
+ *       with the same id share the work</li>
+ *   <li>{@code CCU_STATE_DIR} [data/streams] — local state (rebuilt from Kafka when lost)</li>
+ *   <li>{@code CCU_STREAM_THREADS} [number of cores] — stream threads in this instance</li>
+ *   <li>{@code CCU_COMMIT_INTERVAL_MS} [250] — exactly-once commit interval: results become visible
+ *       after a commit, so this bounds freshness</li>
+ *   <li>{@code CCU_FLUSH_INTERVAL_MS} [250] — how often changed partial counts move on to be summed</li>
+ *   <li>{@code CCU_STREAMS_CACHE_MB} [16] — record cache that coalesces state updates</li>
+ *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, topics, counting rules)</li>
+ * </ul>
+ */
+public record AggregatorConfig(
+        int port,
+        String applicationId,
+        Path stateDir,
+        int streamThreads,
+        Duration commitInterval,
+        Duration flushInterval,
+        long cacheBytes,
+        PipelineSettings pipeline) {
+
+    public static AggregatorConfig read(Env env, String defaultBootstrap) {
+        return new AggregatorConfig(
+                env.integer("CCU_AGGREGATOR_PORT", 8082, 0, 65535),
+                env.string("CCU_AGGREGATOR_APP_ID", "liveccu-aggregator"),
+                Path.of(env.string("CCU_STATE_DIR", "data/streams")),
+                env.integer("CCU_STREAM_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
+                env.duration("CCU_COMMIT_INTERVAL_MS", Duration.ofMillis(250), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
+                env.duration("CCU_FLUSH_INTERVAL_MS", Duration.ofMillis(250), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
+                env.longValue("CCU_STREAMS_CACHE_MB", 16, 0, 65_536) * 1024 * 1024,
+                PipelineSettings.read(env, defaultBootstrap));
+    }
+}

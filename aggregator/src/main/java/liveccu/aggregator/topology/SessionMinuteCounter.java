@@ -1,0 +1,87 @@
+package liveccu.aggregator.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import liveccu.model.Beacon;
+import liveccu.model.CountingRules;
+import liveccu.model.MinuteCount;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Stage one, running on every partition of the beacon topic: de-duplicates sessions per job, side
+ * and minute, and keeps this partition's partial count of each job's minute.
+ *
+ * <p>Partials are not forwarded per beacon: changed ones are marked dirty and forwarded every flush
+ * interval. A hugely popular job thus costs the summing stage a few records per partition per flush,
+ * whatever its beacon rate. The dirty marks live in a changelogged store, so a crash between a count
+ * change and its flush cannot lose the update (exactly-once commits both or neither).
+ */
+final class SessionMinuteCounter implements Processor<String, Beacon, String, PartialCount> {
+
+    private static final byte[] SEEN = new byte[0];
+
+    private final Duration flushInterval;
+    private ProcessorContext<String, PartialCount> context;
+    private WindowStore<String, byte[]> sessionMinutes;
+    private WindowStore<String, Partial> partials;
+    private KeyValueStore<String, Long> dirty;
+
+    SessionMinuteCounter(Duration flushInterval) {
+        this.flushInterval = flushInterval;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, PartialCount> context) {
+        this.context = context;
+        this.sessionMinutes = context.getStateStore(CcuTopology.SESSION_MINUTES_STORE);
+        this.partials = context.getStateStore(CcuTopology.PARTIALS_STORE);
+        this.dirty = context.getStateStore(CcuTopology.DIRTY_PARTIALS_STORE);
+        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    }
+
+    @Override
+    public void process(Record<String, Beacon> record) {
+        Beacon beacon = record.value();
+        long minute = CountingRules.minuteStart(beacon.beaconTimeMs());
+        String session = beacon.jobId() + '|' + beacon.side() + '|' + beacon.sessionId();
+        boolean newSession = sessionMinutes.fetch(session, minute) == null;
+        if (newSession) {
+            sessionMinutes.put(session, SEEN, minute);
+        }
+        Partial before = partials.fetch(beacon.jobId(), minute);
+        if (before == null) {
+            before = Partial.EMPTY;
+        }
+        Partial after = before.plusBeacon(beacon.side(), newSession, beacon.receivedAtMs());
+        if (!after.equals(before)) {
+            partials.put(beacon.jobId(), after, minute);
+            dirty.put(MinuteCount.key(beacon.jobId(), minute), minute);
+        }
+    }
+
+    private void flush() {
+        int partition = context.taskId().partition();
+        List<String> flushed = new ArrayList<>();
+        try (KeyValueIterator<String, Long> changed = dirty.all()) {
+            while (changed.hasNext()) {
+                KeyValue<String, Long> entry = changed.next();
+                String jobId = entry.key.substring(0, entry.key.indexOf('/'));
+                Partial partial = partials.fetch(jobId, entry.value);
+                if (partial != null) {
+                    context.forward(new Record<>(entry.key,
+                            new PartialCount(jobId, entry.value, partition, partial), partial.lastRxAtMs()));
+                }
+                flushed.add(entry.key);
+            }
+        }
+        flushed.forEach(dirty::delete);
+    }
+}

@@ -1,0 +1,46 @@
+package liveccu.api;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import liveccu.ops.config.Env;
+import liveccu.ops.config.PipelineSettings;
+
+/**
+ * The query API's settings, from environment variables (defaults in brackets):
+ *
+ * <ul>
+ *   <li>{@code CCU_API_PORT} [8081] — queries, health and metrics</li>
+ *   <li>{@code CCU_API_KEY} [unset] — the key clients send as header x-api-key; unset leaves the API open</li>
+ *   <li>{@code CCU_API_HISTORY_DAYS} [7] — how far back this instance keeps and serves minutes</li>
+ *   <li>{@code CCU_API_MAX_RANGE_HOURS} [168] — the longest range one query may ask for</li>
+ *   <li>{@code CCU_API_RECENT_JOBS_HOURS} [24] — how recently a job must have had viewers to be listed</li>
+ *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, …)</li>
+ * </ul>
+ */
+public record ApiConfig(
+        int port,
+        Optional<String> apiKey,
+        Duration history,
+        Duration maxRange,
+        Duration recentJobs,
+        PipelineSettings pipeline) {
+
+    public static ApiConfig read(Env env, String defaultBootstrap) {
+        return new ApiConfig(
+                env.integer("CCU_API_PORT", 8081, 0, 65535),
+                env.optional("CCU_API_KEY"),
+                env.duration("CCU_API_HISTORY_DAYS", Duration.ofDays(7), ChronoUnit.DAYS, Duration.ofDays(3650)),
+                env.duration("CCU_API_MAX_RANGE_HOURS", Duration.ofDays(7), ChronoUnit.HOURS, Duration.ofDays(3650)),
+                env.duration("CCU_API_RECENT_JOBS_HOURS", Duration.ofHours(24), ChronoUnit.HOURS, Duration.ofDays(3650)),
+                PipelineSettings.read(env, defaultBootstrap));
+    }
+
+    /** Never print the key. */
+    @Override
+    public String toString() {
+        return "ApiConfig[port=" + port + ", apiKey=" + (apiKey.isPresent() ? "<set>" : "<unset>")
+                + ", history=" + history + ", maxRange=" + maxRange + ", recentJobs=" + recentJobs
+                + ", pipeline=" + pipeline + "]";
+    }
+}

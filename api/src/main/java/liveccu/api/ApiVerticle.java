@@ -1,0 +1,50 @@
+package liveccu.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.Set;
+import liveccu.api.http.ApiKeyCheck;
+import liveccu.api.query.CcuRoutes;
+import liveccu.ops.http.ErrorResponses;
+import liveccu.ops.http.OpsRoutes;
+
+/** The API's HTTP server: CORS for browser dashboards, the key check, and the query routes. */
+final class ApiVerticle extends VerticleBase {
+
+    private final int port;
+    private final CcuRoutes ccu;
+    private final ApiKeyCheck keyCheck;
+    private final OpsRoutes ops;
+    private HttpServer server;
+
+    ApiVerticle(int port, CcuRoutes ccu, ApiKeyCheck keyCheck, OpsRoutes ops) {
+        this.port = port;
+        this.ccu = ccu;
+        this.keyCheck = keyCheck;
+        this.ops = ops;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        // As the seed API answered: any origin, and the two headers its page sends.
+        router.route().handler(CorsHandler.create()
+                .addOrigin("*")
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.OPTIONS))
+                .allowedHeaders(Set.of("Content-Type", "x-api-key"))
+                .maxAgeSeconds(3600));
+        ops.mount(router);
+        router.get("/ccu").handler(keyCheck).handler(ccu::ccu);
+        router.get("/jobs").handler(keyCheck).handler(ccu::jobs);
+        ErrorResponses.install(router);
+        return vertx.createHttpServer().requestHandler(router).listen(port).onSuccess(s -> server = s);
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+}

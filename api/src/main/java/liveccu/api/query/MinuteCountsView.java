@@ -1,0 +1,193 @@
+package liveccu.api.query;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import liveccu.model.MinuteCount;
+import liveccu.model.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-minute counts this API instance serves, materialised in memory from the compacted results
+ * topic. Every API instance reads the whole topic (it is small: one record per job and minute), so
+ * instances are independent and can be added freely. Only committed results are read.
+ */
+public final class MinuteCountsView implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MinuteCountsView.class);
+
+    private final KafkaConsumer<String, MinuteCount> consumer;
+    private final Duration history;
+    private final Clock clock;
+    private final Map<String, ConcurrentNavigableMap<Long, MinuteCount>> byJob = new ConcurrentHashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread poller;
+    private volatile boolean caughtUp;
+    private long nextEvictionMs;
+
+    /** @param history how far back results are kept in memory and can be queried */
+    public MinuteCountsView(String bootstrapServers, Duration history, Clock clock) {
+        this.history = history;
+        this.clock = clock;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "ccu-api-view",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                Topics.MINUTE_COUNTS.keySerde().deserializer(), Topics.MINUTE_COUNTS.valueSerde().deserializer());
+        this.poller = new Thread(this::run, "ccu-api-view");
+        this.poller.setDaemon(true);
+    }
+
+    public void bindTo(MeterRegistry registry) {
+        new KafkaClientMetrics(consumer).bindTo(registry);
+    }
+
+    public MinuteCountsView start() {
+        poller.start();
+        return this;
+    }
+
+    /** Not ready until everything on the results topic at start-up has been read. */
+    public Optional<String> notReadyReason() {
+        return caughtUp ? Optional.empty() : Optional.of("still reading " + Topics.MINUTE_COUNTS.name());
+    }
+
+    public Duration history() {
+        return history;
+    }
+
+    /** Minutes of a job with {@code fromMs <= minute < toMs} and any count above zero, newest first. */
+    public List<MinuteCount> range(String jobId, long fromMs, long toMs) {
+        ConcurrentNavigableMap<Long, MinuteCount> minutes = byJob.get(jobId);
+        if (minutes == null || fromMs >= toMs) {
+            return List.of();
+        }
+        List<MinuteCount> result = new ArrayList<>();
+        for (MinuteCount count : minutes.subMap(fromMs, true, toMs, false).descendingMap().values()) {
+            if (count.ssccu() > 0 || count.csccu() > 0) {
+                result.add(count);
+            }
+        }
+        return result;
+    }
+
+    /** The latest minute of every job seen since {@code sinceMs}, most recently active first. */
+    public List<MinuteCount> latestPerJob(long sinceMs) {
+        List<MinuteCount> result = new ArrayList<>();
+        for (ConcurrentNavigableMap<Long, MinuteCount> minutes : byJob.values()) {
+            Map.Entry<Long, MinuteCount> last = minutes.lastEntry();
+            if (last != null && last.getKey() >= sinceMs) {
+                result.add(last.getValue());
+            }
+        }
+        result.sort(Comparator.comparingLong(MinuteCount::minuteStartMs).reversed().thenComparing(MinuteCount::jobId));
+        return result;
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = awaitPartitions();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
+            while (running.get()) {
+                for (ConsumerRecord<String, MinuteCount> record : consumer.poll(Duration.ofMillis(200))) {
+                    apply(record);
+                }
+                if (!caughtUp && endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp = true;
+                    LOG.info("results view caught up: {} jobs in the last {}", byJob.size(), history);
+                }
+                evictOldMinutes();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("results view stopped reading {}", Topics.MINUTE_COUNTS.name(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private List<TopicPartition> awaitPartitions() {
+        while (running.get()) {
+            try {
+                List<PartitionInfo> infos = consumer.partitionsFor(Topics.MINUTE_COUNTS.name(), Duration.ofSeconds(5));
+                if (!infos.isEmpty()) {
+                    return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.info("waiting for topic {}", Topics.MINUTE_COUNTS.name());
+            }
+        }
+        throw new WakeupException();
+    }
+
+    private void apply(ConsumerRecord<String, MinuteCount> record) {
+        MinuteCount count = record.value();
+        if (count == null) {
+            forget(record.key());
+            return;
+        }
+        if (count.minuteStartMs() < clock.millis() - history.toMillis()) {
+            return;
+        }
+        byJob.computeIfAbsent(count.jobId(), job -> new ConcurrentSkipListMap<>()).put(count.minuteStartMs(), count);
+    }
+
+    /** A tombstone on the compacted topic: the operator deleted that job's minute. */
+    private void forget(String key) {
+        int slash = key == null ? -1 : key.indexOf('/');
+        if (slash < 0) {
+            return;
+        }
+        var minutes = byJob.get(key.substring(0, slash));
+        if (minutes != null) {
+            try {
+                minutes.remove(Long.parseLong(key.substring(slash + 1)));
+            } catch (NumberFormatException e) {
+                LOG.debug("ignoring tombstone with unknown key {}", key);
+            }
+        }
+    }
+
+    private void evictOldMinutes() {
+        long now = clock.millis();
+        if (now < nextEvictionMs) {
+            return;
+        }
+        nextEvictionMs = now + 60_000;
+        long oldest = now - history.toMillis();
+        byJob.values().forEach(minutes -> minutes.headMap(oldest).clear());
+        byJob.values().removeIf(Map::isEmpty);
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            poller.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package liveccu.collector;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicInteger;
+import liveccu.collector.beacon.BeaconParser;
+import liveccu.collector.beacon.BeaconSecret;
+import liveccu.collector.publish.BeaconPublisher;
+import liveccu.ops.http.OpsRoutes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running collector: its HTTP servers and its Kafka publisher, started and stopped together. */
+public final class Collector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+
+    private final Vertx vertx;
+    private final BeaconPublisher publisher;
+    private final OpsRoutes ops;
+    private final AtomicInteger boundPort;
+    private final String deploymentId;
+
+    private Collector(Vertx vertx, BeaconPublisher publisher, OpsRoutes ops, AtomicInteger boundPort, String deploymentId) {
+        this.vertx = vertx;
+        this.publisher = publisher;
+        this.ops = ops;
+        this.boundPort = boundPort;
+        this.deploymentId = deploymentId;
+    }
+
+    /** Starts the collector; the future completes once every HTTP server instance listens. */
+    public static Future<Collector> start(Vertx vertx, CollectorConfig config, PrometheusMeterRegistry registry) {
+        CollectorMetrics metrics = new CollectorMetrics(registry);
+        BeaconPublisher publisher = new BeaconPublisher(new BeaconPublisher.Settings(
+                config.pipeline().bootstrapServers(), config.bufferBytes(), config.deliveryTimeout()),
+                metrics::sendLatencyNanos);
+        publisher.bindTo(registry);
+        BeaconParser parser = new BeaconParser(config.pipeline().rules());
+        BeaconSecret secret = new BeaconSecret(config.beaconSecret());
+        OpsRoutes ops = new OpsRoutes(publisher::unavailableReason, registry);
+        AtomicInteger boundPort = new AtomicInteger();
+        if (!secret.required()) {
+            LOG.warn("CCU_BEACON_SECRET is not set: beacons are accepted without a key");
+        }
+        return vertx.deployVerticle(
+                        () -> new CollectorVerticle(config.port(), parser, secret, publisher, metrics, ops, boundPort),
+                        new DeploymentOptions().setInstances(config.eventLoops()))
+                .map(id -> {
+                    LOG.info("collector listening on port {} ({} event loops)", boundPort.get(), config.eventLoops());
+                    return new Collector(vertx, publisher, ops, boundPort, id);
+                })
+                .onFailure(e -> publisher.close());
+    }
+
+    public int port() {
+        return boundPort.get();
+    }
+
+    /**
+     * Readiness turns 503 first, so load balancers stop sending beacons; then the servers close and
+     * the beacons still in flight are acknowledged before the producer closes.
+     */
+    public Future<Void> stop() {
+        ops.startDraining();
+        return vertx.undeploy(deploymentId)
+                .transform(ar -> vertx.executeBlocking(() -> {
+                    publisher.close();
+                    return null;
+                }));
+    }
+}

@@ -1,0 +1,67 @@
+package liveccu.collector;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import liveccu.model.RejectReason;
+import liveccu.model.Side;
+
+/** The collector's own meters, created once so that the hot path only increments. */
+final class CollectorMetrics {
+
+    private final Map<Side, Counter> accepted = new EnumMap<>(Side.class);
+    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private final Counter unavailable;
+    private final Counter rejectionsNotRecorded;
+    private final Timer sendLatency;
+
+    CollectorMetrics(MeterRegistry registry) {
+        for (Side side : Side.values()) {
+            accepted.put(side, Counter.builder("ccu.beacons.accepted")
+                    .description("Beacons acknowledged by Kafka and answered 200")
+                    .tag("side", side.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry));
+        }
+        for (RejectReason reason : RejectReason.values()) {
+            if (reason.httpStatus() != 0) {
+                rejected.put(reason, Counter.builder("ccu.beacons.rejected")
+                        .description("Beacons answered 4xx, by reason")
+                        .tag("reason", reason.code())
+                        .register(registry));
+            }
+        }
+        unavailable = Counter.builder("ccu.beacons.unavailable")
+                .description("Beacons answered 503 because Kafka could not take them")
+                .register(registry);
+        rejectionsNotRecorded = Counter.builder("ccu.beacons.rejected.unrecorded")
+                .description("Rejected beacons that could not be written to the rejected topic")
+                .register(registry);
+        sendLatency = Timer.builder("ccu.kafka.send")
+                .description("Time from handing a beacon to the producer to Kafka's acknowledgement")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    void accepted(Side side) {
+        accepted.get(side).increment();
+    }
+
+    void rejected(RejectReason reason) {
+        rejected.get(reason).increment();
+    }
+
+    void unavailable() {
+        unavailable.increment();
+    }
+
+    void rejectionNotRecorded() {
+        rejectionsNotRecorded.increment();
+    }
+
+    void sendLatencyNanos(long nanos) {
+        sendLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

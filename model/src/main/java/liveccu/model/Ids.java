@@ -1,0 +1,40 @@
+package liveccu.model;
+
+/** The id format shared by beacons and queries: 32 hex digits, or a dashed UUID. */
+public final class Ids {
+
+    private Ids() {
+    }
+
+    /**
+     * Normalises a 32-hex-digit id, or a 36-character dashed UUID, to 32 lower-case hex digits.
+     *
+     * @return the normalised id, or null if the text is neither form
+     */
+    public static String normaliseHex32(String text) {
+        if (text == null) {
+            return null;
+        }
+        if (text.length() == 32) {
+            return isHex(text, 0, 32) ? text.toLowerCase(java.util.Locale.ROOT) : null;
+        }
+        if (text.length() == 36 && text.charAt(8) == '-' && text.charAt(13) == '-'
+                && text.charAt(18) == '-' && text.charAt(23) == '-') {
+            String joined = text.substring(0, 8) + text.substring(9, 13) + text.substring(14, 18)
+                    + text.substring(19, 23) + text.substring(24);
+            return isHex(joined, 0, 32) ? joined.toLowerCase(java.util.Locale.ROOT) : null;
+        }
+        return null;
+    }
+
+    private static boolean isHex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!hex) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,32 @@
+package liveccu.model;
+
+/** Why a beacon was not counted. The code is what metrics and the rejected topic carry. */
+public enum RejectReason {
+    BAD_GUID("bad-guid", 400),
+    BAD_JOB_ID("bad-jobid", 400),
+    BAD_SESSION_ID("bad-sessionid", 400),
+    BAD_ACCOUNT_ID("bad-accountid", 400),
+    BAD_TIME("bad-time", 400),
+    TIME_OUT_OF_RANGE("time-out-of-range", 400),
+    IN_FUTURE("in-future", 400),
+    BAD_KEY("bad-key", 401),
+    /** Decided by the aggregator: received after its minute's grace period had passed. */
+    TOO_LATE("too-late", 0);
+
+    private final String code;
+    private final int httpStatus;
+
+    RejectReason(String code, int httpStatus) {
+        this.code = code;
+        this.httpStatus = httpStatus;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** The status the collector answers with; 0 for reasons only the aggregator decides. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,25 @@
+package liveccu.model;
+
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The topics that connect the services, each with its serdes: the contract between them. */
+public final class Topics {
+
+    /** Accepted beacons, keyed by session (see {@link Beacon#partitionKey()}). Short retention. */
+    public static final Topic<String, Beacon> BEACONS =
+            new Topic<>("ccu.beacons", Serdes.String(), new JsonSerde<>(Beacon.class));
+
+    /** Beacons thrown away by the collector or the aggregator, with the reason. */
+    public static final Topic<String, RejectedBeacon> REJECTED =
+            new Topic<>("ccu.beacons.rejected", Serdes.String(), new JsonSerde<>(RejectedBeacon.class));
+
+    /** Per job and minute counts, keyed by {@link MinuteCount#key()}; compacted, long retention. */
+    public static final Topic<String, MinuteCount> MINUTE_COUNTS =
+            new Topic<>("ccu.minute-counts", Serdes.String(), new JsonSerde<>(MinuteCount.class));
+
+    /** Records the aggregator could not even decode, as they were, for inspection. */
+    public static final String DEAD_LETTERS = "ccu.aggregator.dead-letters";
+
+    private Topics() {
+    }
+}
