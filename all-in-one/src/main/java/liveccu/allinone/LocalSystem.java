@@ -1,8 +1,11 @@
 package liveccu.allinone;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.Optional;
 import liveccu.aggregator.Aggregator;
 import liveccu.aggregator.AggregatorConfig;
@@ -30,7 +33,7 @@ public final class LocalSystem implements AutoCloseable {
     private final Vertx vertx;
     private final Optional<EmbeddedKafkaBroker> broker;
     private final AggregatorConfig aggregatorConfig;
-    private final Aggregator aggregator;
+    private Aggregator aggregator;
     private final Collector collector;
     private final Api api;
 
@@ -96,17 +99,21 @@ public final class LocalSystem implements AutoCloseable {
         return vertx;
     }
 
-    public Aggregator aggregator() {
-        return aggregator;
-    }
-
-    public AggregatorConfig aggregatorConfig() {
-        return aggregatorConfig;
-    }
-
-    /** A fresh metrics registry, for a service restarted next to the running ones. */
-    public static PrometheusMeterRegistry newRegistry(String service) {
-        return Metrics.newRegistry(service);
+    /**
+     * Stops the aggregator and starts it again, as an operator's restart would. With
+     * {@code discardLocalState} its state directory is deleted in between, as when a machine is
+     * replaced: the state is then rebuilt from Kafka's changelogs.
+     */
+    public void restartAggregator(boolean discardLocalState) throws IOException {
+        ServiceMain.await(aggregator.stop(vertx));
+        if (discardLocalState) {
+            try (Stream<Path> files = Files.walk(aggregatorConfig.stateDir())) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        aggregator = ServiceMain.await(Aggregator.start(vertx, aggregatorConfig, Metrics.newRegistry("aggregator")));
     }
 
     /** Stops in dependency order: beacons stop coming in first, Kafka goes last. */

@@ -157,16 +157,16 @@ public final class BeaconPublisher implements AutoCloseable {
         Optional<String> reason;
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes().get(3, TimeUnit.SECONDS);
-            // Asking for partitions keeps the topic in the producer's metadata; with max.block.ms=0
+            // Asking for partitions keeps a topic in the producer's metadata; with max.block.ms=0
             // it fails at once (and fetches them) when they are not known yet.
             producer.partitionsFor(Topics.BEACONS.name());
+            producer.partitionsFor(Topics.REJECTED.name());
             reason = Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         } catch (Exception e) {
-            reason = Optional.of("Kafka unreachable or topic " + Topics.BEACONS.name() + " unknown ("
-                    + e.getClass().getSimpleName() + ")");
+            reason = Optional.of("Kafka unreachable or topics not known yet (" + e.getClass().getSimpleName() + ")");
         }
         if (reason.isEmpty() && unavailableReason.isPresent()) {
             LOG.info("Kafka is reachable: accepting beacons");

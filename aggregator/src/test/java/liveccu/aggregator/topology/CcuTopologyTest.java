@@ -1,0 +1,155 @@
+package liveccu.aggregator.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import liveccu.model.Beacon;
+import liveccu.model.CountingRules;
+import liveccu.model.MinuteCount;
+import liveccu.model.RejectedBeacon;
+import liveccu.model.Side;
+import liveccu.model.Topics;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The production topology ({@link CcuTopology#build}) driven with explicit event and wall-clock time. */
+class CcuTopologyTest {
+
+    private static final Duration FLUSH = Duration.ofMillis(100);
+    private static final String JOB = "142bbf588a574e018de94136a664cfaf";
+    private static final String OTHER_JOB = "242bbf588a574e018de94136a664cfaf";
+    private static final long MINUTE = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Beacon> beacons;
+    private TestOutputTopic<String, MinuteCount> counts;
+    private TestOutputTopic<String, RejectedBeacon> rejected;
+    private int guid;
+
+    @BeforeEach
+    void startDriver() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ccu-topology-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        driver = new TopologyTestDriver(CcuTopology.build(CountingRules.defaults(), FLUSH), props, Instant.ofEpochMilli(MINUTE));
+        beacons = driver.createInputTopic(Topics.BEACONS.name(),
+                Topics.BEACONS.keySerde().serializer(), Topics.BEACONS.valueSerde().serializer());
+        counts = driver.createOutputTopic(Topics.MINUTE_COUNTS.name(),
+                Topics.MINUTE_COUNTS.keySerde().deserializer(), Topics.MINUTE_COUNTS.valueSerde().deserializer());
+        rejected = driver.createOutputTopic(Topics.REJECTED.name(),
+                Topics.REJECTED.keySerde().deserializer(), Topics.REJECTED.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void countsEachSessionOncePerSideAndMinute() {
+        send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 2_000);
+        send(JOB, "s1", Side.SS, MINUTE + 11_000, MINUTE + 12_000);   // same session again
+        send(JOB, "s2", Side.SS, MINUTE + 21_000, MINUTE + 22_000);
+        send(JOB, "s1", Side.CS, MINUTE + 30_000, MINUTE + 31_000);   // client side counts apart
+        send(JOB, "s3", Side.SS, MINUTE + 60_000, MINUTE + 61_000);   // next minute
+
+        Map<String, MinuteCount> latest = flushAndReadLatest();
+
+        assertEquals(new MinuteCount(JOB, MINUTE, 2, 1, MINUTE + 31_000), latest.get(MinuteCount.key(JOB, MINUTE)));
+        assertEquals(new MinuteCount(JOB, MINUTE + 60_000, 1, 0, MINUTE + 61_000),
+                latest.get(MinuteCount.key(JOB, MINUTE + 60_000)));
+    }
+
+    @Test
+    void keepsJobsApartEvenWithTheSameSessionId() {
+        send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 2_000);
+        send(OTHER_JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 2_000);
+
+        Map<String, MinuteCount> latest = flushAndReadLatest();
+
+        assertEquals(1, latest.get(MinuteCount.key(JOB, MINUTE)).ssccu());
+        assertEquals(1, latest.get(MinuteCount.key(OTHER_JOB, MINUTE)).ssccu());
+    }
+
+    @Test
+    void aLateBeaconWithinGraceCorrectsItsMinute() {
+        send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 2_000);
+        assertEquals(1, flushAndReadLatest().get(MinuteCount.key(JOB, MINUTE)).ssccu());
+
+        // newer minutes move on, then a beacon for MINUTE arrives 20 minutes late
+        send(JOB, "s9", Side.SS, MINUTE + 19 * 60_000, MINUTE + 19 * 60_000);
+        send(JOB, "s2", Side.SS, MINUTE + 5_000, MINUTE + 20 * 60_000);
+
+        MinuteCount corrected = flushAndReadLatest().get(MinuteCount.key(JOB, MINUTE));
+        assertEquals(2, corrected.ssccu());
+        assertEquals(MINUTE + 20 * 60_000, corrected.lastRxAtMs());
+    }
+
+    @Test
+    void aBeaconPastTheGraceIsRejectedWithItsReasonAndNotCounted() {
+        send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 2_000);
+        send(JOB, "s2", Side.SS, MINUTE + 5_000, MINUTE + 60_000 + 30 * 60_000 + 1);
+
+        assertEquals(1, flushAndReadLatest().get(MinuteCount.key(JOB, MINUTE)).ssccu());
+        List<RejectedBeacon> thrownAway = rejected.readValuesToList();
+        assertEquals(1, thrownAway.size());
+        assertEquals("too-late", thrownAway.get(0).reason());
+        assertEquals("aggregator", thrownAway.get(0).rejectedBy());
+    }
+
+    @Test
+    void outOfOrderAndDuplicatedBeaconsGiveTheSameCounts() {
+        send(JOB, "s3", Side.CS, MINUTE + 50_000, MINUTE + 51_000);
+        send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 52_000);
+        send(JOB, "s3", Side.CS, MINUTE + 50_000, MINUTE + 51_000);   // a retry
+        send(JOB, "s2", Side.SS, MINUTE + 2_000, MINUTE + 53_000);
+        send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 52_000);   // a retry
+
+        assertEquals(new MinuteCount(JOB, MINUTE, 2, 1, MINUTE + 53_000), flushAndReadLatest().get(MinuteCount.key(JOB, MINUTE)));
+    }
+
+    @Test
+    void forwardsAChangedMinuteOncePerFlushNotOncePerBeacon() {
+        for (int i = 0; i < 50; i++) {
+            send(JOB, "s" + (i % 5), Side.SS, MINUTE + i * 1_000, MINUTE + i * 1_000);
+        }
+        driver.advanceWallClockTime(FLUSH);
+
+        List<MinuteCount> emitted = counts.readValuesToList();
+        assertEquals(1, emitted.size(), "one update for the minute after one flush");
+        assertEquals(5, emitted.get(0).ssccu());
+        driver.advanceWallClockTime(FLUSH);
+        assertTrue(counts.isEmpty(), "nothing changed: nothing forwarded");
+    }
+
+    private void send(String job, String session, Side side, long beaconTimeMs, long receivedAtMs) {
+        String sessionId = String.format("%032x", session.hashCode() & 0xffffffffL);
+        String guidHex = String.format("%032x", ++guid);
+        beacons.pipeInput(sessionId, new Beacon(guidHex, job, sessionId, "acc", side, beaconTimeMs, receivedAtMs),
+                receivedAtMs);
+    }
+
+    private Map<String, MinuteCount> flushAndReadLatest() {
+        driver.advanceWallClockTime(FLUSH);
+        Map<String, MinuteCount> latest = new HashMap<>();
+        counts.readKeyValuesToList().forEach(kv -> latest.put(kv.key, kv.value));
+        return latest;
+    }
+}

@@ -1,0 +1,103 @@
+package liveccu.allinone;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import liveccu.model.CountingRules;
+import liveccu.model.Side;
+
+/** Beacons as encoders and players send them, and the counts the API answers with. */
+final class Viewers {
+
+    static final String API_KEY = "test-api-key";
+    static final String ACCOUNT = "123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LocalSystem system;
+
+    Viewers(LocalSystem system) {
+        this.system = system;
+    }
+
+    static String randomHex32() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return String.format("%016x%016x", random.nextLong(), random.nextLong());
+    }
+
+    /** The start of the UTC minute {@code minutesAgo} before the current one, epoch seconds. */
+    static long minuteAgo(int minutesAgo) {
+        return CountingRules.minuteStart(System.currentTimeMillis()) / 1000 - 60L * minutesAgo;
+    }
+
+    static String beaconPath(String job, String session, Side side, String time) {
+        return "/" + randomHex32() + "/" + job + "/" + session + "/" + ACCOUNT + "/" + time + "/" + side.pathSuffix();
+    }
+
+    Http.Reply beacon(String job, String session, Side side, long epochSeconds) {
+        return Http.get(system.collectorPort(), beaconPath(job, session, side, Long.toString(epochSeconds)));
+    }
+
+    /** Sends until the collector answers 200, as an SSAI service retries a refused beacon. */
+    void beaconUntilAccepted(String job, String session, Side side, long epochSeconds) {
+        Eventually.await(Duration.ofSeconds(60), "beacon accepted", () -> beacon(job, session, side, epochSeconds),
+                reply -> reply.status() == 200);
+    }
+
+    /** The seed-compatible query, as JSON objects, newest first. */
+    List<Map<String, Object>> ccu(String job, long inSeconds, long outSeconds) {
+        Http.Reply reply = Http.get(system.apiPort(), "/ccu?jobid=" + job + "&in=" + inSeconds + "&out=" + outSeconds,
+                "x-api-key", API_KEY);
+        if (reply.status() != 200) {
+            throw new AssertionError("query answered " + reply.status() + ": " + reply.body());
+        }
+        return parse(reply.body());
+    }
+
+    static List<Map<String, Object>> parse(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<>() { });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {time, ssccu, csccu} of each minute, newest first: what a count comparison needs. */
+    List<List<Object>> counts(String job, long inSeconds, long outSeconds) {
+        List<List<Object>> counts = new ArrayList<>();
+        for (Map<String, Object> minute : ccu(job, inSeconds, outSeconds)) {
+            counts.add(List.of(minute.get("time"), ((Number) minute.get("ssccu")).longValue(),
+                    ((Number) minute.get("csccu")).longValue()));
+        }
+        return counts;
+    }
+
+    /** Waits until the API shows exactly these counts for the job. */
+    void awaitCounts(String job, long inSeconds, long outSeconds, List<List<Object>> expected) {
+        Eventually.await(Duration.ofSeconds(60), "counts " + expected, () -> counts(job, inSeconds, outSeconds),
+                expected::equals);
+    }
+
+    static List<Object> minute(long epochSeconds, long ssccu, long csccu) {
+        return List.of(java.time.Instant.ofEpochSecond(epochSeconds).toString().replace("Z", ".000Z"), ssccu, csccu);
+    }
+
+    static Map<String, String> testEnv(java.nio.file.Path dataDir) {
+        return Map.of(
+                "CCU_DATA_DIR", dataDir.toString(),
+                "CCU_KAFKA_PORT", "0",
+                "CCU_COLLECTOR_PORT", "0",
+                "CCU_API_PORT", "0",
+                "CCU_AGGREGATOR_PORT", "0",
+                "CCU_API_KEY", API_KEY,
+                "CCU_COLLECTOR_EVENT_LOOPS", "2",
+                "CCU_STREAM_THREADS", "2",
+                "CCU_TOPIC_PARTITIONS", "4",
+                "CCU_COMMIT_INTERVAL_MS", "100");
+    }
+}

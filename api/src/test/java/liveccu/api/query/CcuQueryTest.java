@@ -1,0 +1,50 @@
+package liveccu.api.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.time.Instant;
+import liveccu.ops.http.HttpFailure;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class CcuQueryTest {
+
+    private static final String JOB = "142bbf588a574e018de94136a664cfaf";
+    private static final long NOW = Instant.parse("2026-11-23T10:30:25Z").toEpochMilli();
+    private static final Duration MAX_RANGE = Duration.ofDays(7);
+
+    @Test
+    void withoutInAndOutAsksForTheLastHourIncludingTheOpenMinute() {
+        CcuQuery query = CcuQuery.parse(JOB, null, null, NOW, MAX_RANGE);
+
+        assertEquals(Instant.parse("2026-11-23T10:31:00Z").toEpochMilli(), query.toMs());
+        assertEquals(Instant.parse("2026-11-23T09:31:00Z").toEpochMilli(), query.fromMs());
+    }
+
+    @Test
+    void takesInAndOutAsEpochSeconds() {
+        CcuQuery query = CcuQuery.parse(JOB.toUpperCase(), "1534640040", "1534640160", NOW, MAX_RANGE);
+
+        assertEquals(new CcuQuery(JOB, 1_534_640_040_000L, 1_534_640_160_000L), query);
+    }
+
+    @ParameterizedTest(name = "jobid={0} in={1} out={2}")
+    @CsvSource(nullValues = "NULL", value = {
+            "NULL, 1534640040, 1534640160, jobid is required",
+            "xyz, 1534640040, 1534640160, jobid must be 32 hex digits",
+            JOB + ", abc, 1534640160, in must be Unix time in whole seconds",
+            JOB + ", 1534640040, 1.5, out must be Unix time in whole seconds",
+            JOB + ", -5, 1534640160, in must be Unix time in whole seconds",
+            JOB + ", 1534640160, 1534640040, out must not be before in",
+            JOB + ", 1534000000, 1534640040, range too large: at most 168 hours per query",
+    })
+    void badParametersAreA400WithTheReason(String job, String in, String out, String reason) {
+        HttpFailure failure = assertThrows(HttpFailure.class, () -> CcuQuery.parse(job, in, out, NOW, MAX_RANGE));
+
+        assertEquals(400, failure.status());
+        assertEquals(reason, failure.getMessage());
+    }
+}
