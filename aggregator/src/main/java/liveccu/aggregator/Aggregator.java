@@ -10,14 +10,15 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import liveccu.aggregator.topology.CcuTopology;
+import liveccu.model.Topics;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import liveccu.model.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +97,9 @@ public final class Aggregator {
     /** Readiness first, then Streams commits and closes (bounded), then the HTTP server. */
     public Future<Void> stop(Vertx vertx) {
         ops.startDraining();
-        return vertx.executeBlocking(() -> streams.close(Duration.ofSeconds(30)))
+        // Leaving the group hands the tasks over at once; otherwise they wait for the session timeout.
+        return vertx.executeBlocking(() -> streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)))
                 .transform(ar -> server.close());
     }
 }

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -109,6 +110,10 @@ public final class BeaconPublisher implements AutoCloseable {
                     sendLatencyNanos.accept(System.nanoTime() - started);
                     acknowledged.complete(null);
                 } else {
+                    if (error instanceof RetriableException) {
+                        // Refuse at once from now on, until the health check sees Kafka again.
+                        updateAvailability(Optional.of("Kafka did not acknowledge beacons in time"));
+                    }
                     acknowledged.completeExceptionally(new KafkaUnavailable("Kafka did not acknowledge the beacon: "
                             + error.getClass().getSimpleName(), error));
                 }
@@ -168,6 +173,11 @@ public final class BeaconPublisher implements AutoCloseable {
         } catch (Exception e) {
             reason = Optional.of("Kafka unreachable or topics not known yet (" + e.getClass().getSimpleName() + ")");
         }
+        updateAvailability(reason);
+    }
+
+    /** Logs transitions only, however often it is called. */
+    private synchronized void updateAvailability(Optional<String> reason) {
         if (reason.isEmpty() && unavailableReason.isPresent()) {
             LOG.info("Kafka is reachable: accepting beacons");
         } else if (reason.isPresent() && unavailableReason.isEmpty()) {
