@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
@@ -30,6 +32,9 @@ public final class Api {
         this.deploymentId = deploymentId;
     }
 
+    /** How long start-up waits for the results to load before serving anyway (not ready until then). */
+    private static final Duration RESULTS_WAIT = Duration.ofSeconds(60);
+
     public static Future<Api> start(Vertx vertx, ApiConfig config, PrometheusMeterRegistry registry) {
         Clock clock = Clock.systemUTC();
         MinuteCountsView view = new MinuteCountsView(config.pipeline().bootstrapServers(), config.history(), clock);
@@ -43,10 +48,16 @@ public final class Api {
                 new CcuRoutes(view, clock, config.maxRange(), config.recentJobs()),
                 new ApiKeyCheck(config.apiKey()), ops);
         return vertx.deployVerticle(verticle)
-                .map(id -> {
-                    LOG.info("query API listening on port {}", verticle.actualPort());
-                    return new Api(vertx, view, ops, verticle, id);
-                })
+                .compose(id -> Future.fromCompletionStage(view.caughtUp(), vertx.getOrCreateContext())
+                        .timeout(RESULTS_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                        .otherwise(e -> {
+                            LOG.warn("results not loaded after {}: serving, not ready until they are", RESULTS_WAIT);
+                            return null;
+                        })
+                        .map(v -> {
+                            LOG.info("query API listening on port {}", verticle.actualPort());
+                            return new Api(vertx, view, ops, verticle, id);
+                        }))
                 .onFailure(e -> view.close());
     }
 

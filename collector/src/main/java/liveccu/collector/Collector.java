@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
@@ -31,7 +33,13 @@ public final class Collector {
         this.deploymentId = deploymentId;
     }
 
-    /** Starts the collector; the future completes once every HTTP server instance listens. */
+    /** How long start-up waits for Kafka before serving anyway (answering 503 until Kafka is there). */
+    private static final Duration KAFKA_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * Starts the collector; the future completes once every HTTP server instance listens and Kafka
+     * takes beacons, or after {@link #KAFKA_WAIT} without Kafka (beacons get 503 until it comes).
+     */
     public static Future<Collector> start(Vertx vertx, CollectorConfig config, PrometheusMeterRegistry registry) {
         CollectorMetrics metrics = new CollectorMetrics(registry);
         BeaconPublisher publisher = new BeaconPublisher(new BeaconPublisher.Settings(
@@ -48,10 +56,16 @@ public final class Collector {
         return vertx.deployVerticle(
                         () -> new CollectorVerticle(config.port(), parser, secret, publisher, metrics, ops, boundPort),
                         new DeploymentOptions().setInstances(config.eventLoops()))
-                .map(id -> {
-                    LOG.info("collector listening on port {} ({} event loops)", boundPort.get(), config.eventLoops());
-                    return new Collector(vertx, publisher, ops, boundPort, id);
-                })
+                .compose(id -> Future.fromCompletionStage(publisher.firstAvailable(), vertx.getOrCreateContext())
+                        .timeout(KAFKA_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                        .otherwise(e -> {
+                            LOG.warn("Kafka not reachable after {}: serving, answering beacons with 503", KAFKA_WAIT);
+                            return null;
+                        })
+                        .map(v -> {
+                            LOG.info("collector listening on port {} ({} event loops)", boundPort.get(), config.eventLoops());
+                            return new Collector(vertx, publisher, ops, boundPort, id);
+                        }))
                 .onFailure(e -> publisher.close());
     }
 

@@ -40,6 +40,7 @@ public final class MinuteCountsView implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread poller;
     private volatile boolean caughtUp;
+    private final java.util.concurrent.CompletableFuture<Void> firstCaughtUp = new java.util.concurrent.CompletableFuture<>();
     private long nextEvictionMs;
 
     /** @param history how far back results are kept in memory and can be queried */
@@ -68,6 +69,11 @@ public final class MinuteCountsView implements AutoCloseable {
     /** Not ready until everything on the results topic at start-up has been read. */
     public Optional<String> notReadyReason() {
         return caughtUp ? Optional.empty() : Optional.of("still reading " + Topics.MINUTE_COUNTS.name());
+    }
+
+    /** Completes once everything on the results topic at start-up has been read. */
+    public java.util.concurrent.CompletionStage<Void> caughtUp() {
+        return firstCaughtUp;
     }
 
     public Duration history() {
@@ -114,6 +120,7 @@ public final class MinuteCountsView implements AutoCloseable {
                 }
                 if (!caughtUp && endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     caughtUp = true;
+                    firstCaughtUp.complete(null);
                     LOG.info("results view caught up: {} jobs in the last {}", byJob.size(), history);
                 }
                 evictOldMinutes();

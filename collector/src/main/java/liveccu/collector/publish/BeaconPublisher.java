@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class BeaconPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BeaconPublisher.class);
-    private static final Duration HEALTH_CHECK_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration HEALTH_CHECK_INTERVAL = Duration.ofMillis(500);
 
     /** Why Kafka cannot take a beacon now; the message is safe to show to clients. */
     public static final class KafkaUnavailable extends RuntimeException {
@@ -63,6 +63,7 @@ public final class BeaconPublisher implements AutoCloseable {
     private final Consumer<Long> sendLatencyNanos;
     private static final Optional<String> STARTING = Optional.of("not connected to Kafka yet");
     private volatile Optional<String> unavailableReason = STARTING;
+    private final CompletableFuture<Void> firstAvailable = new CompletableFuture<>();
 
     public BeaconPublisher(Settings settings, Consumer<Long> sendLatencyNanos) {
         this.sendLatencyNanos = sendLatencyNanos;
@@ -148,6 +149,11 @@ public final class BeaconPublisher implements AutoCloseable {
         new KafkaClientMetrics(producer).bindTo(registry);
     }
 
+    /** Completes the first time Kafka is reachable and the topics are known. */
+    public CompletionStage<Void> firstAvailable() {
+        return firstAvailable;
+    }
+
     /** Empty when Kafka is reachable and the beacon topic known; else why not. */
     public Optional<String> unavailableReason() {
         return unavailableReason;
@@ -184,6 +190,9 @@ public final class BeaconPublisher implements AutoCloseable {
             LOG.warn("{}: answering beacons with 503 until it is back", reason.get());
         }
         unavailableReason = reason;
+        if (reason.isEmpty()) {
+            firstAvailable.complete(null);
+        }
     }
 
     /** Stops health checks, then waits (bounded) for beacons in flight to be acknowledged. */
