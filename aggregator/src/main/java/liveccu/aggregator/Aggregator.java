@@ -59,6 +59,7 @@ public final class Aggregator {
                 .onFailure(e -> streams.close(Duration.ofSeconds(10)));
     }
 
+    @SuppressWarnings("deprecation") // the global-handler switch: deprecated because 5.0 makes it the default
     static Properties streamsConfig(AggregatorConfig config) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());

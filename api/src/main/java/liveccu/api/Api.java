@@ -5,11 +5,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
 import liveccu.ops.http.OpsRoutes;
+import liveccu.ops.http.Readiness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +48,8 @@ public final class Api {
                 new CcuRoutes(view, clock, config.maxRange(), config.recentJobs()),
                 new ApiKeyCheck(config.apiKey()), ops);
         return vertx.deployVerticle(verticle)
-                .compose(id -> Future.fromCompletionStage(view.caughtUp(), vertx.getOrCreateContext())
-                        .timeout(RESULTS_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                        .otherwise(e -> {
-                            LOG.warn("results not loaded after {}: serving, not ready until they are", RESULTS_WAIT);
-                            return null;
-                        })
+                .compose(id -> Readiness.awaitFirst(vertx, view.caughtUp(), RESULTS_WAIT,
+                                "results not loaded yet; serving, not ready until they are")
                         .map(v -> {
                             LOG.info("query API listening on port {}", verticle.actualPort());
                             return new Api(vertx, view, ops, verticle, id);

@@ -5,12 +5,12 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.ops.http.OpsRoutes;
+import liveccu.ops.http.Readiness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,12 +56,8 @@ public final class Collector {
         return vertx.deployVerticle(
                         () -> new CollectorVerticle(config.port(), parser, secret, publisher, metrics, ops, boundPort),
                         new DeploymentOptions().setInstances(config.eventLoops()))
-                .compose(id -> Future.fromCompletionStage(publisher.firstAvailable(), vertx.getOrCreateContext())
-                        .timeout(KAFKA_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                        .otherwise(e -> {
-                            LOG.warn("Kafka not reachable after {}: serving, answering beacons with 503", KAFKA_WAIT);
-                            return null;
-                        })
+                .compose(id -> Readiness.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
+                                "Kafka not reachable; serving, answering beacons with 503 until it is")
                         .map(v -> {
                             LOG.info("collector listening on port {} ({} event loops)", boundPort.get(), config.eventLoops());
                             return new Collector(vertx, publisher, ops, boundPort, id);

@@ -2,8 +2,6 @@ package liveccu.collector;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import java.time.Duration;
-import liveccu.model.TopicProvisioner;
 import liveccu.ops.ServiceMain;
 import liveccu.ops.config.Env;
 import liveccu.ops.metrics.Metrics;
