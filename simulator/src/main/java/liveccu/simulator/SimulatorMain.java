@@ -1,0 +1,96 @@
+package liveccu.simulator;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import liveccu.simulator.send.BeaconSender;
+import liveccu.simulator.traffic.TrafficPlan;
+import liveccu.simulator.truth.Comparison;
+import liveccu.simulator.truth.CountsReader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./liveccu simulate}: realistic viewers against a running system, checked against the ground truth. */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Plays realistic viewers against a running collector, then checks that the query API",
+                "counts exactly what it should. Exit status 0 when every minute is exact, 1 otherwise."})
+public final class SimulatorMain implements Callable<Integer> {
+
+    @Option(names = "--collector", defaultValue = "http://localhost:8080", description = "collector URL (${DEFAULT-VALUE})")
+    URI collector;
+    @Option(names = "--api", defaultValue = "http://localhost:8081", description = "query API URL (${DEFAULT-VALUE})")
+    URI api;
+    @Option(names = "--api-key", defaultValue = "${env:CCU_API_KEY}", description = "API key (default: $CCU_API_KEY)")
+    String apiKey;
+    @Option(names = "--beacon-secret", defaultValue = "${env:CCU_BEACON_SECRET}", description = "beacon secret (default: $CCU_BEACON_SECRET)")
+    String beaconSecret;
+    @Option(names = "--seed", defaultValue = "1", description = "random seed: the same seed plays the same viewers (${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--jobs", defaultValue = "3", description = "live streams (${DEFAULT-VALUE})")
+    int jobs;
+    @Option(names = "--viewers", defaultValue = "20", description = "viewers per ordinary stream (${DEFAULT-VALUE})")
+    int viewers;
+    @Option(names = "--hot-job-factor", defaultValue = "4", description = "the first stream has this many times more viewers (${DEFAULT-VALUE})")
+    int hotJobFactor;
+    @Option(names = "--window-minutes", defaultValue = "6", description = "event time covered, ending now; keep it below the grace (${DEFAULT-VALUE})")
+    int windowMinutes;
+    @Option(names = "--segment-seconds", defaultValue = "10", description = "segment length: one server-side beacon per segment, 2-10 (${DEFAULT-VALUE})")
+    int segmentSeconds;
+    @Option(names = "--player-missing", defaultValue = "0.25", description = "share of players sending no csheartbeat (${DEFAULT-VALUE})")
+    double playerMissing;
+    @Option(names = "--player-loss", defaultValue = "0.05", description = "share of csheartbeats lost (${DEFAULT-VALUE})")
+    double playerLoss;
+    @Option(names = "--retries", defaultValue = "0.05", description = "share of beacons sent twice (${DEFAULT-VALUE})")
+    double retries;
+    @Option(names = "--client-skew-seconds", defaultValue = "5", description = "players' clocks off by up to this much (${DEFAULT-VALUE})")
+    int clientSkewSeconds;
+    @Option(names = "--stragglers", defaultValue = "3", description = "sessions arriving 26-28 minutes late (${DEFAULT-VALUE})")
+    int stragglers;
+    @Option(names = "--too-late", defaultValue = "5", description = "beacons arriving after the grace, not to be counted (${DEFAULT-VALUE})")
+    int tooLate;
+    @Option(names = "--rate", defaultValue = "0", description = "beacons per second; 0 = as fast as accepted (${DEFAULT-VALUE})")
+    int rate;
+    @Option(names = "--connections", defaultValue = "16", description = "HTTP connections (${DEFAULT-VALUE})")
+    int connections;
+    @Option(names = "--in-flight", defaultValue = "256", description = "requests under way at once (${DEFAULT-VALUE})")
+    int inFlight;
+    @Option(names = "--grace-minutes", defaultValue = "30", description = "the system's CCU_GRACE_MINUTES (${DEFAULT-VALUE})")
+    int graceMinutes;
+    @Option(names = "--verify-timeout-seconds", defaultValue = "60", description = "how long to wait for exact counts (${DEFAULT-VALUE})")
+    int verifyTimeoutSeconds;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SimulatorMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        TrafficPlan plan = new TrafficPlan(seed, jobs, viewers, hotJobFactor, Duration.ofMinutes(windowMinutes),
+                Duration.ofSeconds(segmentSeconds), Duration.ofSeconds(30), playerMissing, playerLoss, retries,
+                Duration.ofSeconds(clientSkewSeconds), stragglers, tooLate);
+        var sender = new BeaconSender.Settings(collector, "simulator", beaconSecret, connections, inFlight, rate);
+        Simulation.Result result = new Simulation(plan, sender, new CountsReader(api, apiKey), Duration.ofMinutes(graceMinutes))
+                .run(Duration.ofSeconds(verifyTimeoutSeconds));
+        print(result);
+        return result.comparison().exact() ? 0 : 1;
+    }
+
+    private static void print(Simulation.Result result) {
+        var sending = result.sending();
+        var out = System.out;
+        out.printf("sent %,d beacons in %.1f s: %,.0f accepted/s; %,d answered 503 and were retried; %,d refused%n",
+                sending.planned(), sending.elapsedMs() / 1000.0, sending.acceptedPerSecond(), sending.unavailable(),
+                sending.refused());
+        Comparison comparison = result.comparison();
+        out.printf("checked %,d minutes of %d jobs against the ground truth: %,d exact, worst difference %d%n",
+                comparison.minutesChecked(), result.jobs(), comparison.minutesExact(), comparison.worstDifference());
+        for (Comparison.Mismatch m : comparison.mismatches()) {
+            out.printf("  MISMATCH job %s minute %s: expected ss=%d cs=%d, API ss=%d cs=%d%n", m.jobId(),
+                    Instant.ofEpochMilli(m.minuteStartMs()), m.expected().ssccu(), m.expected().csccu(),
+                    m.actual().ssccu(), m.actual().csccu());
+        }
+        out.println(comparison.exact() ? "EXACT" : "MISMATCH");
+    }
+}
