@@ -52,9 +52,9 @@ public final class SimulatorMain implements Callable<Integer> {
     int tooLate;
     @Option(names = "--rate", defaultValue = "0", description = "beacons per second; 0 = as fast as accepted (${DEFAULT-VALUE})")
     int rate;
-    @Option(names = "--connections", defaultValue = "16", description = "HTTP connections (${DEFAULT-VALUE})")
+    @Option(names = "--connections", defaultValue = "128", description = "HTTP connections (${DEFAULT-VALUE})")
     int connections;
-    @Option(names = "--in-flight", defaultValue = "256", description = "requests under way at once (${DEFAULT-VALUE})")
+    @Option(names = "--in-flight", defaultValue = "1024", description = "requests under way at once (${DEFAULT-VALUE})")
     int inFlight;
     @Option(names = "--grace-minutes", defaultValue = "30", description = "the system's CCU_GRACE_MINUTES (${DEFAULT-VALUE})")
     int graceMinutes;
