@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import liveccu.ops.config.Env;
 import liveccu.simulator.Simulation;
 import liveccu.simulator.send.BeaconSender;
@@ -49,7 +50,7 @@ class GroundTruthIT {
     }
 
     private static Simulation.Result simulate(TrafficPlan plan) throws Exception {
-        var sender = new BeaconSender.Settings(URI.create("http://127.0.0.1:" + system.collectorPort()), "acc",
+        var sender = new BeaconSender.Settings(List.of(URI.create("http://127.0.0.1:" + system.collectorPort())), "acc",
                 null, 8, 64, 0);
         var reader = new CountsReader(URI.create("http://127.0.0.1:" + system.apiPort()), Viewers.API_KEY);
         return new Simulation(plan, sender, reader, Duration.ofMinutes(30)).run(Duration.ofSeconds(60));

@@ -3,6 +3,7 @@ package liveccu.simulator;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import liveccu.simulator.send.BeaconSender;
 import liveccu.simulator.traffic.TrafficPlan;
@@ -18,8 +19,9 @@ import picocli.CommandLine.Option;
                 "counts exactly what it should. Exit status 0 when every minute is exact, 1 otherwise."})
 public final class SimulatorMain implements Callable<Integer> {
 
-    @Option(names = "--collector", defaultValue = "http://localhost:8080", description = "collector URL (${DEFAULT-VALUE})")
-    URI collector;
+    @Option(names = "--collector", defaultValue = "http://localhost:8080", split = ",",
+            description = "collector URL, or several separated by commas (${DEFAULT-VALUE})")
+    List<URI> collectors;
     @Option(names = "--api", defaultValue = "http://localhost:8081", description = "query API URL (${DEFAULT-VALUE})")
     URI api;
     @Option(names = "--api-key", defaultValue = "${env:CCU_API_KEY}", description = "API key (default: $CCU_API_KEY)")
@@ -70,7 +72,7 @@ public final class SimulatorMain implements Callable<Integer> {
         TrafficPlan plan = new TrafficPlan(seed, jobs, viewers, hotJobFactor, Duration.ofMinutes(windowMinutes),
                 Duration.ofSeconds(segmentSeconds), Duration.ofSeconds(30), playerMissing, playerLoss, retries,
                 Duration.ofSeconds(clientSkewSeconds), stragglers, tooLate);
-        var sender = new BeaconSender.Settings(collector, "simulator", beaconSecret, connections, inFlight, rate);
+        var sender = new BeaconSender.Settings(collectors, "simulator", beaconSecret, connections, inFlight, rate);
         Simulation.Result result = new Simulation(plan, sender, new CountsReader(api, apiKey), Duration.ofMinutes(graceMinutes))
                 .run(Duration.ofSeconds(verifyTimeoutSeconds));
         print(result);

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -30,9 +31,10 @@ public final class BeaconSender {
         }
     }
 
-    /** @param maxInFlight requests under way at once
-     *  @param ratePerSecond 0 for as fast as the collector accepts */
-    public record Settings(URI collector, String accountId, String beaconSecret, int connections, int maxInFlight,
+    /** @param collectors    one or more collectors; each attempt goes to the next, as behind a load balancer
+     *  @param maxInFlight   requests under way at once
+     *  @param ratePerSecond 0 for as fast as the collectors accept */
+    public record Settings(List<URI> collectors, String accountId, String beaconSecret, int connections, int maxInFlight,
                            int ratePerSecond) {
     }
 
@@ -43,10 +45,7 @@ public final class BeaconSender {
     public BeaconSender(Vertx vertx, Settings settings) {
         this.vertx = vertx;
         this.settings = settings;
-        this.client = vertx.createHttpClient(new HttpClientOptions()
-                        .setDefaultHost(settings.collector().getHost())
-                        .setDefaultPort(settings.collector().getPort())
-                        .setKeepAlive(true),
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(settings.connections()));
     }
 
@@ -72,11 +71,13 @@ public final class BeaconSender {
         private final long planned;
         private final long startedMs = System.currentTimeMillis();
         private long inFlight;
+        private long waitingToRetry;
         private long accepted;
         private long unavailable;
         private long refused;
         private long sentThisTick;
         private long tickStartedMs = startedMs;
+        private long attempts;
 
         Run(List<PlannedBeacon> beacons, ObjLongConsumer<PlannedBeacon> onAccepted, Promise<Report> done) {
             this.queue = new ArrayDeque<>(beacons);
@@ -93,7 +94,7 @@ public final class BeaconSender {
                 }
                 send(queue.poll());
             }
-            if (queue.isEmpty() && inFlight == 0) {
+            if (queue.isEmpty() && inFlight == 0 && waitingToRetry == 0) {
                 done.tryComplete(new Report(planned, accepted, unavailable, refused,
                         System.currentTimeMillis() - startedMs));
             }
@@ -117,7 +118,9 @@ public final class BeaconSender {
             long sentAtMs = System.currentTimeMillis();
             String path = beacon.path(settings.accountId())
                     + (settings.beaconSecret() == null ? "" : "?key=" + settings.beaconSecret());
-            client.request(HttpMethod.GET, path)
+            URI collector = settings.collectors().get((int) (attempts++ % settings.collectors().size()));
+            client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(collector.getHost())
+                            .setPort(collector.getPort()).setURI(path))
                     .compose(request -> request.send())
                     .compose(response -> response.body().map(body -> response.statusCode()))
                     .onComplete(result -> {
@@ -129,7 +132,9 @@ public final class BeaconSender {
                             onAccepted.accept(beacon, sentAtMs);
                         } else if (status == 503) {
                             unavailable++;
+                            waitingToRetry++;
                             vertx.setTimer(RETRY_AFTER_503_MS, t -> {
+                                waitingToRetry--;
                                 queue.add(beacon);
                                 pump();
                             });

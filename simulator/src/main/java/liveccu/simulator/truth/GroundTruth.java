@@ -23,6 +23,7 @@ public final class GroundTruth {
     private final Map<String, Map<Long, Set<String>>> serverSide = new HashMap<>();
     private final Map<String, Map<Long, Set<String>>> clientSide = new HashMap<>();
     private final Set<String> jobs = new HashSet<>();
+    private long accepted;
 
     public GroundTruth(Duration grace) {
         this.graceMs = grace.toMillis();
@@ -30,6 +31,7 @@ public final class GroundTruth {
 
     /** Records a beacon the collector answered 2xx; {@code sentAtMs} is taken before sending. */
     public synchronized void accepted(PlannedBeacon beacon, long sentAtMs) {
+        accepted++;
         jobs.add(beacon.jobId());
         long minute = beacon.beaconTimeMs() - Math.floorMod(beacon.beaconTimeMs(), MINUTE);
         if (sentAtMs > minute + MINUTE + graceMs) {
@@ -39,6 +41,10 @@ public final class GroundTruth {
         bySide.computeIfAbsent(beacon.jobId(), j -> new HashMap<>())
                 .computeIfAbsent(minute, m -> new HashSet<>())
                 .add(beacon.sessionId());
+    }
+
+    public synchronized long acceptedCount() {
+        return accepted;
     }
 
     public synchronized Set<String> jobs() {
