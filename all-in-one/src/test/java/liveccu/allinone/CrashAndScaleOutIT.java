@@ -69,7 +69,7 @@ class CrashAndScaleOutIT {
             TrafficPlan plan = new TrafficPlan(99, 3, 40, 5, Duration.ofMinutes(6), Duration.ofSeconds(5),
                     Duration.ofSeconds(30), 0.25, 0.05, 0.05, Duration.ofSeconds(5), 3, 5);
             var sender = new BeaconSender.Settings(List.of(local(system.collectorPort()), local(collector.port())),
-                    "acc", null, 16, 64, 1000);
+                    "acc", null, 16, 64, 1000, Duration.ZERO);
             Simulation simulation = new Simulation(plan, sender, reader(system.apiPort()), Duration.ofMinutes(30));
 
             var sending = simulation.send();
@@ -96,7 +96,7 @@ class CrashAndScaleOutIT {
     void oneHotJobIsSpreadOverEveryPartition() throws Exception {
         TrafficPlan plan = new TrafficPlan(5, 2, 20, 10, Duration.ofMinutes(3), Duration.ofSeconds(10),
                 Duration.ofSeconds(30), 0, 0, 0, Duration.ZERO, 0, 0);
-        var sender = new BeaconSender.Settings(List.of(local(system.collectorPort())), "acc", null, 8, 64, 0);
+        var sender = new BeaconSender.Settings(List.of(local(system.collectorPort())), "acc", null, 8, 64, 0, Duration.ZERO);
         Simulation simulation = new Simulation(plan, sender, reader(system.apiPort()), Duration.ofMinutes(30));
         assertTrue(simulation.run(Duration.ofSeconds(60)).comparison().exact());
 

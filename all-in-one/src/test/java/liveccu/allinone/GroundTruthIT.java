@@ -49,9 +49,24 @@ class GroundTruthIT {
         assertEquals(0, result.sending().refused());
     }
 
+    @Test
+    void aFixedRateForAFixedDurationIsCountedExactlyToo() throws Exception {
+        TrafficPlan plan = TrafficPlan.small(7);
+        Simulation.Result result = simulate(plan, 400, Duration.ofSeconds(3));
+
+        assertTrue(result.comparison().exact(), () -> "mismatches: " + result.comparison().mismatches());
+        long started = result.sending().planned();
+        assertTrue(started >= 900 && started <= 1_500, "about 400/s for 3 s, got " + started);
+        assertEquals(started, result.sending().accepted());
+    }
+
     private static Simulation.Result simulate(TrafficPlan plan) throws Exception {
+        return simulate(plan, 0, Duration.ZERO);
+    }
+
+    private static Simulation.Result simulate(TrafficPlan plan, int rate, Duration duration) throws Exception {
         var sender = new BeaconSender.Settings(List.of(URI.create("http://127.0.0.1:" + system.collectorPort())), "acc",
-                null, 8, 64, 0);
+                null, 8, 64, rate, duration);
         var reader = new CountsReader(URI.create("http://127.0.0.1:" + system.apiPort()), Viewers.API_KEY);
         return new Simulation(plan, sender, reader, Duration.ofMinutes(30)).run(Duration.ofSeconds(60));
     }

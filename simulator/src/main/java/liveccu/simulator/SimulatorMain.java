@@ -54,6 +54,8 @@ public final class SimulatorMain implements Callable<Integer> {
     int tooLate;
     @Option(names = "--rate", defaultValue = "0", description = "beacons per second; 0 = as fast as accepted (${DEFAULT-VALUE})")
     int rate;
+    @Option(names = "--duration-seconds", defaultValue = "0", description = "stop starting beacons after this long; 0 = send the whole plan (${DEFAULT-VALUE})")
+    int durationSeconds;
     @Option(names = "--connections", defaultValue = "128", description = "HTTP connections (${DEFAULT-VALUE})")
     int connections;
     @Option(names = "--in-flight", defaultValue = "1024", description = "requests under way at once (${DEFAULT-VALUE})")
@@ -72,7 +74,8 @@ public final class SimulatorMain implements Callable<Integer> {
         TrafficPlan plan = new TrafficPlan(seed, jobs, viewers, hotJobFactor, Duration.ofMinutes(windowMinutes),
                 Duration.ofSeconds(segmentSeconds), Duration.ofSeconds(30), playerMissing, playerLoss, retries,
                 Duration.ofSeconds(clientSkewSeconds), stragglers, tooLate);
-        var sender = new BeaconSender.Settings(collectors, "simulator", beaconSecret, connections, inFlight, rate);
+        var sender = new BeaconSender.Settings(collectors, "simulator", beaconSecret, connections, inFlight, rate,
+                Duration.ofSeconds(durationSeconds));
         Simulation.Result result = new Simulation(plan, sender, new CountsReader(api, apiKey), Duration.ofMinutes(graceMinutes))
                 .run(Duration.ofSeconds(verifyTimeoutSeconds));
         print(result);

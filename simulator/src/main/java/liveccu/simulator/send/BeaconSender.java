@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
@@ -25,6 +26,7 @@ public final class BeaconSender {
     private static final long RETRY_AFTER_503_MS = 250;
 
     /** What sending achieved. */
+    /** @param planned beacons started (all of them, unless the duration ended the run first) */
     public record Report(long planned, long accepted, long unavailable, long refused, long elapsedMs) {
         public double acceptedPerSecond() {
             return elapsedMs == 0 ? 0 : accepted * 1000.0 / elapsedMs;
@@ -33,9 +35,10 @@ public final class BeaconSender {
 
     /** @param collectors    one or more collectors; each attempt goes to the next, as behind a load balancer
      *  @param maxInFlight   requests under way at once
-     *  @param ratePerSecond 0 for as fast as the collectors accept */
+     *  @param ratePerSecond 0 for as fast as the collectors accept
+     *  @param duration      stop starting new beacons after this long; zero sends them all */
     public record Settings(List<URI> collectors, String accountId, String beaconSecret, int connections, int maxInFlight,
-                           int ratePerSecond) {
+                           int ratePerSecond, Duration duration) {
     }
 
     private final Vertx vertx;
@@ -66,9 +69,11 @@ public final class BeaconSender {
     /** One sending run: a queue, a window of requests in flight, and counters. */
     private final class Run {
         private final Queue<PlannedBeacon> queue;
+        // A beacon answered 503 may still have reached Kafka: it is retried to the end, even past the duration.
+        private final Queue<PlannedBeacon> retries = new ArrayDeque<>();
         private final ObjLongConsumer<PlannedBeacon> onAccepted;
         private final Promise<Report> done;
-        private final long planned;
+        private long started;
         private final long startedMs = System.currentTimeMillis();
         private long inFlight;
         private long waitingToRetry;
@@ -83,21 +88,31 @@ public final class BeaconSender {
             this.queue = new ArrayDeque<>(beacons);
             this.onAccepted = onAccepted;
             this.done = done;
-            this.planned = beacons.size();
         }
 
         void pump() {
-            while (inFlight < settings.maxInFlight() && !queue.isEmpty()) {
+            while (inFlight < settings.maxInFlight() && (!retries.isEmpty() || startsNew())) {
                 if (settings.ratePerSecond() > 0 && !rateAllows()) {
                     vertx.setTimer(5, t -> pump());
                     return;
                 }
-                send(queue.poll());
+                if (retries.isEmpty()) {
+                    started++;
+                    send(queue.poll());
+                } else {
+                    send(retries.poll());
+                }
             }
-            if (queue.isEmpty() && inFlight == 0 && waitingToRetry == 0) {
-                done.tryComplete(new Report(planned, accepted, unavailable, refused,
+            if (!startsNew() && retries.isEmpty() && inFlight == 0 && waitingToRetry == 0) {
+                done.tryComplete(new Report(started, accepted, unavailable, refused,
                         System.currentTimeMillis() - startedMs));
             }
+        }
+
+        private boolean startsNew() {
+            boolean inTime = settings.duration().isZero()
+                    || System.currentTimeMillis() - startedMs < settings.duration().toMillis();
+            return inTime && !queue.isEmpty();
         }
 
         private boolean rateAllows() {
@@ -135,7 +150,7 @@ public final class BeaconSender {
                             waitingToRetry++;
                             vertx.setTimer(RETRY_AFTER_503_MS, t -> {
                                 waitingToRetry--;
-                                queue.add(beacon);
+                                retries.add(beacon);
                                 pump();
                             });
                         } else {
