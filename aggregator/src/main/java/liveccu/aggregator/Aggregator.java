@@ -45,7 +45,7 @@ public final class Aggregator {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         new KafkaStreamsMetrics(streams).bindTo(registry);
-        OpsRoutes ops = new OpsRoutes(() -> notReadyReason(streams), registry);
+        OpsRoutes ops = new OpsRoutes(() -> failedReason(streams), () -> notReadyReason(streams), registry);
         Router router = Router.router(vertx);
         ops.mount(router);
         ErrorResponses.install(router);
@@ -77,6 +77,13 @@ public final class Aggregator {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return props;
+    }
+
+    /** ERROR is final: only a restart brings the application back, so liveness fails. */
+    private static Optional<String> failedReason(KafkaStreams streams) {
+        return streams.state() == KafkaStreams.State.ERROR
+                ? Optional.of("Kafka Streams is in ERROR: every stream thread died")
+                : Optional.empty();
     }
 
     private static Optional<String> notReadyReason(KafkaStreams streams) {

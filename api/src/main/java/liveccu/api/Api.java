@@ -9,7 +9,7 @@ import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
 import liveccu.ops.http.OpsRoutes;
-import liveccu.ops.http.Readiness;
+import liveccu.ops.http.HealthCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +40,7 @@ public final class Api {
         MinuteCountsView view = new MinuteCountsView(config.pipeline().bootstrapServers(), config.history(), clock);
         view.bindTo(registry);
         view.start();
-        OpsRoutes ops = new OpsRoutes(view::notReadyReason, registry);
+        OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, view::notReadyReason, registry);
         if (config.apiKey().isEmpty()) {
             LOG.warn("CCU_API_KEY is not set: the query API answers anyone");
         }
@@ -48,7 +48,7 @@ public final class Api {
                 new CcuRoutes(view, clock, config.maxRange(), config.recentJobs()),
                 new ApiKeyCheck(config.apiKey()), ops);
         return vertx.deployVerticle(verticle)
-                .compose(id -> Readiness.awaitFirst(vertx, view.caughtUp(), RESULTS_WAIT,
+                .compose(id -> HealthCheck.awaitFirst(vertx, view.caughtUp(), RESULTS_WAIT,
                                 "results not loaded yet; serving, not ready until they are")
                         .map(v -> {
                             LOG.info("query API listening on port {}", verticle.actualPort());

@@ -10,7 +10,7 @@ import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.ops.http.OpsRoutes;
-import liveccu.ops.http.Readiness;
+import liveccu.ops.http.HealthCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +48,7 @@ public final class Collector {
         publisher.bindTo(registry);
         BeaconParser parser = new BeaconParser(config.pipeline().rules());
         BeaconSecret secret = new BeaconSecret(config.beaconSecret());
-        OpsRoutes ops = new OpsRoutes(publisher::unavailableReason, registry);
+        OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, publisher::unavailableReason, registry);
         AtomicInteger boundPort = new AtomicInteger();
         if (!secret.required()) {
             LOG.warn("CCU_BEACON_SECRET is not set: beacons are accepted without a key");
@@ -56,7 +56,7 @@ public final class Collector {
         return vertx.deployVerticle(
                         () -> new CollectorVerticle(config.port(), parser, secret, publisher, metrics, ops, boundPort),
                         new DeploymentOptions().setInstances(config.eventLoops()))
-                .compose(id -> Readiness.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
+                .compose(id -> HealthCheck.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
                                 "Kafka not reachable; serving, answering beacons with 503 until it is")
                         .map(v -> {
                             LOG.info("collector listening on port {} ({} event loops)", boundPort.get(), config.eventLoops());

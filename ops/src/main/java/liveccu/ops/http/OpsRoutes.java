@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Liveness, readiness and the Prometheus scrape endpoint, the same on every service.
  *
  * <ul>
- *   <li>{@code GET /health/live}: 200 while the process serves HTTP at all.</li>
+ *   <li>{@code GET /health/live}: 200 unless the service is stuck for good (e.g. Kafka Streams in
+ *       ERROR), so an orchestrator restarts it; 503 with the reason then.</li>
  *   <li>{@code GET /health/ready}: 200 when the service can do its work (Kafka reachable, Streams
  *       running, …), 503 with the reason otherwise, and 503 as soon as shutdown begins so that load
  *       balancers stop sending traffic before the service drains.</li>
@@ -20,18 +21,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class OpsRoutes {
 
-    private final Readiness readiness;
+    private final HealthCheck liveness;
+    private final HealthCheck readiness;
     private final PrometheusMeterRegistry registry;
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    public OpsRoutes(Readiness readiness, PrometheusMeterRegistry registry) {
+    public OpsRoutes(HealthCheck liveness, HealthCheck readiness, PrometheusMeterRegistry registry) {
+        this.liveness = liveness;
         this.readiness = readiness;
         this.registry = registry;
     }
 
     public void mount(Router router) {
-        router.get("/health/live").handler(ctx -> status(ctx, 200, "UP", null));
-        router.get("/health/ready").handler(this::ready);
+        router.get("/health/live").handler(ctx -> answer(ctx, liveness.problem()));
+        router.get("/health/ready").handler(ctx -> answer(ctx, notReadyReason()));
         router.get("/metrics").handler(ctx -> ctx.vertx()
                 // Scraping walks every meter: keep it off the event loop.
                 .executeBlocking(registry::scrape)
@@ -48,23 +51,14 @@ public final class OpsRoutes {
 
     /** The current reason for not being ready, including draining. */
     public Optional<String> notReadyReason() {
-        return draining.get() ? Optional.of("shutting down") : readiness.notReadyReason();
+        return draining.get() ? Optional.of("shutting down") : readiness.problem();
     }
 
-    private void ready(RoutingContext ctx) {
-        Optional<String> reason = notReadyReason();
-        if (reason.isPresent()) {
-            status(ctx, 503, "DOWN", reason.get());
-        } else {
-            status(ctx, 200, "UP", null);
-        }
-    }
-
-    private static void status(RoutingContext ctx, int code, String status, String reason) {
-        JsonObject body = new JsonObject().put("status", status);
-        if (reason != null) {
-            body.put("reason", reason);
-        }
-        ctx.response().setStatusCode(code).putHeader("content-type", "application/json").end(body.encode());
+    /** 200 {"status":"UP"}, or 503 {"status":"DOWN","reason":…}. */
+    private static void answer(RoutingContext ctx, Optional<String> problem) {
+        JsonObject body = new JsonObject().put("status", problem.isPresent() ? "DOWN" : "UP");
+        problem.ifPresent(reason -> body.put("reason", reason));
+        ctx.response().setStatusCode(problem.isPresent() ? 503 : 200)
+                .putHeader("content-type", "application/json").end(body.encode());
     }
 }

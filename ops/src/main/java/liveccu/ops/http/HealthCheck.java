@@ -8,12 +8,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
-/** Whether a service can do its work now; the reason when it cannot. */
+/** Whether a service is healthy in one respect (alive, or ready for work); the reason when it is not. */
 @FunctionalInterface
-public interface Readiness {
+public interface HealthCheck {
 
-    /** Empty when ready, else a short reason shown on the readiness endpoint. */
-    Optional<String> notReadyReason();
+    /** Always healthy: the liveness of a service that cannot get stuck short of not answering HTTP. */
+    HealthCheck ALWAYS = Optional::empty;
+
+    /** Empty when healthy, else a short reason shown on the health endpoint. */
+    Optional<String> problem();
 
     /**
      * Waits, at start-up, for a service to be ready the first time, so that "started" means "serving".
@@ -24,7 +27,7 @@ public interface Readiness {
         return Future.fromCompletionStage(ready, vertx.getOrCreateContext())
                 .timeout(wait.toMillis(), TimeUnit.MILLISECONDS)
                 .otherwise(e -> {
-                    LoggerFactory.getLogger(Readiness.class).warn("not ready after {}: {}", wait, ifStillNotReady);
+                    LoggerFactory.getLogger(HealthCheck.class).warn("not ready after {}: {}", wait, ifStillNotReady);
                     return null;
                 });
     }
