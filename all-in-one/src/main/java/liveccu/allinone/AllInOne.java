@@ -18,12 +18,13 @@ public final class AllInOne {
             LocalSystem system = LocalSystem.start(Env.system());
             LOG.info("""
                     live CCU is running
+                      dashboard  http://localhost:{}/
                       beacons    http://localhost:{}/<guid>/<jobid>/<sessionid>/<accountid>/<epoch_s>/heartbeat (or /csheartbeat)
                       query API  http://localhost:{}/ccu?jobid=<jobid>   and   http://localhost:{}/jobs
                       health     http://localhost:{}/health/ready  (collector; api and aggregator alike on {} and {})
                       Kafka      {}
                     Ctrl-C stops it; counts are kept in the data directory.""",
-                    system.collectorPort(), system.apiPort(), system.apiPort(), system.collectorPort(),
+                    system.apiPort(), system.collectorPort(), system.apiPort(), system.apiPort(), system.collectorPort(),
                     system.apiPort(), system.aggregatorPort(),
                     system.broker().map(b -> b.bootstrapServers() + " (embedded)").orElse("external cluster"));
             return system::close;

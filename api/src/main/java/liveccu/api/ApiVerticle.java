@@ -7,12 +7,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.Set;
+import liveccu.api.dashboard.DashboardRoutes;
 import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.query.CcuRoutes;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
 
-/** The API's HTTP server: CORS for browser dashboards, the key check, and the query routes. */
+/** The API's HTTP server: CORS for browser dashboards, the key check, the query routes and the dashboard page. */
 final class ApiVerticle extends VerticleBase {
 
     private final int port;
@@ -40,6 +41,7 @@ final class ApiVerticle extends VerticleBase {
         ops.mount(router);
         router.get("/ccu").handler(keyCheck).handler(ccu::ccu);
         router.get("/jobs").handler(keyCheck).handler(ccu::jobs);
+        DashboardRoutes.mount(router);
         ErrorResponses.install(router);
         return vertx.createHttpServer().requestHandler(router).listen(port).onSuccess(s -> server = s);
     }

@@ -1,0 +1,387 @@
+package liveccu.allinone;
+
+import static liveccu.allinone.Viewers.minuteAgo;
+import static liveccu.allinone.Viewers.randomHex32;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import liveccu.model.Side;
+import liveccu.ops.config.Env;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Rectangle;
+
+/**
+ * The dashboard as an operator sees it: the real system, real beacons over HTTP, and the page in a
+ * real headless chromium. Screenshots go to {@code target/dashboard-screenshots}.
+ */
+class DashboardIT {
+
+    private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+    private static final Duration PAGE_WAIT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** What a job's panel shows: the table's rows, the chart's points and the big numbers. */
+    record Panel(String state, long renderedAt, List<Row> rows, List<String> labels, List<Long> server,
+                 List<Long> player, String provisionalMinute, Headline headline) {
+    }
+
+    record Row(String time, long ssccu, long csccu, boolean provisional) {
+    }
+
+    record Headline(String minute, long ssccu, long csccu, String gap, String receivedAgo, String openMinute) {
+    }
+
+    private static final String READ_PANEL = """
+            const panel = document.querySelector(`.panel[data-jobid="${arguments[0]}"]`);
+            if (!panel || !panel.dataset.renderedAt) return null;
+            const chart = Chart.getChart(panel.querySelector('canvas'));
+            const metric = name => panel.querySelector(`[data-metric="${name}"]`);
+            return JSON.stringify({
+              state: panel.dataset.state,
+              renderedAt: Number(panel.dataset.renderedAt),
+              rows: [...panel.querySelectorAll('tbody tr')].map(row => ({
+                time: row.dataset.time, ssccu: Number(row.dataset.ssccu), csccu: Number(row.dataset.csccu),
+                provisional: row.dataset.provisional === 'true' })),
+              labels: chart.data.labels,
+              server: chart.data.datasets[0].data,
+              player: chart.data.datasets[1].data,
+              provisionalMinute: panel.querySelector('canvas').dataset.provisionalMinute,
+              headline: {
+                minute: metric('minute').dataset.value,
+                ssccu: Number(metric('ssccu').dataset.value),
+                csccu: Number(metric('csccu').dataset.value),
+                gap: metric('gap').dataset.value,
+                receivedAgo: metric('received-ago').textContent,
+                openMinute: metric('open-minute').textContent },
+            });""";
+
+    @TempDir
+    static Path dataDir;
+    @TempDir
+    static Path browserDir;
+    static LocalSystem system;
+    static Viewers viewers;
+    static Browser browser;
+
+    @BeforeAll
+    static void startSystemAndBrowser() throws Exception {
+        system = LocalSystem.start(new Env(Viewers.testEnv(dataDir)));
+        viewers = new Viewers(system);
+        Eventually.await(Duration.ofSeconds(30), "collector ready",
+                () -> Http.get(system.collectorPort(), "/health/ready").status(), status -> status == 200);
+        browser = Browser.start(browserDir, SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        system.close();
+    }
+
+    @Test
+    void listsTheRecentJobsAndOpensOneInOneClick() throws IOException {
+        String job = randomHex32();
+        long minute = minuteAgo(1);
+        audience(job, minute, 3, 2);
+
+        open("/?refresh=1", Viewers.API_KEY);
+        String card = ".job-card[data-jobid='" + job + "']";
+        Eventually.await(PAGE_WAIT, "the job in the list", () -> browser.js(
+                "const c = document.querySelector(arguments[0]);"
+                        + "return c && [c.querySelector('[data-metric=ssccu]').dataset.value,"
+                        + " c.querySelector('[data-metric=csccu]').dataset.value].join('/');", card),
+                "3/2"::equals);
+        assertEquals("ok", state());
+        browser.screenshot("jobs");
+
+        browser.find(card + " a").click();
+
+        awaitPanel(job, p -> p.rows().equals(List.of(new Row(iso(minute), 3, 2, false))));
+        assertTrue(browser.currentUrl().contains("jobid=" + job), browser.currentUrl());
+    }
+
+    @Test
+    void showsEachMinutesCountsTheBigNumbersAndTheBeaconDelay() throws IOException {
+        String job = randomHex32();
+        Map<String, long[]> sent = new TreeMap<>();
+        long current = minuteAgo(0);
+        for (int ago = 12; ago >= 0; ago--) {
+            int server = 14 + (ago * 7) % 9;
+            int player = server - 2 - ago % 4;
+            audience(job, current - 60L * ago, server, player);
+            sent.put(iso(current - 60L * ago), new long[] {server, player});
+        }
+
+        open("/?jobid=" + job + "&refresh=1", Viewers.API_KEY);
+        Panel panel = awaitPanel(job, p -> p.rows().size() == sent.size() && matches(p.rows(), sent));
+
+        // The chart: one point per minute of the last hour, 0 where nobody watched.
+        assertEquals(60, panel.labels().size());
+        for (int i = 0; i < panel.labels().size(); i++) {
+            long[] counts = sent.getOrDefault(panel.labels().get(i), new long[2]);
+            assertEquals(counts[0], panel.server().get(i), "server side at " + panel.labels().get(i));
+            assertEquals(counts[1], panel.player().get(i), "player side at " + panel.labels().get(i));
+        }
+        // The open minute, and only it, is provisional.
+        String openMinute = iso(minuteStartSeconds(panel.renderedAt()));
+        assertEquals(openMinute, panel.provisionalMinute());
+        for (Row row : panel.rows()) {
+            assertEquals(row.time().equals(openMinute), row.provisional(), row.toString());
+        }
+        // The big numbers: the last full minute before the page drew.
+        Headline headline = panel.headline();
+        String lastFullMinute = iso(minuteStartSeconds(panel.renderedAt()) - 60);
+        assertEquals(lastFullMinute, headline.minute());
+        long[] expected = sent.getOrDefault(lastFullMinute, new long[2]);
+        assertEquals(expected[0], headline.ssccu());
+        assertEquals(expected[1], headline.csccu());
+        assertEquals((expected[0] - expected[1]) * 100.0 / expected[0], Double.parseDouble(headline.gap()), 0.051);
+        assertTrue(headline.receivedAgo().matches("[0-9.]+ s"), "since the latest beacon: " + headline.receivedAgo());
+        // The open minute so far, apart from the big numbers (unless the minute sent to has ended since).
+        long[] open = sent.get(openMinute);
+        if (open != null) {
+            assertTrue(headline.openMinute().contains("provisional")
+                    && headline.openMinute().endsWith(open[0] + " server side · " + open[1] + " player side"),
+                    headline.openMinute());
+        }
+        assertEquals("ok", state());
+        // Nothing but the API itself was asked: the page works without internet.
+        @SuppressWarnings("unchecked")
+        List<String> requested = (List<String>) browser.js(
+                "return performance.getEntriesByType('resource').map(e => e.name);");
+        String origin = origin();
+        assertTrue(requested.stream().allMatch(url -> url.startsWith(origin + "/")), requested.toString());
+        assertTrue(requested.stream().anyMatch(url -> url.contains("/webjars/chart.js/")), requested.toString());
+        browser.find(".panel[data-jobid='" + job + "'] details.data summary").click();
+        browser.screenshot("job");
+    }
+
+    @Test
+    void updatesLiveWhenMoreBeaconsArriveWithoutReloading() throws IOException {
+        String job = randomHex32();
+        long earlier = minuteAgo(2);
+        audience(job, earlier, 2, 1);
+        open("/?jobid=" + job + "&refresh=1", Viewers.API_KEY);
+        awaitPanel(job, p -> p.rows().equals(List.of(new Row(iso(earlier), 2, 1, false))));
+        browser.js("window.stillTheSamePage = true;");
+
+        audience(job, earlier, 2, 2);
+        long now = minuteAgo(0);
+        audience(job, now, 1, 1);
+
+        Panel panel = awaitPanel(job, p -> p.rows().size() == 2 && p.rows().get(1).equals(new Row(iso(earlier), 4, 3, false))
+                && p.rows().get(0).time().equals(iso(now)) && p.rows().get(0).ssccu() == 1);
+        int earlierPoint = panel.labels().indexOf(iso(earlier));
+        assertEquals(4, panel.server().get(earlierPoint));
+        assertEquals(3, panel.player().get(earlierPoint));
+        assertEquals(true, browser.js("return window.stillTheSamePage === true;"), "updated without a reload");
+    }
+
+    @Test
+    void exportsTheShownRangeAsCsvAndJson() throws IOException {
+        String job = randomHex32();
+        long earlier = minuteAgo(3);
+        long later = earlier + 120;
+        audience(job, earlier, 3, 2);
+        audience(job, later, 1, 1);
+        viewers.awaitCounts(job, earlier, later + 60, List.of(Viewers.minute(later, 1, 1), Viewers.minute(earlier, 3, 2)));
+        List<Map<String, Object>> answered = viewers.ccu(job, earlier, later + 60);
+        open("/?jobid=" + job, Viewers.API_KEY);
+        awaitPanel(job, p -> p.rows().size() == 2);
+
+        browser.find(".panel[data-jobid='" + job + "'] [data-export=json]").click();
+        assertEquals(answered, Viewers.parse(browser.awaitDownload(".json")), "the API's own answer");
+
+        browser.find(".panel[data-jobid='" + job + "'] [data-export=csv]").click();
+        List<String> csv = new ArrayList<>(List.of("jobid,time,ssccu,csccu,last_rx_at"));
+        answered.forEach(m -> csv.add(String.join(",", List.of(job, (String) m.get("time"), m.get("ssccu").toString(),
+                m.get("csccu").toString(), (String) m.get("last_rx_at")))));
+        assertEquals(String.join("\r\n", csv) + "\r\n", browser.awaitDownload(".csv"));
+    }
+
+    @Test
+    void theSeedDeepLinkOpensStraightToTheJobAndRangeWithItsSecret() {
+        String job = randomHex32();
+        long first = minuteAgo(5);
+        audience(job, first, 2, 2);
+        audience(job, first + 60, 3, 1);
+        audience(job, first + 180, 1, 0);
+        viewers.awaitCounts(job, first, first + 240, List.of(
+                Viewers.minute(first + 180, 1, 0), Viewers.minute(first + 60, 3, 1), Viewers.minute(first, 2, 2)));
+
+        // As the seed page was linked: the key in `secret`, none stored.
+        open("/?jobid=" + job + "&in=" + first + "&out=" + (first + 120) + "&secret=" + Viewers.API_KEY, null);
+
+        Panel panel = awaitPanel(job, p -> !p.rows().isEmpty());
+        assertEquals(List.of(iso(first), iso(first + 60)), panel.labels());
+        assertEquals(List.of(2L, 3L), panel.server());
+        assertEquals(List.of(2L, 1L), panel.player());
+        assertEquals(List.of(new Row(iso(first + 60), 3, 1, false), new Row(iso(first), 2, 2, false)), panel.rows());
+        assertEquals("", panel.provisionalMinute());
+        assertEquals(iso(first + 60), panel.headline().minute(), "the range's last minute");
+        assertNull(browser.js("return localStorage.getItem('liveccu.apiKey');"), "a link's key is not stored");
+    }
+
+    @Test
+    void aWrongOrMissingKeyIsSaidAndTheRightOneFixesIt() throws IOException {
+        String job = randomHex32();
+        audience(job, minuteAgo(1), 1, 1);
+
+        open("/", null);
+        awaitState("need-key");
+
+        open("/?jobid=" + job + "&refresh=1", "not-the-key");
+        awaitState("wrong-key");
+
+        open("/?jobid=" + job + "&refresh=1&secret=wrong", null);
+        awaitState("wrong-key");
+        assertTrue(browser.find("#key-form").isDisplayed());
+        assertTrue(browser.find("#state-message").getText().contains("wrong API key"));
+        browser.screenshot("wrong-key");
+
+        browser.find("#key-input").sendKeys(Viewers.API_KEY);
+        browser.find("#key-form button[type=submit]").click();
+
+        awaitState("ok");
+        awaitPanel(job, p -> p.rows().size() == 1);
+        assertFalse(browser.currentUrl().contains("secret"), browser.currentUrl());
+        assertEquals(Viewers.API_KEY, browser.js("return localStorage.getItem('liveccu.apiKey');"));
+    }
+
+    @Test
+    void aJobWithoutBeaconsSaysNoDataYet() {
+        String job = randomHex32();
+
+        open("/?jobid=" + job, Viewers.API_KEY);
+
+        awaitState("no-data");
+        assertEquals("no-data", awaitPanel(job, p -> true).state());
+        assertTrue(browser.find("#state-message").getText().startsWith("No data yet"));
+    }
+
+    @Test
+    void severalJobsSideBySideThenOneAfterAnother() throws IOException {
+        String left = randomHex32();
+        String right = randomHex32();
+        long minute = minuteAgo(2);
+        audience(left, minute, 5, 4);
+        audience(right, minute, 2, 1);
+
+        open("/?jobid=" + left + "&jobid=" + right, Viewers.API_KEY);
+
+        awaitPanel(left, p -> p.rows().equals(List.of(new Row(iso(minute), 5, 4, false))));
+        awaitPanel(right, p -> p.rows().equals(List.of(new Row(iso(minute), 2, 1, false))));
+        Rectangle leftBox = browser.find(".panel[data-jobid='" + left + "']").getRect();
+        Rectangle rightBox = browser.find(".panel[data-jobid='" + right + "']").getRect();
+        assertEquals(leftBox.getY(), rightBox.getY(), "side by side");
+        assertTrue(leftBox.getX() < rightBox.getX(), "in the order of the link");
+        browser.screenshot("side-by-side");
+
+        browser.find(".panel[data-jobid='" + left + "'] [data-action=close]").click();
+        Eventually.await(PAGE_WAIT, "one panel left", () -> browser.js("return document.querySelectorAll('.panel').length;"),
+                count -> ((Number) count).intValue() == 1);
+        browser.back();
+        Eventually.await(PAGE_WAIT, "both panels again", () -> browser.js("return document.querySelectorAll('.panel').length;"),
+                count -> ((Number) count).intValue() == 2);
+    }
+
+    @Test
+    void anUnreachableApiIsSaidAndTheLastNumbersStay() throws IOException {
+        String job = randomHex32();
+        long minute = minuteAgo(1);
+        audience(job, minute, 2, 1);
+        open("/?jobid=" + job + "&refresh=1", Viewers.API_KEY);
+        Row shown = new Row(iso(minute), 2, 1, false);
+        awaitPanel(job, p -> p.rows().equals(List.of(shown)));
+
+        browser.offline(true);
+        try {
+            awaitState("unreachable");
+            assertEquals(List.of(shown), readPanel(job).rows(), "the last numbers");
+            browser.screenshot("unreachable");
+        } finally {
+            browser.offline(false);
+        }
+        awaitState("ok");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** {@code server} sessions send heartbeats in the minute; the first {@code player} of them also csheartbeats. */
+    private static void audience(String job, long minuteStart, int server, int player) {
+        for (int i = 0; i < server; i++) {
+            String session = randomHex32();
+            assertEquals(200, viewers.beacon(job, session, Side.SS, minuteStart + i % 60).status());
+            if (i < player) {
+                assertEquals(200, viewers.beacon(job, session, Side.CS, minuteStart + (i * 7) % 60).status());
+            }
+        }
+    }
+
+    /** Opens a page of the dashboard with this key stored in the browser (none: no key stored). */
+    private static void open(String pathAndQuery, String storedKey) {
+        browser.open(origin() + "/favicon.svg"); // the dashboard's origin, to reach its storage
+        browser.js("localStorage.clear(); if (arguments[0]) localStorage.setItem('liveccu.apiKey', arguments[0]);",
+                storedKey);
+        browser.open(origin() + pathAndQuery);
+    }
+
+    private static String origin() {
+        return "http://127.0.0.1:" + system.apiPort();
+    }
+
+    private static String state() {
+        return (String) browser.js("return document.querySelector('#state').dataset.state;");
+    }
+
+    private static void awaitState(String expected) {
+        Eventually.await(PAGE_WAIT, "the page's state " + expected, DashboardIT::state, expected::equals);
+    }
+
+    private static Panel readPanel(String job) {
+        String json = (String) browser.js(READ_PANEL, job);
+        try {
+            return json == null ? null : JSON.readValue(json, Panel.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Panel awaitPanel(String job, Predicate<Panel> done) {
+        return Eventually.await(PAGE_WAIT, "job " + job + " on the page", () -> readPanel(job),
+                panel -> panel != null && done.test(panel));
+    }
+
+    private static boolean matches(List<Row> rows, Map<String, long[]> sent) {
+        return rows.stream().allMatch(row -> sent.containsKey(row.time())
+                && sent.get(row.time())[0] == row.ssccu() && sent.get(row.time())[1] == row.csccu());
+    }
+
+    private static long minuteStartSeconds(long epochMs) {
+        return epochMs / 60_000 * 60;
+    }
+
+    private static String iso(long epochSeconds) {
+        return Instant.ofEpochSecond(epochSeconds).toString().replace("Z", ".000Z");
+    }
+}

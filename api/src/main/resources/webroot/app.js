@@ -1,0 +1,692 @@
+// The live CCU dashboard: one page, no build step, served by the query API itself.
+// The URL says what is shown (jobid, in/out or last, refresh), so every view is a link. The API key
+// stays in localStorage; only a share link the user asked for carries it, as `secret`.
+/* global Chart -- from the webjar's UMD script, loaded before this module */
+
+const MINUTE_MS = 60_000;
+const KEY_STORAGE = 'liveccu.apiKey';
+const DEFAULT_LAST_MINUTES = 60;
+const REQUEST_TIMEOUT_MS = 10_000;
+const REFRESH_SECONDS = Math.max(1, Number(new URLSearchParams(location.search).get('refresh')) || 5);
+const COLORS = {
+  ss: '#4ea8ff',
+  cs: '#3ddc97',
+  gap: 'rgba(245, 165, 36, 0.25)',
+  provisional: 'rgba(230, 237, 243, 0.08)',
+  grid: 'rgba(139, 152, 165, 0.14)',
+  text: '#8b98a5',
+};
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const formatNumber = new Intl.NumberFormat('en').format;
+
+// ---------------------------------------------------------------- what is shown: the URL
+
+function currentView() {
+  const params = new URLSearchParams(location.search);
+  return {
+    jobs: [...new Set(params.getAll('jobid').map(normaliseJob).filter(Boolean))],
+    inSeconds: wholeNumber(params.get('in')),
+    outSeconds: wholeNumber(params.get('out')),
+    lastMinutes: wholeNumber(params.get('last')) || DEFAULT_LAST_MINUTES,
+  };
+}
+
+// The API accepts upper case and dashed UUIDs too; one spelling keeps one panel per job.
+function normaliseJob(job) {
+  return job.trim().toLowerCase().replaceAll('-', '');
+}
+
+function wholeNumber(text) {
+  return text !== null && /^\d+$/.test(text.trim()) ? Number(text) : null;
+}
+
+/** The range to ask for, read as the API reads in/out: without `out`, up to the open minute. */
+function resolveRange(view, nowMs) {
+  const toMs = view.outSeconds !== null ? view.outSeconds * 1000 : minuteStart(nowMs) + MINUTE_MS;
+  const fromMs = view.inSeconds !== null ? view.inSeconds * 1000 : toMs - view.lastMinutes * MINUTE_MS;
+  return { fromMs, toMs };
+}
+
+function navigate(change) {
+  const params = new URLSearchParams(location.search);
+  change(params);
+  history.pushState(null, '', params.size ? `?${params}` : location.pathname);
+  show();
+}
+
+function setRange(params, { last, fromMs, toMs }) {
+  ['in', 'out', 'last'].forEach(name => params.delete(name));
+  if (last) {
+    if (last !== DEFAULT_LAST_MINUTES) params.set('last', last);
+  } else {
+    params.set('in', Math.floor(fromMs / 1000));
+    params.set('out', Math.ceil(toMs / 1000));
+  }
+}
+
+// ---------------------------------------------------------------- the API
+
+class ApiFailure extends Error {
+  /** @param kind need-key | wrong-key | unreachable | error */
+  constructor(kind, message) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+/** A key in the URL is a share link the user opened: it wins over the stored one. */
+function apiKey() {
+  return new URLSearchParams(location.search).get('secret') || localStorage.getItem(KEY_STORAGE) || null;
+}
+
+async function getJson(path) {
+  const key = apiKey();
+  let response;
+  try {
+    response = await fetch(path, {
+      headers: key ? { 'x-api-key': key } : {},
+      cache: 'no-store',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch {
+    throw new ApiFailure('unreachable', 'no answer');
+  }
+  if (response.ok) {
+    return response.json();
+  }
+  const reason = await response.json().then(body => body.error, () => response.statusText);
+  if (response.status === 401) {
+    throw new ApiFailure(key ? 'wrong-key' : 'need-key', reason);
+  }
+  // What a proxy answers when the API behind it is down.
+  if ([502, 503, 504].includes(response.status)) {
+    throw new ApiFailure('unreachable', `answered ${response.status}`);
+  }
+  throw new ApiFailure('error', `The API answered ${response.status}: ${reason}`);
+}
+
+function ccuPath(job, range) {
+  return `ccu?jobid=${encodeURIComponent(job)}&in=${Math.floor(range.fromMs / 1000)}&out=${Math.ceil(range.toMs / 1000)}`;
+}
+
+// ---------------------------------------------------------------- the refresh loop
+
+let refreshTimer;
+let refreshRound = 0;
+let lastSuccessMs = null;
+let unreachableSinceMs = null;
+
+function refreshNow() {
+  clearTimeout(refreshTimer);
+  refresh();
+}
+
+async function refresh() {
+  const round = ++refreshRound;
+  const view = currentView();
+  const nowMs = Date.now();
+  const range = resolveRange(view, nowMs);
+  const [jobs, ...perJob] = await Promise.allSettled(
+      [getJson('jobs'), ...view.jobs.map(job => getJson(ccuPath(job, range)))]);
+  if (round !== refreshRound) {
+    return; // the view changed meanwhile; a newer round draws it
+  }
+  if (jobs.status === 'fulfilled') {
+    renderJobList(jobs.value, view, nowMs);
+  }
+  view.jobs.forEach((job, i) => renderPanel(panels.get(job), perJob[i], range, nowMs));
+  renderState(overallState(view, jobs, perJob), view, nowMs);
+  refreshTimer = setTimeout(refresh, REFRESH_SECONDS * 1000);
+}
+
+/** The one state the banner shows: a key or network problem hides everything else. */
+function overallState(view, jobs, perJob) {
+  const results = [jobs, ...perJob];
+  const failures = results.filter(r => r.status === 'rejected').map(r => r.reason);
+  for (const kind of ['need-key', 'wrong-key', 'unreachable', 'error']) {
+    const failure = failures.find(f => f.kind === kind);
+    if (failure) {
+      return failure;
+    }
+  }
+  const shown = view.jobs.length ? perJob : [jobs];
+  return { kind: shown.every(r => r.value.length === 0) ? 'no-data' : 'ok' };
+}
+
+// ---------------------------------------------------------------- the state banner
+
+function renderState(state, view, nowMs) {
+  if (state.kind === 'unreachable') {
+    unreachableSinceMs ??= nowMs;
+  } else {
+    unreachableSinceMs = null;
+  }
+  if (state.kind === 'ok' || state.kind === 'no-data') {
+    lastSuccessMs = nowMs;
+  }
+  const banner = $('#state');
+  banner.dataset.state = state.kind;
+  $('#state-message').textContent = stateMessage(state, view);
+  document.body.dataset.state = state.kind;
+  if (state.kind === 'need-key' || state.kind === 'wrong-key') {
+    showKeyForm();
+  }
+  const updated = $('#updated');
+  if (lastSuccessMs) {
+    updated.dataset.since = lastSuccessMs;
+    updated.dataset.template = `updated {duration} ago · every ${REFRESH_SECONDS} s`;
+  } else {
+    updated.textContent = 'not updated yet';
+  }
+  tickClocks();
+}
+
+function stateMessage(state, view) {
+  switch (state.kind) {
+    case 'ok':
+      return '';
+    case 'no-data':
+      return view.jobs.length
+          ? 'No data yet: no beacon has been counted for this job in this time range. '
+            + 'This page keeps watching and shows the counts as soon as beacons arrive.'
+          : 'No data yet: no job has sent beacons recently. Point a beacon set or a player at the '
+            + 'collector (see the README); jobs appear here by themselves.';
+    case 'need-key':
+      return 'This API needs a key. Enter it once: it stays in this browser.';
+    case 'wrong-key':
+      return `The API refused the ${new URLSearchParams(location.search).has('secret') ? 'key in this link' : 'stored key'}`
+          + ` (${state.message}): enter the right one.`;
+    case 'unreachable':
+      return `The API is unreachable since ${clockTime(unreachableSinceMs)} UTC (${state.message}). `
+          + `Retrying every ${REFRESH_SECONDS} s; the numbers below are from `
+          + (lastSuccessMs ? `${clockTime(lastSuccessMs)} UTC.` : 'nowhere yet.');
+    default:
+      return state.message;
+  }
+}
+
+// ---------------------------------------------------------------- the API key
+
+function showKeyForm() {
+  const form = $('#key-form');
+  if (form.hidden) {
+    form.hidden = false;
+    $('#key-input').value = '';
+    $('#key-input').focus();
+  }
+}
+
+function wireKeyForm() {
+  $('#key-button').addEventListener('click', showKeyForm);
+  $('#key-cancel').addEventListener('click', () => { $('#key-form').hidden = true; });
+  $('#key-forget').addEventListener('click', () => {
+    localStorage.removeItem(KEY_STORAGE);
+    $('#key-form').hidden = true;
+    refreshNow();
+  });
+  $('#key-form').addEventListener('submit', event => {
+    event.preventDefault();
+    localStorage.setItem(KEY_STORAGE, $('#key-input').value.trim());
+    $('#key-form').hidden = true;
+    // A key typed in replaces the one of a share link, and leaves the address bar.
+    const params = new URLSearchParams(location.search);
+    if (params.has('secret')) {
+      params.delete('secret');
+      history.replaceState(null, '', params.size ? `?${params}` : location.pathname);
+    }
+    refreshNow();
+  });
+}
+
+// ---------------------------------------------------------------- the job list
+
+function renderJobList(jobs, view, nowMs) {
+  const list = $('#job-list');
+  const focused = document.activeElement?.closest('.job-card')?.dataset.jobid;
+  list.replaceChildren(...jobs.map(job => {
+    const item = document.createElement('li');
+    item.className = 'job-card';
+    item.dataset.jobid = job.jobid;
+    const open = Date.parse(job.time) + MINUTE_MS > nowMs;
+    item.innerHTML = `
+      <a href="?jobid=${job.jobid}" data-nav>
+        <code class="job-id"></code>
+        <span class="job-numbers">
+          <span><b data-metric="ssccu" data-value="${job.ssccu}">${formatNumber(job.ssccu)}</b> server side</span>
+          <span><b data-metric="csccu" data-value="${job.csccu}">${formatNumber(job.csccu)}</b> player side</span>
+        </span>
+        <span class="muted">latest minute ${minuteLabel(job.time)} UTC${open ? ' (still open)' : ''} ·
+          last beacon <span data-since="${Date.parse(job.last_rx_at)}" data-template="{duration} ago"></span></span>
+      </a>`;
+    $('.job-id', item).textContent = job.jobid;
+    return item;
+  }));
+  if (focused) {
+    $(`.job-card[data-jobid="${focused}"] a`)?.focus(); // keyboard users keep their place
+  }
+
+  // Jobs not shown yet can be added side by side; rebuilt only on change, so an open list stays open.
+  const select = $('#add-job');
+  const addable = jobs.map(job => job.jobid).filter(job => !view.jobs.includes(job));
+  if (select.dataset.jobs !== addable.join()) {
+    select.dataset.jobs = addable.join();
+    select.replaceChildren(select.options[0], ...addable.map(job => new Option(job, job)));
+  }
+}
+
+function wireJobList() {
+  // Links marked data-nav change the view in place: no reload, and the URL still says what is shown.
+  document.addEventListener('click', event => {
+    const link = event.target.closest('a[data-nav]');
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return; // new tabs and windows open the plain link
+    }
+    event.preventDefault();
+    const target = new URL(link.href);
+    navigate(params => {
+      params.delete('jobid');
+      target.searchParams.getAll('jobid').forEach(job => params.append('jobid', job));
+    });
+  });
+  $('#open-job-form').addEventListener('submit', event => {
+    event.preventDefault();
+    navigate(params => params.set('jobid', normaliseJob($('#open-job-input').value)));
+  });
+  $('#add-job').addEventListener('change', event => {
+    navigate(params => params.append('jobid', event.target.value));
+  });
+}
+
+// ---------------------------------------------------------------- the range
+
+function wireRange() {
+  document.querySelectorAll('[data-last]').forEach(button => button.addEventListener('click',
+      () => navigate(params => setRange(params, { last: Number(button.dataset.last) }))));
+  $('#range-form').addEventListener('submit', event => {
+    event.preventDefault();
+    const fromMs = Date.parse(`${$('#range-from').value}Z`);
+    const toMs = Date.parse(`${$('#range-to').value}Z`);
+    navigate(params => setRange(params, { fromMs, toMs }));
+  });
+}
+
+function showRange(view) {
+  const relative = view.inSeconds === null && view.outSeconds === null;
+  document.querySelectorAll('[data-last]').forEach(button => button.setAttribute('aria-pressed',
+      String(relative && Number(button.dataset.last) === view.lastMinutes)));
+  const range = resolveRange(view, Date.now());
+  $('#range-from').value = new Date(range.fromMs).toISOString().slice(0, 16);
+  $('#range-to').value = new Date(range.toMs).toISOString().slice(0, 16);
+}
+
+// ---------------------------------------------------------------- a job's panel
+
+const panels = new Map(); // jobid -> { element, chart, provisional, minutes, range }
+
+function syncPanels(jobs) {
+  for (const [job, panel] of panels) {
+    if (!jobs.includes(job)) {
+      panel.chart.destroy();
+      panel.element.remove();
+      panels.delete(job);
+    }
+  }
+  const container = $('#panels');
+  for (const job of jobs) {
+    if (!panels.has(job)) {
+      panels.set(job, createPanel(job));
+    }
+    container.append(panels.get(job).element); // in URL order
+  }
+  container.dataset.count = jobs.length;
+}
+
+function createPanel(job) {
+  // Imported, not cloned: a template's own nodes belong to an inert document without a window.
+  const element = document.importNode($('#panel-template').content.firstElementChild, true);
+  element.dataset.jobid = job;
+  $('.job-id', element).textContent = job;
+  const provisional = { index: -1 };
+  const panel = { element, provisional, chart: createChart($('canvas', element), provisional), minutes: [] };
+  element.querySelectorAll('[data-export]').forEach(button =>
+      button.addEventListener('click', () => exportShown(job, panel, button.dataset.export)));
+  $('[data-action=close]', element).addEventListener('click',
+      () => navigate(params => {
+        const rest = params.getAll('jobid').filter(other => normaliseJob(other) !== job);
+        params.delete('jobid');
+        rest.forEach(other => params.append('jobid', other));
+      }));
+  return panel;
+}
+
+function renderPanel(panel, result, range, nowMs) {
+  const element = panel.element;
+  if (result.status === 'rejected') {
+    // Keep the last numbers on screen, dimmed, while the API cannot be asked.
+    element.dataset.stale = 'true';
+    if (result.reason.kind === 'error') {
+      element.dataset.state = 'error';
+      $('[data-role=message]', element).textContent = result.reason.message;
+    }
+    return;
+  }
+  const minutes = result.value; // newest first, only minutes with viewers
+  Object.assign(panel, { minutes, range });
+  delete element.dataset.stale;
+  element.dataset.state = minutes.length ? 'ok' : 'no-data';
+  element.dataset.renderedAt = nowMs;
+  element.dataset.live = String(range.toMs > nowMs);
+  $('[data-role=message]', element).textContent = minutes.length ? ''
+      : 'No data yet for this job in this range: waiting for beacons.';
+  renderHeadline(element, minutes, range, nowMs);
+  renderChart(panel, minutes, range, nowMs);
+  renderTable(element, minutes, nowMs);
+}
+
+/**
+ * The big numbers are the last full minute: the open one climbs from zero as its beacons arrive,
+ * so it is shown apart, as provisional. A minute absent from the answer had no viewers.
+ */
+function renderHeadline(element, minutes, range, nowMs) {
+  const byTime = new Map(minutes.map(minute => [Date.parse(minute.time), minute]));
+  const openMinuteMs = minuteStart(nowMs);
+  const lastMinuteInRange = Math.ceil(range.toMs / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
+  let headlineMs = Math.min(openMinuteMs - MINUTE_MS, lastMinuteInRange);
+  if (headlineMs < range.fromMs) {
+    headlineMs = openMinuteMs; // the range is the open minute alone
+  }
+  const headline = byTime.get(headlineMs) ?? { ssccu: 0, csccu: 0 };
+  const headlineIsOpen = headlineMs === openMinuteMs;
+
+  setMetric(element, 'ssccu', headline.ssccu, formatNumber(headline.ssccu));
+  setMetric(element, 'csccu', headline.csccu, formatNumber(headline.csccu));
+  setMetric(element, 'minute', new Date(headlineMs).toISOString(),
+      `${minuteLabel(headlineMs)} UTC${headlineIsOpen ? ' so far (provisional)' : ''}`);
+  const gap = gapOf(headline);
+  setMetric(element, 'gap', gap === null ? '' : gap.toFixed(1), gap === null ? '–' : `${gap.toFixed(1)} %`);
+  const missing = headline.ssccu - headline.csccu;
+  $('[data-metric=gap-viewers]', element).textContent = missing >= 0
+      ? viewers(missing) : `${formatNumber(-missing)} more on the player side`;
+
+  const latestRxMs = Math.max(...minutes.map(minute => Date.parse(minute.last_rx_at)));
+  const ago = $('[data-metric=received-ago]', element);
+  if (minutes.length) {
+    ago.dataset.since = latestRxMs;
+    ago.dataset.template = '{duration}';
+  } else {
+    delete ago.dataset.since;
+    ago.textContent = '–';
+  }
+  const delay = byTime.has(headlineMs) && !headlineIsOpen ? delayAfterMinute(byTime.get(headlineMs)) : null;
+  $('[data-metric=minute-delay]', element).textContent = delay === null ? ''
+      : `${minuteLabel(headlineMs)}'s last beacon arrived ${delayText(delay)}`;
+
+  const open = !headlineIsOpen && byTime.get(openMinuteMs);
+  $('[data-metric=open-minute]', element).textContent = open
+      ? `${minuteLabel(openMinuteMs)} UTC so far (provisional, the minute is still open): `
+        + `${formatNumber(open.ssccu)} server side · ${formatNumber(open.csccu)} player side`
+      : '';
+}
+
+function viewers(count) {
+  return `${formatNumber(count)} viewer${count === 1 ? '' : 's'}`;
+}
+
+function setMetric(element, name, value, text) {
+  const target = $(`[data-metric="${name}"]`, element);
+  target.dataset.value = value;
+  target.textContent = text;
+}
+
+function gapOf(minute) {
+  return minute.ssccu > 0 ? (minute.ssccu - minute.csccu) * 100 / minute.ssccu : null;
+}
+
+/** Seconds between the end of the minute and its last beacon's arrival; negative when on time. */
+function delayAfterMinute(minute) {
+  return (Date.parse(minute.last_rx_at) - Date.parse(minute.time) - MINUTE_MS) / 1000;
+}
+
+function delayText(seconds) {
+  return seconds <= 0 ? 'before the minute ended' : `${durationText(seconds)} after the minute ended`;
+}
+
+// ---------------------------------------------------------------- the chart
+
+function createChart(canvas, provisional) {
+  const isProvisional = index => index === provisional.index;
+  const line = (label, color) => ({
+    label,
+    data: [],
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 2.5,
+    pointRadius: ctx => (isProvisional(ctx.dataIndex) ? 5 : ctx.chart.data.labels.length > 120 ? 0 : 2.5),
+    pointBackgroundColor: ctx => (isProvisional(ctx.dataIndex) ? '#0f1419' : color),
+    segment: { borderDash: ctx => (isProvisional(ctx.p1DataIndex) ? [6, 5] : undefined) },
+  });
+  const server = line('Server side (ssccu)', COLORS.ss);
+  // The shaded band between the two lines is the gap: viewers not reporting from the player.
+  const player = { ...line('Player side (csccu)', COLORS.cs), fill: { target: 0, above: 'transparent', below: COLORS.gap } };
+  return new Chart(canvas, {
+    type: 'line',
+    data: { labels: [], datasets: [server, player] },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: {
+          grid: { color: COLORS.grid },
+          ticks: {
+            color: COLORS.text,
+            maxRotation: 0,
+            autoSkipPadding: 24,
+            callback(value) {
+              return tickLabel(this.getLabelForValue(value), this.chart.data.labels);
+            },
+          },
+        },
+        y: { beginAtZero: true, grid: { color: COLORS.grid }, ticks: { color: COLORS.text, precision: 0 } },
+      },
+      plugins: {
+        legend: { labels: { color: '#e6edf3', boxHeight: 3, font: { size: 14 } } },
+        tooltip: {
+          callbacks: {
+            title: items => `${items[0].label.slice(0, 16).replace('T', ' ')} UTC`
+                + (isProvisional(items[0].dataIndex) ? ' (provisional: still open)' : ''),
+          },
+        },
+      },
+    },
+    plugins: [provisionalBand(provisional)],
+  });
+}
+
+/** Shades the open minute's column and names it: its counts still grow. */
+function provisionalBand(provisional) {
+  return {
+    id: 'provisionalBand',
+    beforeDatasetsDraw(chart) {
+      if (provisional.index < 0) {
+        return;
+      }
+      const { ctx, chartArea, scales } = chart;
+      const x = scales.x.getPixelForValue(provisional.index);
+      const half = Math.max(8, (scales.x.getPixelForValue(1) - scales.x.getPixelForValue(0)) / 2);
+      ctx.save();
+      ctx.fillStyle = COLORS.provisional;
+      ctx.fillRect(x - half, chartArea.top, half * 2, chartArea.bottom - chartArea.top);
+      ctx.fillStyle = COLORS.text;
+      ctx.font = '12px system-ui, sans-serif';
+      ctx.textAlign = 'right';
+      ctx.fillText('provisional', x - half - 4, chartArea.top + 12);
+      ctx.restore();
+    },
+  };
+}
+
+/** Every minute of the range is a point: the API leaves out minutes without viewers, those are 0. */
+function renderChart(panel, minutes, range, nowMs) {
+  const byTime = new Map(minutes.map(minute => [Date.parse(minute.time), minute]));
+  const labels = [];
+  const server = [];
+  const player = [];
+  for (let t = Math.ceil(range.fromMs / MINUTE_MS) * MINUTE_MS; t < range.toMs; t += MINUTE_MS) {
+    const minute = byTime.get(t);
+    labels.push(new Date(t).toISOString());
+    server.push(minute ? minute.ssccu : 0);
+    player.push(minute ? minute.csccu : 0);
+  }
+  const openLabel = new Date(minuteStart(nowMs)).toISOString();
+  panel.provisional.index = labels.indexOf(openLabel);
+  const canvas = panel.chart.canvas;
+  canvas.dataset.provisionalMinute = panel.provisional.index < 0 ? '' : openLabel;
+  panel.chart.data.labels = labels;
+  panel.chart.data.datasets[0].data = server;
+  panel.chart.data.datasets[1].data = player;
+  panel.chart.update();
+}
+
+function tickLabel(isoTime, labels) {
+  const spansDays = labels.length && labels[0].slice(0, 10) !== labels[labels.length - 1].slice(0, 10);
+  return spansDays ? isoTime.slice(5, 16).replace('T', ' ') : isoTime.slice(11, 16);
+}
+
+// ---------------------------------------------------------------- the data table
+
+function renderTable(element, minutes, nowMs) {
+  $('[data-role=row-count]', element).textContent = `${minutes.length} minute${minutes.length === 1 ? '' : 's'}`;
+  $('tbody', element).replaceChildren(...minutes.map(minute => {
+    const open = Date.parse(minute.time) + MINUTE_MS > nowMs;
+    const row = document.createElement('tr');
+    Object.assign(row.dataset, {
+      time: minute.time, ssccu: minute.ssccu, csccu: minute.csccu, provisional: String(open),
+    });
+    const gap = gapOf(minute);
+    const delay = delayAfterMinute(minute);
+    const cells = [
+      minute.time.slice(0, 16).replace('T', ' ') + (open ? ' provisional' : ''),
+      formatNumber(minute.ssccu),
+      formatNumber(minute.csccu),
+      gap === null ? '–' : `${gap.toFixed(1)} %`,
+      minute.last_rx_at.slice(11, 23),
+      open ? 'still open' : delay <= 0 ? 'on time' : `+${durationText(delay)}`,
+    ];
+    row.replaceChildren(...cells.map((text, i) => {
+      const cell = document.createElement(i === 0 ? 'th' : 'td');
+      if (i === 0) {
+        cell.scope = 'row';
+      }
+      cell.textContent = text;
+      return cell;
+    }));
+    if (open) {
+      row.className = 'provisional';
+    }
+    return row;
+  }));
+}
+
+// ---------------------------------------------------------------- export
+
+function exportShown(job, panel, format) {
+  const { minutes, range } = panel;
+  const columns = ['jobid', 'time', 'ssccu', 'csccu', 'last_rx_at'];
+  const body = format === 'csv'
+      ? [columns.join(','), ...minutes.map(minute => columns.map(c => minute[c]).join(','))].join('\r\n') + '\r\n'
+      : `${JSON.stringify(minutes, null, 2)}\n`;
+  const type = format === 'csv' ? 'text/csv' : 'application/json';
+  const stamp = ms => new Date(ms).toISOString().slice(0, 16).replace(/[-:]/g, '');
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([body], { type }));
+  link.download = `ccu-${job}-${stamp(range.fromMs)}Z-${stamp(range.toMs)}Z.${format}`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+}
+
+// ---------------------------------------------------------------- share link
+
+function wireShare() {
+  const dialog = $('#share-dialog');
+  const update = () => {
+    const params = new URLSearchParams(location.search);
+    params.delete('secret');
+    if ($('#share-with-key').checked && apiKey()) {
+      params.set('secret', apiKey());
+    }
+    $('#share-url').value = `${location.origin}${location.pathname}${params.size ? `?${params}` : ''}`;
+  };
+  $('#share-button').addEventListener('click', () => {
+    update();
+    dialog.showModal();
+    $('#share-url').select();
+  });
+  $('#share-with-key').addEventListener('change', update);
+  $('#share-copy').addEventListener('click', async () => {
+    $('#share-url').select();
+    try {
+      await navigator.clipboard.writeText($('#share-url').value);
+      $('#share-copy').textContent = 'Copied';
+    } catch {
+      $('#share-copy').textContent = 'Press Ctrl+C';
+    }
+    setTimeout(() => { $('#share-copy').textContent = 'Copy'; }, 2000);
+  });
+}
+
+// ---------------------------------------------------------------- time
+
+function minuteStart(ms) {
+  return Math.floor(ms / MINUTE_MS) * MINUTE_MS;
+}
+
+function minuteLabel(timeOrMs) {
+  return new Date(timeOrMs).toISOString().slice(11, 16);
+}
+
+function clockTime(ms) {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+function durationText(seconds) {
+  if (seconds < 1) {
+    return `${seconds.toFixed(1)} s`;
+  }
+  if (seconds < 120) {
+    return `${Math.round(seconds)} s`;
+  }
+  return seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`;
+}
+
+/** Texts saying how long ago something happened move every second, between refreshes too. */
+function tickClocks() {
+  const nowMs = Date.now();
+  document.querySelectorAll('[data-since]').forEach(element => {
+    const seconds = Math.max(0, (nowMs - Number(element.dataset.since)) / 1000);
+    element.textContent = element.dataset.template.replace('{duration}', durationText(seconds));
+  });
+}
+
+// ---------------------------------------------------------------- start
+
+function show() {
+  const view = currentView();
+  document.body.dataset.view = view.jobs.length ? 'job' : 'jobs';
+  $('#jobs-view').hidden = view.jobs.length > 0;
+  $('#job-view').hidden = view.jobs.length === 0;
+  syncPanels(view.jobs);
+  showRange(view);
+  refreshNow();
+}
+
+Chart.defaults.color = COLORS.text;
+Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+wireKeyForm();
+wireJobList();
+wireRange();
+wireShare();
+window.addEventListener('popstate', show);
+setInterval(tickClocks, 1000);
+show();
