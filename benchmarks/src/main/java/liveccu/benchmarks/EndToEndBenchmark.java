@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,12 +36,22 @@ public final class EndToEndBenchmark {
     public static void main(String[] args) throws Exception {
         Duration step = Duration.ofSeconds(Integer.parseInt(args[0]));
         Path data = Files.createTempDirectory("liveccu-e2e");
-        Env env = new Env(Map.of("CCU_DATA_DIR", data.toString(), "CCU_KAFKA_PORT", "0", "CCU_COLLECTOR_PORT", "0",
+        // CCU_* settings from the environment pass through (e.g. CCU_STREAM_THREADS=1 to measure scaling)
+        Map<String, String> variables = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("CCU_")) {
+                variables.put(name, value);
+            }
+        });
+        variables.putAll(Map.of("CCU_DATA_DIR", data.toString(), "CCU_KAFKA_PORT", "0", "CCU_COLLECTOR_PORT", "0",
                 "CCU_API_PORT", "0", "CCU_AGGREGATOR_PORT", "0", "CCU_API_KEY", API_KEY));
+        Env env = new Env(variables);
         List<String> rows = new ArrayList<>();
         try (LocalSystem system = LocalSystem.start(env)) {
             URI collector = URI.create("http://127.0.0.1:" + system.collectorPort());
             URI api = URI.create("http://127.0.0.1:" + system.apiPort());
+            // Unreported warm-up at the first rate: JIT, topic metadata and RocksDB caches, not the system, limit a cold start
+            runStep(Integer.parseInt(args[1]), Duration.ofSeconds(20), collector, api, 0);
             for (int i = 1; i < args.length; i++) {
                 rows.add(runStep(Integer.parseInt(args[i]), step, collector, api, i));
             }

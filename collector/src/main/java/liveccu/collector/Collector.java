@@ -43,7 +43,8 @@ public final class Collector {
     public static Future<Collector> start(Vertx vertx, CollectorConfig config, PrometheusMeterRegistry registry) {
         CollectorMetrics metrics = new CollectorMetrics(registry);
         BeaconPublisher publisher = new BeaconPublisher(new BeaconPublisher.Settings(
-                config.pipeline().bootstrapServers(), config.bufferBytes(), config.deliveryTimeout()),
+                config.pipeline().bootstrapServers(), config.bufferBytes(), config.deliveryTimeout(), config.linger(),
+                config.compression()),
                 metrics::sendLatencyNanos);
         publisher.bindTo(registry);
         BeaconParser parser = new BeaconParser(config.pipeline().rules());

@@ -3,6 +3,8 @@ package liveccu.collector;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
 
@@ -15,6 +17,8 @@ import liveccu.ops.config.PipelineSettings;
  *   <li>{@code CCU_BEACON_SECRET} [unset] — when set, beacons must carry it (x-api-key or ?key=)</li>
  *   <li>{@code CCU_COLLECTOR_BUFFER_MB} [32] — beacons awaiting Kafka's acknowledgement; full → 503</li>
  *   <li>{@code CCU_KAFKA_DELIVERY_TIMEOUT_MS} [10000] — how long a beacon may wait for Kafka before 503</li>
+ *   <li>{@code CCU_KAFKA_LINGER_MS} [1] — producer batching delay; each beacon's 200 waits for it</li>
+ *   <li>{@code CCU_KAFKA_COMPRESSION} [zstd] — producer compression: none, gzip, snappy, lz4 or zstd</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, topics, counting rules)</li>
  * </ul>
  */
@@ -24,6 +28,8 @@ public record CollectorConfig(
         Optional<String> beaconSecret,
         long bufferBytes,
         Duration deliveryTimeout,
+        Duration linger,
+        String compression,
         PipelineSettings pipeline) {
 
     public static CollectorConfig read(Env env, String defaultBootstrap) {
@@ -33,7 +39,19 @@ public record CollectorConfig(
                 env.optional("CCU_BEACON_SECRET"),
                 env.longValue("CCU_COLLECTOR_BUFFER_MB", 32, 1, 4096) * 1024 * 1024,
                 env.duration("CCU_KAFKA_DELIVERY_TIMEOUT_MS", Duration.ofSeconds(10), ChronoUnit.MILLIS, Duration.ofMinutes(10)),
+                env.duration("CCU_KAFKA_LINGER_MS", Duration.ofMillis(1), ChronoUnit.MILLIS, Duration.ofSeconds(1)),
+                compression(env),
                 PipelineSettings.read(env, defaultBootstrap));
+    }
+
+    private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
+
+    private static String compression(Env env) {
+        String compression = env.string("CCU_KAFKA_COMPRESSION", "zstd");
+        if (!COMPRESSIONS.contains(compression)) {
+            env.error("CCU_KAFKA_COMPRESSION must be one of " + new TreeSet<>(COMPRESSIONS) + ", not '" + compression + "'");
+        }
+        return compression;
     }
 
     /** Never print the secret, not even in a debug dump of the configuration. */
@@ -41,6 +59,6 @@ public record CollectorConfig(
     public String toString() {
         return "CollectorConfig[port=" + port + ", eventLoops=" + eventLoops + ", beaconSecret="
                 + (beaconSecret.isPresent() ? "<set>" : "<unset>") + ", bufferBytes=" + bufferBytes
-                + ", deliveryTimeout=" + deliveryTimeout + ", pipeline=" + pipeline + "]";
+                + ", deliveryTimeout=" + deliveryTimeout + ", linger=" + linger + ", compression=" + compression + ", pipeline=" + pipeline + "]";
     }
 }

@@ -51,8 +51,11 @@ public final class BeaconPublisher implements AutoCloseable {
     }
 
     /** @param bufferBytes     producer memory for beacons not yet acknowledged; when full, 503
-     *  @param deliveryTimeout how long a beacon may wait for the broker's acknowledgement */
-    public record Settings(String bootstrapServers, long bufferBytes, Duration deliveryTimeout) {
+     *  @param deliveryTimeout how long a beacon may wait for the broker's acknowledgement
+     *  @param linger          how long the producer waits to fill a batch: every beacon's answer waits too
+     *  @param compression     the producer's compression type */
+    public record Settings(String bootstrapServers, long bufferBytes, Duration deliveryTimeout, Duration linger,
+                           String compression) {
     }
 
     private final Producer<String, byte[]> producer;
@@ -88,8 +91,8 @@ public final class BeaconPublisher implements AutoCloseable {
                 ProducerConfig.CLIENT_ID_CONFIG, "ccu-collector",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.LINGER_MS_CONFIG, (int) settings.linger().toMillis(),
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression(),
                 ProducerConfig.BUFFER_MEMORY_CONFIG, settings.bufferBytes(),
                 // Never block the event loop: a full buffer or unknown metadata fails the send at once.
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 0,
