@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.publish.BeaconPublisher;
+import liveccu.collector.viewer.ViewerPolicy;
+import liveccu.tokens.ViewerTokens;
 import liveccu.ops.http.OpsRoutes;
 import liveccu.ops.http.HealthCheck;
 import org.slf4j.Logger;
@@ -49,13 +51,14 @@ public final class Collector {
         publisher.bindTo(registry);
         BeaconParser parser = new BeaconParser(config.pipeline().rules());
         BeaconSecret secret = new BeaconSecret(config.beaconSecret());
+        ViewerPolicy viewers = new ViewerPolicy(new ViewerTokens(config.tokens()), config.tokenMode(), config.tokenModeByAccount());
         OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, publisher::unavailableReason, registry);
         AtomicInteger boundPort = new AtomicInteger();
         if (!secret.required()) {
             LOG.warn("CCU_BEACON_SECRET is not set: beacons are accepted without a key");
         }
         return vertx.deployVerticle(
-                        () -> new CollectorVerticle(config.port(), parser, secret, publisher, metrics, ops, boundPort),
+                        () -> new CollectorVerticle(config.port(), parser, secret, viewers, publisher, metrics, ops, boundPort),
                         new DeploymentOptions().setInstances(config.eventLoops()))
                 .compose(id -> HealthCheck.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
                                 "Kafka not reachable; serving, answering beacons with 503 until it is")

@@ -2,11 +2,16 @@ package liveccu.collector;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import liveccu.collector.viewer.TokenMode;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
+import liveccu.tokens.TokenSettings;
 
 /**
  * The collector's settings, from environment variables (defaults in brackets):
@@ -19,6 +24,10 @@ import liveccu.ops.config.PipelineSettings;
  *   <li>{@code CCU_KAFKA_DELIVERY_TIMEOUT_MS} [10000] — how long a beacon may wait for Kafka before 503</li>
  *   <li>{@code CCU_KAFKA_LINGER_MS} [1] — producer batching delay; each beacon's 200 waits for it</li>
  *   <li>{@code CCU_KAFKA_COMPRESSION} [zstd] — producer compression: none, gzip, snappy, lz4 or zstd</li>
+ *   <li>{@code CCU_TOKEN_MODE} [open] — open: beacons without a viewer token are counted; required:
+ *       refused (401)</li>
+ *   <li>{@code CCU_TOKEN_MODE_BY_ACCOUNT} [unset] — per-account exceptions, e.g. {@code acc1=required,acc2=open}</li>
+ *   <li>plus {@link TokenSettings} (CCU_TOKEN_SECRET, CCU_TOKEN_PUBLIC_KEYS, CCU_TOKEN_CLOCK_SKEW_S)</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, topics, counting rules)</li>
  * </ul>
  */
@@ -30,6 +39,9 @@ public record CollectorConfig(
         Duration deliveryTimeout,
         Duration linger,
         String compression,
+        TokenSettings tokens,
+        TokenMode tokenMode,
+        Map<String, TokenMode> tokenModeByAccount,
         PipelineSettings pipeline) {
 
     public static CollectorConfig read(Env env, String defaultBootstrap) {
@@ -41,7 +53,43 @@ public record CollectorConfig(
                 env.duration("CCU_KAFKA_DELIVERY_TIMEOUT_MS", Duration.ofSeconds(10), ChronoUnit.MILLIS, Duration.ofMinutes(10)),
                 env.duration("CCU_KAFKA_LINGER_MS", Duration.ofMillis(1), ChronoUnit.MILLIS, Duration.ofSeconds(1)),
                 compression(env),
-                PipelineSettings.read(env, defaultBootstrap));
+                TokenSettings.read(env),
+                tokenMode(env, "CCU_TOKEN_MODE", env.string("CCU_TOKEN_MODE", "open")),
+                tokenModeByAccount(env),
+                PipelineSettings.read(env, defaultBootstrap)).checked(env);
+    }
+
+    private CollectorConfig checked(Env env) {
+        boolean anyRequired = tokenMode == TokenMode.REQUIRED || tokenModeByAccount.containsValue(TokenMode.REQUIRED);
+        if (anyRequired && !tokens.hasKeys()) {
+            env.error("required viewer tokens need keys to verify them: set CCU_TOKEN_SECRET or CCU_TOKEN_PUBLIC_KEYS");
+        }
+        return this;
+    }
+
+    private static TokenMode tokenMode(Env env, String variable, String value) {
+        try {
+            return TokenMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            env.error(variable + " must be open or required, not '" + value + "'");
+            return TokenMode.OPEN;
+        }
+    }
+
+    private static Map<String, TokenMode> tokenModeByAccount(Env env) {
+        Map<String, TokenMode> modes = new HashMap<>();
+        for (String entry : env.string("CCU_TOKEN_MODE_BY_ACCOUNT", "").split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int equals = entry.indexOf('=');
+            if (equals <= 0) {
+                env.error("CCU_TOKEN_MODE_BY_ACCOUNT entries are account=open|required, not '" + entry.trim() + "'");
+                continue;
+            }
+            modes.put(entry.substring(0, equals).trim(), tokenMode(env, "CCU_TOKEN_MODE_BY_ACCOUNT", entry.substring(equals + 1)));
+        }
+        return Map.copyOf(modes);
     }
 
     private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
@@ -59,6 +107,7 @@ public record CollectorConfig(
     public String toString() {
         return "CollectorConfig[port=" + port + ", eventLoops=" + eventLoops + ", beaconSecret="
                 + (beaconSecret.isPresent() ? "<set>" : "<unset>") + ", bufferBytes=" + bufferBytes
-                + ", deliveryTimeout=" + deliveryTimeout + ", linger=" + linger + ", compression=" + compression + ", pipeline=" + pipeline + "]";
+                + ", deliveryTimeout=" + deliveryTimeout + ", linger=" + linger + ", compression=" + compression + ", tokens=" + tokens
+                + ", tokenMode=" + tokenMode + ", tokenModeByAccount=" + tokenModeByAccount + ", pipeline=" + pipeline + "]";
     }
 }

@@ -3,14 +3,21 @@ package liveccu.collector;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.beacon.ParseResult;
 import liveccu.collector.publish.BeaconPublisher;
+import liveccu.collector.viewer.ViewerCheck;
+import liveccu.collector.viewer.ViewerPolicy;
+import liveccu.model.Beacon;
 import liveccu.model.RejectReason;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Side;
@@ -29,16 +36,18 @@ final class CollectorVerticle extends VerticleBase {
     private final int port;
     private final BeaconParser parser;
     private final BeaconSecret secret;
+    private final ViewerPolicy viewers;
     private final BeaconPublisher publisher;
     private final CollectorMetrics metrics;
     private final OpsRoutes ops;
     private final AtomicInteger boundPort;
 
-    CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, BeaconPublisher publisher,
+    CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ViewerPolicy viewers, BeaconPublisher publisher,
                       CollectorMetrics metrics, OpsRoutes ops, AtomicInteger boundPort) {
         this.port = port;
         this.parser = parser;
         this.secret = secret;
+        this.viewers = viewers;
         this.publisher = publisher;
         this.metrics = metrics;
         this.ops = ops;
@@ -48,6 +57,12 @@ final class CollectorVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        // Players fire beacons from web pages: a token in the Authorization header needs a preflight.
+        router.route().handler(CorsHandler.create()
+                .addOrigin("*")
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.OPTIONS))
+                .allowedHeaders(Set.of("authorization", "x-api-key"))
+                .maxAgeSeconds(3600));
         ops.mount(router);
         for (Side side : Side.values()) {
             router.get(BEACON_PATH + side.pathSuffix()).handler(ctx -> onBeacon(ctx, side));
@@ -64,17 +79,24 @@ final class CollectorVerticle extends VerticleBase {
         long receivedAt = System.currentTimeMillis();
         HttpServerRequest request = ctx.request();
         if (!secret.accepts(request.getHeader("x-api-key"), request.getParam("key"))) {
-            reject(ctx, new ParseResult.Rejected(RejectReason.BAD_KEY,
-                    "missing or wrong beacon key (header x-api-key or query parameter key)"), receivedAt);
+            reject(ctx, RejectReason.BAD_KEY, "missing or wrong beacon key (header x-api-key or query parameter key)",
+                    null, receivedAt);
             return;
         }
         ParseResult result = parser.parse(side, ctx.pathParam("guid"), ctx.pathParam("jobid"),
                 ctx.pathParam("sessionid"), ctx.pathParam("accountid"), ctx.pathParam("time"), receivedAt);
         if (result instanceof ParseResult.Rejected rejected) {
-            reject(ctx, rejected, receivedAt);
+            reject(ctx, rejected.reason(), rejected.message(), null, receivedAt);
             return;
         }
         var beacon = ((ParseResult.Accepted) result).beacon();
+        ViewerCheck viewer = viewers.check(beacon.accountId(), token(request), request.getParam("trackingId"),
+                request.getParam("customViewerData"), Instant.ofEpochMilli(receivedAt));
+        if (viewer instanceof ViewerCheck.Refused refused) {
+            reject(ctx, refused.reason(), refused.message(), beacon, receivedAt);
+            return;
+        }
+        beacon = beacon.withViewer(((ViewerCheck.Identified) viewer).viewer());
         Context context = vertx.getOrCreateContext();
         publisher.publish(beacon).whenComplete((ok, error) -> context.runOnContext(v -> {
             if (error == null) {
@@ -92,15 +114,23 @@ final class CollectorVerticle extends VerticleBase {
         }));
     }
 
-    private void reject(RoutingContext ctx, ParseResult.Rejected rejected, long receivedAt) {
-        metrics.rejected(rejected.reason());
-        // The path only: the query string may carry the beacon key.
-        var record = new RejectedBeacon(rejected.reason().code(), rejected.message(), ctx.request().path(),
-                receivedAt, "collector", null);
+    /** The viewer token: {@code Authorization: Bearer}, else the {@code token} parameter (sendBeacon cannot set headers). */
+    private static String token(HttpServerRequest request) {
+        String authorization = request.getHeader("authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7).trim();
+        }
+        return request.getParam("token");
+    }
+
+    private void reject(RoutingContext ctx, RejectReason reason, String message, Beacon beacon, long receivedAt) {
+        metrics.rejected(reason);
+        // The path only: the query string may carry the beacon key or a viewer token.
+        var record = new RejectedBeacon(reason.code(), message, ctx.request().path(), receivedAt, "collector", beacon);
         if (!publisher.recordRejection(record)) {
             metrics.rejectionNotRecorded();
         }
         ctx.response().putHeader("access-control-allow-origin", "*");
-        ErrorResponses.send(ctx, rejected.httpStatus(), rejected.message());
+        ErrorResponses.send(ctx, reason.httpStatus(), message);
     }
 }

@@ -10,6 +10,7 @@ package liveccu.model;
  * @param side         server side (SSAI) or client side (player)
  * @param beaconTimeMs the beacon's own time (event time), epoch milliseconds
  * @param receivedAtMs when the collector received it, epoch milliseconds
+ * @param viewer       who is watching, when the beacon carried a viewer token or tracking values; else null
  */
 public record Beacon(
         String guid,
@@ -18,7 +19,18 @@ public record Beacon(
         String accountId,
         Side side,
         long beaconTimeMs,
-        long receivedAtMs) {
+        long receivedAtMs,
+        Viewer viewer) {
+
+    /** A beacon that says nothing about its viewer. */
+    public Beacon(String guid, String jobId, String sessionId, String accountId, Side side, long beaconTimeMs,
+                  long receivedAtMs) {
+        this(guid, jobId, sessionId, accountId, side, beaconTimeMs, receivedAtMs, null);
+    }
+
+    public Beacon withViewer(Viewer viewer) {
+        return new Beacon(guid, jobId, sessionId, accountId, side, beaconTimeMs, receivedAtMs, viewer);
+    }
 
     /**
      * The Kafka key. Keying by session spreads one hugely popular job over every partition,

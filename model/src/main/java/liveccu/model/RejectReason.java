@@ -10,6 +10,18 @@ public enum RejectReason {
     TIME_OUT_OF_RANGE("time-out-of-range", 400),
     IN_FUTURE("in-future", 400),
     BAD_KEY("bad-key", 401),
+    /** The account requires a viewer token and the beacon carried none. */
+    TOKEN_MISSING("token-missing", 401),
+    /** Not a JWT, too large, or claims of the wrong type or size. */
+    TOKEN_MALFORMED("token-malformed", 400),
+    /** Unsigned (alg none), an algorithm without a registered key, a bad signature, or no exp. */
+    TOKEN_INVALID("token-invalid", 401),
+    /** A genuine token outside its dates (only refused where tokens are required). */
+    TOKEN_EXPIRED("token-expired", 401),
+    /** A verified token minted for another account than the beacon's. */
+    TOKEN_WRONG_ACCOUNT("token-wrong-account", 403),
+    /** Unsigned tracking values too long. */
+    BAD_VIEWER_DATA("bad-viewer-data", 400),
     /** Decided by the aggregator: received after its minute's grace period had passed. */
     TOO_LATE("too-late", 0);
 
