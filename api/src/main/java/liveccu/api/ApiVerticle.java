@@ -40,7 +40,11 @@ final class ApiVerticle extends VerticleBase {
                 .maxAgeSeconds(3600));
         ops.mount(router);
         router.get("/ccu").handler(keyCheck).handler(ccu::ccu);
+        router.get("/ccu/account").handler(keyCheck).handler(ccu::accountCcu);
+        router.get("/ccu/tracking").handler(keyCheck).handler(ccu::trackingCcu);
         router.get("/jobs").handler(keyCheck).handler(ccu::jobs);
+        router.get("/accounts").handler(keyCheck).handler(ccu::accounts);
+        router.get("/tracking").handler(keyCheck).handler(ccu::trackingIds);
         DashboardRoutes.mount(router);
         ErrorResponses.install(router);
         return vertx.createHttpServer().requestHandler(router).listen(port).onSuccess(s -> server = s);

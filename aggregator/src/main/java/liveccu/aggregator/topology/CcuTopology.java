@@ -19,17 +19,17 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Beacons in, exact per-minute CCU per job out.
+ * Beacons in, exact per-minute CCU out, per job, per account and per tracking id (an "audience").
  *
  * <pre>
  *  ccu.beacons (key: session)
  *     ├─ too late ──────────────► describe-too-late ─► ccu.beacons.rejected
  *     └─ on time ─► count-sessions-per-partition      (stage 1: every partition; dedupe per
- *                      │                                job+side+session+minute, partial counts)
+ *                      │                                audience+side+session+minute, partial counts)
  *                      ▼ every flush: changed partials
- *                partials-by-job-minute (repartition)
+ *                partials-by-job-minute (repartition, keyed by audience+minute)
  *                      ▼
- *                 sum-partials ─► ccu.minute-counts     (stage 2: per job+minute, sum of partials)
+ *                 sum-partials ─► ccu.minute-counts     (stage 2: per audience+minute, sum of partials)
  * </pre>
  *
  * <p>Every processor, store and internal topic is named, so a change to the topology never renames

@@ -3,9 +3,9 @@ package liveccu.aggregator.topology;
 import liveccu.model.Side;
 
 /**
- * What one input partition knows of one job's minute: its distinct sessions per side and the
+ * What one input partition knows of one audience's minute: its distinct sessions per side and the
  * latest receive time. Partitions never share a session (beacons are keyed by session), so the
- * job's count is the sum of the partials.
+ * audience's count is the sum of the partials.
  */
 record Partial(long ssccu, long csccu, long lastRxAtMs) {
 

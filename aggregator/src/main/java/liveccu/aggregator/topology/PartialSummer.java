@@ -6,7 +6,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.WindowStore;
 
-/** Stage two, partitioned by job and minute: adds up the partials of every input partition. */
+/** Stage two, partitioned by audience and minute: adds up the partials of every input partition. */
 final class PartialSummer implements Processor<String, PartialCount, String, MinuteCount> {
 
     private ProcessorContext<String, MinuteCount> context;
@@ -21,12 +21,12 @@ final class PartialSummer implements Processor<String, PartialCount, String, Min
     @Override
     public void process(Record<String, PartialCount> record) {
         PartialCount count = record.value();
-        PartialsByPartition known = totals.fetch(count.jobId(), count.minuteStartMs());
+        PartialsByPartition known = totals.fetch(count.audience(), count.minuteStartMs());
         PartialsByPartition updated = (known == null ? PartialsByPartition.EMPTY : known)
                 .with(count.sourcePartition(), count.partial());
-        totals.put(count.jobId(), updated, count.minuteStartMs());
+        totals.put(count.audience(), updated, count.minuteStartMs());
         Partial total = updated.total();
-        context.forward(record.withValue(new MinuteCount(count.jobId(), count.minuteStartMs(),
+        context.forward(record.withValue(new MinuteCount(count.audience(), count.minuteStartMs(),
                 total.ssccu(), total.csccu(), total.lastRxAtMs())));
     }
 }

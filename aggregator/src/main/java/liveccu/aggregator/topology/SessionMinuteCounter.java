@@ -3,6 +3,7 @@ package liveccu.aggregator.topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import liveccu.model.Audience;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
 import liveccu.model.MinuteCount;
@@ -16,8 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Stage one, running on every partition of the beacon topic: de-duplicates sessions per job, side
- * and minute, and keeps this partition's partial count of each job's minute.
+ * Stage one, running on every partition of the beacon topic: de-duplicates sessions per audience
+ * (job, account, tracking id), side and minute, and keeps this partition's partial count of each
+ * audience's minute.
  *
  * <p>Partials are not forwarded per beacon: changed ones are marked dirty and forwarded every flush
  * interval. A hugely popular job thus costs the summing stage a few records per partition per flush,
@@ -51,19 +53,25 @@ final class SessionMinuteCounter implements Processor<String, Beacon, String, Pa
     public void process(Record<String, Beacon> record) {
         Beacon beacon = record.value();
         long minute = CountingRules.minuteStart(beacon.beaconTimeMs());
-        String session = beacon.jobId() + '|' + beacon.side() + '|' + beacon.sessionId();
+        for (String audience : Audience.keysOf(beacon)) {
+            count(audience, beacon, minute);
+        }
+    }
+
+    private void count(String audience, Beacon beacon, long minute) {
+        String session = audience + '|' + beacon.side() + '|' + beacon.sessionId();
         boolean newSession = sessionMinutes.fetch(session, minute) == null;
         if (newSession) {
             sessionMinutes.put(session, SEEN, minute);
         }
-        Partial before = partials.fetch(beacon.jobId(), minute);
+        Partial before = partials.fetch(audience, minute);
         if (before == null) {
             before = Partial.EMPTY;
         }
         Partial after = before.plusBeacon(beacon.side(), newSession, beacon.receivedAtMs());
         if (!after.equals(before)) {
-            partials.put(beacon.jobId(), after, minute);
-            dirty.put(MinuteCount.key(beacon.jobId(), minute), minute);
+            partials.put(audience, after, minute);
+            dirty.put(MinuteCount.key(audience, minute), minute);
         }
     }
 
@@ -73,11 +81,11 @@ final class SessionMinuteCounter implements Processor<String, Beacon, String, Pa
         try (KeyValueIterator<String, Long> changed = dirty.all()) {
             while (changed.hasNext()) {
                 KeyValue<String, Long> entry = changed.next();
-                String jobId = entry.key.substring(0, entry.key.indexOf('/'));
-                Partial partial = partials.fetch(jobId, entry.value);
+                String audience = MinuteCount.audienceOfKey(entry.key);
+                Partial partial = partials.fetch(audience, entry.value);
                 if (partial != null) {
                     context.forward(new Record<>(entry.key,
-                            new PartialCount(jobId, entry.value, partition, partial), partial.lastRxAtMs()));
+                            new PartialCount(audience, entry.value, partition, partial), partial.lastRxAtMs()));
                 }
                 flushed.add(entry.key);
             }

@@ -10,12 +10,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import liveccu.model.Audience;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
 import liveccu.model.MinuteCount;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Side;
 import liveccu.model.Topics;
+import liveccu.model.Viewer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -132,17 +134,44 @@ class CcuTopologyTest {
         }
         driver.advanceWallClockTime(FLUSH);
 
-        List<MinuteCount> emitted = counts.readValuesToList();
+        List<MinuteCount> emitted = counts.readValuesToList().stream().filter(c -> c.audience().equals(JOB)).toList();
         assertEquals(1, emitted.size(), "one update for the minute after one flush");
         assertEquals(5, emitted.get(0).ssccu());
         driver.advanceWallClockTime(FLUSH);
         assertTrue(counts.isEmpty(), "nothing changed: nothing forwarded");
     }
 
+    @Test
+    void countsAccountsAndTrackingIdsAsDistinctSessionsToo() {
+        Viewer gold = new Viewer("gold", "user=1", null, true);
+        Viewer silver = new Viewer("silver", null, null, false);
+        send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 2_000, gold);
+        send(OTHER_JOB, "s1", Side.SS, MINUTE + 3_000, MINUTE + 4_000, gold);  // one session on two jobs: once per account
+        send(JOB, "s2", Side.SS, MINUTE + 5_000, MINUTE + 6_000, gold);
+        send(JOB, "s2", Side.CS, MINUTE + 7_000, MINUTE + 8_000, gold);
+        send(OTHER_JOB, "s3", Side.SS, MINUTE + 9_000, MINUTE + 10_000, silver);
+        send(OTHER_JOB, "s4", Side.SS, MINUTE + 11_000, MINUTE + 12_000, null);
+
+        Map<String, MinuteCount> latest = flushAndReadLatest();
+
+        assertEquals(new MinuteCount("account:acc", MINUTE, 4, 1, MINUTE + 12_000), latest.get(MinuteCount.key("account:acc", MINUTE)));
+        String goldKey = Audience.tracking("gold").key();
+        assertEquals(new MinuteCount(goldKey, MINUTE, 2, 1, MINUTE + 8_000), latest.get(MinuteCount.key(goldKey, MINUTE)));
+        String goldInOther = Audience.trackingInJob(OTHER_JOB, "gold").key();
+        assertEquals(new MinuteCount(goldInOther, MINUTE, 1, 0, MINUTE + 4_000), latest.get(MinuteCount.key(goldInOther, MINUTE)));
+        String silverKey = Audience.tracking("silver").key();
+        assertEquals(1, latest.get(MinuteCount.key(silverKey, MINUTE)).ssccu());
+        assertEquals(new MinuteCount(OTHER_JOB, MINUTE, 3, 0, MINUTE + 12_000), latest.get(MinuteCount.key(OTHER_JOB, MINUTE)));
+    }
+
     private void send(String job, String session, Side side, long beaconTimeMs, long receivedAtMs) {
+        send(job, session, side, beaconTimeMs, receivedAtMs, null);
+    }
+
+    private void send(String job, String session, Side side, long beaconTimeMs, long receivedAtMs, Viewer viewer) {
         String sessionId = String.format("%032x", session.hashCode() & 0xffffffffL);
         String guidHex = String.format("%032x", ++guid);
-        beacons.pipeInput(sessionId, new Beacon(guidHex, job, sessionId, "acc", side, beaconTimeMs, receivedAtMs),
+        beacons.pipeInput(sessionId, new Beacon(guidHex, job, sessionId, "acc", side, beaconTimeMs, receivedAtMs, viewer),
                 receivedAtMs);
     }
 

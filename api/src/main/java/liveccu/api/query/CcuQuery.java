@@ -1,34 +1,31 @@
 package liveccu.api.query;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
+import liveccu.model.Audience;
 import liveccu.model.CountingRules;
 import liveccu.model.Ids;
 import liveccu.ops.http.HttpFailure;
 
 /**
- * A parsed {@code GET /ccu?jobid=J&in=EPOCH_S&out=EPOCH_S}: minutes with {@code in <= time < out}.
- * Without {@code in}/{@code out} the range is the last hour up to now. Pure, for unit tests.
+ * A parsed CCU query: an audience and minutes with {@code in <= time < out} (epoch seconds). Without
+ * {@code in}/{@code out} the range is the last hour up to now. Pure, for unit tests.
  *
- * @param jobId  normalised 32 lower-case hex
- * @param fromMs inclusive, epoch ms
- * @param toMs   exclusive, epoch ms
+ * @param audience whose viewers
+ * @param fromMs   inclusive, epoch ms
+ * @param toMs     exclusive, epoch ms
  */
-public record CcuQuery(String jobId, long fromMs, long toMs) {
+public record CcuQuery(Audience audience, long fromMs, long toMs) {
 
     static final Duration DEFAULT_RANGE = Duration.ofHours(1);
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final int MAX_TRACKING_ID_CHARS = 128;
 
     /**
      * @param maxRange the longest range one query may ask for
-     * @throws HttpFailure 400 with the reason when a parameter is missing or wrong
+     * @throws HttpFailure 400 with the reason when a parameter is wrong
      */
-    public static CcuQuery parse(String jobId, String in, String out, long nowMs, Duration maxRange) {
-        if (jobId == null || jobId.isBlank()) {
-            throw badRequest("jobid is required");
-        }
-        String job = Ids.normaliseHex32(jobId);
-        if (job == null) {
-            throw badRequest("jobid must be 32 hex digits");
-        }
+    public static CcuQuery parse(Audience audience, String in, String out, long nowMs, Duration maxRange) {
         long toMs = out == null ? CountingRules.minuteStart(nowMs) + CountingRules.MINUTE_MS : seconds("out", out) * 1000;
         long fromMs = in == null ? toMs - DEFAULT_RANGE.toMillis() : seconds("in", in) * 1000;
         if (toMs < fromMs) {
@@ -37,7 +34,33 @@ public record CcuQuery(String jobId, long fromMs, long toMs) {
         if (toMs - fromMs > maxRange.toMillis()) {
             throw badRequest("range too large: at most " + maxRange.toHours() + " hours per query");
         }
-        return new CcuQuery(job, fromMs, toMs);
+        return new CcuQuery(audience, fromMs, toMs);
+    }
+
+    /** The {@code jobid} parameter: 32 hex digits or a dashed UUID, normalised. */
+    public static String jobId(String jobId) {
+        if (jobId == null || jobId.isBlank()) {
+            throw badRequest("jobid is required");
+        }
+        String job = Ids.normaliseHex32(jobId);
+        if (job == null) {
+            throw badRequest("jobid must be 32 hex digits");
+        }
+        return job;
+    }
+
+    public static String accountId(String accountId) {
+        if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
+            throw badRequest("accountid is required: 1-64 of A-Z a-z 0-9 . _ -");
+        }
+        return accountId;
+    }
+
+    public static String trackingId(String trackingId) {
+        if (trackingId == null || trackingId.isEmpty() || trackingId.length() > MAX_TRACKING_ID_CHARS) {
+            throw badRequest("trackingid is required: 1-" + MAX_TRACKING_ID_CHARS + " characters");
+        }
+        return trackingId;
     }
 
     private static long seconds(String name, String text) {

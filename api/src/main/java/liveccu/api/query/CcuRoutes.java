@@ -9,9 +9,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import liveccu.model.Audience;
 import liveccu.model.MinuteCount;
 
-/** The seed-compatible {@code GET /ccu} and the job list {@code GET /jobs}, served from the view. */
+/**
+ * CCU served from the view: per job (the seed-compatible {@code GET /ccu}), per account and per
+ * tracking id, each as minutes over a range or as the latest minute of everything seen recently.
+ */
 public final class CcuRoutes {
 
     private static final DateTimeFormatter ISO_MILLIS =
@@ -20,38 +24,80 @@ public final class CcuRoutes {
     private final MinuteCountsView view;
     private final Clock clock;
     private final Duration maxRange;
-    private final Duration recentJobs;
+    private final Duration recent;
 
-    public CcuRoutes(MinuteCountsView view, Clock clock, Duration maxRange, Duration recentJobs) {
+    public CcuRoutes(MinuteCountsView view, Clock clock, Duration maxRange, Duration recent) {
         this.view = view;
         this.clock = clock;
         this.maxRange = maxRange;
-        this.recentJobs = recentJobs;
+        this.recent = recent;
     }
 
     /** {@code GET /ccu?jobid=J&in=S&out=S}: the job's minutes, newest first. */
     public void ccu(RoutingContext ctx) {
-        CcuQuery query = CcuQuery.parse(ctx.request().getParam("jobid"), ctx.request().getParam("in"),
-                ctx.request().getParam("out"), clock.millis(), maxRange);
-        json(ctx, toJson(view.range(query.jobId(), query.fromMs(), query.toMs())));
+        range(ctx, Audience.job(CcuQuery.jobId(ctx.request().getParam("jobid"))));
+    }
+
+    /** {@code GET /ccu/account?accountid=A&in=S&out=S}: distinct sessions over all the account's jobs. */
+    public void accountCcu(RoutingContext ctx) {
+        range(ctx, Audience.account(CcuQuery.accountId(ctx.request().getParam("accountid"))));
+    }
+
+    /** {@code GET /ccu/tracking?trackingid=T[&jobid=J]&in=S&out=S}: over all jobs, or within one job. */
+    public void trackingCcu(RoutingContext ctx) {
+        String trackingId = CcuQuery.trackingId(ctx.request().getParam("trackingid"));
+        String jobId = ctx.request().getParam("jobid");
+        range(ctx, jobId == null ? Audience.tracking(trackingId) : Audience.trackingInJob(CcuQuery.jobId(jobId), trackingId));
     }
 
     /** {@code GET /jobs}: every job with viewers recently, with its latest minute. */
     public void jobs(RoutingContext ctx) {
-        json(ctx, toJson(view.latestPerJob(clock.millis() - recentJobs.toMillis())));
+        json(ctx, toJson(view.latest(Audience.Kind.JOB, null, since())));
+    }
+
+    /** {@code GET /accounts}: every account with viewers recently, with its latest minute. */
+    public void accounts(RoutingContext ctx) {
+        json(ctx, toJson(view.latest(Audience.Kind.ACCOUNT, null, since())));
+    }
+
+    /** {@code GET /tracking[?jobid=J]}: every tracking id with viewers recently (in the job), latest minute. */
+    public void trackingIds(RoutingContext ctx) {
+        String jobId = ctx.request().getParam("jobid");
+        json(ctx, toJson(jobId == null
+                ? view.latest(Audience.Kind.TRACKING, null, since())
+                : view.latest(Audience.Kind.TRACKING_IN_JOB, CcuQuery.jobId(jobId), since())));
+    }
+
+    private void range(RoutingContext ctx, Audience audience) {
+        CcuQuery query = CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"),
+                clock.millis(), maxRange);
+        json(ctx, toJson(view.range(query.audience(), query.fromMs(), query.toMs())));
+    }
+
+    private long since() {
+        return clock.millis() - recent.toMillis();
     }
 
     private static JsonArray toJson(List<MinuteCount> counts) {
         JsonArray array = new JsonArray();
         for (MinuteCount count : counts) {
-            array.add(new JsonObject()
-                    .put("jobid", count.jobId())
+            array.add(identify(new JsonObject(), Audience.fromKey(count.audience()))
                     .put("time", ISO_MILLIS.format(Instant.ofEpochMilli(count.minuteStartMs())))
                     .put("ssccu", count.ssccu())
                     .put("csccu", count.csccu())
                     .put("last_rx_at", ISO_MILLIS.format(Instant.ofEpochMilli(count.lastRxAtMs()))));
         }
         return array;
+    }
+
+    /** Rows name their audience with the query's own parameter names. */
+    private static JsonObject identify(JsonObject row, Audience audience) {
+        return switch (audience.kind()) {
+            case JOB -> row.put("jobid", audience.id());
+            case ACCOUNT -> row.put("accountid", audience.id());
+            case TRACKING -> row.put("trackingid", audience.id());
+            case TRACKING_IN_JOB -> row.put("jobid", audience.jobId()).put("trackingid", audience.id());
+        };
     }
 
     private static void json(RoutingContext ctx, JsonArray body) {

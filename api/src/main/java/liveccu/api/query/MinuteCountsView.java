@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import liveccu.model.Audience;
 import liveccu.model.MinuteCount;
 import liveccu.model.Topics;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The per-minute counts this API instance serves, materialised in memory from the compacted results
- * topic. Every API instance reads the whole topic (it is small: one record per job and minute), so
+ * topic. Every API instance reads the whole topic (it is small: one record per audience and minute), so
  * instances are independent and can be added freely. Only committed results are read.
  */
 public final class MinuteCountsView implements AutoCloseable {
@@ -37,7 +38,7 @@ public final class MinuteCountsView implements AutoCloseable {
     private final KafkaConsumer<String, MinuteCount> consumer;
     private final Duration history;
     private final Clock clock;
-    private final Map<String, ConcurrentNavigableMap<Long, MinuteCount>> byJob = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentNavigableMap<Long, MinuteCount>> byAudience = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread poller;
     private volatile boolean caughtUp;
@@ -81,9 +82,9 @@ public final class MinuteCountsView implements AutoCloseable {
         return history;
     }
 
-    /** Minutes of a job with {@code fromMs <= minute < toMs} and any count above zero, newest first. */
-    public List<MinuteCount> range(String jobId, long fromMs, long toMs) {
-        ConcurrentNavigableMap<Long, MinuteCount> minutes = byJob.get(jobId);
+    /** Minutes of an audience with {@code fromMs <= minute < toMs} and any count above zero, newest first. */
+    public List<MinuteCount> range(Audience audience, long fromMs, long toMs) {
+        ConcurrentNavigableMap<Long, MinuteCount> minutes = byAudience.get(audience.key());
         if (minutes == null || fromMs >= toMs) {
             return List.of();
         }
@@ -96,16 +97,23 @@ public final class MinuteCountsView implements AutoCloseable {
         return result;
     }
 
-    /** The latest minute of every job seen since {@code sinceMs}, most recently active first. */
-    public List<MinuteCount> latestPerJob(long sinceMs) {
+    /**
+     * The latest minute of every audience of one kind seen since {@code sinceMs}, most recently active
+     * first; for {@link Audience.Kind#TRACKING_IN_JOB}, only those of {@code jobId}.
+     */
+    public List<MinuteCount> latest(Audience.Kind kind, String jobId, long sinceMs) {
         List<MinuteCount> result = new ArrayList<>();
-        for (ConcurrentNavigableMap<Long, MinuteCount> minutes : byJob.values()) {
+        byAudience.forEach((key, minutes) -> {
             Map.Entry<Long, MinuteCount> last = minutes.lastEntry();
-            if (last != null && last.getKey() >= sinceMs) {
+            if (last == null || last.getKey() < sinceMs) {
+                return;
+            }
+            Audience audience = Audience.fromKey(key);
+            if (audience.kind() == kind && (jobId == null || jobId.equals(audience.jobId()))) {
                 result.add(last.getValue());
             }
-        }
-        result.sort(Comparator.comparingLong(MinuteCount::minuteStartMs).reversed().thenComparing(MinuteCount::jobId));
+        });
+        result.sort(Comparator.comparingLong(MinuteCount::minuteStartMs).reversed().thenComparing(MinuteCount::audience));
         return result;
     }
 
@@ -122,7 +130,7 @@ public final class MinuteCountsView implements AutoCloseable {
                 if (!caughtUp && endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     caughtUp = true;
                     firstCaughtUp.complete(null);
-                    LOG.info("results view caught up: {} jobs in the last {}", byJob.size(), history);
+                    LOG.info("results view caught up: {} jobs, accounts and tracking ids in the last {}", byAudience.size(), history);
                 }
                 evictOldMinutes();
             }
@@ -158,19 +166,18 @@ public final class MinuteCountsView implements AutoCloseable {
         if (count.minuteStartMs() < clock.millis() - history.toMillis()) {
             return;
         }
-        byJob.computeIfAbsent(count.jobId(), job -> new ConcurrentSkipListMap<>()).put(count.minuteStartMs(), count);
+        byAudience.computeIfAbsent(count.audience(), audience -> new ConcurrentSkipListMap<>()).put(count.minuteStartMs(), count);
     }
 
-    /** A tombstone on the compacted topic: the operator deleted that job's minute. */
+    /** A tombstone on the compacted topic: the operator deleted that minute. */
     private void forget(String key) {
-        int slash = key == null ? -1 : key.indexOf('/');
-        if (slash < 0) {
+        if (key == null || key.lastIndexOf('/') < 0) {
             return;
         }
-        var minutes = byJob.get(key.substring(0, slash));
+        var minutes = byAudience.get(MinuteCount.audienceOfKey(key));
         if (minutes != null) {
             try {
-                minutes.remove(Long.parseLong(key.substring(slash + 1)));
+                minutes.remove(MinuteCount.minuteOfKey(key));
             } catch (NumberFormatException e) {
                 LOG.debug("ignoring tombstone with unknown key {}", key);
             }
@@ -184,8 +191,8 @@ public final class MinuteCountsView implements AutoCloseable {
         }
         nextEvictionMs = now + 60_000;
         long oldest = now - history.toMillis();
-        byJob.values().forEach(minutes -> minutes.headMap(oldest).clear());
-        byJob.values().removeIf(Map::isEmpty);
+        byAudience.values().forEach(minutes -> minutes.headMap(oldest).clear());
+        byAudience.values().removeIf(Map::isEmpty);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.time.Instant;
+import liveccu.model.Audience;
 import liveccu.ops.http.HttpFailure;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,7 +19,7 @@ class CcuQueryTest {
 
     @Test
     void withoutInAndOutAsksForTheLastHourIncludingTheOpenMinute() {
-        CcuQuery query = CcuQuery.parse(JOB, null, null, NOW, MAX_RANGE);
+        CcuQuery query = CcuQuery.parse(Audience.job(JOB), null, null, NOW, MAX_RANGE);
 
         assertEquals(Instant.parse("2026-11-23T10:31:00Z").toEpochMilli(), query.toMs());
         assertEquals(Instant.parse("2026-11-23T09:31:00Z").toEpochMilli(), query.fromMs());
@@ -26,9 +27,9 @@ class CcuQueryTest {
 
     @Test
     void takesInAndOutAsEpochSeconds() {
-        CcuQuery query = CcuQuery.parse(JOB.toUpperCase(), "1534640040", "1534640160", NOW, MAX_RANGE);
+        CcuQuery query = CcuQuery.parse(Audience.job(CcuQuery.jobId(JOB.toUpperCase())), "1534640040", "1534640160", NOW, MAX_RANGE);
 
-        assertEquals(new CcuQuery(JOB, 1_534_640_040_000L, 1_534_640_160_000L), query);
+        assertEquals(new CcuQuery(Audience.job(JOB), 1_534_640_040_000L, 1_534_640_160_000L), query);
     }
 
     @ParameterizedTest(name = "jobid={0} in={1} out={2}")
@@ -42,9 +43,24 @@ class CcuQueryTest {
             JOB + ", 1534000000, 1534640040, range too large: at most 168 hours per query",
     })
     void badParametersAreA400WithTheReason(String job, String in, String out, String reason) {
-        HttpFailure failure = assertThrows(HttpFailure.class, () -> CcuQuery.parse(job, in, out, NOW, MAX_RANGE));
+        HttpFailure failure = assertThrows(HttpFailure.class,
+                () -> CcuQuery.parse(Audience.job(CcuQuery.jobId(job)), in, out, NOW, MAX_RANGE));
 
         assertEquals(400, failure.status());
         assertEquals(reason, failure.getMessage());
+    }
+
+    @ParameterizedTest(name = "accountid [{0}]")
+    @CsvSource(nullValues = "NULL", value = {"NULL", "''", "'has space'", "'slash/es'"})
+    void accountIdsAreCheckedLikeTheCollectorDoes(String account) {
+        HttpFailure failure = assertThrows(HttpFailure.class, () -> CcuQuery.accountId(account));
+        assertEquals("accountid is required: 1-64 of A-Z a-z 0-9 . _ -", failure.getMessage());
+    }
+
+    @Test
+    void trackingIdsAreFreeTextUpTo128Characters() {
+        assertEquals("reseller/7 gold", CcuQuery.trackingId("reseller/7 gold"));
+        assertEquals(400, assertThrows(HttpFailure.class, () -> CcuQuery.trackingId("t".repeat(129))).status());
+        assertEquals(400, assertThrows(HttpFailure.class, () -> CcuQuery.trackingId(null)).status());
     }
 }

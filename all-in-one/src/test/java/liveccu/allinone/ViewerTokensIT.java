@@ -1,0 +1,229 @@
+package liveccu.allinone;
+
+import static liveccu.allinone.Viewers.minuteAgo;
+import static liveccu.allinone.Viewers.randomHex32;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import liveccu.model.RejectedBeacon;
+import liveccu.model.Side;
+import liveccu.ops.config.Env;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Viewer tokens over the real path: HTTP beacons with JWTs in, Kafka, Streams, CCU per tracking id
+ * and per account out of the API; refusals with their 4xx and their record on the rejected topic.
+ * Account "paid" requires tokens; every other account is open.
+ */
+class ViewerTokensIT {
+
+    private static final String SECRET = "a-shared-secret-of-at-least-32-bytes!";
+    private static final String PAID = "paid";
+    private static final String FREE = "free";
+
+    @TempDir
+    static Path dataDir;
+    static LocalSystem system;
+    static CapturedLogs logs;
+
+    @BeforeAll
+    static void startSystem() throws Exception {
+        logs = new CapturedLogs();
+        Map<String, String> env = new HashMap<>(Viewers.testEnv(dataDir));
+        env.put("CCU_TOKEN_SECRET", SECRET);
+        env.put("CCU_TOKEN_MODE_BY_ACCOUNT", PAID + "=required");
+        system = LocalSystem.start(new Env(env));
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        system.close();
+        String logged = logs.text();
+        logs.close();
+        assertTrue(logged.contains("collector listening"), "the capture saw the services' logs");
+        assertFalse(logged.contains(SECRET), "the token secret is never logged");
+        assertFalse(logged.contains("eyJ"), "no token (base64url JSON, 'eyJ…') is ever logged");
+    }
+
+    static JWTClaimsSet.Builder claims(String account, String trackingId, Instant expiry) {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().expirationTime(Date.from(expiry)).claim("uid", "viewer");
+        if (trackingId != null) {
+            claims.claim("tracking", Map.of("trackingId", trackingId, "customViewerData", "plan=gold"));
+        }
+        return account == null ? claims : claims.claim("accid", account);
+    }
+
+    static String sign(JWTClaimsSet claims, JWSAlgorithm algorithm, JWSSigner signer) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(algorithm), claims);
+        jwt.sign(signer);
+        return jwt.serialize();
+    }
+
+    static String token(String account, String trackingId) throws Exception {
+        return sign(claims(account, trackingId, Instant.now().plusSeconds(600)).build(), JWSAlgorithm.HS256,
+                new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static String path(String job, String session, String account, Side side, long epochSeconds) {
+        return "/" + randomHex32() + "/" + job + "/" + session + "/" + account + "/" + epochSeconds + "/" + side.pathSuffix();
+    }
+
+    static String encoded(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    static List<List<Object>> counts(String query) {
+        Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
+        assertEquals(200, reply.status(), reply.body());
+        List<List<Object>> counts = new ArrayList<>();
+        for (Map<String, Object> minute : Viewers.parse(reply.body())) {
+            counts.add(List.of(minute.get("time"), ((Number) minute.get("ssccu")).longValue(), ((Number) minute.get("csccu")).longValue()));
+        }
+        return counts;
+    }
+
+    static void awaitCounts(String query, List<List<Object>> expected) {
+        Eventually.await(Duration.ofSeconds(60), query + " shows " + expected, () -> counts(query), expected::equals);
+    }
+
+    @Test
+    void countsPerTrackingIdAndAccountFromSignedAndUnsignedViewers() throws Exception {
+        String paidJob = randomHex32();
+        String freeJob = randomHex32();
+        String gold = "gold-" + randomHex32();
+        String silver = "silver/" + randomHex32();   // free text, separators included
+        long m = minuteAgo(2);
+        String s1 = randomHex32();
+        String s2 = randomHex32();
+        int collector = system.collectorPort();
+
+        // signed: in the Authorization header, or as ?token= for players using sendBeacon
+        assertEquals(200, Http.get(collector, path(paidJob, s1, PAID, Side.SS, m + 1), "authorization", "Bearer " + token(PAID, gold)).status());
+        assertEquals(200, Http.get(collector, path(paidJob, s2, PAID, Side.SS, m + 2) + "?token=" + token(PAID, gold)).status());
+        assertEquals(200, Http.get(collector, path(paidJob, s2, PAID, Side.CS, m + 3) + "?token=" + token(null, gold)).status());
+        // open account: unsigned values kept (untrusted), a stale genuine token ignored, no token at all
+        assertEquals(200, Http.get(collector, path(freeJob, randomHex32(), FREE, Side.SS, m + 4) + "?trackingId=" + encoded(silver)).status());
+        String expired = sign(claims(FREE, "never-counted", Instant.now().minusSeconds(3600)).build(), JWSAlgorithm.HS256,
+                new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(200, Http.get(collector, path(freeJob, randomHex32(), FREE, Side.SS, m + 5) + "?token=" + expired
+                + "&trackingId=" + encoded(silver)).status());
+        assertEquals(200, Http.get(collector, path(freeJob, randomHex32(), FREE, Side.SS, m + 6)).status());
+
+        long in = m;
+        long out = m + 60;
+        String range = "&in=" + in + "&out=" + out;
+        awaitCounts("/ccu/tracking?trackingid=" + encoded(gold) + range, List.of(Viewers.minute(m, 2, 1)));
+        awaitCounts("/ccu/tracking?trackingid=" + encoded(silver) + range, List.of(Viewers.minute(m, 2, 0)));
+        awaitCounts("/ccu/tracking?trackingid=" + encoded(gold) + "&jobid=" + paidJob + range, List.of(Viewers.minute(m, 2, 1)));
+        awaitCounts("/ccu/tracking?trackingid=" + encoded(gold) + "&jobid=" + freeJob + range, List.of());
+        awaitCounts("/ccu/tracking?trackingid=never-counted" + range, List.of());
+        awaitCounts("/ccu/account?accountid=" + PAID + range, List.of(Viewers.minute(m, 2, 1)));
+        awaitCounts("/ccu?jobid=" + freeJob + range, List.of(Viewers.minute(m, 3, 0)));
+
+        Http.Reply breakdown = Http.get(system.apiPort(), "/tracking?jobid=" + freeJob, "x-api-key", Viewers.API_KEY);
+        assertEquals(List.of(silver), Viewers.parse(breakdown.body()).stream().map(row -> row.get("trackingid")).toList());
+        Http.Reply accounts = Http.get(system.apiPort(), "/accounts", "x-api-key", Viewers.API_KEY);
+        assertTrue(Viewers.parse(accounts.body()).stream().map(row -> row.get("accountid")).toList().containsAll(List.of(PAID, FREE)));
+        assertEquals(401, Http.get(system.apiPort(), "/ccu/tracking?trackingid=x").status());
+        assertEquals(400, Http.get(system.apiPort(), "/ccu/account?accountid=a%20b", "x-api-key", Viewers.API_KEY).status());
+    }
+
+    @Test
+    void refusedTokensGetTheir4xxAndARecordWithoutTheToken() throws Exception {
+        String job = randomHex32();
+        long m = minuteAgo(3);
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        String none = b64("{\"alg\":\"none\"}") + "." + b64("{\"exp\":" + (Instant.now().getEpochSecond() + 600) + "}") + ".";
+        Map<String, String> tokens = new java.util.LinkedHashMap<>();
+        tokens.put("expired", sign(claims(PAID, "t", Instant.now().minusSeconds(3600)).build(), JWSAlgorithm.HS256,
+                new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8))));
+        tokens.put("alg none", none);
+        tokens.put("wrong secret", sign(claims(PAID, "t", Instant.now().plusSeconds(600)).build(), JWSAlgorithm.HS256,
+                new MACSigner("another-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8))));
+        tokens.put("RS256 without registered key", sign(claims(PAID, "t", Instant.now().plusSeconds(600)).build(),
+                JWSAlgorithm.RS256, new RSASSASigner(rsa.generateKeyPair().getPrivate())));
+        tokens.put("not a JWT", "abc");
+        tokens.put("bad base64", "%%%.%%%.%%%");
+        tokens.put("bad JSON", b64("{\"alg\":\"HS256\"") + "." + b64("{}") + ".c2ln");
+        tokens.put("oversize", "a".repeat(5000));
+        tokens.put("oversize tracking id", sign(claims(PAID, "t".repeat(200), Instant.now().plusSeconds(600)).build(),
+                JWSAlgorithm.HS256, new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8))));
+        tokens.put("other account", token("someone-else", "t"));
+        Map<String, Integer> expectedStatus = Map.of("expired", 401, "alg none", 401, "wrong secret", 401,
+                "RS256 without registered key", 401, "not a JWT", 400, "bad base64", 400, "bad JSON", 400, "oversize", 400,
+                "oversize tracking id", 400, "other account", 403);
+        Map<String, String> expectedReason = Map.of("expired", "token-expired", "alg none", "token-invalid",
+                "wrong secret", "token-invalid", "RS256 without registered key", "token-invalid", "not a JWT", "token-malformed",
+                "bad base64", "token-malformed", "bad JSON", "token-malformed", "oversize", "token-malformed",
+                "oversize tracking id", "token-malformed", "other account", "token-wrong-account");
+
+        Map<String, String> pathOf = new HashMap<>();
+        for (var token : tokens.entrySet()) {
+            String path = path(job, randomHex32(), PAID, Side.SS, m + 1);
+            pathOf.put(token.getKey(), path);
+            Http.Reply reply = Http.get(system.collectorPort(), path, "authorization", "Bearer " + token.getValue());
+            assertEquals(expectedStatus.get(token.getKey()), reply.status(), token.getKey() + ": " + reply.body());
+            assertFalse(reply.body().contains(token.getValue()), "the answer never echoes the token");
+        }
+        String missing = path(job, randomHex32(), PAID, Side.SS, m + 1);
+        assertEquals(401, Http.get(system.collectorPort(), missing + "?trackingId=unsigned").status());
+        // where tokens are optional, a forged or unsigned token is still refused: it is an attack or a bug
+        assertEquals(401, Http.get(system.collectorPort(), path(job, randomHex32(), FREE, Side.SS, m + 1), "authorization",
+                "Bearer " + tokens.get("wrong secret")).status());
+        assertEquals(401, Http.get(system.collectorPort(), path(job, randomHex32(), FREE, Side.SS, m + 1) + "?token=" + none).status());
+        // one good beacon: the only one counted
+        assertEquals(200, Http.get(system.collectorPort(), path(job, randomHex32(), PAID, Side.SS, m + 2), "authorization",
+                "Bearer " + token(PAID, "t")).status());
+        awaitCounts("/ccu?jobid=" + job + "&in=" + m + "&out=" + (m + 60), List.of(Viewers.minute(m, 1, 0)));
+
+        try (RejectedBeacons rejected = new RejectedBeacons(system.broker().orElseThrow().bootstrapServers())) {
+            Map<String, RejectedBeacon> byPath = Eventually.await(Duration.ofSeconds(20), "every refusal recorded",
+                    () -> rejected.all().stream().collect(Collectors.toMap(RejectedBeacon::path, r -> r, (a, b) -> a)),
+                    seen -> seen.keySet().containsAll(pathOf.values()) && seen.containsKey(missing));
+            pathOf.forEach((name, path) -> {
+                RejectedBeacon record = byPath.get(path);
+                assertEquals(expectedReason.get(name), record.reason(), name);
+                assertFalse(record.toString().contains(tokens.get(name)), name + ": the record never holds the token");
+            });
+            assertEquals("token-missing", byPath.get(missing).reason());
+        }
+    }
+
+    @Test
+    void browsersMayPreflightTheAuthorizationHeader() {
+        Http.Reply preflight = Http.send("OPTIONS", system.collectorPort(), path(randomHex32(), randomHex32(), PAID, Side.CS, minuteAgo(0)),
+                "origin", "https://player.example", "access-control-request-method", "GET",
+                "access-control-request-headers", "authorization");
+        assertEquals(204, preflight.status());
+        assertTrue(preflight.headers().firstValue("access-control-allow-headers").orElse("").toLowerCase().contains("authorization"));
+    }
+
+    private static String b64(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
