@@ -56,6 +56,7 @@ class ViewerTokensIT {
         Map<String, String> env = new HashMap<>(Viewers.testEnv(dataDir));
         env.put("CCU_TOKEN_SECRET", SECRET);
         env.put("CCU_TOKEN_MODE_BY_ACCOUNT", PAID + "=required");
+        env.put("CCU_VIEWER_SESSION_FLUSH_SECONDS", "1");
         system = LocalSystem.start(new Env(env));
     }
 
@@ -149,6 +150,29 @@ class ViewerTokensIT {
         Http.Reply accounts = Http.get(system.apiPort(), "/accounts", "x-api-key", Viewers.API_KEY);
         assertTrue(Viewers.parse(accounts.body()).stream().map(row -> row.get("accountid")).toList().containsAll(List.of(PAID, FREE)));
         assertEquals(401, Http.get(system.apiPort(), "/ccu/tracking?trackingid=x").status());
+
+        // the viewer report: one row per session, with its viewer data and whether it was signed
+        List<Map<String, Object>> goldViewers = Eventually.await(Duration.ofSeconds(30), "gold viewer report",
+                () -> Viewers.parse(Http.get(system.apiPort(), "/viewers?trackingid=" + encoded(gold) + range, "x-api-key", Viewers.API_KEY).body()),
+                rows -> rows.size() == 2 && rows.stream().anyMatch(row -> "ss+cs".equals(row.get("sides"))));
+        assertEquals(Map.of(s1, "ss", s2, "ss+cs"), goldViewers.stream().collect(Collectors.toMap(row -> (String) row.get("sessionid"), row -> (String) row.get("sides"))));
+        for (Map<String, Object> row : goldViewers) {
+            assertEquals(List.of(paidJob, PAID, "plan=gold", "viewer", true, 1), List.of(row.get("jobid"), row.get("accountid"),
+                    row.get("custom_viewer_data"), row.get("user_id"), row.get("trusted"), row.get("minutes_watched")));
+        }
+        List<Map<String, Object>> freeViewers = Eventually.await(Duration.ofSeconds(30), "free job's viewer report",
+                () -> Viewers.parse(Http.get(system.apiPort(), "/viewers?jobid=" + freeJob + range, "x-api-key", Viewers.API_KEY).body()),
+                rows -> rows.size() == 3);
+        assertEquals(List.of(silver, silver), freeViewers.stream().map(row -> row.get("trackingid")).filter(t -> t != null).toList());
+        assertTrue(freeViewers.stream().noneMatch(row -> Boolean.TRUE.equals(row.get("trusted"))), "unsigned values are untrusted");
+        Http.Reply csv = Http.get(system.apiPort(), "/viewers?jobid=" + freeJob + range + "&format=csv", "x-api-key", Viewers.API_KEY);
+        assertEquals(200, csv.status());
+        List<String> lines = csv.body().lines().toList();
+        assertEquals("sessionid,jobid,accountid,trackingid,custom_viewer_data,user_id,trusted,first_seen,last_seen,minutes_watched,sides",
+                lines.get(0));
+        assertEquals(4, lines.size(), csv.body());
+        assertEquals(400, Http.get(system.apiPort(), "/viewers?in=" + in, "x-api-key", Viewers.API_KEY).status());
+        assertEquals(400, Http.get(system.apiPort(), "/viewers?jobid=" + freeJob + "&format=xml", "x-api-key", Viewers.API_KEY).status());
         assertEquals(400, Http.get(system.apiPort(), "/ccu/account?accountid=a%20b", "x-api-key", Viewers.API_KEY).status());
     }
 

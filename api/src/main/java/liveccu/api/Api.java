@@ -5,28 +5,34 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
+import liveccu.api.view.CompactedTopicReader;
+import liveccu.api.viewers.ViewerReportRoutes;
+import liveccu.api.viewers.ViewerSessionsView;
 import liveccu.ops.http.OpsRoutes;
 import liveccu.ops.http.HealthCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running query API: the results view and the HTTP server in front of it. */
+/** A running query API: the results views and the HTTP server in front of them. */
 public final class Api {
 
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
 
     private final Vertx vertx;
-    private final MinuteCountsView view;
+    private final List<CompactedTopicReader<?>> readers;
     private final OpsRoutes ops;
     private final ApiVerticle verticle;
     private final String deploymentId;
 
-    private Api(Vertx vertx, MinuteCountsView view, OpsRoutes ops, ApiVerticle verticle, String deploymentId) {
+    private Api(Vertx vertx, List<CompactedTopicReader<?>> readers, OpsRoutes ops, ApiVerticle verticle, String deploymentId) {
         this.vertx = vertx;
-        this.view = view;
+        this.readers = readers;
         this.ops = ops;
         this.verticle = verticle;
         this.deploymentId = deploymentId;
@@ -37,35 +43,42 @@ public final class Api {
 
     public static Future<Api> start(Vertx vertx, ApiConfig config, PrometheusMeterRegistry registry) {
         Clock clock = Clock.systemUTC();
-        MinuteCountsView view = new MinuteCountsView(config.pipeline().bootstrapServers(), config.history(), clock);
-        view.bindTo(registry);
-        view.start();
-        OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, view::notReadyReason, registry);
+        MinuteCountsView counts = new MinuteCountsView(config.pipeline().bootstrapServers(), config.history(), clock);
+        ViewerSessionsView sessions = new ViewerSessionsView(config.pipeline().bootstrapServers(), config.viewerReportHistory(), clock);
+        List<CompactedTopicReader<?>> readers = List.of(counts.reader(), sessions.reader());
+        readers.forEach(reader -> {
+            reader.bindTo(registry);
+            reader.start();
+        });
+        OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, () -> readers.stream().map(CompactedTopicReader::notReadyReason)
+                .flatMap(Optional::stream).findFirst(), registry);
         if (config.apiKey().isEmpty()) {
             LOG.warn("CCU_API_KEY is not set: the query API answers anyone");
         }
         ApiVerticle verticle = new ApiVerticle(config.port(),
-                new CcuRoutes(view, clock, config.maxRange(), config.recentJobs()),
+                new CcuRoutes(counts, clock, config.maxRange(), config.recentJobs()),
+                new ViewerReportRoutes(sessions, clock, config.maxRange()),
                 new ApiKeyCheck(config.apiKey()), ops);
         return vertx.deployVerticle(verticle)
-                .compose(id -> HealthCheck.awaitFirst(vertx, view.caughtUp(), RESULTS_WAIT,
+                .compose(id -> HealthCheck.awaitFirst(vertx, CompletableFuture.allOf(readers.stream()
+                                .map(reader -> reader.caughtUp().toCompletableFuture()).toArray(CompletableFuture[]::new)), RESULTS_WAIT,
                                 "results not loaded yet; serving, not ready until they are")
                         .map(v -> {
                             LOG.info("query API listening on port {}", verticle.actualPort());
-                            return new Api(vertx, view, ops, verticle, id);
+                            return new Api(vertx, readers, ops, verticle, id);
                         }))
-                .onFailure(e -> view.close());
+                .onFailure(e -> readers.forEach(CompactedTopicReader::close));
     }
 
     public int port() {
         return verticle.actualPort();
     }
 
-    /** Readiness first, then the HTTP server, then the results view. */
+    /** Readiness first, then the HTTP server, then the results views. */
     public Future<Void> stop() {
         ops.startDraining();
         return vertx.undeploy(deploymentId).transform(ar -> vertx.executeBlocking(() -> {
-            view.close();
+            readers.forEach(CompactedTopicReader::close);
             return null;
         }));
     }

@@ -15,6 +15,7 @@ import liveccu.ops.config.PipelineSettings;
  *   <li>{@code CCU_API_HISTORY_DAYS} [7] — how far back this instance keeps and serves minutes</li>
  *   <li>{@code CCU_API_MAX_RANGE_HOURS} [168] — the longest range one query may ask for</li>
  *   <li>{@code CCU_API_RECENT_JOBS_HOURS} [24] — how recently a job must have had viewers to be listed</li>
+ *   <li>{@code CCU_API_VIEWER_REPORT_HOURS} [48] — how far back viewer sessions are kept for viewer reports</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, …)</li>
  * </ul>
  */
@@ -24,6 +25,7 @@ public record ApiConfig(
         Duration history,
         Duration maxRange,
         Duration recentJobs,
+        Duration viewerReportHistory,
         PipelineSettings pipeline) {
 
     public static ApiConfig read(Env env, String defaultBootstrap) {
@@ -33,6 +35,7 @@ public record ApiConfig(
                 env.duration("CCU_API_HISTORY_DAYS", Duration.ofDays(7), ChronoUnit.DAYS, Duration.ofDays(3650)),
                 env.duration("CCU_API_MAX_RANGE_HOURS", Duration.ofDays(7), ChronoUnit.HOURS, Duration.ofDays(3650)),
                 env.duration("CCU_API_RECENT_JOBS_HOURS", Duration.ofHours(24), ChronoUnit.HOURS, Duration.ofDays(3650)),
+                env.duration("CCU_API_VIEWER_REPORT_HOURS", Duration.ofHours(48), ChronoUnit.HOURS, Duration.ofDays(3650)),
                 PipelineSettings.read(env, defaultBootstrap));
     }
 

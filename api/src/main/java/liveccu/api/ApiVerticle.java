@@ -10,6 +10,7 @@ import java.util.Set;
 import liveccu.api.dashboard.DashboardRoutes;
 import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.query.CcuRoutes;
+import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
 
@@ -18,13 +19,15 @@ final class ApiVerticle extends VerticleBase {
 
     private final int port;
     private final CcuRoutes ccu;
+    private final ViewerReportRoutes viewers;
     private final ApiKeyCheck keyCheck;
     private final OpsRoutes ops;
     private HttpServer server;
 
-    ApiVerticle(int port, CcuRoutes ccu, ApiKeyCheck keyCheck, OpsRoutes ops) {
+    ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, ApiKeyCheck keyCheck, OpsRoutes ops) {
         this.port = port;
         this.ccu = ccu;
+        this.viewers = viewers;
         this.keyCheck = keyCheck;
         this.ops = ops;
     }
@@ -45,6 +48,7 @@ final class ApiVerticle extends VerticleBase {
         router.get("/jobs").handler(keyCheck).handler(ccu::jobs);
         router.get("/accounts").handler(keyCheck).handler(ccu::accounts);
         router.get("/tracking").handler(keyCheck).handler(ccu::trackingIds);
+        router.get("/viewers").handler(keyCheck).handler(viewers::report);
         DashboardRoutes.mount(router);
         ErrorResponses.install(router);
         return vertx.createHttpServer().requestHandler(router).listen(port).onSuccess(s -> server = s);

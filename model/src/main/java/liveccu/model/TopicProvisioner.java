@@ -23,7 +23,7 @@ public final class TopicProvisioner {
      * @param partitions        partitions of every topic: the unit of parallelism of the aggregator
      * @param replication       replicas per partition (3 on a production cluster)
      * @param beaconRetention   how long raw and rejected beacons are kept
-     * @param resultsRetention  how long per-minute counts are kept
+     * @param resultsRetention  how long per-minute counts and viewer sessions are kept
      */
     public record Settings(int partitions, short replication, Duration beaconRetention, Duration resultsRetention) {
     }
@@ -44,9 +44,11 @@ public final class TopicProvisioner {
         wanted.add(topic(Topics.REJECTED, Map.of(TopicConfig.RETENTION_MS_CONFIG, beaconRetention)));
         wanted.add(new NewTopic(Topics.DEAD_LETTERS, settings.partitions(), settings.replication())
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, beaconRetention)));
-        wanted.add(topic(Topics.MINUTE_COUNTS, Map.of(
+        Map<String, String> compactedResults = Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.resultsRetention().toMillis()))));
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.resultsRetention().toMillis()));
+        wanted.add(topic(Topics.MINUTE_COUNTS, compactedResults));
+        wanted.add(topic(Topics.VIEWER_SESSIONS, compactedResults));
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();

@@ -13,9 +13,13 @@ public final class Topics {
     public static final Topic<String, RejectedBeacon> REJECTED =
             new Topic<>("ccu.beacons.rejected", Serdes.String(), new JsonSerde<>(RejectedBeacon.class));
 
-    /** Per job and minute counts, keyed by {@link MinuteCount#key()}; compacted, long retention. */
+    /** Per audience (job, account, tracking id) and minute counts, keyed by {@link MinuteCount#key()}; compacted, long retention. */
     public static final Topic<String, MinuteCount> MINUTE_COUNTS =
             new Topic<>("ccu.minute-counts", Serdes.String(), new JsonSerde<>(MinuteCount.class));
+
+    /** One record per viewer session, keyed by session id, for viewer reports; compacted, long retention. */
+    public static final Topic<String, ViewerSession> VIEWER_SESSIONS =
+            new Topic<>("ccu.viewer-sessions", Serdes.String(), new JsonSerde<>(ViewerSession.class));
 
     /** Records the aggregator could not even decode, as they were, for inspection. */
     public static final String DEAD_LETTERS = "ccu.aggregator.dead-letters";

@@ -1,6 +1,7 @@
 package liveccu.aggregator.topology;
 
 import java.time.Duration;
+import liveccu.aggregator.viewers.ViewerSessionsTopology;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
 import liveccu.model.JsonSerde;
@@ -30,6 +31,8 @@ import org.apache.kafka.streams.state.Stores;
  *                partials-by-job-minute (repartition, keyed by audience+minute)
  *                      ▼
  *                 sum-partials ─► ccu.minute-counts     (stage 2: per audience+minute, sum of partials)
+ *
+ *  on time ─► track-viewer-sessions ─► ccu.viewer-sessions (one record per session: {@link ViewerSessionsTopology})
  * </pre>
  *
  * <p>Every processor, store and internal topic is named, so a change to the topology never renames
@@ -46,6 +49,8 @@ public final class CcuTopology {
     private static final Serde<PartialCount> PARTIAL_COUNT_SERDE = new JsonSerde<>(PartialCount.class);
     private static final Serde<PartialsByPartition> PARTIALS_SERDE = new JsonSerde<>(PartialsByPartition.class);
     private static final Duration MINUTE = Duration.ofMillis(CountingRules.MINUTE_MS);
+    /** A session silent this long leaves the aggregator's state; its last record stays on the topic. */
+    static final Duration VIEWER_SESSION_IDLE_LIMIT = Duration.ofHours(6);
 
     private CcuTopology() {
     }
@@ -53,8 +58,9 @@ public final class CcuTopology {
     /**
      * @param rules          what a count is (grace for late beacons, clock skew)
      * @param flushInterval  how often stage 1 forwards changed partial counts
+     * @param viewerSessionFlush how often changed viewer sessions are published for viewer reports
      */
-    public static Topology build(CountingRules rules, Duration flushInterval) {
+    public static Topology build(CountingRules rules, Duration flushInterval, Duration viewerSessionFlush) {
         StreamsBuilder builder = new StreamsBuilder();
         Duration retention = rules.stateRetention();
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -77,8 +83,10 @@ public final class CcuTopology {
                 .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
                         .withName("write-too-late"));
 
-        beacons.filter((session, beacon) -> beacon != null && !rules.isTooLate(beacon), Named.as("keep-on-time"))
-                .process(() -> new SessionMinuteCounter(flushInterval), Named.as("count-sessions-per-partition"),
+        KStream<String, Beacon> onTime =
+                beacons.filter((session, beacon) -> beacon != null && !rules.isTooLate(beacon), Named.as("keep-on-time"));
+        ViewerSessionsTopology.addTo(builder, onTime, viewerSessionFlush, VIEWER_SESSION_IDLE_LIMIT);
+        onTime.process(() -> new SessionMinuteCounter(flushInterval), Named.as("count-sessions-per-partition"),
                         SESSION_MINUTES_STORE, PARTIALS_STORE, DIRTY_PARTIALS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), PARTIAL_COUNT_SERDE).withName("partials-by-job-minute"))
                 .process(PartialSummer::new, Named.as("sum-partials"), MINUTE_PARTIALS_STORE)

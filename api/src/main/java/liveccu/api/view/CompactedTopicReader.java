@@ -1,0 +1,128 @@
+package liveccu.api.view;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import liveccu.model.Topic;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a whole compacted results topic from its beginning, then follows it, handing every record
+ * (tombstones as null) to the view that owns it, on one daemon thread. Every API instance reads the
+ * whole topic, so instances are independent and can be added freely. Only committed results are read.
+ */
+public final class CompactedTopicReader<V> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompactedTopicReader.class);
+
+    private final Topic<String, V> topic;
+    private final KafkaConsumer<String, V> consumer;
+    private final BiConsumer<String, V> apply;
+    private final Runnable housekeeping;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread poller;
+    private final CompletableFuture<Void> firstCaughtUp = new CompletableFuture<>();
+    private volatile boolean caughtUp;
+
+    /**
+     * @param apply        called for each record, in order, on the reader's thread
+     * @param housekeeping called after every poll, on the same thread (e.g. evicting old entries)
+     */
+    public CompactedTopicReader(String bootstrapServers, Topic<String, V> topic, BiConsumer<String, V> apply,
+                                Runnable housekeeping) {
+        this.topic = topic;
+        this.apply = apply;
+        this.housekeeping = housekeeping;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "ccu-api-" + topic.name(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        this.poller = new Thread(this::run, "ccu-api-" + topic.name());
+        this.poller.setDaemon(true);
+    }
+
+    public void bindTo(MeterRegistry registry) {
+        new KafkaClientMetrics(consumer).bindTo(registry);
+    }
+
+    public void start() {
+        poller.start();
+    }
+
+    /** Not ready until everything on the topic at start-up has been read. */
+    public Optional<String> notReadyReason() {
+        return caughtUp ? Optional.empty() : Optional.of("still reading " + topic.name());
+    }
+
+    public CompletionStage<Void> caughtUp() {
+        return firstCaughtUp;
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = awaitPartitions();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
+            while (running.get()) {
+                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+                    apply.accept(record.key(), record.value());
+                }
+                if (!caughtUp && endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp = true;
+                    firstCaughtUp.complete(null);
+                    LOG.info("caught up with {}", topic.name());
+                }
+                housekeeping.run();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("stopped reading {}", topic.name(), e);
+        } finally {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    private List<TopicPartition> awaitPartitions() {
+        while (running.get()) {
+            try {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(5));
+                if (!infos.isEmpty()) {
+                    return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.info("waiting for topic {}", topic.name());
+            }
+        }
+        throw new WakeupException();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            poller.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

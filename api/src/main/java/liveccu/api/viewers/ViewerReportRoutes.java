@@ -1,0 +1,95 @@
+package liveccu.api.viewers;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
+import liveccu.api.query.CcuQuery;
+import liveccu.model.Audience;
+import liveccu.model.ViewerSession;
+import liveccu.ops.http.HttpFailure;
+
+/**
+ * {@code GET /viewers?jobid=J|trackingid=T&in=S&out=S[&format=csv]}: the viewer report, one row per
+ * session seen in the range, with its viewer data and whether that data was signed (trusted).
+ */
+public final class ViewerReportRoutes {
+
+    /** One report row; the names are the JSON fields and the CSV header. */
+    @JsonPropertyOrder({"sessionid", "jobid", "accountid", "trackingid", "custom_viewer_data", "user_id", "trusted",
+            "first_seen", "last_seen", "minutes_watched", "sides"})
+    record Row(
+            @JsonProperty("sessionid") String sessionId,
+            @JsonProperty("jobid") String jobId,
+            @JsonProperty("accountid") String accountId,
+            @JsonProperty("trackingid") String trackingId,
+            @JsonProperty("custom_viewer_data") String customViewerData,
+            @JsonProperty("user_id") String userId,
+            @JsonProperty("trusted") boolean trusted,
+            @JsonProperty("first_seen") String firstSeen,
+            @JsonProperty("last_seen") String lastSeen,
+            @JsonProperty("minutes_watched") int minutesWatched,
+            @JsonProperty("sides") String sides) {
+
+        static Row of(ViewerSession session, long fromMs, long toMs) {
+            return new Row(session.sessionId(), session.jobId(), session.accountId(), session.trackingId(),
+                    session.customViewerData(), session.userId(), session.trusted(),
+                    Instant.ofEpochMilli(session.firstSeenMs()).toString(), Instant.ofEpochMilli(session.lastSeenMs()).toString(),
+                    session.minutesWithin(fromMs, toMs),
+                    session.serverSide() && session.clientSide() ? "ss+cs" : session.serverSide() ? "ss" : "cs");
+        }
+    }
+
+    private static final ObjectWriter JSON = new ObjectMapper().writerFor(Row[].class);
+    private static final CsvMapper CSV_MAPPER = new CsvMapper();
+    private static final ObjectWriter CSV = CSV_MAPPER.writer(CSV_MAPPER.schemaFor(Row.class).withHeader());
+
+    private final ViewerSessionsView view;
+    private final Clock clock;
+    private final Duration maxRange;
+
+    public ViewerReportRoutes(ViewerSessionsView view, Clock clock, Duration maxRange) {
+        this.view = view;
+        this.clock = clock;
+        this.maxRange = maxRange;
+    }
+
+    public void report(RoutingContext ctx) {
+        String jobId = ctx.request().getParam("jobid");
+        String trackingId = ctx.request().getParam("trackingid");
+        if ((jobId == null) == (trackingId == null)) {
+            throw new HttpFailure(400, "give either jobid or trackingid");
+        }
+        Audience audience = jobId != null ? Audience.job(CcuQuery.jobId(jobId)) : Audience.tracking(CcuQuery.trackingId(trackingId));
+        Predicate<ViewerSession> filter = jobId != null
+                ? session -> audience.id().equals(session.jobId())
+                : session -> audience.id().equals(session.trackingId());
+        CcuQuery range = CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"),
+                clock.millis(), maxRange);
+        List<Row> rows = view.seenWithin(filter, range.fromMs(), range.toMs()).stream()
+                .map(session -> Row.of(session, range.fromMs(), range.toMs())).toList();
+        String format = ctx.request().getParam("format", "json");
+        try {
+            switch (format) {
+                case "json" -> ctx.response().putHeader("content-type", "application/json")
+                        .putHeader("cache-control", "no-store")
+                        .end(JSON.writeValueAsString(rows.toArray(Row[]::new)));
+                case "csv" -> ctx.response().putHeader("content-type", "text/csv; charset=utf-8")
+                        .putHeader("content-disposition", "attachment; filename=\"viewers.csv\"")
+                        .putHeader("cache-control", "no-store")
+                        .end(CSV.writeValueAsString(rows));
+                default -> throw new HttpFailure(400, "format must be json or csv");
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the viewer report", e);
+        }
+    }
+}

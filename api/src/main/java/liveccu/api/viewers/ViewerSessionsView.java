@@ -1,0 +1,67 @@
+package liveccu.api.viewers;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import liveccu.api.view.CompactedTopicReader;
+import liveccu.model.Topics;
+import liveccu.model.ViewerSession;
+
+/**
+ * The viewer sessions this API instance can report on, materialised in memory from the compacted
+ * viewer-sessions topic: those seen within the last {@code history}. Memory grows with sessions in
+ * that window (a few hundred bytes each plus their viewer data).
+ */
+public final class ViewerSessionsView {
+
+    private final Duration history;
+    private final Clock clock;
+    private final Map<String, ViewerSession> bySession = new ConcurrentHashMap<>();
+    private final CompactedTopicReader<ViewerSession> reader;
+    private long nextEvictionMs;
+
+    public ViewerSessionsView(String bootstrapServers, Duration history, Clock clock) {
+        this.history = history;
+        this.clock = clock;
+        this.reader = new CompactedTopicReader<>(bootstrapServers, Topics.VIEWER_SESSIONS, this::apply, this::evictOld);
+    }
+
+    public CompactedTopicReader<ViewerSession> reader() {
+        return reader;
+    }
+
+    public Duration history() {
+        return history;
+    }
+
+    /** Sessions matching {@code filter} with at least one minute in {@code fromMs <= minute < toMs}, earliest first. */
+    public List<ViewerSession> seenWithin(Predicate<ViewerSession> filter, long fromMs, long toMs) {
+        return bySession.values().stream()
+                .filter(filter)
+                .filter(session -> session.minutesWithin(fromMs, toMs) > 0)
+                .sorted(Comparator.comparingLong(ViewerSession::firstSeenMs).thenComparing(ViewerSession::sessionId))
+                .toList();
+    }
+
+    private void apply(String sessionId, ViewerSession session) {
+        if (session == null) {
+            bySession.remove(sessionId);
+        } else if (session.lastSeenMs() >= clock.millis() - history.toMillis()) {
+            bySession.put(sessionId, session);
+        }
+    }
+
+    private void evictOld() {
+        long now = clock.millis();
+        if (now < nextEvictionMs) {
+            return;
+        }
+        nextEvictionMs = now + 60_000;
+        long oldest = now - history.toMillis();
+        bySession.values().removeIf(session -> session.lastSeenMs() < oldest);
+    }
+}
