@@ -81,6 +81,11 @@ function apiKey() {
 }
 
 async function getJson(path) {
+  return (await apiGet(path)).json();
+}
+
+/** The API's answer when it is 2xx; an {@link ApiFailure} saying what went wrong otherwise. */
+async function apiGet(path) {
   const key = apiKey();
   let response;
   try {
@@ -93,7 +98,7 @@ async function getJson(path) {
     throw new ApiFailure('unreachable', 'no answer');
   }
   if (response.ok) {
-    return response.json();
+    return response;
   }
   const reason = await response.json().then(body => body.error, () => response.statusText);
   if (response.status === 401) {
@@ -127,8 +132,11 @@ async function refresh() {
   const view = currentView();
   const nowMs = Date.now();
   const range = resolveRange(view, nowMs);
-  const [jobs, ...perJob] = await Promise.allSettled(
-      [getJson('jobs'), ...view.jobs.map(job => getJson(ccuPath(job, range)))]);
+  const [jobs, ...rest] = await Promise.allSettled([getJson('jobs'),
+      ...view.jobs.map(job => getJson(ccuPath(job, range))),
+      ...view.jobs.map(job => getJson(`tracking?jobid=${encodeURIComponent(job)}`))]);
+  const perJob = rest.slice(0, view.jobs.length);
+  const trackingPerJob = rest.slice(view.jobs.length);
   if (round !== refreshRound) {
     return; // the view changed meanwhile; a newer round draws it
   }
@@ -136,6 +144,7 @@ async function refresh() {
     renderJobList(jobs.value, view, nowMs);
   }
   view.jobs.forEach((job, i) => renderPanel(panels.get(job), perJob[i], range, nowMs));
+  view.jobs.forEach((job, i) => renderTracking(panels.get(job).element, trackingPerJob[i]));
   renderState(overallState(view, jobs, perJob), view, nowMs);
   refreshTimer = setTimeout(refresh, REFRESH_SECONDS * 1000);
 }
@@ -351,6 +360,8 @@ function createPanel(job) {
   const panel = { element, provisional, chart: createChart($('canvas', element), provisional), minutes: [] };
   element.querySelectorAll('[data-export]').forEach(button =>
       button.addEventListener('click', () => exportShown(job, panel, button.dataset.export)));
+  element.querySelectorAll('[data-report]').forEach(button =>
+      button.addEventListener('click', () => downloadViewerReport(job, panel, button.dataset.report)));
   $('[data-action=close]', element).addEventListener('click',
       () => navigate(params => {
         const rest = params.getAll('jobid').filter(other => normaliseJob(other) !== job);
@@ -589,6 +600,37 @@ function renderTable(element, minutes, nowMs) {
   }));
 }
 
+// ---------------------------------------------------------------- tracking ids and viewer reports
+
+/** Each tracking id's latest minute in this job: who is watching, grouped as the tokens say. */
+function renderTracking(element, result) {
+  if (result.status === 'rejected') {
+    return; // the banner says why; the last table stays
+  }
+  const rows = result.value;
+  $('[data-role=tracking-empty]', element).hidden = rows.length > 0;
+  $('[data-role=tracking-count]', element).textContent = `${rows.length} tracking id${rows.length === 1 ? '' : 's'}`;
+  $('[data-role=tracking] tbody', element).replaceChildren(...rows.map(row => {
+    const tr = document.createElement('tr');
+    Object.assign(tr.dataset, { trackingid: row.trackingid, ssccu: row.ssccu, csccu: row.csccu });
+    const name = document.createElement('th');
+    name.scope = 'row';
+    name.textContent = row.trackingid;
+    const cells = [row.time.slice(0, 16).replace('T', ' '), formatNumber(row.ssccu), formatNumber(row.csccu)]
+        .map(text => Object.assign(document.createElement('td'), { textContent: text }));
+    tr.replaceChildren(name, ...cells);
+    return tr;
+  }));
+}
+
+/** The viewer report (one row per session) for the shown range, as the API writes it. */
+async function downloadViewerReport(job, panel, format) {
+  const { range } = panel;
+  const response = await apiGet(`viewers?jobid=${encodeURIComponent(job)}&in=${Math.floor(range.fromMs / 1000)}`
+      + `&out=${Math.ceil(range.toMs / 1000)}&format=${format}`);
+  saveFile(await response.blob(), `viewers-${job}-${fileStamp(range.fromMs)}Z-${fileStamp(range.toMs)}Z.${format}`);
+}
+
 // ---------------------------------------------------------------- export
 
 function exportShown(job, panel, format) {
@@ -598,10 +640,17 @@ function exportShown(job, panel, format) {
       ? [columns.join(','), ...minutes.map(minute => columns.map(c => minute[c]).join(','))].join('\r\n') + '\r\n'
       : `${JSON.stringify(minutes, null, 2)}\n`;
   const type = format === 'csv' ? 'text/csv' : 'application/json';
-  const stamp = ms => new Date(ms).toISOString().slice(0, 16).replace(/[-:]/g, '');
+  saveFile(new Blob([body], { type }), `ccu-${job}-${fileStamp(range.fromMs)}Z-${fileStamp(range.toMs)}Z.${format}`);
+}
+
+function fileStamp(ms) {
+  return new Date(ms).toISOString().slice(0, 16).replace(/[-:]/g, '');
+}
+
+function saveFile(blob, name) {
   const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([body], { type }));
-  link.download = `ccu-${job}-${stamp(range.fromMs)}Z-${stamp(range.toMs)}Z.${format}`;
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }

@@ -93,7 +93,7 @@ final class Browser implements AutoCloseable {
                 "offline", offline, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
     }
 
-    /** Waits for a finished download whose name ends with the suffix, and answers its text. */
+    /** Waits for a finished download whose name ends with the suffix, and answers its text (taking the file away). */
     String awaitDownload(String nameEnd) {
         Path file = Eventually.await(Duration.ofSeconds(15), "a download ending " + nameEnd, () -> {
             try (Stream<Path> files = Files.list(downloads)) {
@@ -103,7 +103,9 @@ final class Browser implements AutoCloseable {
             }
         }, f -> f != null);
         try {
-            return Files.readString(file);
+            String text = Files.readString(file);
+            Files.delete(file);  // the next download with this suffix is a new one
+            return text;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,7 +58,7 @@ class DashboardIT {
             return JSON.stringify({
               state: panel.dataset.state,
               renderedAt: Number(panel.dataset.renderedAt),
-              rows: [...panel.querySelectorAll('tbody tr')].map(row => ({
+              rows: [...panel.querySelectorAll('details.data:not(.tracking) tbody tr')].map(row => ({
                 time: row.dataset.time, ssccu: Number(row.dataset.ssccu), csccu: Number(row.dataset.csccu),
                 provisional: row.dataset.provisional === 'true' })),
               labels: chart.data.labels,
@@ -83,7 +84,9 @@ class DashboardIT {
 
     @BeforeAll
     static void startSystemAndBrowser() throws Exception {
-        system = LocalSystem.start(new Env(Viewers.testEnv(dataDir)));
+        Map<String, String> env = new HashMap<>(Viewers.testEnv(dataDir));
+        env.put("CCU_VIEWER_SESSION_FLUSH_SECONDS", "1");
+        system = LocalSystem.start(new Env(env));
         viewers = new Viewers(system);
         Eventually.await(Duration.ofSeconds(30), "collector ready",
                 () -> Http.get(system.collectorPort(), "/health/ready").status(), status -> status == 200);
@@ -217,6 +220,36 @@ class DashboardIT {
         answered.forEach(m -> csv.add(String.join(",", List.of(job, (String) m.get("time"), m.get("ssccu").toString(),
                 m.get("csccu").toString(), (String) m.get("last_rx_at")))));
         assertEquals(String.join("\r\n", csv) + "\r\n", browser.awaitDownload(".csv"));
+    }
+
+    @Test
+    void breaksTheJobDownByTrackingIdAndDownloadsTheViewerReport() throws IOException {
+        String job = randomHex32();
+        long minute = minuteAgo(2);
+        for (String tracking : List.of("gold", "gold", "silver")) {
+            String session = randomHex32();
+            String path = Viewers.beaconPath(job, session, Side.SS, Long.toString(minute + 5)) + "?trackingId=" + tracking;
+            assertEquals(200, Http.get(system.collectorPort(), path).status());
+            if (tracking.equals("silver")) {
+                assertEquals(200, Http.get(system.collectorPort(),
+                        Viewers.beaconPath(job, session, Side.CS, Long.toString(minute + 9)) + "?trackingId=silver").status());
+            }
+        }
+        viewers.awaitCounts(job, minute, minute + 60, List.of(Viewers.minute(minute, 3, 1)));
+        open("/?jobid=" + job, Viewers.API_KEY);
+        String readTracking = """
+                return [...document.querySelectorAll(`.panel[data-jobid="${arguments[0]}"] [data-role=tracking] tbody tr`)]
+                    .map(row => `${row.dataset.trackingid}:${row.dataset.ssccu}:${row.dataset.csccu}`).sort().join(' ');""";
+        Eventually.await(PAGE_WAIT, "tracking ids of the job", () -> browser.js(readTracking, job), "gold:2:0 silver:1:1"::equals);
+        browser.screenshot("tracking-breakdown");
+
+        browser.find(".panel[data-jobid='" + job + "'] [data-report=csv]").click();
+        List<String> report = browser.awaitDownload(".csv").lines().toList();
+        assertEquals("sessionid,jobid,accountid,trackingid,custom_viewer_data,user_id,trusted,first_seen,last_seen,minutes_watched,sides",
+                report.get(0));
+        assertEquals(List.of("gold", "gold", "silver"), report.stream().skip(1).map(line -> line.split(",")[3]).sorted().toList());
+        browser.find(".panel[data-jobid='" + job + "'] [data-report=json]").click();
+        assertEquals(3, Viewers.parse(browser.awaitDownload(".json")).size());
     }
 
     @Test
