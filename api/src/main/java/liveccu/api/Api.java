@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
-import liveccu.api.view.CompactedTopicReader;
+import liveccu.ops.kafka.CompactedTopicReader;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.api.viewers.ViewerSessionsView;
 import liveccu.ops.http.OpsRoutes;

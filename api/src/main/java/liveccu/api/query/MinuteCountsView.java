@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import liveccu.api.view.CompactedTopicReader;
+import liveccu.ops.kafka.CompactedTopicReader;
 import liveccu.model.Audience;
 import liveccu.model.MinuteCount;
 import liveccu.model.Topics;
@@ -30,7 +30,7 @@ public final class MinuteCountsView {
     public MinuteCountsView(String bootstrapServers, Duration history, Clock clock) {
         this.history = history;
         this.clock = clock;
-        this.reader = new CompactedTopicReader<>(bootstrapServers, Topics.MINUTE_COUNTS, this::apply, this::evictOldMinutes);
+        this.reader = new CompactedTopicReader<>(bootstrapServers, "ccu-api", Topics.MINUTE_COUNTS, this::apply, this::evictOldMinutes);
     }
 
     public CompactedTopicReader<MinuteCount> reader() {

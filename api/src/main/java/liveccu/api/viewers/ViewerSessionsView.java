@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import liveccu.api.view.CompactedTopicReader;
+import liveccu.ops.kafka.CompactedTopicReader;
 import liveccu.model.Topics;
 import liveccu.model.ViewerSession;
 
@@ -27,7 +27,7 @@ public final class ViewerSessionsView {
     public ViewerSessionsView(String bootstrapServers, Duration history, Clock clock) {
         this.history = history;
         this.clock = clock;
-        this.reader = new CompactedTopicReader<>(bootstrapServers, Topics.VIEWER_SESSIONS, this::apply, this::evictOld);
+        this.reader = new CompactedTopicReader<>(bootstrapServers, "ccu-api", Topics.VIEWER_SESSIONS, this::apply, this::evictOld);
     }
 
     public CompactedTopicReader<ViewerSession> reader() {

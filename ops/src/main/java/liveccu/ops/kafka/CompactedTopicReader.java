@@ -1,4 +1,4 @@
-package liveccu.api.view;
+package liveccu.ops.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a whole compacted results topic from its beginning, then follows it, handing every record
- * (tombstones as null) to the view that owns it, on one daemon thread. Every API instance reads the
- * whole topic, so instances are independent and can be added freely. Only committed results are read.
+ * Reads a whole compacted topic from its beginning, then follows it, handing every record
+ * (tombstones as null) to the view that owns it, on one daemon thread. Every instance reads the whole
+ * topic, so instances are independent and can be added freely. Only committed records are read.
  */
 public final class CompactedTopicReader<V> implements AutoCloseable {
 
@@ -43,18 +43,18 @@ public final class CompactedTopicReader<V> implements AutoCloseable {
      * @param apply        called for each record, in order, on the reader's thread
      * @param housekeeping called after every poll, on the same thread (e.g. evicting old entries)
      */
-    public CompactedTopicReader(String bootstrapServers, Topic<String, V> topic, BiConsumer<String, V> apply,
+    public CompactedTopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, BiConsumer<String, V> apply,
                                 Runnable housekeeping) {
         this.topic = topic;
         this.apply = apply;
         this.housekeeping = housekeeping;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "ccu-api-" + topic.name(),
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + topic.name(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-        this.poller = new Thread(this::run, "ccu-api-" + topic.name());
+        this.poller = new Thread(this::run, clientId + "-" + topic.name());
         this.poller.setDaemon(true);
     }
 
