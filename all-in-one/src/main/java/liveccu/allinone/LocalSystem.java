@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.stream.Stream;
 import java.util.Optional;
+import java.util.stream.Stream;
 import liveccu.aggregator.Aggregator;
 import liveccu.aggregator.AggregatorConfig;
 import liveccu.api.Api;
@@ -18,11 +18,16 @@ import liveccu.ops.ServiceMain;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
 import liveccu.ops.metrics.Metrics;
+import liveccu.sessions.SessionsConfig;
+import liveccu.sessions.SessionsService;
+import liveccu.tokens.TokenSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole system in one JVM: an embedded Kafka broker (unless KAFKA_BOOTSTRAP_SERVERS names a
- * cluster), the aggregator, the collector and the query API, each started exactly as its own main
- * would start it.
+ * cluster), the aggregator, the collector, the query API and, when viewer-token keys are configured,
+ * the sessions service, each started exactly as its own main would start it.
  *
  * <p>Settings besides the services' own (defaults in brackets): {@code CCU_DATA_DIR} [data] — the
  * embedded broker's log and the Streams state, so a restart keeps the counts; {@code CCU_KAFKA_PORT}
@@ -30,34 +35,44 @@ import liveccu.ops.metrics.Metrics;
  */
 public final class LocalSystem implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LocalSystem.class);
+
     private final Vertx vertx;
     private final Optional<EmbeddedKafkaBroker> broker;
     private final AggregatorConfig aggregatorConfig;
     private Aggregator aggregator;
     private final Collector collector;
     private final Api api;
+    private final Optional<SessionsService> sessions;
 
     private LocalSystem(Vertx vertx, Optional<EmbeddedKafkaBroker> broker, AggregatorConfig aggregatorConfig,
-                        Aggregator aggregator, Collector collector, Api api) {
+                        Aggregator aggregator, Collector collector, Api api, Optional<SessionsService> sessions) {
         this.vertx = vertx;
         this.broker = broker;
         this.aggregatorConfig = aggregatorConfig;
         this.aggregator = aggregator;
         this.collector = collector;
         this.api = api;
+        this.sessions = sessions;
     }
 
     /** Starts everything; returns once every service serves. Reports all configuration errors at once. */
     public static LocalSystem start(Env givenEnv) throws Exception {
         Path dataDir = Path.of(givenEnv.string("CCU_DATA_DIR", "data")).toAbsolutePath();
         int kafkaPort = givenEnv.integer("CCU_KAFKA_PORT", 9092, 0, 65535);
-        Env env = givenEnv.withDefault("CCU_STATE_DIR", dataDir.resolve("streams").toString());
+        Env env = givenEnv.withDefault("CCU_STATE_DIR", dataDir.resolve("streams").toString())
+                .withDefault("CCU_SESSIONS_STATE_DIR", dataDir.resolve("sessions").toString());
+        // Concurrency limits need viewer tokens to know the viewer: without keys, no sessions service.
+        boolean withSessions = TokenSettings.read(env).hasKeys();
         boolean embedded = env.optional(PipelineSettings.BOOTSTRAP_SERVERS).isEmpty();
         // Validate everything before starting anything; the embedded address is filled in below.
         String placeholder = "127.0.0.1:" + kafkaPort;
         CollectorConfig.read(env, placeholder);
         AggregatorConfig.read(env, placeholder);
         ApiConfig.read(env, placeholder);
+        if (withSessions) {
+            SessionsConfig.read(env, placeholder);
+        }
         env.failIfInvalid();
 
         Optional<EmbeddedKafkaBroker> broker = Optional.empty();
@@ -76,7 +91,15 @@ public final class LocalSystem implements AutoCloseable {
         Api api = ServiceMain.await(Api.start(vertx, apiConfig, Metrics.newRegistry("api")));
         Collector collector = ServiceMain.await(
                 Collector.start(vertx, collectorConfig, Metrics.newRegistry("collector")));
-        return new LocalSystem(vertx, broker, aggregatorConfig, aggregator, collector, api);
+        Optional<SessionsService> sessions = Optional.empty();
+        if (withSessions) {
+            SessionsConfig sessionsConfig = SessionsConfig.read(env, null);
+            SessionsService.provisionTopics(sessionsConfig);
+            sessions = Optional.of(ServiceMain.await(SessionsService.start(vertx, sessionsConfig, Metrics.newRegistry("sessions"))));
+        } else {
+            LOG.info("sessions service (stream concurrency limits) off: set CCU_TOKEN_SECRET or CCU_TOKEN_PUBLIC_KEYS to run it");
+        }
+        return new LocalSystem(vertx, broker, aggregatorConfig, aggregator, collector, api, sessions);
     }
 
     public int collectorPort() {
@@ -85,6 +108,11 @@ public final class LocalSystem implements AutoCloseable {
 
     public int apiPort() {
         return api.port();
+    }
+
+    /** The sessions service's port, when it runs (viewer-token keys configured). */
+    public Optional<Integer> sessionsPort() {
+        return sessions.map(SessionsService::port);
     }
 
     public int aggregatorPort() {
@@ -119,6 +147,7 @@ public final class LocalSystem implements AutoCloseable {
     /** Stops in dependency order: beacons stop coming in first, Kafka goes last. */
     @Override
     public void close() {
+        sessions.ifPresent(service -> ServiceMain.await(service.stop()));
         ServiceMain.await(collector.stop());
         ServiceMain.await(api.stop());
         ServiceMain.await(aggregator.stop(vertx));

@@ -1,7 +1,6 @@
 package liveccu.model;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,17 +37,25 @@ public final class TopicProvisioner {
 
     /** Blocks until every missing topic is created or the timeout passes. */
     public void ensureAll(Duration timeout) throws InterruptedException, TimeoutException {
-        String beaconRetention = Long.toString(settings.beaconRetention().toMillis());
-        List<NewTopic> wanted = new ArrayList<>();
-        wanted.add(topic(Topics.BEACONS, Map.of(TopicConfig.RETENTION_MS_CONFIG, beaconRetention)));
-        wanted.add(topic(Topics.REJECTED, Map.of(TopicConfig.RETENTION_MS_CONFIG, beaconRetention)));
-        wanted.add(new NewTopic(Topics.DEAD_LETTERS, settings.partitions(), settings.replication())
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, beaconRetention)));
-        Map<String, String> compactedResults = Map.of(
+        ensure(List.of(shortLived(Topics.BEACONS.name()), shortLived(Topics.REJECTED.name()), shortLived(Topics.DEAD_LETTERS),
+                compacted(Topics.MINUTE_COUNTS.name()), compacted(Topics.VIEWER_SESSIONS.name())), timeout);
+    }
+
+    /** A topic with the operator's partitions and replication that keeps the latest record per key. */
+    public NewTopic compacted(String name) {
+        return new NewTopic(name, settings.partitions(), settings.replication()).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.resultsRetention().toMillis()));
-        wanted.add(topic(Topics.MINUTE_COUNTS, compactedResults));
-        wanted.add(topic(Topics.VIEWER_SESSIONS, compactedResults));
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.resultsRetention().toMillis())));
+    }
+
+    /** A topic with the operator's partitions and replication, kept as long as raw beacons. */
+    public NewTopic shortLived(String name) {
+        return new NewTopic(name, settings.partitions(), settings.replication())
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.beaconRetention().toMillis())));
+    }
+
+    /** Creates those of the topics that are missing; blocks until done or the timeout passes. */
+    public void ensure(List<NewTopic> wanted, Duration timeout) throws InterruptedException, TimeoutException {
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
@@ -68,9 +75,5 @@ public final class TopicProvisioner {
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot list topics", e.getCause());
         }
-    }
-
-    private NewTopic topic(Topic<?, ?> topic, Map<String, String> configs) {
-        return new NewTopic(topic.name(), settings.partitions(), settings.replication()).configs(configs);
     }
 }

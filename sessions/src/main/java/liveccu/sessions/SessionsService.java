@@ -1,0 +1,155 @@
+package liveccu.sessions;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.http.HttpServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import liveccu.model.TopicProvisioner;
+import liveccu.ops.http.ErrorResponses;
+import liveccu.ops.http.HealthCheck;
+import liveccu.ops.http.OpsRoutes;
+import liveccu.sessions.http.Replies;
+import liveccu.sessions.http.SessionRoutes;
+import liveccu.sessions.http.StreamSessionsView;
+import liveccu.sessions.limit.SessionMetrics;
+import liveccu.sessions.limit.SessionsTopology;
+import liveccu.tokens.ViewerTokens;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running sessions service: the limiter (a Kafka Streams application whose instances share the
+ * viewers), the view of live sessions, and the HTTP API in front of them. Any instance answers any
+ * viewer: its request travels to the limiter task that owns the viewer and the decision comes back.
+ */
+public final class SessionsService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionsService.class);
+    private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Vertx vertx;
+    private final KafkaStreams limiter;
+    private final Replies replies;
+    private final StreamSessionsView view;
+    private final OpsRoutes ops;
+    private final HttpServer server;
+
+    private SessionsService(Vertx vertx, KafkaStreams limiter, Replies replies, StreamSessionsView view, OpsRoutes ops,
+                            HttpServer server) {
+        this.vertx = vertx;
+        this.limiter = limiter;
+        this.replies = replies;
+        this.view = view;
+        this.ops = ops;
+        this.server = server;
+    }
+
+    /** Creates the service's own topics when missing (blocking: call before {@link #start}). */
+    public static void provisionTopics(SessionsConfig config) throws Exception {
+        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.pipeline().bootstrapServers()))) {
+            TopicProvisioner topics = new TopicProvisioner(admin, config.pipeline().topics());
+            topics.ensure(List.of(topics.shortLived(SessionsTopology.COMMANDS), topics.shortLived(SessionsTopology.DECISIONS),
+                    topics.compacted(SessionsTopology.STREAM_SESSIONS)), TOPICS_TIMEOUT);
+        }
+    }
+
+    public static Future<SessionsService> start(Vertx vertx, SessionsConfig config, PrometheusMeterRegistry registry) {
+        return vertx.executeBlocking(() -> {
+            KafkaStreams limiter = new KafkaStreams(SessionsTopology.build(config.rules(), new SessionMetrics(registry)),
+                    streamsConfig(config));
+            limiter.setUncaughtExceptionHandler(e -> {
+                LOG.error("limiter thread failed; replacing it (state is restored from Kafka)", e);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            new KafkaStreamsMetrics(limiter).bindTo(registry);
+            limiter.start();
+            StreamSessionsView view = new StreamSessionsView(config.pipeline().bootstrapServers());
+            view.reader().bindTo(registry);
+            view.reader().start();
+            Gauge.builder("ccu_stream_sessions_active", view, StreamSessionsView::active)
+                    .description("playing sessions, all accounts").register(registry);
+            Replies replies = new Replies(vertx, config.pipeline().bootstrapServers(), config.instanceId(), config.replyTimeout()).start();
+            return new Parts(limiter, view, replies);
+        }).compose(parts -> {
+            OpsRoutes ops = new OpsRoutes(() -> parts.limiter().state() == KafkaStreams.State.ERROR
+                    ? Optional.of("the limiter (Kafka Streams) is in ERROR") : Optional.empty(),
+                    () -> notReadyReason(parts), registry);
+            SessionRoutes routes = new SessionRoutes(new ViewerTokens(config.tokens()), parts.replies(), parts.view(),
+                    config.operatorKey(), config.rules(), Clock.systemUTC());
+            Router router = Router.router(vertx);
+            ops.mount(router);
+            String sessions = "/api/v1/accounts/:account_id/sessions";
+            router.post(sessions).handler(BodyHandler.create().setBodyLimit(4096)).handler(routes::heartbeat);
+            router.get(sessions).handler(routes::list);
+            router.delete(sessions + "/:session_id").handler(routes::stop);
+            router.get("/api/v1/accounts/:account_id/concurrency").handler(routes::concurrency);
+            ErrorResponses.install(router);
+            return vertx.createHttpServer().requestHandler(router).listen(config.port())
+                    .compose(server -> HealthCheck.awaitFirst(vertx, parts.view().reader().caughtUp(), Duration.ofSeconds(60),
+                                    "live sessions not loaded yet; serving, not ready until they are")
+                            .map(v -> {
+                                LOG.info("sessions service listening on port {} (heartbeat every {} s, expiry after {} missed)",
+                                        server.actualPort(), config.rules().heartbeatInterval().toSeconds(),
+                                        config.rules().missedHeartbeats());
+                                return new SessionsService(vertx, parts.limiter(), parts.replies(), parts.view(), ops, server);
+                            }));
+        });
+    }
+
+    private record Parts(KafkaStreams limiter, StreamSessionsView view, Replies replies) {
+    }
+
+    private static Optional<String> notReadyReason(Parts parts) {
+        KafkaStreams.State state = parts.limiter().state();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            return Optional.of("the limiter (Kafka Streams) is " + state);
+        }
+        return parts.view().reader().notReadyReason();
+    }
+
+    static Properties streamsConfig(SessionsConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.pipeline().bootstrapServers());
+        // A decision and the state it changed are committed together: a crash cannot grant a slot twice.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.pipeline().topics().replication());
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);  // decide on the latest state, forward at once
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return props;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** Readiness first, then the HTTP server, the reply reader, the view and the limiter. */
+    public Future<Void> stop() {
+        ops.startDraining();
+        return server.close().transform(ar -> vertx.executeBlocking(() -> {
+            replies.close();
+            view.reader().close();
+            limiter.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            return null;
+        }));
+    }
+}

@@ -1,0 +1,198 @@
+package liveccu.sessions.http;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import liveccu.ops.http.ErrorResponses;
+import liveccu.ops.http.HttpFailure;
+import liveccu.sessions.limit.SessionCommand;
+import liveccu.sessions.limit.SessionDecision;
+import liveccu.sessions.limit.SessionRules;
+import liveccu.sessions.limit.StreamSession;
+import liveccu.tokens.TokenCheck;
+import liveccu.tokens.ViewerClaims;
+import liveccu.tokens.ViewerTokens;
+
+/**
+ * Brightcove's Generic Stream Concurrency API: the heartbeat ({@code POST}), the viewer's sessions
+ * ({@code GET}) and stopping one ({@code DELETE}), each under {@code /api/v1/accounts/{account_id}/sessions}.
+ * The viewer is whoever the bearer token says; decisions come from the limiter over Kafka.
+ */
+public final class SessionRoutes {
+
+    static final int MAX_VIDEO_ID_CHARS = 256;
+
+    private final ViewerTokens tokens;
+    private final Replies replies;
+    private final StreamSessionsView view;
+    private final Optional<byte[]> operatorKey;
+    private final SessionRules rules;
+    private final Clock clock;
+
+    /** @param operatorKey the key ({@code x-api-key}) that shows and stops any session of an account */
+    public SessionRoutes(ViewerTokens tokens, Replies replies, StreamSessionsView view, Optional<String> operatorKey,
+                         SessionRules rules, Clock clock) {
+        this.tokens = tokens;
+        this.replies = replies;
+        this.view = view;
+        this.operatorKey = operatorKey.map(key -> key.getBytes(StandardCharsets.UTF_8));
+        this.rules = rules;
+        this.clock = clock;
+    }
+
+    /** {@code POST …/sessions} {"video": "…"}: start or renew this viewer's session at this correlator. */
+    public void heartbeat(RoutingContext ctx) {
+        String account = ctx.pathParam("account_id");
+        ViewerClaims viewer = viewer(ctx, account);
+        if (viewer.correlator() == null || viewer.concurrencyLimit() == null) {
+            throw new HttpFailure(401, "the token needs sid (the streaming location) and climit (the stream limit)");
+        }
+        String video = video(ctx);
+        ask(ctx, command(SessionCommand.Type.HEARTBEAT, account, viewer, video, null), decision -> {
+            if (decision.status() == 200) {
+                ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
+                        .put("current", decision.current())
+                        .put("heartbeat_interval", rules.heartbeatInterval().toMillis())
+                        .put("max", decision.max())
+                        .put("session_id", decision.sessionId())
+                        .encode());
+            } else {
+                refuse(ctx, decision);
+            }
+        });
+    }
+
+    /** {@code GET …/sessions}: the viewer's sessions; with the operator key instead of a token, the account's. */
+    public void list(RoutingContext ctx) {
+        String account = ctx.pathParam("account_id");
+        if (isOperator(ctx)) {
+            sessions(ctx, view.ofAccount(account));
+            return;
+        }
+        ViewerClaims viewer = viewer(ctx, account);
+        ask(ctx, command(SessionCommand.Type.LIST, account, viewer, null, null), decision -> sessions(ctx, decision.sessions()));
+    }
+
+    /** {@code DELETE …/sessions/{session_id}}: its next heartbeat is refused, so its player stops. */
+    public void stop(RoutingContext ctx) {
+        String account = ctx.pathParam("account_id");
+        String sessionId = ctx.pathParam("session_id");
+        SessionCommand command;
+        if (isOperator(ctx)) {
+            StreamSession session = view.find(account, sessionId)
+                    .orElseThrow(() -> new HttpFailure(404, "no live session " + sessionId + " in account " + account));
+            command = new SessionCommand(UUID.randomUUID().toString(), replies.instanceId(), SessionCommand.Type.STOP,
+                    account, session.userId(), session.correlator(), null, 0, sessionId, clock.millis());
+        } else {
+            command = command(SessionCommand.Type.STOP, account, viewer(ctx, account), null, sessionId);
+        }
+        ask(ctx, command, decision -> {
+            if (decision.status() == 200) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                refuse(ctx, decision);
+            }
+        });
+    }
+
+    /** {@code GET /api/v1/accounts/{account_id}/concurrency} (operator key): playing sessions per video. */
+    public void concurrency(RoutingContext ctx) {
+        if (!isOperator(ctx)) {
+            throw new HttpFailure(401, "missing or wrong operator key (header x-api-key)");
+        }
+        String account = ctx.pathParam("account_id");
+        JsonObject byVideo = new JsonObject();
+        view.activeByVideo(account).forEach(byVideo::put);
+        ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
+                .put("account_id", account)
+                .put("current", byVideo.stream().mapToLong(e -> (Long) e.getValue()).sum())
+                .put("videos", byVideo)
+                .encode());
+    }
+
+    private SessionCommand command(SessionCommand.Type type, String account, ViewerClaims viewer, String video, String sessionId) {
+        return new SessionCommand(UUID.randomUUID().toString(), replies.instanceId(), type, account, viewer.userId(),
+                viewer.correlator(), video, viewer.concurrencyLimit() == null ? 0 : viewer.concurrencyLimit(), sessionId,
+                clock.millis());
+    }
+
+    private void ask(RoutingContext ctx, SessionCommand command, java.util.function.Consumer<SessionDecision> answer) {
+        replies.ask(command).onSuccess(answer::accept).onFailure(error -> {
+            ctx.response().putHeader("retry-after", "1");
+            ErrorResponses.send(ctx, 503, "sessions unavailable: " + error.getMessage());
+        });
+    }
+
+    private ViewerClaims viewer(RoutingContext ctx, String account) {
+        String authorization = ctx.request().getHeader("authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new HttpFailure(401, "missing viewer token (Authorization: Bearer <JWT>)");
+        }
+        TokenCheck check = tokens.verify(authorization.substring(7).trim(), clock.instant());
+        if (check instanceof TokenCheck.Refused refused) {
+            throw new HttpFailure(401, refused.message());
+        }
+        ViewerClaims claims = ((TokenCheck.Verified) check).claims();
+        if (!account.equals(claims.accountId())) {
+            throw new HttpFailure(401, "the token's accid is not account " + account);
+        }
+        if (claims.userId() == null) {
+            throw new HttpFailure(401, "the token needs uid (the viewer)");
+        }
+        return claims;
+    }
+
+    private static String video(RoutingContext ctx) {
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            body = null;
+        }
+        Object video = body == null ? null : body.getValue("video");
+        if (!(video instanceof String id) || id.isBlank() || id.length() > MAX_VIDEO_ID_CHARS) {
+            throw new HttpFailure(400, "body must be JSON {\"video\": \"<video id>\"}, the id 1-" + MAX_VIDEO_ID_CHARS + " characters");
+        }
+        return id;
+    }
+
+    private boolean isOperator(RoutingContext ctx) {
+        String presented = ctx.request().getHeader("x-api-key");
+        return operatorKey.isPresent() && presented != null
+                && MessageDigest.isEqual(operatorKey.get(), presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void refuse(RoutingContext ctx, SessionDecision decision) {
+        JsonObject body = new JsonObject()
+                .put("error_code", decision.errorCode())
+                .put("message", decision.message())
+                .put("current", decision.current())
+                .put("max", decision.max())
+                .put("sessions", toJson(decision.sessions()));
+        ctx.response().setStatusCode(decision.status()).putHeader("content-type", "application/json").end(body.encode());
+    }
+
+    private static void sessions(RoutingContext ctx, List<StreamSession> sessions) {
+        ctx.response().putHeader("content-type", "application/json").end(toJson(sessions).encode());
+    }
+
+    private static JsonArray toJson(List<StreamSession> sessions) {
+        JsonArray array = new JsonArray();
+        sessions.forEach(s -> array.add(new JsonObject()
+                .put("session_id", s.sessionId())
+                .put("end_viewer_id", s.userId())
+                .put("correlator", s.correlator())
+                .put("video", s.video())
+                .put("started", s.startedMs())
+                .put("last_seen", s.lastSeenMs())
+                .put("stopped", s.stopped())));
+        return array;
+    }
+}
