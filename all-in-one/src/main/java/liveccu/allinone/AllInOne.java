@@ -22,10 +22,13 @@ public final class AllInOne {
                       beacons    http://localhost:{}/<guid>/<jobid>/<sessionid>/<accountid>/<epoch_s>/heartbeat (or /csheartbeat)
                       query API  http://localhost:{}/ccu?jobid=<jobid>   and   http://localhost:{}/jobs
                       health     http://localhost:{}/health/ready  (collector; api and aggregator alike on {} and {})
+                      sessions   {}
                       Kafka      {}
                     Ctrl-C stops it; counts are kept in the data directory.""",
                     system.apiPort(), system.collectorPort(), system.apiPort(), system.apiPort(), system.collectorPort(),
                     system.apiPort(), system.aggregatorPort(),
+                    system.sessionsPort().map(port -> "http://localhost:" + port + "/api/v1/accounts/<account_id>/sessions")
+                            .orElse("off (set CCU_TOKEN_SECRET or CCU_TOKEN_PUBLIC_KEYS to limit stream concurrency)"),
                     system.broker().map(b -> b.bootstrapServers() + " (embedded)").orElse("external cluster"));
             return system::close;
         });

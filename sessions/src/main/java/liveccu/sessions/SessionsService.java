@@ -88,7 +88,7 @@ public final class SessionsService {
             return new Parts(limiter, view, replies);
         }).compose(parts -> {
             OpsRoutes ops = new OpsRoutes(() -> parts.limiter().state() == KafkaStreams.State.ERROR
-                    ? Optional.of("the limiter (Kafka Streams) is in ERROR") : Optional.empty(),
+                    ? Optional.of("the limiter (Kafka Streams) is in ERROR") : parts.replies().failedReason(),
                     () -> notReadyReason(parts), registry);
             SessionRoutes routes = new SessionRoutes(new ViewerTokens(config.tokens()), parts.replies(), parts.view(),
                     config.operatorKey(), config.rules(), Clock.systemUTC());

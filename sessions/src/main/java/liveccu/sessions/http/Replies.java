@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import liveccu.sessions.limit.SessionCommand;
@@ -71,14 +72,32 @@ public final class Replies implements AutoCloseable {
 
     /** Positions on the decisions topic's end before any command is sent, so no answer is missed. */
     public Replies start() {
-        List<TopicPartition> partitions = consumer.partitionsFor(SessionsTopology.DECISIONS, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> partitions = decisionPartitions();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);  // resolve the end now, not lazily at the first poll
         awaitCommandsMetadata();
         poller.start();
         return this;
+    }
+
+    /** A topic just created may not be in every broker's metadata yet: ask until it is. */
+    private List<TopicPartition> decisionPartitions() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<TopicPartition> partitions = consumer.partitionsFor(SessionsTopology.DECISIONS, Duration.ofSeconds(5)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            if (!partitions.isEmpty()) {
+                return partitions;
+            }
+        }
+        throw new IllegalStateException("topic " + SessionsTopology.DECISIONS + " not found");
+    }
+
+    /** Liveness: without its reader this instance can never answer again, so it must be restarted. */
+    public Optional<String> failedReason() {
+        return running.get() && !poller.isAlive() && poller.getState() != Thread.State.NEW
+                ? Optional.of("stopped reading " + SessionsTopology.DECISIONS) : Optional.empty();
     }
 
     /** The producer never blocks (max.block.ms=0), so fetch the commands topic's metadata now, patiently. */
