@@ -4,6 +4,8 @@
 #
 #   docker build -t liveccu .
 #   docker run --rm -p 8080:8080 -p 8081:8081 liveccu                                   # all-in-one, embedded broker
+#   docker run --rm -p 8080:8080 -p 8081:8081 -p 8083:8083 \
+#              -e CCU_TOKEN_SECRET="$(openssl rand -hex 32)" liveccu                    # … and the sessions service
 #   docker run --rm -e SERVICE_MAIN=liveccu.collector.CollectorMain \
 #              -e KAFKA_BOOTSTRAP_SERVERS=kafka-1:9092 liveccu                          # one service
 #
@@ -34,9 +36,10 @@ RUN groupadd --gid 10001 liveccu \
  && useradd --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin liveccu
 
 WORKDIR /app
-# /app/data is the one writable place: the aggregator's Streams state (CCU_STATE_DIR) and the
-# all-in-one's embedded broker (CCU_DATA_DIR=data). A new Docker named volume mounted here takes
-# over this ownership; in Kubernetes, the pod's fsGroup makes the volume writable.
+# /app/data is the one writable place: the Streams state of the aggregator (CCU_STATE_DIR) and of
+# the sessions service (CCU_SESSIONS_STATE_DIR), and the all-in-one's embedded broker
+# (CCU_DATA_DIR=data). A new Docker named volume mounted here takes over this ownership; in
+# Kubernetes, the pod's fsGroup makes the volume writable.
 RUN mkdir -p /app/data && chown 10001:10001 /app/data
 
 # The runtime class path of every service: lib/* (dependencies and our module jars) + liveccu.jar.
@@ -50,8 +53,8 @@ USER 10001:10001
 ENV SERVICE_MAIN=liveccu.allinone.AllInOne \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 
-# collector, query API, aggregator (health and metrics only)
-EXPOSE 8080 8081 8082
+# collector, query API, aggregator (health and metrics only), sessions service
+EXPOSE 8080 8081 8082 8083
 
 # exec: java becomes PID 1 and receives SIGTERM itself, so the services stop gracefully.
 # The class path is quoted: java expands lib/*, not the shell. "liveccu" is $0; "$@" are the
