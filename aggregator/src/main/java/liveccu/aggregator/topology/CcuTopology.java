@@ -70,7 +70,7 @@ public final class CcuTopology {
                 Stores.persistentWindowStore(PARTIALS_STORE, retention, MINUTE, false),
                 Serdes.String(), PARTIAL_SERDE).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(DIRTY_PARTIALS_STORE), Serdes.String(), Serdes.Long()));
+                Stores.inMemoryKeyValueStore(DIRTY_PARTIALS_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(MINUTE_PARTIALS_STORE, retention, MINUTE, false),
                 Serdes.String(), PARTIALS_SERDE));
