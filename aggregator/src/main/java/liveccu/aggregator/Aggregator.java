@@ -75,6 +75,8 @@ public final class Aggregator {
         // Window changelogs need to outlive their windows only briefly; Streams' default adds a whole
         // day, which made the session-minutes changelog the broker's biggest cost (docs/benchmarks.md).
         props.put(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG, WINDOW_CHANGELOG_EXTRA_RETENTION.toMillis());
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        props.put(BoundedRocksDbMemory.MEMORY_BYTES, config.rocksDbMemoryBytes());
         // A record nobody can decode goes to the dead-letter topic instead of stopping the count.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS);

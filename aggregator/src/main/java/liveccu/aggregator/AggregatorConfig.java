@@ -21,6 +21,8 @@ import liveccu.ops.config.PipelineSettings;
  *   <li>{@code CCU_VIEWER_SESSION_FLUSH_SECONDS} [10] — how often changed viewer sessions are published
  *       for viewer reports</li>
  *   <li>{@code CCU_STREAMS_CACHE_MB} [16] — record cache that coalesces state updates</li>
+ *   <li>{@code CCU_ROCKSDB_MEMORY_MB} [256] — native memory for all RocksDB stores of this instance
+ *       (block cache and mem-tables), whatever the partitions it hosts</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, topics, counting rules)</li>
  * </ul>
  */
@@ -33,6 +35,7 @@ public record AggregatorConfig(
         Duration flushInterval,
         Duration viewerSessionFlush,
         long cacheBytes,
+        long rocksDbMemoryBytes,
         PipelineSettings pipeline) {
 
     public static AggregatorConfig read(Env env, String defaultBootstrap) {
@@ -45,6 +48,7 @@ public record AggregatorConfig(
                 env.duration("CCU_FLUSH_INTERVAL_MS", Duration.ofMillis(250), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
                 env.duration("CCU_VIEWER_SESSION_FLUSH_SECONDS", Duration.ofSeconds(10), ChronoUnit.SECONDS, Duration.ofHours(1)),
                 env.longValue("CCU_STREAMS_CACHE_MB", 16, 0, 65_536) * 1024 * 1024,
+                env.longValue("CCU_ROCKSDB_MEMORY_MB", 256, 16, 1_048_576) * 1024 * 1024,
                 PipelineSettings.read(env, defaultBootstrap));
     }
 }
