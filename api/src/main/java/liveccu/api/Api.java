@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
-import liveccu.ops.kafka.CompactedTopicReader;
+import liveccu.ops.kafka.TopicReader;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.api.viewers.ViewerSessionsView;
 import liveccu.ops.http.OpsRoutes;
@@ -25,12 +25,12 @@ public final class Api {
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
 
     private final Vertx vertx;
-    private final List<CompactedTopicReader<?>> readers;
+    private final List<TopicReader<?>> readers;
     private final OpsRoutes ops;
     private final ApiVerticle verticle;
     private final String deploymentId;
 
-    private Api(Vertx vertx, List<CompactedTopicReader<?>> readers, OpsRoutes ops, ApiVerticle verticle, String deploymentId) {
+    private Api(Vertx vertx, List<TopicReader<?>> readers, OpsRoutes ops, ApiVerticle verticle, String deploymentId) {
         this.vertx = vertx;
         this.readers = readers;
         this.ops = ops;
@@ -45,12 +45,12 @@ public final class Api {
         Clock clock = Clock.systemUTC();
         MinuteCountsView counts = new MinuteCountsView(config.pipeline().bootstrapServers(), config.history(), clock);
         ViewerSessionsView sessions = new ViewerSessionsView(config.pipeline().bootstrapServers(), config.viewerReportHistory(), clock);
-        List<CompactedTopicReader<?>> readers = List.of(counts.reader(), sessions.reader());
+        List<TopicReader<?>> readers = List.of(counts.reader(), sessions.reader());
         readers.forEach(reader -> {
             reader.bindTo(registry);
             reader.start();
         });
-        OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, () -> readers.stream().map(CompactedTopicReader::notReadyReason)
+        OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, () -> readers.stream().map(TopicReader::notReadyReason)
                 .flatMap(Optional::stream).findFirst(), registry);
         if (config.apiKey().isEmpty()) {
             LOG.warn("CCU_API_KEY is not set: the query API answers anyone");
@@ -67,7 +67,7 @@ public final class Api {
                             LOG.info("query API listening on port {}", verticle.actualPort());
                             return new Api(vertx, readers, ops, verticle, id);
                         }))
-                .onFailure(e -> readers.forEach(CompactedTopicReader::close));
+                .onFailure(e -> readers.forEach(TopicReader::close));
     }
 
     public int port() {
@@ -78,7 +78,7 @@ public final class Api {
     public Future<Void> stop() {
         ops.startDraining();
         return vertx.undeploy(deploymentId).transform(ar -> vertx.executeBlocking(() -> {
-            readers.forEach(CompactedTopicReader::close);
+            readers.forEach(TopicReader::close);
             return null;
         }));
     }

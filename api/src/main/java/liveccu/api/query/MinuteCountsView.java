@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import liveccu.ops.kafka.CompactedTopicReader;
+import liveccu.ops.kafka.TopicReader;
 import liveccu.model.Audience;
 import liveccu.model.MinuteCount;
 import liveccu.model.Topics;
@@ -23,17 +23,17 @@ public final class MinuteCountsView {
     private final Duration history;
     private final Clock clock;
     private final Map<String, ConcurrentNavigableMap<Long, MinuteCount>> byAudience = new ConcurrentHashMap<>();
-    private final CompactedTopicReader<MinuteCount> reader;
+    private final TopicReader<MinuteCount> reader;
     private long nextEvictionMs;
 
     /** @param history how far back results are kept in memory and can be queried */
     public MinuteCountsView(String bootstrapServers, Duration history, Clock clock) {
         this.history = history;
         this.clock = clock;
-        this.reader = new CompactedTopicReader<>(bootstrapServers, "ccu-api", Topics.MINUTE_COUNTS, this::apply, this::evictOldMinutes);
+        this.reader = new TopicReader<>(bootstrapServers, "ccu-api", Topics.MINUTE_COUNTS, TopicReader.From.BEGINNING, this::apply, this::evictOldMinutes);
     }
 
-    public CompactedTopicReader<MinuteCount> reader() {
+    public TopicReader<MinuteCount> reader() {
         return reader;
     }
 

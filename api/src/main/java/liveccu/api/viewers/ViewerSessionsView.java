@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import liveccu.ops.kafka.CompactedTopicReader;
+import liveccu.ops.kafka.TopicReader;
 import liveccu.model.Topics;
 import liveccu.model.ViewerSession;
 
@@ -21,16 +21,16 @@ public final class ViewerSessionsView {
     private final Duration history;
     private final Clock clock;
     private final Map<String, ViewerSession> bySession = new ConcurrentHashMap<>();
-    private final CompactedTopicReader<ViewerSession> reader;
+    private final TopicReader<ViewerSession> reader;
     private long nextEvictionMs;
 
     public ViewerSessionsView(String bootstrapServers, Duration history, Clock clock) {
         this.history = history;
         this.clock = clock;
-        this.reader = new CompactedTopicReader<>(bootstrapServers, "ccu-api", Topics.VIEWER_SESSIONS, this::apply, this::evictOld);
+        this.reader = new TopicReader<>(bootstrapServers, "ccu-api", Topics.VIEWER_SESSIONS, TopicReader.From.BEGINNING, this::apply, this::evictOld);
     }
 
-    public CompactedTopicReader<ViewerSession> reader() {
+    public TopicReader<ViewerSession> reader() {
         return reader;
     }
 

@@ -5,27 +5,20 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import liveccu.model.Topic;
+import liveccu.ops.kafka.TopicReader;
 import liveccu.sessions.limit.SessionCommand;
 import liveccu.sessions.limit.SessionDecision;
 import liveccu.sessions.limit.SessionsTopology;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Asks the limiter over Kafka and waits for its answer: a command goes to the commands topic (keyed
@@ -34,16 +27,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Replies implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
+    private static final Topic<String, SessionDecision> DECISIONS =
+            new Topic<>(SessionsTopology.DECISIONS, Serdes.String(), SessionsTopology.DECISION_SERDE);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final String instanceId;
     private final Duration timeout;
     private final Vertx vertx;
     private final KafkaProducer<String, SessionCommand> producer;
-    private final KafkaConsumer<String, SessionDecision> consumer;
+    private final TopicReader<SessionDecision> decisions;
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread poller;
 
     private record Waiting(Promise<SessionDecision> promise, Context context) {
     }
@@ -60,44 +53,21 @@ public final class Replies implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 0),  // never block the event loop: fail and answer 503
                 new StringSerializer(), SessionsTopology.COMMAND_SERDE.serializer());
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "ccu-sessions-replies-" + instanceId,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), SessionsTopology.DECISION_SERDE.deserializer());
-        this.poller = new Thread(this::run, "ccu-sessions-replies");
-        this.poller.setDaemon(true);
+        this.decisions = new TopicReader<>(bootstrapServers, "ccu-sessions-replies-" + instanceId, DECISIONS,
+                TopicReader.From.END, (requestId, decision) -> answer(decision), () -> { });
     }
 
-    /** Positions on the decisions topic's end before any command is sent, so no answer is missed. */
-    public Replies start() {
-        List<TopicPartition> partitions = decisionPartitions();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);  // resolve the end now, not lazily at the first poll
+    /** Positions on the decisions topic's end before any command is sent, so no answer is missed. Blocking. */
+    public Replies start() throws Exception {
+        decisions.start();
+        decisions.caughtUp().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         awaitCommandsMetadata();
-        poller.start();
         return this;
-    }
-
-    /** A topic just created may not be in every broker's metadata yet: ask until it is. */
-    private List<TopicPartition> decisionPartitions() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<TopicPartition> partitions = consumer.partitionsFor(SessionsTopology.DECISIONS, Duration.ofSeconds(5)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            if (!partitions.isEmpty()) {
-                return partitions;
-            }
-        }
-        throw new IllegalStateException("topic " + SessionsTopology.DECISIONS + " not found");
     }
 
     /** Liveness: without its reader this instance can never answer again, so it must be restarted. */
     public Optional<String> failedReason() {
-        return running.get() && !poller.isAlive() && poller.getState() != Thread.State.NEW
-                ? Optional.of("stopped reading " + SessionsTopology.DECISIONS) : Optional.empty();
+        return decisions.failedReason();
     }
 
     /** The producer never blocks (max.block.ms=0), so fetch the commands topic's metadata now, patiently. */
@@ -147,38 +117,19 @@ public final class Replies implements AutoCloseable {
         return instanceId;
     }
 
-    private void run() {
-        try {
-            while (running.get()) {
-                for (ConsumerRecord<String, SessionDecision> record : consumer.poll(Duration.ofMillis(500))) {
-                    SessionDecision decision = record.value();
-                    if (decision == null || !instanceId.equals(decision.replyTo())) {
-                        continue;
-                    }
-                    Waiting asked = waiting.remove(decision.requestId());
-                    if (asked != null) {
-                        asked.context().runOnContext(v -> asked.promise().tryComplete(decision));
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("stopped reading {}", SessionsTopology.DECISIONS, e);
-        } finally {
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    private void answer(SessionDecision decision) {
+        if (decision == null || !instanceId.equals(decision.replyTo())) {
+            return;
+        }
+        Waiting asked = waiting.remove(decision.requestId());
+        if (asked != null) {
+            asked.context().runOnContext(v -> asked.promise().tryComplete(decision));
         }
     }
 
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
-        try {
-            poller.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        decisions.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

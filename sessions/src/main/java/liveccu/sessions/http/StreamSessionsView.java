@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import liveccu.model.Topic;
-import liveccu.ops.kafka.CompactedTopicReader;
+import liveccu.ops.kafka.TopicReader;
 import liveccu.sessions.limit.SessionsTopology;
 import liveccu.sessions.limit.StreamSession;
 import org.apache.kafka.common.serialization.Serdes;
@@ -23,13 +23,13 @@ public final class StreamSessionsView {
             new Topic<>(SessionsTopology.STREAM_SESSIONS, Serdes.String(), SessionsTopology.STREAM_SESSION_SERDE);
 
     private final Map<String, StreamSession> bySession = new ConcurrentHashMap<>();
-    private final CompactedTopicReader<StreamSession> reader;
+    private final TopicReader<StreamSession> reader;
 
     public StreamSessionsView(String bootstrapServers) {
-        this.reader = new CompactedTopicReader<>(bootstrapServers, "ccu-sessions", TOPIC, this::apply, () -> { });
+        this.reader = new TopicReader<>(bootstrapServers, "ccu-sessions", TOPIC, TopicReader.From.BEGINNING, this::apply, () -> { });
     }
 
-    public CompactedTopicReader<StreamSession> reader() {
+    public TopicReader<StreamSession> reader() {
         return reader;
     }
 

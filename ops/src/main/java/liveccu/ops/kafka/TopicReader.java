@@ -22,15 +22,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a whole compacted topic from its beginning, then follows it, handing every record
- * (tombstones as null) to the view that owns it, on one daemon thread. Every instance reads the whole
- * topic, so instances are independent and can be added freely. Only committed records are read.
+ * Reads every partition of a topic and follows it, handing each record (tombstones as null) to its
+ * owner on one daemon thread: a compacted topic from its beginning, to materialise it (every
+ * instance reads all of it, so instances are independent and can be added freely), or any topic
+ * from its end, to hear only what comes next. Only committed records are read.
  */
-public final class CompactedTopicReader<V> implements AutoCloseable {
+public final class TopicReader<V> implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CompactedTopicReader.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TopicReader.class);
+
+    /** Where reading starts: the whole topic, or only records written after start-up. */
+    public enum From { BEGINNING, END }
 
     private final Topic<String, V> topic;
+    private final From from;
     private final KafkaConsumer<String, V> consumer;
     private final BiConsumer<String, V> apply;
     private final Runnable housekeeping;
@@ -38,14 +43,16 @@ public final class CompactedTopicReader<V> implements AutoCloseable {
     private final Thread poller;
     private final CompletableFuture<Void> firstCaughtUp = new CompletableFuture<>();
     private volatile boolean caughtUp;
+    private volatile boolean failed;
 
     /**
      * @param apply        called for each record, in order, on the reader's thread
      * @param housekeeping called after every poll, on the same thread (e.g. evicting old entries)
      */
-    public CompactedTopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, BiConsumer<String, V> apply,
-                                Runnable housekeeping) {
+    public TopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, From from,
+                       BiConsumer<String, V> apply, Runnable housekeeping) {
         this.topic = topic;
+        this.from = from;
         this.apply = apply;
         this.housekeeping = housekeeping;
         this.consumer = new KafkaConsumer<>(Map.of(
@@ -66,7 +73,7 @@ public final class CompactedTopicReader<V> implements AutoCloseable {
         poller.start();
     }
 
-    /** Not ready until everything on the topic at start-up has been read. */
+    /** Not ready until everything on the topic at start-up has been read (from the end: positioned there). */
     public Optional<String> notReadyReason() {
         return caughtUp ? Optional.empty() : Optional.of("still reading " + topic.name());
     }
@@ -75,11 +82,20 @@ public final class CompactedTopicReader<V> implements AutoCloseable {
         return firstCaughtUp;
     }
 
+    /** Set when reading stopped on an error: the owner can never hear from the topic again. */
+    public Optional<String> failedReason() {
+        return failed ? Optional.of("stopped reading " + topic.name()) : Optional.empty();
+    }
+
     private void run() {
         try {
             List<TopicPartition> partitions = awaitPartitions();
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            if (from == From.BEGINNING) {
+                consumer.seekToBeginning(partitions);
+            } else {
+                consumer.seekToEnd(partitions);
+            }
             Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
             while (running.get()) {
                 for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
@@ -95,6 +111,7 @@ public final class CompactedTopicReader<V> implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
+            failed = true;
             LOG.error("stopped reading {}", topic.name(), e);
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
