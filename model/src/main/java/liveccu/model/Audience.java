@@ -41,14 +41,14 @@ public record Audience(Kind kind, String id, String jobId) {
         return new Audience(Kind.TRACKING_IN_JOB, trackingId, jobId);
     }
 
-    /** Every audience one beacon counts in: its job and account, and its tracking id if it has one. */
+    /** Every audience one beacon counts in, as keys: its job and account, and its tracking id if it has one. */
     public static List<String> keysOf(Beacon beacon) {
         String trackingId = beacon.viewer() == null ? null : beacon.viewer().trackingId();
         if (trackingId == null) {
-            return List.of(beacon.jobId(), ACCOUNT + beacon.accountId());
+            return List.of(job(beacon.jobId()).key(), account(beacon.accountId()).key());
         }
-        return List.of(beacon.jobId(), ACCOUNT + beacon.accountId(), TRACKING + trackingId,
-                TRACKING_IN_JOB + beacon.jobId() + ":" + trackingId);
+        return List.of(job(beacon.jobId()).key(), account(beacon.accountId()).key(), tracking(trackingId).key(),
+                trackingInJob(beacon.jobId(), trackingId).key());
     }
 
     public String key() {

@@ -49,8 +49,6 @@ public final class CcuTopology {
     private static final Serde<PartialCount> PARTIAL_COUNT_SERDE = new JsonSerde<>(PartialCount.class);
     private static final Serde<PartialsByPartition> PARTIALS_SERDE = new JsonSerde<>(PartialsByPartition.class);
     private static final Duration MINUTE = Duration.ofMillis(CountingRules.MINUTE_MS);
-    /** A session silent this long leaves the aggregator's state; its last record stays on the topic. */
-    static final Duration VIEWER_SESSION_IDLE_LIMIT = Duration.ofHours(6);
 
     private CcuTopology() {
     }
@@ -85,7 +83,7 @@ public final class CcuTopology {
 
         KStream<String, Beacon> onTime =
                 beacons.filter((session, beacon) -> beacon != null && !rules.isTooLate(beacon), Named.as("keep-on-time"));
-        ViewerSessionsTopology.addTo(builder, onTime, viewerSessionFlush, VIEWER_SESSION_IDLE_LIMIT);
+        ViewerSessionsTopology.addTo(builder, onTime, viewerSessionFlush);
         onTime.process(() -> new SessionMinuteCounter(flushInterval), Named.as("count-sessions-per-partition"),
                         SESSION_MINUTES_STORE, PARTIALS_STORE, DIRTY_PARTIALS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), PARTIAL_COUNT_SERDE).withName("partials-by-job-minute"))

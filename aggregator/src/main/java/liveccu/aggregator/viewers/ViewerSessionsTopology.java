@@ -25,16 +25,14 @@ public final class ViewerSessionsTopology {
 
     static final String SESSIONS_STORE = "ccu-viewer-sessions";
     static final String DIRTY_SESSIONS_STORE = "ccu-dirty-viewer-sessions";
+    /** A session silent this long leaves the aggregator's state; its last record stays on the topic. */
+    private static final Duration IDLE_LIMIT = Duration.ofHours(6);
 
     private ViewerSessionsTopology() {
     }
 
-    /**
-     * @param flushInterval how often changed sessions are published
-     * @param idleLimit     how long a silent session is kept in state
-     */
-    public static void addTo(StreamsBuilder builder, KStream<String, Beacon> onTimeBeacons, Duration flushInterval,
-                             Duration idleLimit) {
+    /** @param flushInterval how often changed sessions are published */
+    public static void addTo(StreamsBuilder builder, KStream<String, Beacon> onTimeBeacons, Duration flushInterval) {
         // Cached: a session is rewritten by every heartbeat; the cache turns that into one write (and
         // one changelog record) per session per commit.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
@@ -42,7 +40,7 @@ public final class ViewerSessionsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DIRTY_SESSIONS_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
         onTimeBeacons
-                .process(() -> new ViewerSessionTracker(flushInterval, idleLimit), Named.as("track-viewer-sessions"),
+                .process(() -> new ViewerSessionTracker(flushInterval, IDLE_LIMIT), Named.as("track-viewer-sessions"),
                         SESSIONS_STORE, DIRTY_SESSIONS_STORE)
                 .to(Topics.VIEWER_SESSIONS.name(), Produced.with(Topics.VIEWER_SESSIONS.keySerde(),
                         Topics.VIEWER_SESSIONS.valueSerde()).withName("write-viewer-sessions"));
