@@ -23,7 +23,7 @@ import liveccu.tokens.TokenSettings;
  *   <li>{@code CCU_COLLECTOR_BUFFER_MB} [32] — beacons awaiting Kafka's acknowledgement; full → 503</li>
  *   <li>{@code CCU_KAFKA_DELIVERY_TIMEOUT_MS} [10000] — how long a beacon may wait for Kafka before 503</li>
  *   <li>{@code CCU_KAFKA_LINGER_MS} [1] — producer batching delay; each beacon's 200 waits for it</li>
- *   <li>{@code CCU_KAFKA_COMPRESSION} [zstd] — producer compression: none, gzip, snappy, lz4 or zstd</li>
+ *   <li>{@code CCU_KAFKA_COMPRESSION} [lz4] — producer compression: none, gzip, snappy, lz4 or zstd</li>
  *   <li>{@code CCU_TOKEN_MODE} [open] — open: beacons without a viewer token are counted; required:
  *       refused (401)</li>
  *   <li>{@code CCU_TOKEN_MODE_BY_ACCOUNT} [unset] — per-account exceptions, e.g. {@code acc1=required,acc2=open}</li>
@@ -95,7 +95,7 @@ public record CollectorConfig(
     private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
     private static String compression(Env env) {
-        String compression = env.string("CCU_KAFKA_COMPRESSION", "zstd");
+        String compression = env.string("CCU_KAFKA_COMPRESSION", "lz4");
         if (!COMPRESSIONS.contains(compression)) {
             env.error("CCU_KAFKA_COMPRESSION must be one of " + new TreeSet<>(COMPRESSIONS) + ", not '" + compression + "'");
         }
