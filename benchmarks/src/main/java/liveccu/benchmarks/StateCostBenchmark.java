@@ -104,7 +104,7 @@ public final class StateCostBenchmark {
     private static final String JOB = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e";
     private static final String ACCOUNT = "123456789";
     private static final Duration COUNT_TIMEOUT = Duration.ofMinutes(10);
-    private static final String SESSION_MINUTES_STORE = "ccu-session-minutes";
+    private static final String SESSION_MINUTES_STORE = "ccu-session-audiences";
     private static final Pattern SIZE = Pattern.compile("([\\d_]+)(?:x(\\d+))?(r?)(t?)");
 
     private StateCostBenchmark() {

@@ -1,6 +1,8 @@
 package liveccu.aggregator.topology;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import liveccu.aggregator.viewers.ViewerSessionsTopology;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
@@ -26,7 +28,8 @@ import org.apache.kafka.streams.state.Stores;
  *  ccu.beacons (key: session)
  *     ├─ too late ──────────────► describe-too-late ─► ccu.beacons.rejected
  *     └─ on time ─► count-sessions-per-partition      (stage 1: every partition; dedupe per
- *                      │                                audience+side+session+minute, partial counts)
+ *                      │                                side+session+minute: the audiences counted in;
+ *                      │                                partial counts per audience+minute)
  *                      ▼ every flush: changed partials
  *                partials-by-job-minute (repartition, keyed by audience+minute)
  *                      ▼
@@ -40,11 +43,13 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class CcuTopology {
 
-    static final String SESSION_MINUTES_STORE = "ccu-session-minutes";
+    static final String SESSION_AUDIENCES_STORE = "ccu-session-audiences";
     static final String PARTIALS_STORE = "ccu-partials";
     static final String DIRTY_PARTIALS_STORE = "ccu-dirty-partials";
     static final String MINUTE_PARTIALS_STORE = "ccu-minute-partials";
 
+    @SuppressWarnings("unchecked")
+    private static final Serde<List<String>> AUDIENCE_LIST_SERDE = Serdes.ListSerde(ArrayList.class, Serdes.String());
     private static final Serde<Partial> PARTIAL_SERDE = new JsonSerde<>(Partial.class);
     private static final Serde<PartialCount> PARTIAL_COUNT_SERDE = new JsonSerde<>(PartialCount.class);
     private static final Serde<PartialsByPartition> PARTIALS_SERDE = new JsonSerde<>(PartialsByPartition.class);
@@ -62,8 +67,8 @@ public final class CcuTopology {
         StreamsBuilder builder = new StreamsBuilder();
         Duration retention = rules.stateRetention();
         builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(SESSION_MINUTES_STORE, retention, MINUTE, false),
-                Serdes.String(), Serdes.ByteArray()));
+                Stores.persistentWindowStore(SESSION_AUDIENCES_STORE, retention, MINUTE, false),
+                Serdes.String(), AUDIENCE_LIST_SERDE));
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(PARTIALS_STORE, retention, MINUTE, false),
                 Serdes.String(), PARTIAL_SERDE).withCachingEnabled());
@@ -85,7 +90,7 @@ public final class CcuTopology {
                 beacons.filter((session, beacon) -> beacon != null && !rules.isTooLate(beacon), Named.as("keep-on-time"));
         ViewerSessionsTopology.addTo(builder, onTime, viewerSessionFlush);
         onTime.process(() -> new SessionMinuteCounter(flushInterval), Named.as("count-sessions-per-partition"),
-                        SESSION_MINUTES_STORE, PARTIALS_STORE, DIRTY_PARTIALS_STORE)
+                        SESSION_AUDIENCES_STORE, PARTIALS_STORE, DIRTY_PARTIALS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), PARTIAL_COUNT_SERDE).withName("partials-by-job-minute"))
                 .process(PartialSummer::new, Named.as("sum-partials"), MINUTE_PARTIALS_STORE)
                 .to(Topics.MINUTE_COUNTS.name(), Produced.with(Topics.MINUTE_COUNTS.keySerde(),

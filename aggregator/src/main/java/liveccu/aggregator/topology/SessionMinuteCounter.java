@@ -21,6 +21,10 @@ import org.apache.kafka.streams.state.WindowStore;
  * (job, account, tracking id), side and minute, and keeps this partition's partial count of each
  * audience's minute.
  *
+ * <p>De-duplication keeps one record per session, side and minute: the audiences it has been
+ * counted in. A session heartbeating all minute long thus costs one state lookup per beacon, and
+ * one write per minute, however many audiences it counts in.
+ *
  * <p>Partials are not forwarded per beacon: changed ones are marked dirty and forwarded every flush
  * interval. A hugely popular job thus costs the summing stage a few records per partition per flush,
  * whatever its beacon rate. The dirty marks live in a changelogged store, so a crash between a count
@@ -28,11 +32,9 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 final class SessionMinuteCounter implements Processor<String, Beacon, String, PartialCount> {
 
-    private static final byte[] SEEN = new byte[0];
-
     private final Duration flushInterval;
     private ProcessorContext<String, PartialCount> context;
-    private WindowStore<String, byte[]> sessionMinutes;
+    private WindowStore<String, List<String>> countedIn;
     private WindowStore<String, Partial> partials;
     private KeyValueStore<String, Long> dirty;
 
@@ -43,7 +45,7 @@ final class SessionMinuteCounter implements Processor<String, Beacon, String, Pa
     @Override
     public void init(ProcessorContext<String, PartialCount> context) {
         this.context = context;
-        this.sessionMinutes = context.getStateStore(CcuTopology.SESSION_MINUTES_STORE);
+        this.countedIn = context.getStateStore(CcuTopology.SESSION_AUDIENCES_STORE);
         this.partials = context.getStateStore(CcuTopology.PARTIALS_STORE);
         this.dirty = context.getStateStore(CcuTopology.DIRTY_PARTIALS_STORE);
         context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
@@ -53,17 +55,26 @@ final class SessionMinuteCounter implements Processor<String, Beacon, String, Pa
     public void process(Record<String, Beacon> record) {
         Beacon beacon = record.value();
         long minute = CountingRules.minuteStart(beacon.beaconTimeMs());
+        String session = beacon.side() + "|" + beacon.sessionId();
+        List<String> counted = countedIn.fetch(session, minute); // a fresh list: the store is not cached
+        boolean countedNow = false;
+        if (counted == null) {
+            counted = new ArrayList<>(4);
+        }
         for (String audience : Audience.keysOf(beacon)) {
-            count(audience, beacon, minute);
+            boolean newSession = !counted.contains(audience);
+            if (newSession) {
+                counted.add(audience);
+                countedNow = true;
+            }
+            count(audience, beacon, minute, newSession);
+        }
+        if (countedNow) {
+            countedIn.put(session, counted, minute);
         }
     }
 
-    private void count(String audience, Beacon beacon, long minute) {
-        String session = audience + '|' + beacon.side() + '|' + beacon.sessionId();
-        boolean newSession = sessionMinutes.fetch(session, minute) == null;
-        if (newSession) {
-            sessionMinutes.put(session, SEEN, minute);
-        }
+    private void count(String audience, Beacon beacon, long minute, boolean newSession) {
         Partial before = partials.fetch(audience, minute);
         if (before == null) {
             before = Partial.EMPTY;
