@@ -50,8 +50,11 @@ public final class EndToEndBenchmark {
         try (LocalSystem system = LocalSystem.start(env)) {
             URI collector = URI.create("http://127.0.0.1:" + system.collectorPort());
             URI api = URI.create("http://127.0.0.1:" + system.apiPort());
-            // Unreported warm-up at the first rate: JIT, topic metadata and RocksDB caches, not the system, limit a cold start
-            runStep(Integer.parseInt(args[1]), Duration.ofSeconds(20), collector, api, 0);
+            // Unreported warm-up at the first rate: a cold JVM holding every service is still compiling
+            // hot code for the first minute (JIT threads took a fifth of the CPU 45-75 s in), and topic
+            // metadata and RocksDB caches are cold
+            runStep(Integer.parseInt(args[1]), Duration.ofSeconds(Long.getLong("liveccu.benchmark.warmupSeconds", 60)),
+                    collector, api, 0);
             for (int i = 1; i < args.length; i++) {
                 rows.add(runStep(Integer.parseInt(args[i]), step, collector, api, i));
             }
