@@ -169,6 +169,22 @@ class CcuTopologyTest {
     }
 
     @Test
+    void aSessionThatGainsATrackingIdMidMinuteJoinsThoseAudiencesOnlyAndOnce() {
+        Viewer gold = new Viewer("gold", null, null, true);
+        send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 2_000, null);
+        send(JOB, "s1", Side.SS, MINUTE + 5_000, MINUTE + 6_000, gold);   // the token arrives
+        send(JOB, "s1", Side.SS, MINUTE + 9_000, MINUTE + 10_000, gold);
+        send(JOB, "s1", Side.SS, MINUTE + 13_000, MINUTE + 14_000, null); // and is missing again
+
+        Map<String, MinuteCount> latest = flushAndReadLatest();
+
+        assertEquals(1, latest.get(MinuteCount.key(JOB, MINUTE)).ssccu());
+        assertEquals(1, latest.get(MinuteCount.key("account:acc", MINUTE)).ssccu());
+        assertEquals(1, latest.get(MinuteCount.key(Audience.tracking("gold").key(), MINUTE)).ssccu());
+        assertEquals(1, latest.get(MinuteCount.key(Audience.trackingInJob(JOB, "gold").key(), MINUTE)).ssccu());
+    }
+
+    @Test
     void publishesEachViewerSessionWithItsMinutesSidesAndBestIdentity() {
         Viewer unsigned = new Viewer("forged", "plan=free", null, false);
         Viewer signed = new Viewer("gold", "plan=gold", "u1", true);
