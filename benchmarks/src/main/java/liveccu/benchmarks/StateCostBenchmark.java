@@ -41,6 +41,7 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
+import liveccu.aggregator.topology.CcuTopology;
 import liveccu.kafka.EmbeddedKafkaBroker;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
@@ -104,7 +105,6 @@ public final class StateCostBenchmark {
     private static final String JOB = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e";
     private static final String ACCOUNT = "123456789";
     private static final Duration COUNT_TIMEOUT = Duration.ofMinutes(10);
-    private static final String SESSION_MINUTES_STORE = "ccu-session-audiences";
     private static final Pattern SIZE = Pattern.compile("([\\d_]+)(?:x(\\d+))?(r?)(t?)");
 
     private StateCostBenchmark() {
@@ -266,7 +266,7 @@ public final class StateCostBenchmark {
                 long stateLive = directoryBytes(stateDir);
                 Map<String, Long> topics = topicLogBytes(data.resolve("kafka").resolve("kafka-logs"));
                 String retention = changelogRetention(broker.bootstrapServers(),
-                        appId() + "-" + SESSION_MINUTES_STORE + "-changelog");
+                        appId() + "-" + CcuTopology.SESSION_AUDIENCES_STORE + "-changelog");
                 LOG.info("topic log bytes: {}", topics);
                 LOG.info("state directory bytes per store (live): {}", bytesPerStore(stateDir));
                 LOG.info("RocksDB metrics: {}", rocks);

@@ -43,7 +43,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class CcuTopology {
 
-    static final String SESSION_AUDIENCES_STORE = "ccu-session-audiences";
+    /** The de-duplication store: the largest, whose changelog the state benchmark reports on. */
+    public static final String SESSION_AUDIENCES_STORE = "ccu-session-audiences";
     static final String PARTIALS_STORE = "ccu-partials";
     static final String DIRTY_PARTIALS_STORE = "ccu-dirty-partials";
     static final String MINUTE_PARTIALS_STORE = "ccu-minute-partials";
