@@ -6,13 +6,20 @@ import static liveccu.allinone.Viewers.randomHex32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Side;
+import liveccu.model.Topics;
 import liveccu.ops.config.Env;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -234,6 +241,33 @@ class CorePipelineIT {
                         .filter(j -> job.equals(j.get("jobid"))).findFirst().orElse(null),
                 j -> j != null && ((Number) j.get("csccu")).longValue() == 1);
         assertEquals(minute(m + 60, 0, 1).get(0), listed.get("time"));
+    }
+
+    @Test
+    void recordsTheApiCannotUseOnTheResultsTopicAreSkippedAndCountedNotFatal() throws Exception {
+        long now = System.currentTimeMillis();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.broker().orElseThrow().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            String results = Topics.MINUTE_COUNTS.name();
+            producer.send(new ProducerRecord<>(results, "not-ours/" + now, "not json".getBytes(StandardCharsets.UTF_8))).get();
+            // valid JSON in an older shape: no audience
+            producer.send(new ProducerRecord<>(results, "older/" + now,
+                    ("{\"minuteStartMs\":" + now + ",\"ssccu\":1}").getBytes(StandardCharsets.UTF_8))).get();
+        }
+        String job = randomHex32();
+        long m = minuteAgo(1);
+        assertEquals(200, viewers.beacon(job, randomHex32(), Side.SS, m + 1).status());
+
+        viewers.awaitCounts(job, m, m + 60, List.of(minute(m, 1, 0)));
+        assertEquals(200, Http.get(system.apiPort(), "/health/live").status());
+        String skipped = Eventually.await(Duration.ofSeconds(30), "skipped records counted",
+                () -> Http.get(system.apiPort(), "/metrics").body().lines()
+                        .filter(line -> line.startsWith("ccu_topic_reader_skipped_records_total")
+                                && line.contains("topic=\"ccu.minute-counts\""))
+                        .findFirst().orElse(""),
+                line -> line.endsWith(" 2.0"));
+        assertTrue(skipped.endsWith(" 2.0"), skipped);
     }
 
     @Test

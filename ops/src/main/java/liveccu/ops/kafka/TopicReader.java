@@ -1,5 +1,6 @@
 package liveccu.ops.kafka;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
@@ -9,14 +10,17 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import liveccu.model.Topic;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * owner on one daemon thread: a compacted topic from its beginning, to materialise it (every
  * instance reads all of it, so instances are independent and can be added freely), or any topic
  * from its end, to hear only what comes next. Only committed records are read.
+ *
+ * <p>A record that cannot be read (not our format) or used (its owner throws on it, e.g. a record
+ * left by an older version) is skipped, logged and counted, rather than ending all reading: one bad
+ * record must not freeze what a service serves.
  */
 public final class TopicReader<V> implements AutoCloseable {
 
@@ -44,6 +52,7 @@ public final class TopicReader<V> implements AutoCloseable {
     private final CompletableFuture<Void> firstCaughtUp = new CompletableFuture<>();
     private volatile boolean caughtUp;
     private volatile boolean failed;
+    private final AtomicLong skipped = new AtomicLong();
 
     /**
      * @param apply        called for each record, in order, on the reader's thread
@@ -67,6 +76,10 @@ public final class TopicReader<V> implements AutoCloseable {
 
     public void bindTo(MeterRegistry registry) {
         new KafkaClientMetrics(consumer).bindTo(registry);
+        FunctionCounter.builder("ccu.topic.reader.skipped.records", skipped, AtomicLong::get)
+                .description("records that could not be read or used, skipped")
+                .tag("topic", topic.name())
+                .register(registry);
     }
 
     public void start() {
@@ -98,8 +111,12 @@ public final class TopicReader<V> implements AutoCloseable {
             }
             Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
             while (running.get()) {
-                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
-                    apply.accept(record.key(), record.value());
+                for (ConsumerRecord<String, V> record : pollSkippingUnreadable()) {
+                    try {
+                        apply.accept(record.key(), record.value());
+                    } catch (RuntimeException e) {
+                        skip(new TopicPartition(record.topic(), record.partition()), record.offset(), e);
+                    }
                 }
                 if (!caughtUp && endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     caughtUp = true;
@@ -116,6 +133,21 @@ public final class TopicReader<V> implements AutoCloseable {
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
+    }
+
+    private ConsumerRecords<String, V> pollSkippingUnreadable() {
+        try {
+            return consumer.poll(Duration.ofMillis(200));
+        } catch (RecordDeserializationException e) {
+            skip(e.topicPartition(), e.offset(), e);
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+            return ConsumerRecords.empty();
+        }
+    }
+
+    private void skip(TopicPartition partition, long offset, RuntimeException why) {
+        skipped.incrementAndGet();
+        LOG.warn("skipped the record at offset {} of {}: {}", offset, partition, why.toString());
     }
 
     private List<TopicPartition> awaitPartitions() {
