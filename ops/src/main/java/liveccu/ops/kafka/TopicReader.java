@@ -145,9 +145,13 @@ public final class TopicReader<V> implements AutoCloseable {
         }
     }
 
+    /** Logs the first few and then every 10,000th: a topic full of old records must not flood the log. */
     private void skip(TopicPartition partition, long offset, RuntimeException why) {
-        skipped.incrementAndGet();
-        LOG.warn("skipped the record at offset {} of {}: {}", offset, partition, why.toString());
+        long count = skipped.incrementAndGet();
+        if (count <= 10 || count % 10_000 == 0) {
+            LOG.warn("skipped the record at offset {} of {} ({} skipped so far, all counted in "
+                    + "ccu_topic_reader_skipped_records_total): {}", offset, partition, count, why.toString());
+        }
     }
 
     private List<TopicPartition> awaitPartitions() {
