@@ -44,7 +44,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public EmbeddedKafkaBroker(Path dataDir, int brokerPort) {
         this.dataDir = dataDir.toAbsolutePath();
         this.brokerPort = brokerPort == 0 ? freePort() : brokerPort;
-        this.controllerPort = freePort();
+        // the broker's port is free again once found, so the OS may hand it out a second time
+        int controller = freePort();
+        while (controller == this.brokerPort) {
+            controller = freePort();
+        }
+        this.controllerPort = controller;
     }
 
     /** Starts the broker; returns once it serves clients. */
