@@ -20,10 +20,16 @@ import java.util.function.Function;
 public final class Env {
 
     private final Map<String, String> variables;
-    private final List<String> errors = new ArrayList<>();
+    /** Shared with every {@link #withDefault} copy: an error found through one is reported by all. */
+    private final List<String> errors;
 
     public Env(Map<String, String> variables) {
+        this(variables, new ArrayList<>());
+    }
+
+    private Env(Map<String, String> variables, List<String> errors) {
         this.variables = Map.copyOf(variables);
+        this.errors = errors;
     }
 
     public static Env system() {
@@ -37,7 +43,7 @@ public final class Env {
         }
         var merged = new java.util.HashMap<>(variables);
         merged.put(name, value);
-        return new Env(merged);
+        return new Env(merged, errors);
     }
 
     /** The raw value, if set and not blank. */

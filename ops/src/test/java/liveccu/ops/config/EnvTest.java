@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,16 @@ class EnvTest {
 
         assertEquals("given", env.string("A", null));
         assertEquals("default", env.string("B", null));
+    }
+
+    @Test
+    void anErrorFoundBeforeADefaultWasAddedIsStillReported() {
+        Env given = new Env(Map.of("CCU_KAFKA_PORT", "abc"));
+        given.integer("CCU_KAFKA_PORT", 9092, 0, 65535);
+        Env withDefaults = given.withDefault("CCU_STATE_DIR", "data/streams");
+
+        ConfigException e = assertThrows(ConfigException.class, withDefaults::failIfInvalid);
+        assertEquals(List.of("CCU_KAFKA_PORT=abc: expected a whole number from 0 to 65535"), e.errors());
     }
 
     @Test
