@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Properties;
 import liveccu.aggregator.topology.CcuTopology;
 import liveccu.model.Topics;
+import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -51,7 +52,8 @@ public final class Aggregator {
         ops.mount(router);
         ErrorResponses.install(router);
         streams.start();
-        return vertx.createHttpServer().requestHandler(router).listen(config.port())
+        return PortInUse.explain(vertx.createHttpServer().requestHandler(router).listen(config.port()), config.port(),
+                        "aggregator's health and metrics server", "CCU_AGGREGATOR_PORT")
                 .map(server -> {
                     LOG.info("aggregator running ({} stream threads); health and metrics on port {}",
                             config.streamThreads(), server.actualPort());

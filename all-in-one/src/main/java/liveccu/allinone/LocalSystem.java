@@ -14,6 +14,7 @@ import liveccu.api.ApiConfig;
 import liveccu.collector.Collector;
 import liveccu.collector.CollectorConfig;
 import liveccu.kafka.EmbeddedKafkaBroker;
+import liveccu.ops.PortInUse;
 import liveccu.ops.ServiceMain;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings besides the services' own (defaults in brackets): {@code CCU_DATA_DIR} [data] — the
  * embedded broker's log and the Streams state, so a restart keeps the counts; {@code CCU_KAFKA_PORT}
- * [9092] — the embedded broker's port.
+ * [9092] — the embedded broker's port; {@code CCU_KAFKA_CONTROLLER_PORT} [0: any free port] — its
+ * KRaft controller's port.
  */
 public final class LocalSystem implements AutoCloseable {
 
@@ -60,6 +62,10 @@ public final class LocalSystem implements AutoCloseable {
     public static LocalSystem start(Env givenEnv) throws Exception {
         Path dataDir = Path.of(givenEnv.string("CCU_DATA_DIR", "data")).toAbsolutePath();
         int kafkaPort = givenEnv.integer("CCU_KAFKA_PORT", 9092, 0, 65535);
+        int controllerPort = givenEnv.integer("CCU_KAFKA_CONTROLLER_PORT", 0, 0, 65535);
+        if (controllerPort != 0 && controllerPort == kafkaPort) {
+            givenEnv.error("CCU_KAFKA_CONTROLLER_PORT=" + controllerPort + ": must differ from CCU_KAFKA_PORT");
+        }
         Env env = givenEnv.withDefault("CCU_STATE_DIR", dataDir.resolve("streams").toString())
                 .withDefault("CCU_SESSIONS_STATE_DIR", dataDir.resolve("sessions").toString());
         // Concurrency limits need viewer tokens to know the viewer: without keys, no sessions service.
@@ -67,17 +73,24 @@ public final class LocalSystem implements AutoCloseable {
         boolean embedded = env.optional(PipelineSettings.BOOTSTRAP_SERVERS).isEmpty();
         // Validate everything before starting anything; the embedded address is filled in below.
         String placeholder = "127.0.0.1:" + kafkaPort;
-        CollectorConfig.read(env, placeholder);
-        AggregatorConfig.read(env, placeholder);
-        ApiConfig.read(env, placeholder);
-        if (withSessions) {
-            SessionsConfig.read(env, placeholder);
-        }
+        int collectorPort = CollectorConfig.read(env, placeholder).port();
+        int aggregatorPort = AggregatorConfig.read(env, placeholder).port();
+        int apiPort = ApiConfig.read(env, placeholder).port();
+        int sessionsPort = withSessions ? SessionsConfig.read(env, placeholder).port() : 0;
         env.failIfInvalid();
+        // A busy port is one clear line before anything starts, not a half-started system.
+        if (embedded) {
+            PortInUse.check(kafkaPort, "embedded Kafka broker", "CCU_KAFKA_PORT");
+            PortInUse.check(controllerPort, "embedded Kafka broker's controller", "CCU_KAFKA_CONTROLLER_PORT");
+        }
+        PortInUse.check(collectorPort, "collector", "CCU_COLLECTOR_PORT");
+        PortInUse.check(aggregatorPort, "aggregator's health and metrics server", "CCU_AGGREGATOR_PORT");
+        PortInUse.check(apiPort, "query API", "CCU_API_PORT");
+        PortInUse.check(sessionsPort, "sessions service", "CCU_SESSIONS_PORT");
 
         Optional<EmbeddedKafkaBroker> broker = Optional.empty();
         if (embedded) {
-            broker = Optional.of(new EmbeddedKafkaBroker(dataDir.resolve("kafka"), kafkaPort).start());
+            broker = Optional.of(new EmbeddedKafkaBroker(dataDir.resolve("kafka"), kafkaPort, controllerPort).start());
             env = env.withDefault(PipelineSettings.BOOTSTRAP_SERVERS, broker.get().bootstrapServers());
         }
         CollectorConfig collectorConfig = CollectorConfig.read(env, null);

@@ -11,6 +11,7 @@ import liveccu.api.dashboard.DashboardRoutes;
 import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.viewers.ViewerReportRoutes;
+import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
 
@@ -51,7 +52,8 @@ final class ApiVerticle extends VerticleBase {
         router.get("/viewers").handler(keyCheck).handler(viewers::report);
         DashboardRoutes.mount(router);
         ErrorResponses.install(router);
-        return vertx.createHttpServer().requestHandler(router).listen(port).onSuccess(s -> server = s);
+        return PortInUse.explain(vertx.createHttpServer().requestHandler(router).listen(port), port, "query API", "CCU_API_PORT")
+                .onSuccess(s -> server = s);
     }
 
     int actualPort() {

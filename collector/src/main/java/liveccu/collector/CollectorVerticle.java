@@ -21,6 +21,7 @@ import liveccu.model.Beacon;
 import liveccu.model.RejectReason;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Side;
+import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
 
@@ -68,10 +69,9 @@ final class CollectorVerticle extends VerticleBase {
             router.get(BEACON_PATH + side.pathSuffix()).handler(ctx -> onBeacon(ctx, side));
         }
         ErrorResponses.install(router);
-        return vertx.createHttpServer()
-                .requestHandler(router)
-                // port 0 means "any free port"; -1 makes every instance share that one random port
-                .listen(port == 0 ? -1 : port)
+        // port 0 means "any free port"; -1 makes every instance share that one random port
+        var listening = vertx.createHttpServer().requestHandler(router).listen(port == 0 ? -1 : port);
+        return PortInUse.explain(listening, port, "collector", "CCU_COLLECTOR_PORT")
                 .onSuccess(server -> boundPort.set(server.actualPort()));
     }
 

@@ -42,11 +42,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param brokerPort client port, or 0 for a free one (kept across restarts of this instance)
      */
     public EmbeddedKafkaBroker(Path dataDir, int brokerPort) {
+        this(dataDir, brokerPort, 0);
+    }
+
+    /** @param controllerPort the KRaft controller's port (not the broker's), or 0 for a free one */
+    public EmbeddedKafkaBroker(Path dataDir, int brokerPort, int controllerPort) {
         this.dataDir = dataDir.toAbsolutePath();
         this.brokerPort = brokerPort == 0 ? freePort() : brokerPort;
         // the broker's port is free again once found, so the OS may hand it out a second time
-        int controller = freePort();
-        while (controller == this.brokerPort) {
+        int controller = controllerPort;
+        while (controllerPort == 0 && (controller == 0 || controller == this.brokerPort)) {
             controller = freePort();
         }
         this.controllerPort = controller;

@@ -41,6 +41,11 @@ public final class ServiceMain {
             System.exit(2);
             return;
         } catch (Exception e) {
+            if (PortInUse.in(e).isPresent()) {
+                LOG.error("{} cannot start: {}", service, PortInUse.in(e).get().getMessage());
+                System.exit(1);
+                return;
+            }
             LOG.error("{} failed to start", service, e);
             System.exit(1);
             return;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import liveccu.model.TopicProvisioner;
+import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.HealthCheck;
 import liveccu.ops.http.OpsRoutes;
@@ -88,7 +89,8 @@ public final class SessionsService {
             return new Parts(limiter, view, replies);
         }).compose(parts -> {
             OpsRoutes ops = new OpsRoutes(() -> parts.limiter().state() == KafkaStreams.State.ERROR
-                    ? Optional.of("the limiter (Kafka Streams) is in ERROR") : parts.replies().failedReason(),
+                    ? Optional.of("the limiter (Kafka Streams) is in ERROR")
+                    : parts.replies().failedReason().or(() -> parts.view().reader().failedReason()),
                     () -> notReadyReason(parts), registry);
             SessionRoutes routes = new SessionRoutes(new ViewerTokens(config.tokens()), parts.replies(), parts.view(),
                     config.operatorKey(), config.rules(), Clock.systemUTC());
@@ -100,7 +102,8 @@ public final class SessionsService {
             router.delete(sessions + "/:session_id").handler(routes::stop);
             router.get("/api/v1/accounts/:account_id/concurrency").handler(routes::concurrency);
             ErrorResponses.install(router);
-            return vertx.createHttpServer().requestHandler(router).listen(config.port())
+            return PortInUse.explain(vertx.createHttpServer().requestHandler(router).listen(config.port()), config.port(),
+                            "sessions service", "CCU_SESSIONS_PORT")
                     .compose(server -> HealthCheck.awaitFirst(vertx, parts.view().reader().caughtUp(), Duration.ofSeconds(60),
                                     "live sessions not loaded yet; serving, not ready until they are")
                             .map(v -> {
