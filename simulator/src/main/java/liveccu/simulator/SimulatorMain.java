@@ -1,9 +1,15 @@
 package liveccu.simulator;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import liveccu.simulator.send.BeaconSender;
 import liveccu.simulator.traffic.TrafficPlan;
@@ -65,12 +71,22 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--verify-timeout-seconds", defaultValue = "60", description = "how long to wait for exact counts (${DEFAULT-VALUE})")
     int verifyTimeoutSeconds;
 
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(3);
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SimulatorMain()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
+        List<String> silent = new ArrayList<>();
+        collectors.forEach(url -> unanswered(url, "collector").ifPresent(silent::add));
+        unanswered(api, "query API").ifPresent(silent::add);
+        if (!silent.isEmpty()) {
+            silent.forEach(System.err::println);
+            System.err.println("start the system first (./liveccu), or point --collector and --api at a running one");
+            return 2;
+        }
         TrafficPlan plan = new TrafficPlan(seed, jobs, viewers, hotJobFactor, Duration.ofMinutes(windowMinutes),
                 Duration.ofSeconds(segmentSeconds), Duration.ofSeconds(30), playerMissing, playerLoss, retries,
                 Duration.ofSeconds(clientSkewSeconds), stragglers, tooLate);
@@ -80,6 +96,31 @@ public final class SimulatorMain implements Callable<Integer> {
                 .run(Duration.ofSeconds(verifyTimeoutSeconds));
         print(result);
         return result.comparison().exact() ? 0 : 1;
+    }
+
+    /** A problem line when nothing answers HTTP at {@code url} within a few seconds. */
+    private static Optional<String> unanswered(URI url, String what) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(ANSWER_WITHIN).build();
+        HttpRequest probe = HttpRequest.newBuilder(url.resolve("/health/live")).timeout(ANSWER_WITHIN).build();
+        try {
+            client.send(probe, HttpResponse.BodyHandlers.discarding());
+            return Optional.empty();  // any answer: something serves there
+        } catch (IOException e) {
+            return Optional.of("nothing answers at " + url + " (the " + what + "): " + describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while reaching " + url);
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer within " + ANSWER_WITHIN.toSeconds() + " s";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static void print(Simulation.Result result) {
