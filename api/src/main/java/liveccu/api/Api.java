@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.query.CcuRoutes;
@@ -50,8 +49,8 @@ public final class Api {
             reader.bindTo(registry);
             reader.start();
         });
-        OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, () -> readers.stream().map(TopicReader::notReadyReason)
-                .flatMap(Optional::stream).findFirst(), registry);
+        // A reader stopped for good freezes what the API serves: liveness fails so that it is restarted.
+        OpsRoutes ops = new OpsRoutes(TopicReader.allReading(readers), TopicReader.allCaughtUp(readers), registry);
         if (config.apiKey().isEmpty()) {
             LOG.warn("CCU_API_KEY is not set: the query API answers anyone");
         }

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import liveccu.model.Topic;
+import liveccu.ops.http.HealthCheck;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -100,6 +101,16 @@ public final class TopicReader<V> implements AutoCloseable {
         return failed ? Optional.of("stopped reading " + topic.name()) : Optional.empty();
     }
 
+    /** Liveness of a service that serves what {@code readers} read: down once any of them stopped for good. */
+    public static HealthCheck allReading(List<? extends TopicReader<?>> readers) {
+        return () -> readers.stream().map(TopicReader::failedReason).flatMap(Optional::stream).findFirst();
+    }
+
+    /** Readiness of such a service: ready once every reader has caught up. */
+    public static HealthCheck allCaughtUp(List<? extends TopicReader<?>> readers) {
+        return () -> readers.stream().map(TopicReader::notReadyReason).flatMap(Optional::stream).findFirst();
+    }
+
     private void run() {
         try {
             List<TopicPartition> partitions = awaitPartitions();
@@ -128,9 +139,10 @@ public final class TopicReader<V> implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            failed = true;
             LOG.error("stopped reading {}", topic.name(), e);
         } finally {
+            // Whatever ended the loop (an exception, an Error) while nobody closed the reader is final.
+            failed = running.get();
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
