@@ -131,22 +131,32 @@ async function refresh() {
   const round = ++refreshRound;
   const view = currentView();
   const nowMs = Date.now();
-  const range = resolveRange(view, nowMs);
-  const [jobs, ...rest] = await Promise.allSettled([getJson('jobs'),
-      ...view.jobs.map(job => getJson(ccuPath(job, range))),
-      ...view.jobs.map(job => getJson(`tracking?jobid=${encodeURIComponent(job)}`))]);
-  const perJob = rest.slice(0, view.jobs.length);
-  const trackingPerJob = rest.slice(view.jobs.length);
-  if (round !== refreshRound) {
-    return; // the view changed meanwhile; a newer round draws it
+  try {
+    const range = resolveRange(view, nowMs);
+    const [jobs, ...rest] = await Promise.allSettled([getJson('jobs'),
+        ...view.jobs.map(job => getJson(ccuPath(job, range))),
+        ...view.jobs.map(job => getJson(`tracking?jobid=${encodeURIComponent(job)}`))]);
+    const perJob = rest.slice(0, view.jobs.length);
+    const trackingPerJob = rest.slice(view.jobs.length);
+    if (round !== refreshRound) {
+      return; // the view changed meanwhile; a newer round draws it
+    }
+    if (jobs.status === 'fulfilled') {
+      renderJobList(jobs.value, view, nowMs);
+    }
+    view.jobs.forEach((job, i) => renderPanel(panels.get(job), perJob[i], range, nowMs));
+    view.jobs.forEach((job, i) => renderTracking(panels.get(job).element, trackingPerJob[i]));
+    renderState(overallState(view, jobs, perJob), view, nowMs);
+  } catch (e) {
+    // A page bug must not end live updates silently: say so, and keep trying.
+    console.error('refresh failed', e);
+    renderState({ kind: 'page-error', message: `This page failed to show the latest answer (${e.message}). `
+        + `Retrying every ${REFRESH_SECONDS} s.` }, view, nowMs);
+  } finally {
+    if (round === refreshRound) {
+      refreshTimer = setTimeout(refresh, REFRESH_SECONDS * 1000);
+    }
   }
-  if (jobs.status === 'fulfilled') {
-    renderJobList(jobs.value, view, nowMs);
-  }
-  view.jobs.forEach((job, i) => renderPanel(panels.get(job), perJob[i], range, nowMs));
-  view.jobs.forEach((job, i) => renderTracking(panels.get(job).element, trackingPerJob[i]));
-  renderState(overallState(view, jobs, perJob), view, nowMs);
-  refreshTimer = setTimeout(refresh, REFRESH_SECONDS * 1000);
 }
 
 /** The one state the banner shows: a key or network problem hides everything else. */

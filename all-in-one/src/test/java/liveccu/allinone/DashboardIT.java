@@ -358,6 +358,32 @@ class DashboardIT {
         awaitState("ok");
     }
 
+    @Test
+    void aFailedRefreshIsSaidAndLiveUpdatesGoOn() throws IOException {
+        String job = randomHex32();
+        long minute = minuteAgo(2);
+        audience(job, minute, 2, 1);
+        open("/?jobid=" + job + "&refresh=1", Viewers.API_KEY);
+        awaitPanel(job, p -> p.rows().equals(List.of(new Row(iso(minute), 2, 1, false))));
+
+        // A page bug while drawing: the chart library throws on every update for a while.
+        browser.js("window.realChartUpdate = Chart.prototype.update;"
+                + "Chart.prototype.update = function () { throw new Error('injected chart failure'); };");
+        try {
+            awaitState("page-error");
+            assertTrue(browser.find("#state-message").getText().contains("injected chart failure"),
+                    browser.find("#state-message").getText());
+            browser.screenshot("page-error");
+        } finally {
+            browser.js("Chart.prototype.update = window.realChartUpdate;");
+        }
+
+        long next = minuteAgo(1);
+        audience(job, next, 3, 3);
+        awaitPanel(job, p -> p.rows().equals(List.of(new Row(iso(next), 3, 3, false), new Row(iso(minute), 2, 1, false))));
+        awaitState("ok");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** {@code server} sessions send heartbeats in the minute; the first {@code player} of them also csheartbeats. */
