@@ -12,15 +12,19 @@
 # Arguments after the image name go to the main class (e.g. the simulator's options).
 # deploy/README.md is the operator's guide.
 
-# ---- build: the same `mvn package` as ./liveccu --------------------------------------------------
-FROM maven:3.9-eclipse-temurin-17 AS build
+# ---- build: the same `./mvnw package` as ./liveccu -----------------------------------------------
+FROM eclipse-temurin:17-jdk AS build
+# The Maven Wrapper's first run downloads the pinned Maven (.mvn/wrapper) and unzips it.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl unzip \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # .dockerignore keeps target/, data/, .git and the deployment files out of the context, so editing
 # those does not rebuild the jars.
 COPY . .
-# The cache mount keeps ~/.m2 between builds (BuildKit): a source change does not download every
-# dependency again. Tests run in CI (`mvn -B verify`), not here.
-RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package
+# The cache mount keeps ~/.m2 (dependencies and the wrapper's Maven) between builds (BuildKit): a
+# source change does not download everything again. Tests run in CI (`./liveccu test`), not here.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -DskipTests package
 
 # ---- run ----------------------------------------------------------------------------------------
 FROM eclipse-temurin:17-jre

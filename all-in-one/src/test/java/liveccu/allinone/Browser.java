@@ -21,8 +21,14 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 final class Browser implements AutoCloseable {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    // `./liveccu test` installs Debian's packages at these paths, or passes the ones an operator chose.
+    private static final Path CHROMIUM = executable("CCU_TEST_CHROMIUM", "/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = executable("CCU_TEST_CHROMEDRIVER", "/usr/bin/chromedriver");
+
+    private static Path executable(String variable, String defaultPath) {
+        String configured = System.getenv(variable);
+        return Path.of(configured == null || configured.isBlank() ? defaultPath : configured);
+    }
 
     private final ChromeDriver driver;
     private final Path downloads;
@@ -41,8 +47,8 @@ final class Browser implements AutoCloseable {
     static Browser start(Path workDir, Path screenshots) throws IOException {
         for (Path executable : List.of(CHROMIUM, CHROMEDRIVER)) {
             if (!Files.isExecutable(executable)) {
-                throw new IllegalStateException(executable + " is missing: apt-get install chromium chromium-driver"
-                        + " (.ci/run installs them)");
+                throw new IllegalStateException(executable + " is missing: `./liveccu test` installs chromium and"
+                        + " chromium-driver, or set CCU_TEST_CHROMIUM and CCU_TEST_CHROMEDRIVER");
             }
         }
         Path downloads = Files.createDirectories(workDir.resolve("downloads"));
