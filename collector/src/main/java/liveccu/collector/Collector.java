@@ -5,11 +5,15 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
+import liveccu.collector.publish.AcknowledgedFacts;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.viewer.ViewerPolicy;
+import liveccu.model.Beacon;
 import liveccu.tokens.ViewerTokens;
 import liveccu.ops.http.OpsRoutes;
 import liveccu.ops.http.HealthCheck;
@@ -49,6 +53,7 @@ public final class Collector {
                 config.compression()),
                 metrics::sendLatencyNanos);
         publisher.bindTo(registry);
+        Function<Beacon, CompletionStage<Void>> write = writer(config, publisher, metrics);
         BeaconParser parser = new BeaconParser(config.pipeline().rules());
         BeaconSecret secret = new BeaconSecret(config.beaconSecret());
         ViewerPolicy viewers = new ViewerPolicy(new ViewerTokens(config.tokens()), config.tokenMode(), config.tokenModeByAccount());
@@ -58,7 +63,7 @@ public final class Collector {
             LOG.warn("CCU_BEACON_SECRET is not set: beacons are accepted without a key");
         }
         return vertx.deployVerticle(
-                        () -> new CollectorVerticle(config.port(), parser, secret, viewers, publisher, metrics, ops, boundPort),
+                        () -> new CollectorVerticle(config.port(), parser, secret, viewers, write, publisher, metrics, ops, boundPort),
                         new DeploymentOptions().setInstances(config.eventLoops()))
                 .compose(id -> HealthCheck.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
                                 "Kafka not reachable; serving, answering beacons with 503 until it is")
@@ -67,6 +72,17 @@ public final class Collector {
                             return new Collector(vertx, publisher, ops, boundPort, id);
                         }))
                 .onFailure(e -> publisher.close());
+    }
+
+    /** Every beacon, or only what changes a result (the default): see {@link AcknowledgedFacts}. */
+    private static Function<Beacon, CompletionStage<Void>> writer(CollectorConfig config, BeaconPublisher publisher,
+                                                                  CollectorMetrics metrics) {
+        if (config.writeEveryBeacon()) {
+            return publisher::publish;
+        }
+        AcknowledgedFacts facts = new AcknowledgedFacts(publisher::publish, config.lastSeenRefresh(), config.rememberedSessions());
+        metrics.countAnsweredWithoutWrite(facts);
+        return facts::publish;
     }
 
     public int port() {

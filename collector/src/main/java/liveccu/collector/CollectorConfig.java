@@ -24,6 +24,13 @@ import liveccu.tokens.TokenSettings;
  *   <li>{@code CCU_KAFKA_DELIVERY_TIMEOUT_MS} [10000] — how long a beacon may wait for Kafka before 503</li>
  *   <li>{@code CCU_KAFKA_LINGER_MS} [1] — producer batching delay; each beacon's 200 waits for it</li>
  *   <li>{@code CCU_KAFKA_COMPRESSION} [lz4] — producer compression: none, gzip, snappy, lz4 or zstd</li>
+ *   <li>{@code CCU_WRITE_EVERY_BEACON} [false] — true: every beacon is written to Kafka (for an audit of
+ *       raw beacons); false: a beacon repeating what its session already had acknowledged in the minute
+ *       is answered without a write</li>
+ *   <li>{@code CCU_LAST_SEEN_REFRESH_SECONDS} [20] — without every beacon written, how much older than
+ *       the newest beacon a minute's {@code last_rx_at} may be</li>
+ *   <li>{@code CCU_REMEMBERED_SESSIONS} [250000] — sessions (per side) whose last written beacon is
+ *       remembered for that, about 300 bytes each</li>
  *   <li>{@code CCU_TOKEN_MODE} [open] — open: beacons without a viewer token are counted; required:
  *       refused (401)</li>
  *   <li>{@code CCU_TOKEN_MODE_BY_ACCOUNT} [unset] — per-account exceptions, e.g. {@code acc1=required,acc2=open}</li>
@@ -39,6 +46,9 @@ public record CollectorConfig(
         Duration deliveryTimeout,
         Duration linger,
         String compression,
+        boolean writeEveryBeacon,
+        Duration lastSeenRefresh,
+        long rememberedSessions,
         TokenSettings tokens,
         TokenMode tokenMode,
         Map<String, TokenMode> tokenModeByAccount,
@@ -53,6 +63,9 @@ public record CollectorConfig(
                 env.duration("CCU_KAFKA_DELIVERY_TIMEOUT_MS", Duration.ofSeconds(10), ChronoUnit.MILLIS, Duration.ofMinutes(10)),
                 env.duration("CCU_KAFKA_LINGER_MS", Duration.ofMillis(1), ChronoUnit.MILLIS, Duration.ofSeconds(1)),
                 compression(env),
+                bool(env, "CCU_WRITE_EVERY_BEACON", false),
+                env.duration("CCU_LAST_SEEN_REFRESH_SECONDS", Duration.ofSeconds(20), ChronoUnit.SECONDS, Duration.ofMinutes(10)),
+                env.longValue("CCU_REMEMBERED_SESSIONS", 250_000, 1, 100_000_000),
                 TokenSettings.read(env),
                 tokenMode(env, "CCU_TOKEN_MODE", env.string("CCU_TOKEN_MODE", "open")),
                 tokenModeByAccount(env),
@@ -92,6 +105,15 @@ public record CollectorConfig(
         return Map.copyOf(modes);
     }
 
+    private static boolean bool(Env env, String variable, boolean defaultValue) {
+        String value = env.string(variable, Boolean.toString(defaultValue)).toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            env.error(variable + " must be true or false, not '" + value + "'");
+            return defaultValue;
+        }
+        return Boolean.parseBoolean(value);
+    }
+
     private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
     private static String compression(Env env) {
@@ -107,7 +129,8 @@ public record CollectorConfig(
     public String toString() {
         return "CollectorConfig[port=" + port + ", eventLoops=" + eventLoops + ", beaconSecret="
                 + (beaconSecret.isPresent() ? "<set>" : "<unset>") + ", bufferBytes=" + bufferBytes
-                + ", deliveryTimeout=" + deliveryTimeout + ", linger=" + linger + ", compression=" + compression + ", tokens=" + tokens
+                + ", deliveryTimeout=" + deliveryTimeout + ", linger=" + linger + ", compression=" + compression + ", writeEveryBeacon=" + writeEveryBeacon
+                + ", lastSeenRefresh=" + lastSeenRefresh + ", rememberedSessions=" + rememberedSessions + ", tokens=" + tokens
                 + ", tokenMode=" + tokenMode + ", tokenModeByAccount=" + tokenModeByAccount + ", pipeline=" + pipeline + "]";
     }
 }

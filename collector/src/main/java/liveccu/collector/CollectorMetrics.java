@@ -1,11 +1,13 @@
 package liveccu.collector;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import liveccu.collector.publish.AcknowledgedFacts;
 import liveccu.model.RejectReason;
 import liveccu.model.Side;
 
@@ -17,8 +19,10 @@ final class CollectorMetrics {
     private final Counter unavailable;
     private final Counter rejectionsNotRecorded;
     private final Timer sendLatency;
+    private final MeterRegistry registry;
 
     CollectorMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (Side side : Side.values()) {
             accepted.put(side, Counter.builder("ccu.beacons.accepted")
                     .description("Beacons acknowledged by Kafka and answered 200")
@@ -42,6 +46,14 @@ final class CollectorMetrics {
         sendLatency = Timer.builder("ccu.kafka.send")
                 .description("Time from handing a beacon to the producer to Kafka's acknowledgement")
                 .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    /** Beacons answered with an earlier write's acknowledgement. */
+    void countAnsweredWithoutWrite(AcknowledgedFacts facts) {
+        // Micrometer holds its object weakly: the facts themselves, which the collector keeps, not a lambda.
+        FunctionCounter.builder("ccu.beacons.answered.without.write", facts, AcknowledgedFacts::answeredWithoutWrite)
+                .description("Beacons acknowledged by Kafka through an earlier beacon of the same session, side and minute")
                 .register(registry);
     }
 

@@ -1,0 +1,90 @@
+package liveccu.collector.publish;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import liveccu.model.Beacon;
+import liveccu.model.CountingRules;
+import liveccu.model.Side;
+import liveccu.model.Viewer;
+
+/**
+ * Forwards facts, not beacons. Counting needs one beacon per session, side and minute, but a session
+ * heartbeating every 4 s sends 15: once the first is acknowledged by Kafka, the rest repeat a fact
+ * Kafka already holds. Such a beacon is answered with that acknowledgement, without a write of its own.
+ *
+ * <p>A beacon is written when it says something new for its session and side: another minute, job,
+ * account or viewer, or a receive time more than {@code lastSeenRefresh} after the last written one
+ * (so a minute's {@code last_rx_at} stays within that of the truth). A beacon repeating a fact still
+ * in flight waits for the same acknowledgement; a failed write is forgotten, so the next beacon
+ * writes again. Correctness never depends on this: several collectors each see part of a session's
+ * beacons and each write their first, and the aggregator de-duplicates whatever arrives.
+ *
+ * <p>Memory is bounded: one entry per session and side recently seen, at most {@code maxSessions}
+ * (least recently used go first; an evicted session's next beacon is simply written).
+ */
+public final class AcknowledgedFacts {
+
+    /** What a beacon contributes to the results, apart from when it was received. */
+    private record Fact(long minuteStartMs, String jobId, String accountId, Viewer viewer) {
+        static Fact of(Beacon beacon) {
+            return new Fact(CountingRules.minuteStart(beacon.beaconTimeMs()), beacon.jobId(), beacon.accountId(),
+                    beacon.viewer());
+        }
+    }
+
+    private record SessionSide(String sessionId, Side side) {
+    }
+
+    private record Written(Fact fact, long receivedAtMs, CompletionStage<Void> ack) {
+    }
+
+    private final Function<Beacon, CompletionStage<Void>> write;
+    private final long lastSeenRefreshMs;
+    private final Cache<SessionSide, Written> written;
+    private final LongAdder answeredWithoutWrite = new LongAdder();
+
+    /**
+     * @param write           writes a beacon to Kafka; completes when Kafka has acknowledged it
+     * @param lastSeenRefresh how much older than the newest beacon a minute's last receive time may be
+     * @param maxSessions     sessions (times sides) remembered at most
+     */
+    public AcknowledgedFacts(Function<Beacon, CompletionStage<Void>> write, Duration lastSeenRefresh, long maxSessions) {
+        this.write = write;
+        this.lastSeenRefreshMs = lastSeenRefresh.toMillis();
+        // A session's entry matters while its minute lasts; beyond that the next beacon is a new minute anyway.
+        this.written = Caffeine.newBuilder()
+                .maximumSize(maxSessions)
+                .expireAfterWrite(Duration.ofMillis(CountingRules.MINUTE_MS).plus(lastSeenRefresh))
+                .build();
+    }
+
+    /** Kafka's acknowledgement of this beacon's fact: an earlier write's, or a new write's. */
+    public CompletionStage<Void> publish(Beacon beacon) {
+        SessionSide key = new SessionSide(beacon.sessionId(), beacon.side());
+        Fact fact = Fact.of(beacon);
+        Written earlier = written.getIfPresent(key);
+        if (earlier != null && earlier.fact().equals(fact)
+                && beacon.receivedAtMs() - earlier.receivedAtMs() <= lastSeenRefreshMs) {
+            answeredWithoutWrite.increment();
+            return earlier.ack();
+        }
+        CompletionStage<Void> ack = write.apply(beacon);
+        Written now = new Written(fact, beacon.receivedAtMs(), ack);
+        written.put(key, now);
+        ack.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                written.asMap().remove(key, now);
+            }
+        });
+        return ack;
+    }
+
+    /** Beacons answered with an earlier write's acknowledgement, so far. */
+    public long answeredWithoutWrite() {
+        return answeredWithoutWrite.sum();
+    }
+}
