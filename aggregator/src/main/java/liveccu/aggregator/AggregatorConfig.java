@@ -18,8 +18,6 @@ import liveccu.ops.config.PipelineSettings;
  *   <li>{@code CCU_COMMIT_INTERVAL_MS} [250] — exactly-once commit interval: results become visible
  *       after a commit, so this bounds freshness</li>
  *   <li>{@code CCU_FLUSH_INTERVAL_MS} [250] — how often changed partial counts move on to be summed</li>
- *   <li>{@code CCU_VIEWER_SESSION_FLUSH_SECONDS} [10] — how often changed viewer sessions are published
- *       for viewer reports</li>
  *   <li>{@code CCU_STREAMS_CACHE_MB} [16] — record cache that coalesces state updates</li>
  *   <li>{@code CCU_ROCKSDB_MEMORY_MB} [256] — native memory for all RocksDB stores of this instance
  *       (block cache and mem-tables), whatever the partitions it hosts</li>
@@ -33,7 +31,6 @@ public record AggregatorConfig(
         int streamThreads,
         Duration commitInterval,
         Duration flushInterval,
-        Duration viewerSessionFlush,
         long cacheBytes,
         long rocksDbMemoryBytes,
         PipelineSettings pipeline) {
@@ -46,7 +43,6 @@ public record AggregatorConfig(
                 env.integer("CCU_STREAM_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
                 env.duration("CCU_COMMIT_INTERVAL_MS", Duration.ofMillis(250), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
                 env.duration("CCU_FLUSH_INTERVAL_MS", Duration.ofMillis(250), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
-                env.duration("CCU_VIEWER_SESSION_FLUSH_SECONDS", Duration.ofSeconds(10), ChronoUnit.SECONDS, Duration.ofHours(1)),
                 env.longValue("CCU_STREAMS_CACHE_MB", 16, 0, 65_536) * 1024 * 1024,
                 env.longValue("CCU_ROCKSDB_MEMORY_MB", 256, 16, 1_048_576) * 1024 * 1024,
                 PipelineSettings.read(env, defaultBootstrap));

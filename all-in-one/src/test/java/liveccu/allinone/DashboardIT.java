@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -84,9 +83,7 @@ class DashboardIT {
 
     @BeforeAll
     static void startSystemAndBrowser() throws Exception {
-        Map<String, String> env = new HashMap<>(Viewers.testEnv(dataDir));
-        env.put("CCU_VIEWER_SESSION_FLUSH_SECONDS", "1");
-        system = LocalSystem.start(new Env(env));
+        system = LocalSystem.start(new Env(Viewers.testEnv(dataDir)));
         viewers = new Viewers(system);
         Eventually.await(Duration.ofSeconds(30), "collector ready",
                 () -> Http.get(system.collectorPort(), "/health/ready").status(), status -> status == 200);
@@ -235,7 +232,10 @@ class DashboardIT {
                         Viewers.beaconPath(job, session, Side.CS, Long.toString(minute + 9)) + "?trackingId=silver").status());
             }
         }
+        // what the page and the report downloads are then checked for, from the API itself
         viewers.awaitCounts(job, minute, minute + 60, List.of(Viewers.minute(minute, 3, 1)));
+        viewers.awaitViewerReport("jobid=" + job + "&in=" + minute + "&out=" + (minute + 60), List.of("trackingid", "sides"),
+                List.of(List.of("gold", "ss"), List.of("gold", "ss"), List.of("silver", "ss+cs")), PAGE_WAIT);
         open("/?jobid=" + job, Viewers.API_KEY);
         String readTracking = """
                 return [...document.querySelectorAll(`.panel[data-jobid="${arguments[0]}"] [data-role=tracking] tbody tr`)]

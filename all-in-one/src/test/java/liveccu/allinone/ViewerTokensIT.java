@@ -20,11 +20,13 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Side;
@@ -44,10 +46,19 @@ class ViewerTokensIT {
     private static final String SECRET = "a-shared-secret-of-at-least-32-bytes!";
     private static final String PAID = "paid";
     private static final String FREE = "free";
+    /**
+     * How soon after a viewer is counted its row is in the viewer report: the promise is about as
+     * soon as the counts (the aggregator's next commit, then the API's reader); the margin is for a
+     * loaded CI machine.
+     */
+    private static final Duration REPORT_AFTER_COUNTS = Duration.ofSeconds(3);
+    private static final List<String> REPORT_COLUMNS = List.of("sessionid", "jobid", "accountid", "trackingid",
+            "custom_viewer_data", "user_id", "trusted", "minutes_watched", "sides");
 
     @TempDir
     static Path dataDir;
     static LocalSystem system;
+    static Viewers viewers;
     static CapturedLogs logs;
 
     @BeforeAll
@@ -56,8 +67,8 @@ class ViewerTokensIT {
         Map<String, String> env = new HashMap<>(Viewers.testEnv(dataDir));
         env.put("CCU_TOKEN_SECRET", SECRET);
         env.put("CCU_TOKEN_MODE_BY_ACCOUNT", PAID + "=required");
-        env.put("CCU_VIEWER_SESSION_FLUSH_SECONDS", "1");
         system = LocalSystem.start(new Env(env));
+        viewers = new Viewers(system);
     }
 
     @AfterAll
@@ -120,6 +131,9 @@ class ViewerTokensIT {
         long m = minuteAgo(2);
         String s1 = randomHex32();
         String s2 = randomHex32();
+        String s3 = randomHex32();
+        String s4 = randomHex32();
+        String s5 = randomHex32();
         int collector = system.collectorPort();
 
         // signed: in the Authorization header, or as ?token= for players using sendBeacon
@@ -127,12 +141,12 @@ class ViewerTokensIT {
         assertEquals(200, Http.get(collector, path(paidJob, s2, PAID, Side.SS, m + 2) + "?token=" + token(PAID, gold)).status());
         assertEquals(200, Http.get(collector, path(paidJob, s2, PAID, Side.CS, m + 3) + "?token=" + token(null, gold)).status());
         // open account: unsigned values kept (untrusted), a stale genuine token ignored, no token at all
-        assertEquals(200, Http.get(collector, path(freeJob, randomHex32(), FREE, Side.SS, m + 4) + "?trackingId=" + encoded(silver)).status());
+        assertEquals(200, Http.get(collector, path(freeJob, s3, FREE, Side.SS, m + 4) + "?trackingId=" + encoded(silver)).status());
         String expired = sign(claims(FREE, "never-counted", Instant.now().minusSeconds(3600)).build(), JWSAlgorithm.HS256,
                 new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
-        assertEquals(200, Http.get(collector, path(freeJob, randomHex32(), FREE, Side.SS, m + 5) + "?token=" + expired
+        assertEquals(200, Http.get(collector, path(freeJob, s4, FREE, Side.SS, m + 5) + "?token=" + expired
                 + "&trackingId=" + encoded(silver)).status());
-        assertEquals(200, Http.get(collector, path(freeJob, randomHex32(), FREE, Side.SS, m + 6)).status());
+        assertEquals(200, Http.get(collector, path(freeJob, s5, FREE, Side.SS, m + 6)).status());
 
         long in = m;
         long out = m + 60;
@@ -145,26 +159,19 @@ class ViewerTokensIT {
         awaitCounts("/ccu/account?accountid=" + PAID + range, List.of(Viewers.minute(m, 2, 1)));
         awaitCounts("/ccu?jobid=" + freeJob + range, List.of(Viewers.minute(m, 3, 0)));
 
-        Http.Reply breakdown = Http.get(system.apiPort(), "/tracking?jobid=" + freeJob, "x-api-key", Viewers.API_KEY);
-        assertEquals(List.of(silver), Viewers.parse(breakdown.body()).stream().map(row -> row.get("trackingid")).toList());
-        Http.Reply accounts = Http.get(system.apiPort(), "/accounts", "x-api-key", Viewers.API_KEY);
-        assertTrue(Viewers.parse(accounts.body()).stream().map(row -> row.get("accountid")).toList().containsAll(List.of(PAID, FREE)));
+        awaitList("/tracking?jobid=" + freeJob, "trackingid", list -> list.equals(List.of(silver)));
+        awaitList("/accounts", "accountid", list -> list.containsAll(List.of(PAID, FREE)));
         assertEquals(401, Http.get(system.apiPort(), "/ccu/tracking?trackingid=x").status());
 
-        // the viewer report: one row per session, with its viewer data and whether it was signed
-        List<Map<String, Object>> goldViewers = Eventually.await(Duration.ofSeconds(30), "gold viewer report",
-                () -> Viewers.parse(Http.get(system.apiPort(), "/viewers?trackingid=" + encoded(gold) + range, "x-api-key", Viewers.API_KEY).body()),
-                rows -> rows.size() == 2 && rows.stream().anyMatch(row -> "ss+cs".equals(row.get("sides"))));
-        assertEquals(Map.of(s1, "ss", s2, "ss+cs"), goldViewers.stream().collect(Collectors.toMap(row -> (String) row.get("sessionid"), row -> (String) row.get("sides"))));
-        for (Map<String, Object> row : goldViewers) {
-            assertEquals(List.of(paidJob, PAID, "plan=gold", "viewer", true, 1), List.of(row.get("jobid"), row.get("accountid"),
-                    row.get("custom_viewer_data"), row.get("user_id"), row.get("trusted"), row.get("minutes_watched")));
-        }
-        List<Map<String, Object>> freeViewers = Eventually.await(Duration.ofSeconds(30), "free job's viewer report",
-                () -> Viewers.parse(Http.get(system.apiPort(), "/viewers?jobid=" + freeJob + range, "x-api-key", Viewers.API_KEY).body()),
-                rows -> rows.size() == 3);
-        assertEquals(List.of(silver, silver), freeViewers.stream().map(row -> row.get("trackingid")).filter(t -> t != null).toList());
-        assertTrue(freeViewers.stream().noneMatch(row -> Boolean.TRUE.equals(row.get("trusted"))), "unsigned values are untrusted");
+        // the viewer report: one row per session, with its viewer data and whether it was signed (unsigned
+        // values are untrusted; a stale token is ignored, its unsigned tracking id kept)
+        viewers.awaitViewerReport("trackingid=" + encoded(gold) + range, REPORT_COLUMNS, List.of(
+                List.of(s1, paidJob, PAID, gold, "plan=gold", "viewer", true, 1, "ss"),
+                List.of(s2, paidJob, PAID, gold, "plan=gold", "viewer", true, 1, "ss+cs")), Duration.ofSeconds(30));
+        viewers.awaitViewerReport("jobid=" + freeJob + range, REPORT_COLUMNS, List.of(
+                Arrays.asList(s3, freeJob, FREE, silver, null, null, false, 1, "ss"),
+                Arrays.asList(s4, freeJob, FREE, silver, null, null, false, 1, "ss"),
+                Arrays.asList(s5, freeJob, FREE, null, null, null, false, 1, "ss")), Duration.ofSeconds(30));
         Http.Reply csv = Http.get(system.apiPort(), "/viewers?jobid=" + freeJob + range + "&format=csv", "x-api-key", Viewers.API_KEY);
         assertEquals(200, csv.status());
         List<String> lines = csv.body().lines().toList();
@@ -174,6 +181,27 @@ class ViewerTokensIT {
         assertEquals(400, Http.get(system.apiPort(), "/viewers?in=" + in, "x-api-key", Viewers.API_KEY).status());
         assertEquals(400, Http.get(system.apiPort(), "/viewers?jobid=" + freeJob + "&format=xml", "x-api-key", Viewers.API_KEY).status());
         assertEquals(400, Http.get(system.apiPort(), "/ccu/account?accountid=a%20b", "x-api-key", Viewers.API_KEY).status());
+    }
+
+    @Test
+    void aCountedViewerIsInTheViewerReportWithinSecondsOfBeingCounted() {
+        String job = randomHex32();
+        String session = randomHex32();
+        long m = minuteAgo(0);
+        String range = "&in=" + m + "&out=" + (m + 60);
+        List<String> columns = List.of("sessionid", "trackingid", "minutes_watched", "sides");
+
+        // a new session
+        assertEquals(200, Http.get(system.collectorPort(), path(job, session, FREE, Side.SS, m + 1)).status());
+        awaitCounts("/ccu?jobid=" + job + range, List.of(Viewers.minute(m, 1, 0)));
+        viewers.awaitViewerReport("jobid=" + job + range, columns, List.of(Arrays.asList(session, null, 1, "ss")),
+                REPORT_AFTER_COUNTS);
+
+        // the same session changes what its row shows: its player reports too (a side), with a tracking id
+        assertEquals(200, Http.get(system.collectorPort(), path(job, session, FREE, Side.CS, m + 2) + "?trackingId=fresh").status());
+        awaitCounts("/ccu?jobid=" + job + range, List.of(Viewers.minute(m, 1, 1)));
+        viewers.awaitViewerReport("jobid=" + job + range, columns, List.of(List.of(session, "fresh", 1, "ss+cs")),
+                REPORT_AFTER_COUNTS);
     }
 
     @Test
@@ -245,6 +273,15 @@ class ViewerTokensIT {
                 "access-control-request-headers", "authorization");
         assertEquals(204, preflight.status());
         assertTrue(preflight.headers().firstValue("access-control-allow-headers").orElse("").toLowerCase().contains("authorization"));
+    }
+
+    /** Waits until {@code field} of the rows {@code query} answers with satisfies {@code done}. */
+    private static void awaitList(String query, String field, Predicate<List<Object>> done) {
+        Eventually.await(Duration.ofSeconds(30), query + " rows' " + field, () -> {
+            Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
+            assertEquals(200, reply.status(), reply.body());
+            return Viewers.parse(reply.body()).stream().map(row -> row.get(field)).toList();
+        }, done);
     }
 
     private static String b64(String json) {

@@ -6,13 +6,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import liveccu.model.CountingRules;
 import liveccu.model.Side;
 
-/** Beacons as encoders and players send them, and the counts the API answers with. */
+/** Beacons as encoders and players send them, and the counts and viewer reports the API answers with. */
 final class Viewers {
 
     static final String API_KEY = "test-api-key";
@@ -81,6 +82,38 @@ final class Viewers {
     void awaitCounts(String job, long inSeconds, long outSeconds, List<List<Object>> expected) {
         Eventually.await(Duration.ofSeconds(60), "counts " + expected, () -> counts(job, inSeconds, outSeconds),
                 expected::equals);
+    }
+
+    /** The viewer report's rows (JSON objects) for {@code query}, e.g. {@code "jobid=J&in=S&out=S"}. */
+    List<Map<String, Object>> viewerReport(String query) {
+        Http.Reply reply = Http.get(system.apiPort(), "/viewers?" + query, "x-api-key", API_KEY);
+        if (reply.status() != 200) {
+            throw new AssertionError("viewer report answered " + reply.status() + ": " + reply.body());
+        }
+        return parse(reply.body());
+    }
+
+    /**
+     * Waits until the viewer report for {@code query} has exactly the {@code expected} rows, in any
+     * order, each row cut down to {@code columns} (a null is a column without a value); returns the
+     * full rows. Fails when {@code timeout} passes first, with the rows last seen.
+     */
+    List<Map<String, Object>> awaitViewerReport(String query, List<String> columns, List<List<Object>> expected,
+                                                Duration timeout) {
+        List<List<Object>> wanted = sorted(expected);
+        return Eventually.await(timeout, "viewer report " + query + " with " + columns + " " + wanted,
+                () -> viewerReport(query),
+                rows -> wanted.equals(sorted(rows.stream().map(row -> project(row, columns)).toList())));
+    }
+
+    private static List<Object> project(Map<String, Object> row, List<String> columns) {
+        List<Object> values = new ArrayList<>();
+        columns.forEach(column -> values.add(row.get(column)));
+        return values;
+    }
+
+    private static List<List<Object>> sorted(List<List<Object>> rows) {
+        return rows.stream().sorted(Comparator.comparing(Object::toString)).toList();
     }
 
     static List<Object> minute(long epochSeconds, long ssccu, long csccu) {

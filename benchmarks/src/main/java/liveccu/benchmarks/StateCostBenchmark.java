@@ -80,8 +80,8 @@ import org.slf4j.LoggerFactory;
  * here). By default each session sends two beacons in the minute, one {@code heartbeat} and one
  * {@code csheartbeat}, without viewer data: a viewer whose player reports, the least traffic that
  * creates all of a session's per-minute state. Then the benchmark waits until the aggregator's
- * published count for the job and minute is exactly N on both sides, lets the viewer-session flush
- * and the commits settle, and measures.
+ * published count for the job and minute is exactly N on both sides and every beacon is processed,
+ * lets a few commits settle, and measures.
  *
  * <p>Usage: {@code StateCostBenchmark [SIZE…]}, default {@code 10000 100000 1000000}. SIZE is
  * {@code N[xM][r][t]}: N sessions; {@code xM} — the same sessions in each of the last M minutes
@@ -256,8 +256,8 @@ public final class StateCostBenchmark {
                 if (failure != null) {
                     return Result.failed(size, heap, failure, beacons, sendMs, exactMs, heapBaseline, gcDuringLoad);
                 }
-                // Changed viewer sessions are published every CCU_VIEWER_SESSION_FLUSH_SECONDS (10 s): let that and a few commits pass
-                Thread.sleep(Long.parseLong(System.getenv().getOrDefault("CCU_VIEWER_SESSION_FLUSH_SECONDS", "10")) * 1000 + 3000);
+                // Everything is consumed and committed; let a few more commits and the stores' flushes pass
+                Thread.sleep(3000);
 
                 Map<String, Long> rocks = rocksDbMetrics(mbeans);
                 long heapAfter = heapAfterGc(memory);

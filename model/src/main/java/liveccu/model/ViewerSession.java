@@ -1,6 +1,8 @@
 package liveccu.model;
 
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Objects;
 
 /**
  * One viewer session as viewer reports show it: who (from its viewer token or unsigned values),
@@ -9,6 +11,13 @@ import java.util.BitSet;
  * <p>The minutes are a bitmap from the session's first minute: a three-hour session is 23 bytes,
  * and a late beacon earlier than everything seen so far simply moves the origin.
  *
+ * <p>Everything here is what a report shows, and nothing finer: {@code lastSeenMs} is kept to the
+ * minute, so a heartbeat in a minute the session was already seen in, on a side already seen, with
+ * no new viewer data, gives an equal session ({@link #equals}), which need not be stored or
+ * published again.
+ *
+ * @param firstSeenMs    the earliest beacon time, to the millisecond
+ * @param lastSeenMs     the start of the UTC minute of the latest beacon (minute precision)
  * @param firstMinuteMs  the minute bit 0 stands for
  * @param minuteBits     {@link BitSet#toLongArray()} of the minutes seen, relative to {@code firstMinuteMs}
  */
@@ -35,7 +44,7 @@ public record ViewerSession(
         return new ViewerSession(beacon.sessionId(), beacon.jobId(), beacon.accountId(),
                 viewer == null ? null : viewer.trackingId(), viewer == null ? null : viewer.customViewerData(),
                 viewer == null ? null : viewer.userId(), viewer != null && viewer.trusted(),
-                beacon.beaconTimeMs(), beacon.beaconTimeMs(), minute, bits.toLongArray(),
+                beacon.beaconTimeMs(), minute, minute, bits.toLongArray(),
                 beacon.side() == Side.SS, beacon.side() == Side.CS);
     }
 
@@ -54,7 +63,7 @@ public record ViewerSession(
                 adopt ? viewer.customViewerData() : customViewerData,
                 adopt ? viewer.userId() : userId,
                 adopt ? viewer.trusted() : trusted,
-                Math.min(firstSeenMs, beacon.beaconTimeMs()), Math.max(lastSeenMs, beacon.beaconTimeMs()),
+                Math.min(firstSeenMs, beacon.beaconTimeMs()), Math.max(lastSeenMs, minute),
                 origin, bits.toLongArray(),
                 serverSide || beacon.side() == Side.SS, clientSide || beacon.side() == Side.CS);
     }
@@ -70,6 +79,31 @@ public record ViewerSession(
             }
         }
         return count;
+    }
+
+    /** Equal when a report would show the same: the same fields, the minutes compared by content. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ViewerSession that
+                && trusted == that.trusted && firstSeenMs == that.firstSeenMs && lastSeenMs == that.lastSeenMs
+                && firstMinuteMs == that.firstMinuteMs && serverSide == that.serverSide && clientSide == that.clientSide
+                && Objects.equals(sessionId, that.sessionId) && Objects.equals(jobId, that.jobId)
+                && Objects.equals(accountId, that.accountId) && Objects.equals(trackingId, that.trackingId)
+                && Objects.equals(customViewerData, that.customViewerData) && Objects.equals(userId, that.userId)
+                && Arrays.equals(minuteBits, that.minuteBits);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(sessionId, firstSeenMs, lastSeenMs, firstMinuteMs) * 31 + Arrays.hashCode(minuteBits);
+    }
+
+    @Override
+    public String toString() {
+        return "ViewerSession[" + sessionId + " job " + jobId + " account " + accountId + " tracking " + trackingId
+                + " data " + customViewerData + " user " + userId + (trusted ? " trusted" : " untrusted")
+                + " seen " + firstSeenMs + ".." + lastSeenMs + " minutes from " + firstMinuteMs + " "
+                + BitSet.valueOf(minuteBits) + (serverSide ? " ss" : "") + (clientSide ? " cs" : "") + "]";
     }
 
     /** The bitmap re-based to {@code origin}, which is at or before {@code firstMinuteMs}. */

@@ -62,9 +62,8 @@ public final class CcuTopology {
     /**
      * @param rules          what a count is (grace for late beacons, clock skew)
      * @param flushInterval  how often stage 1 forwards changed partial counts
-     * @param viewerSessionFlush how often changed viewer sessions are published for viewer reports
      */
-    public static Topology build(CountingRules rules, Duration flushInterval, Duration viewerSessionFlush) {
+    public static Topology build(CountingRules rules, Duration flushInterval) {
         StreamsBuilder builder = new StreamsBuilder();
         Duration retention = rules.stateRetention();
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -89,7 +88,7 @@ public final class CcuTopology {
 
         KStream<String, Beacon> onTime =
                 beacons.filter((session, beacon) -> beacon != null && !rules.isTooLate(beacon), Named.as("keep-on-time"));
-        ViewerSessionsTopology.addTo(builder, onTime, viewerSessionFlush);
+        ViewerSessionsTopology.addTo(builder, onTime);
         onTime.process(() -> new SessionMinuteCounter(flushInterval), Named.as("count-sessions-per-partition"),
                         SESSION_AUDIENCES_STORE, PARTIALS_STORE, DIRTY_PARTIALS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), PARTIAL_COUNT_SERDE).withName("partials-by-job-minute"))

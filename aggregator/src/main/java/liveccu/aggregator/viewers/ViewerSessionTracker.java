@@ -15,22 +15,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps one {@link ViewerSession} per session, on the partition that already holds all of the
- * session's beacons (they are keyed by session), and publishes changed ones every flush interval
- * rather than on every heartbeat. Sessions idle longer than the idle limit leave the state store
- * (their last version stays on the compacted topic).
+ * session's beacons (they are keyed by session), and publishes it the moment what a report shows
+ * changes: a new minute, a new side, new or better viewer data (or an earlier first beacon). A
+ * heartbeat that changes none of these writes nothing and sends nothing, so a session costs about
+ * one write and one record a minute, and a report is as fresh as the counts (the next commit).
+ *
+ * <p>The store holds what was last published: the write (its changelog record) and the published
+ * record go out in the same exactly-once transaction, so a crash rolls back both or neither, and no
+ * "changed since the last flush" marks are needed. Sessions idle longer than the idle limit leave
+ * the state store (their last version stays on the compacted topic).
  */
 final class ViewerSessionTracker implements Processor<String, Beacon, String, ViewerSession> {
 
     private static final Duration PURGE_EVERY = Duration.ofMinutes(5);
 
-    private final Duration flushInterval;
     private final Duration idleLimit;
     private ProcessorContext<String, ViewerSession> context;
     private KeyValueStore<String, ViewerSession> sessions;
-    private KeyValueStore<String, Long> dirty;
 
-    ViewerSessionTracker(Duration flushInterval, Duration idleLimit) {
-        this.flushInterval = flushInterval;
+    ViewerSessionTracker(Duration idleLimit) {
         this.idleLimit = idleLimit;
     }
 
@@ -38,8 +41,6 @@ final class ViewerSessionTracker implements Processor<String, Beacon, String, Vi
     public void init(ProcessorContext<String, ViewerSession> context) {
         this.context = context;
         this.sessions = context.getStateStore(ViewerSessionsTopology.SESSIONS_STORE);
-        this.dirty = context.getStateStore(ViewerSessionsTopology.DIRTY_SESSIONS_STORE);
-        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
         context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::purgeIdle);
     }
 
@@ -47,23 +48,12 @@ final class ViewerSessionTracker implements Processor<String, Beacon, String, Vi
     public void process(Record<String, Beacon> record) {
         Beacon beacon = record.value();
         ViewerSession known = sessions.get(beacon.sessionId());
-        sessions.put(beacon.sessionId(), known == null ? ViewerSession.of(beacon) : known.plus(beacon));
-        dirty.put(beacon.sessionId(), record.timestamp());
-    }
-
-    private void flush() {
-        List<String> flushed = new ArrayList<>();
-        try (KeyValueIterator<String, Long> changed = dirty.all()) {
-            while (changed.hasNext()) {
-                KeyValue<String, Long> entry = changed.next();
-                ViewerSession session = sessions.get(entry.key);
-                if (session != null) {
-                    context.forward(new Record<>(entry.key, session, entry.value));
-                }
-                flushed.add(entry.key);
-            }
+        ViewerSession updated = known == null ? ViewerSession.of(beacon) : known.plus(beacon);
+        if (updated.equals(known)) {
+            return;
         }
-        flushed.forEach(dirty::delete);
+        sessions.put(beacon.sessionId(), updated);
+        context.forward(new Record<>(beacon.sessionId(), updated, record.timestamp()));
     }
 
     private void purgeIdle(long nowMs) {
@@ -71,7 +61,7 @@ final class ViewerSessionTracker implements Processor<String, Beacon, String, Vi
         try (KeyValueIterator<String, ViewerSession> all = sessions.all()) {
             while (all.hasNext()) {
                 KeyValue<String, ViewerSession> entry = all.next();
-                if (entry.value.lastSeenMs() < nowMs - idleLimit.toMillis() && dirty.get(entry.key) == null) {
+                if (entry.value.lastSeenMs() < nowMs - idleLimit.toMillis()) {
                     idle.add(entry.key);
                 }
             }

@@ -19,29 +19,24 @@ import org.apache.kafka.streams.state.Stores;
  *  on-time beacons (key: session) ─► track-viewer-sessions ─► ccu.viewer-sessions (compacted, key: session)
  * </pre>
  *
- * No repartition: beacons are already keyed by session.
+ * No repartition: beacons are already keyed by session. A session's record is written and published
+ * only when what a report shows changes (see {@link ViewerSessionTracker}).
  */
 public final class ViewerSessionsTopology {
 
     static final String SESSIONS_STORE = "ccu-viewer-sessions";
-    static final String DIRTY_SESSIONS_STORE = "ccu-dirty-viewer-sessions";
     /** A session silent this long leaves the aggregator's state; its last record stays on the topic. */
     private static final Duration IDLE_LIMIT = Duration.ofHours(6);
 
     private ViewerSessionsTopology() {
     }
 
-    /** @param flushInterval how often changed sessions are published */
-    public static void addTo(StreamsBuilder builder, KStream<String, Beacon> onTimeBeacons, Duration flushInterval) {
-        // Cached: a session is rewritten by every heartbeat; the cache turns that into one write (and
-        // one changelog record) per session per commit.
+    public static void addTo(StreamsBuilder builder, KStream<String, Beacon> onTimeBeacons) {
+        // Cached: every heartbeat reads its session, and the cache keeps the active ones in memory.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
                 Serdes.String(), new JsonSerde<>(ViewerSession.class)).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DIRTY_SESSIONS_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
         onTimeBeacons
-                .process(() -> new ViewerSessionTracker(flushInterval, IDLE_LIMIT), Named.as("track-viewer-sessions"),
-                        SESSIONS_STORE, DIRTY_SESSIONS_STORE)
+                .process(() -> new ViewerSessionTracker(IDLE_LIMIT), Named.as("track-viewer-sessions"), SESSIONS_STORE)
                 .to(Topics.VIEWER_SESSIONS.name(), Produced.with(Topics.VIEWER_SESSIONS.keySerde(),
                         Topics.VIEWER_SESSIONS.valueSerde()).withName("write-viewer-sessions"));
     }

@@ -18,7 +18,6 @@ import liveccu.model.RejectedBeacon;
 import liveccu.model.Side;
 import liveccu.model.Topics;
 import liveccu.model.Viewer;
-import liveccu.model.ViewerSession;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -43,7 +42,6 @@ class CcuTopologyTest {
     private TestInputTopic<String, Beacon> beacons;
     private TestOutputTopic<String, MinuteCount> counts;
     private TestOutputTopic<String, RejectedBeacon> rejected;
-    private TestOutputTopic<String, ViewerSession> viewerSessions;
     private int guid;
 
     @BeforeEach
@@ -52,13 +50,11 @@ class CcuTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ccu-topology-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(CcuTopology.build(CountingRules.defaults(), FLUSH, FLUSH), props, Instant.ofEpochMilli(MINUTE));
+        driver = new TopologyTestDriver(CcuTopology.build(CountingRules.defaults(), FLUSH), props, Instant.ofEpochMilli(MINUTE));
         beacons = driver.createInputTopic(Topics.BEACONS.name(),
                 Topics.BEACONS.keySerde().serializer(), Topics.BEACONS.valueSerde().serializer());
         counts = driver.createOutputTopic(Topics.MINUTE_COUNTS.name(),
                 Topics.MINUTE_COUNTS.keySerde().deserializer(), Topics.MINUTE_COUNTS.valueSerde().deserializer());
-        viewerSessions = driver.createOutputTopic(Topics.VIEWER_SESSIONS.name(),
-                Topics.VIEWER_SESSIONS.keySerde().deserializer(), Topics.VIEWER_SESSIONS.valueSerde().deserializer());
         rejected = driver.createOutputTopic(Topics.REJECTED.name(),
                 Topics.REJECTED.keySerde().deserializer(), Topics.REJECTED.valueSerde().deserializer());
     }
@@ -182,30 +178,6 @@ class CcuTopologyTest {
         assertEquals(1, latest.get(MinuteCount.key("account:acc", MINUTE)).ssccu());
         assertEquals(1, latest.get(MinuteCount.key(Audience.tracking("gold").key(), MINUTE)).ssccu());
         assertEquals(1, latest.get(MinuteCount.key(Audience.trackingInJob(JOB, "gold").key(), MINUTE)).ssccu());
-    }
-
-    @Test
-    void publishesEachViewerSessionWithItsMinutesSidesAndBestIdentity() {
-        Viewer unsigned = new Viewer("forged", "plan=free", null, false);
-        Viewer signed = new Viewer("gold", "plan=gold", "u1", true);
-        send(JOB, "s1", Side.SS, MINUTE + 61_000, MINUTE + 62_000, unsigned);
-        send(JOB, "s1", Side.SS, MINUTE + 61_000, MINUTE + 62_500, unsigned);      // a retry
-        send(JOB, "s1", Side.CS, MINUTE + 185_000, MINUTE + 186_000, signed);      // two minutes later, signed
-        send(JOB, "s1", Side.SS, MINUTE + 5_000, MINUTE + 190_000, null);          // late, earlier than all
-        send(JOB, "s1", Side.SS, MINUTE + 50_000 - 40 * 60_000, MINUTE + 190_000, null);  // past the grace: not a minute
-        driver.advanceWallClockTime(FLUSH);
-
-        Map<String, ViewerSession> latest = new HashMap<>();
-        viewerSessions.readKeyValuesToList().forEach(kv -> latest.put(kv.key, kv.value));
-        ViewerSession session = latest.values().iterator().next();
-        assertEquals(1, latest.size());
-        assertEquals(List.of("gold", "plan=gold", "u1", true), List.of(session.trackingId(), session.customViewerData(),
-                session.userId(), session.trusted()));
-        assertEquals(List.of(MINUTE + 5_000, MINUTE + 185_000), List.of(session.firstSeenMs(), session.lastSeenMs()));
-        assertEquals(3, session.minutesWithin(MINUTE, MINUTE + 10 * 60_000), "minutes 0, 1 and 3");
-        assertEquals(2, session.minutesWithin(MINUTE + 60_000, MINUTE + 10 * 60_000));
-        assertTrue(session.serverSide() && session.clientSide());
-        assertEquals(JOB, session.jobId());
     }
 
     private void send(String job, String session, Side side, long beaconTimeMs, long receivedAtMs) {
