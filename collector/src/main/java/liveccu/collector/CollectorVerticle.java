@@ -15,6 +15,7 @@ import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.beacon.ParseResult;
 import liveccu.collector.publish.BeaconPublisher;
+import liveccu.collector.publish.BeaconSink;
 import liveccu.collector.viewer.ViewerCheck;
 import liveccu.collector.viewer.ViewerPolicy;
 import liveccu.model.Beacon;
@@ -38,12 +39,12 @@ final class CollectorVerticle extends VerticleBase {
     private final BeaconParser parser;
     private final BeaconSecret secret;
     private final ViewerPolicy viewers;
-    private final BeaconPublisher publisher;
+    private final BeaconSink publisher;
     private final CollectorMetrics metrics;
     private final OpsRoutes ops;
     private final AtomicInteger boundPort;
 
-    CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ViewerPolicy viewers, BeaconPublisher publisher,
+    CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ViewerPolicy viewers, BeaconSink publisher,
                       CollectorMetrics metrics, OpsRoutes ops, AtomicInteger boundPort) {
         this.port = port;
         this.parser = parser;
