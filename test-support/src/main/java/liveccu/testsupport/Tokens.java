@@ -17,7 +17,9 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Date;
 
 /**
  * Viewer tokens (JWTs) minted as a token issuer would: HS256 with a shared secret, RS256 and ES256
@@ -64,6 +66,22 @@ public final class Tokens {
             throw new IllegalStateException("cannot sign a test token with " + algorithm, e);
         }
         return jwt.serialize();
+    }
+
+    /**
+     * The claims of a stream-concurrency token (the sessions service's): {@code accid}, {@code uid},
+     * {@code exp}, and {@code sid} (the streaming location) and {@code climit} (the limit) unless null.
+     */
+    public static JWTClaimsSet streamClaims(String account, String user, String correlator, Integer limit, Instant expiry) {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().claim("accid", account).claim("uid", user)
+                .expirationTime(Date.from(expiry));
+        if (correlator != null) {
+            claims.claim("sid", correlator);
+        }
+        if (limit != null) {
+            claims.claim("climit", limit);
+        }
+        return claims.build();
     }
 
     /** An unsigned token ({@code "alg": "none"}, empty signature) carrying {@code payloadJson}. */

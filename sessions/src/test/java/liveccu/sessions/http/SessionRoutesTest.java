@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -117,15 +115,7 @@ class SessionRoutesTest {
     }
 
     static String token(String account, String user, String correlator, Integer limit, Instant expiry) {
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().claim("accid", account).claim("uid", user)
-                .expirationTime(Date.from(expiry));
-        if (correlator != null) {
-            claims.claim("sid", correlator);
-        }
-        if (limit != null) {
-            claims.claim("climit", limit);
-        }
-        return Tokens.hs256(SECRET, claims.build());
+        return Tokens.hs256(SECRET, Tokens.streamClaims(account, user, correlator, limit, expiry));
     }
 
     static String bearer(String user, String correlator, int limit) {
