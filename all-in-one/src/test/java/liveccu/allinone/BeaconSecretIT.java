@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import liveccu.model.Side;
 import liveccu.ops.config.Env;
+import liveccu.testsupport.Eventually;
+import liveccu.testsupport.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

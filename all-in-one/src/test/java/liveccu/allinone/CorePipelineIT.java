@@ -15,6 +15,8 @@ import liveccu.model.RejectedBeacon;
 import liveccu.model.Side;
 import liveccu.model.Topics;
 import liveccu.ops.config.Env;
+import liveccu.testsupport.Eventually;
+import liveccu.testsupport.Http;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;

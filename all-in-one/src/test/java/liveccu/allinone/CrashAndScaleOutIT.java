@@ -18,6 +18,7 @@ import liveccu.simulator.send.BeaconSender;
 import liveccu.simulator.traffic.TrafficPlan;
 import liveccu.simulator.truth.Comparison;
 import liveccu.simulator.truth.CountsReader;
+import liveccu.testsupport.Eventually;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

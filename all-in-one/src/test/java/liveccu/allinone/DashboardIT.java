@@ -21,6 +21,8 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import liveccu.model.Side;
 import liveccu.ops.config.Env;
+import liveccu.testsupport.Eventually;
+import liveccu.testsupport.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

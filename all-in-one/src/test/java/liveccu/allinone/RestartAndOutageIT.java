@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import liveccu.model.Side;
 import liveccu.ops.config.Env;
+import liveccu.testsupport.Eventually;
+import liveccu.testsupport.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

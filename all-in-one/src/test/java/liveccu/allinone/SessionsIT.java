@@ -1,27 +1,17 @@
 package liveccu.allinone;
 
+import static liveccu.testsupport.Http.request;
+import static liveccu.testsupport.Http.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +21,9 @@ import liveccu.ops.config.Env;
 import liveccu.ops.metrics.Metrics;
 import liveccu.sessions.SessionsConfig;
 import liveccu.sessions.SessionsService;
+import liveccu.testsupport.Eventually;
+import liveccu.testsupport.Http;
+import liveccu.testsupport.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +37,6 @@ class SessionsIT {
 
     private static final String SECRET = "a-shared-secret-of-at-least-32-bytes!";
     private static final String ACCOUNT = "acc-1";
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     static Path dataDir;
@@ -89,21 +81,7 @@ class SessionsIT {
     }
 
     static String token(String account, String user, String correlator, Integer limit, Instant expiry) {
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().claim("accid", account).claim("uid", user)
-                .expirationTime(Date.from(expiry));
-        if (correlator != null) {
-            claims.claim("sid", correlator);
-        }
-        if (limit != null) {
-            claims.claim("climit", limit);
-        }
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
-            jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
-            return jwt.serialize();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Tokens.hs256(SECRET, Tokens.streamClaims(account, user, correlator, limit, expiry));
     }
 
     static String token(String user, String correlator, int limit) {
@@ -114,32 +92,8 @@ class SessionsIT {
         return "viewer-" + (++viewerCount) + "-" + Viewers.randomHex32().substring(0, 8);
     }
 
-    record Reply(int status, String body) {
-        JsonObject json() {
-            return new JsonObject(body);
-        }
-    }
-
-    static HttpRequest request(String method, int port, String path, String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return request.build();
-    }
-
-    static Reply send(HttpRequest request) {
-        try {
-            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    static JsonObject json(Http.Reply reply) {
+        return new JsonObject(reply.body());
     }
 
     static HttpRequest heartbeatRequest(int port, String token) {
@@ -147,12 +101,12 @@ class SessionsIT {
                 "authorization", "Bearer " + token, "content-type", "application/json");
     }
 
-    static Reply heartbeat(int port, String token) {
+    static Http.Reply heartbeat(int port, String token) {
         return send(heartbeatRequest(port, token));
     }
 
     static JsonArray sessions(int port, String token) {
-        Reply reply = send(request("GET", port, "/api/v1/accounts/" + ACCOUNT + "/sessions", null, "authorization", "Bearer " + token));
+        Http.Reply reply = send(request("GET", port, "/api/v1/accounts/" + ACCOUNT + "/sessions", null, "authorization", "Bearer " + token));
         assertEquals(200, reply.status(), reply.body());
         return new JsonArray(reply.body());
     }
@@ -160,34 +114,34 @@ class SessionsIT {
     @Test
     void limitReloadStopAndExpiryAsAPlayerSeesThem() {
         String viewer = newViewer();
-        Reply tv = heartbeat(first, token(viewer, "tv", 2));
+        Http.Reply tv = heartbeat(first, token(viewer, "tv", 2));
         assertEquals(200, tv.status(), tv.body());
-        assertEquals(List.of(1, 2000, 2), List.of(tv.json().getInteger("current"), tv.json().getInteger("heartbeat_interval"),
-                tv.json().getInteger("max")));
-        assertEquals(2, heartbeat(other, token(viewer, "phone", 2)).json().getInteger("current"));
+        assertEquals(List.of(1, 2000, 2), List.of(json(tv).getInteger("current"), json(tv).getInteger("heartbeat_interval"),
+                json(tv).getInteger("max")));
+        assertEquals(2, json(heartbeat(other, token(viewer, "phone", 2))).getInteger("current"));
 
-        Reply laptop = heartbeat(first, token(viewer, "laptop", 2));
+        Http.Reply laptop = heartbeat(first, token(viewer, "laptop", 2));
         assertEquals(403, laptop.status());
-        assertEquals("MAX_CONCURRENCY", laptop.json().getString("error_code"));
-        assertEquals(2, laptop.json().getJsonArray("sessions").size(), "the refusal lists the sessions in the way");
+        assertEquals("MAX_CONCURRENCY", json(laptop).getString("error_code"));
+        assertEquals(2, json(laptop).getJsonArray("sessions").size(), "the refusal lists the sessions in the way");
 
-        Reply reload = heartbeat(other, token(viewer, "tv", 2));
-        assertEquals(List.of(200, 2, tv.json().getString("session_id")),
-                List.of(reload.status(), reload.json().getInteger("current"), reload.json().getString("session_id")),
+        Http.Reply reload = heartbeat(other, token(viewer, "tv", 2));
+        assertEquals(List.of(200, 2, json(tv).getString("session_id")),
+                List.of(reload.status(), json(reload).getInteger("current"), json(reload).getString("session_id")),
                 "a reload keeps its slot and its session");
 
         JsonArray listed = sessions(first, token(viewer, "tv", 2));
         assertEquals(2, listed.size());
         JsonObject listedTv = listed.stream().map(JsonObject.class::cast)
-                .filter(s -> s.getString("session_id").equals(tv.json().getString("session_id"))).findFirst().orElseThrow();
+                .filter(s -> s.getString("session_id").equals(json(tv).getString("session_id"))).findFirst().orElseThrow();
         assertEquals(List.of(viewer, false), List.of(listedTv.getString("end_viewer_id"), listedTv.getBoolean("stopped")));
         assertTrue(listedTv.getLong("last_seen") > 0);
 
-        Reply stopped = send(request("DELETE", other, "/api/v1/accounts/" + ACCOUNT + "/sessions/" + tv.json().getString("session_id"),
+        Http.Reply stopped = send(request("DELETE", other, "/api/v1/accounts/" + ACCOUNT + "/sessions/" + json(tv).getString("session_id"),
                 null, "authorization", "Bearer " + token(viewer, "phone", 2)));
         assertEquals(204, stopped.status(), stopped.body());
-        Reply afterStop = heartbeat(first, token(viewer, "tv", 2));
-        assertEquals(List.of(403, "SESSION_STOPPED"), List.of(afterStop.status(), afterStop.json().getString("error_code")),
+        Http.Reply afterStop = heartbeat(first, token(viewer, "tv", 2));
+        assertEquals(List.of(403, "SESSION_STOPPED"), List.of(afterStop.status(), json(afterStop).getString("error_code")),
                 "the stopped session's next heartbeat is refused, so its player stops");
         assertEquals(200, heartbeat(first, token(viewer, "laptop", 2)).status(), "its slot is free for another device");
 
@@ -197,20 +151,20 @@ class SessionsIT {
         Eventually.await(Duration.ofSeconds(30), "an expired session frees its slot",
                 () -> heartbeat(first, tablet), reply -> reply.status() == 200);
         Eventually.await(Duration.ofSeconds(30), "the other silent one expires too, the heartbeating tablet stays",
-                () -> heartbeat(first, tablet), reply -> reply.status() == 200 && reply.json().getInteger("current") == 1);
+                () -> heartbeat(first, tablet), reply -> reply.status() == 200 && json(reply).getInteger("current") == 1);
     }
 
     @Test
     void manySimultaneousStartsOnTwoInstancesNeverPassTheLimit() throws Exception {
         String viewer = newViewer();
-        List<CompletableFuture<HttpResponse<String>>> starts = new ArrayList<>();
+        List<CompletableFuture<Http.Reply>> starts = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             HttpRequest request = heartbeatRequest(i % 2 == 0 ? first : other, token(viewer, "device-" + i, 3));
-            starts.add(CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+            starts.add(Http.sendAsync(request));
         }
         Map<Integer, Integer> byStatus = new HashMap<>();
-        for (CompletableFuture<HttpResponse<String>> start : starts) {
-            byStatus.merge(start.get().statusCode(), 1, Integer::sum);
+        for (CompletableFuture<Http.Reply> start : starts) {
+            byStatus.merge(start.get().status(), 1, Integer::sum);
         }
         assertEquals(Map.of(200, 3, 403, 21), byStatus);
         assertEquals(3, sessions(first, token(viewer, "device-0", 3)).size());
@@ -221,13 +175,13 @@ class SessionsIT {
     void operatorsSeeTheAccountsSessionsAndConcurrencyPerVideo() {
         String viewer = newViewer();
         assertEquals(200, heartbeat(first, token(viewer, "tv", 5)).status());
-        Reply listed = Eventually.await(Duration.ofSeconds(20), "the account's sessions", () -> send(request("GET", other,
+        Http.Reply listed = Eventually.await(Duration.ofSeconds(20), "the account's sessions", () -> send(request("GET", other,
                 "/api/v1/accounts/" + ACCOUNT + "/sessions", null, "x-api-key", Viewers.API_KEY)),
                 reply -> reply.status() == 200 && reply.body().contains(viewer));
         assertTrue(new JsonArray(listed.body()).size() >= 1);
-        Reply concurrency = send(request("GET", first, "/api/v1/accounts/" + ACCOUNT + "/concurrency", null, "x-api-key", Viewers.API_KEY));
+        Http.Reply concurrency = send(request("GET", first, "/api/v1/accounts/" + ACCOUNT + "/concurrency", null, "x-api-key", Viewers.API_KEY));
         assertEquals(200, concurrency.status());
-        assertTrue(concurrency.json().getJsonObject("videos").getLong("video-1") >= 1);
+        assertTrue(json(concurrency).getJsonObject("videos").getLong("video-1") >= 1);
         assertEquals(401, send(request("GET", first, "/api/v1/accounts/" + ACCOUNT + "/concurrency", null)).status());
         String metrics = send(request("GET", first, "/metrics", null)).body();
         assertTrue(metrics.contains("ccu_stream_sessions_started_total") && metrics.contains("ccu_stream_sessions_refused_total")
@@ -252,7 +206,7 @@ class SessionsIT {
         Map<String, Integer> expected = Map.of("no token", 401, "expired token", 401, "wrong signature", 401, "other account", 401,
                 "no sid or climit", 401, "malformed body", 400, "no video", 400, "not JSON", 400, "unknown session", 404);
         requests.forEach((name, request) -> {
-            Reply reply = send(request);
+            Http.Reply reply = send(request);
             assertEquals(expected.get(name), reply.status(), name + ": " + reply.body());
         });
     }

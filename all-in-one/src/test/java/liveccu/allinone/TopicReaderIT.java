@@ -13,6 +13,8 @@ import liveccu.model.TopicProvisioner;
 import liveccu.model.Topics;
 import liveccu.ops.http.HealthCheck;
 import liveccu.ops.kafka.TopicReader;
+import liveccu.testsupport.Eventually;
+import liveccu.testsupport.Eventually;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;

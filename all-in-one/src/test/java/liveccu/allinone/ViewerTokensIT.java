@@ -6,22 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +23,9 @@ import java.util.stream.Collectors;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Side;
 import liveccu.ops.config.Env;
+import liveccu.testsupport.Eventually;
+import liveccu.testsupport.Http;
+import liveccu.testsupport.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,15 +84,8 @@ class ViewerTokensIT {
         return account == null ? claims : claims.claim("accid", account);
     }
 
-    static String sign(JWTClaimsSet claims, JWSAlgorithm algorithm, JWSSigner signer) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader(algorithm), claims);
-        jwt.sign(signer);
-        return jwt.serialize();
-    }
-
-    static String token(String account, String trackingId) throws Exception {
-        return sign(claims(account, trackingId, Instant.now().plusSeconds(600)).build(), JWSAlgorithm.HS256,
-                new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+    static String token(String account, String trackingId) {
+        return Tokens.hs256(SECRET, claims(account, trackingId, Instant.now().plusSeconds(600)).build());
     }
 
     static String path(String job, String session, String account, Side side, long epochSeconds) {
@@ -108,18 +96,8 @@ class ViewerTokensIT {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    static List<List<Object>> counts(String query) {
-        Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
-        assertEquals(200, reply.status(), reply.body());
-        List<List<Object>> counts = new ArrayList<>();
-        for (Map<String, Object> minute : Viewers.parse(reply.body())) {
-            counts.add(List.of(minute.get("time"), ((Number) minute.get("ssccu")).longValue(), ((Number) minute.get("csccu")).longValue()));
-        }
-        return counts;
-    }
-
     static void awaitCounts(String query, List<List<Object>> expected) {
-        Eventually.await(Duration.ofSeconds(60), query + " shows " + expected, () -> counts(query), expected::equals);
+        new Viewers(system).awaitCounts(query, expected);
     }
 
     @Test
@@ -142,8 +120,7 @@ class ViewerTokensIT {
         assertEquals(200, Http.get(collector, path(paidJob, s2, PAID, Side.CS, m + 3) + "?token=" + token(null, gold)).status());
         // open account: unsigned values kept (untrusted), a stale genuine token ignored, no token at all
         assertEquals(200, Http.get(collector, path(freeJob, s3, FREE, Side.SS, m + 4) + "?trackingId=" + encoded(silver)).status());
-        String expired = sign(claims(FREE, "never-counted", Instant.now().minusSeconds(3600)).build(), JWSAlgorithm.HS256,
-                new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+        String expired = Tokens.hs256(SECRET, claims(FREE, "never-counted", Instant.now().minusSeconds(3600)).build());
         assertEquals(200, Http.get(collector, path(freeJob, s4, FREE, Side.SS, m + 5) + "?token=" + expired
                 + "&trackingId=" + encoded(silver)).status());
         assertEquals(200, Http.get(collector, path(freeJob, s5, FREE, Side.SS, m + 6)).status());
@@ -208,23 +185,18 @@ class ViewerTokensIT {
     void refusedTokensGetTheir4xxAndARecordWithoutTheToken() throws Exception {
         String job = randomHex32();
         long m = minuteAgo(3);
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        String none = b64("{\"alg\":\"none\"}") + "." + b64("{\"exp\":" + (Instant.now().getEpochSecond() + 600) + "}") + ".";
+        String none = Tokens.algNone("{\"exp\":" + (Instant.now().getEpochSecond() + 600) + "}");
         Map<String, String> tokens = new java.util.LinkedHashMap<>();
-        tokens.put("expired", sign(claims(PAID, "t", Instant.now().minusSeconds(3600)).build(), JWSAlgorithm.HS256,
-                new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8))));
+        tokens.put("expired", Tokens.hs256(SECRET, claims(PAID, "t", Instant.now().minusSeconds(3600)).build()));
         tokens.put("alg none", none);
-        tokens.put("wrong secret", sign(claims(PAID, "t", Instant.now().plusSeconds(600)).build(), JWSAlgorithm.HS256,
-                new MACSigner("another-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8))));
-        tokens.put("RS256 without registered key", sign(claims(PAID, "t", Instant.now().plusSeconds(600)).build(),
-                JWSAlgorithm.RS256, new RSASSASigner(rsa.generateKeyPair().getPrivate())));
+        tokens.put("wrong secret", Tokens.hs256("another-secret-of-at-least-32-bytes!!", claims(PAID, "t", Instant.now().plusSeconds(600)).build()));
+        tokens.put("RS256 without registered key", Tokens.rs256(Tokens.rsaKeys().getPrivate(), null,
+                claims(PAID, "t", Instant.now().plusSeconds(600)).build()));
         tokens.put("not a JWT", "abc");
         tokens.put("bad base64", "%%%.%%%.%%%");
-        tokens.put("bad JSON", b64("{\"alg\":\"HS256\"") + "." + b64("{}") + ".c2ln");
+        tokens.put("bad JSON", Tokens.base64Url("{\"alg\":\"HS256\"") + "." + Tokens.base64Url("{}") + ".c2ln");
         tokens.put("oversize", "a".repeat(5000));
-        tokens.put("oversize tracking id", sign(claims(PAID, "t".repeat(200), Instant.now().plusSeconds(600)).build(),
-                JWSAlgorithm.HS256, new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8))));
+        tokens.put("oversize tracking id", Tokens.hs256(SECRET, claims(PAID, "t".repeat(200), Instant.now().plusSeconds(600)).build()));
         tokens.put("other account", token("someone-else", "t"));
         Map<String, Integer> expectedStatus = Map.of("expired", 401, "alg none", 401, "wrong secret", 401,
                 "RS256 without registered key", 401, "not a JWT", 400, "bad base64", 400, "bad JSON", 400, "oversize", 400,
@@ -282,9 +254,5 @@ class ViewerTokensIT {
             assertEquals(200, reply.status(), reply.body());
             return Viewers.parse(reply.body()).stream().map(row -> row.get(field)).toList();
         }, done);
-    }
-
-    private static String b64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 }

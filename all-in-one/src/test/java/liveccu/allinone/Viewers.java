@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import liveccu.model.CountingRules;
 import liveccu.model.Side;
+import liveccu.testsupport.Eventually;
+import liveccu.testsupport.Http;
+import liveccu.testsupport.RandomIds;
 
 /** Beacons as encoders and players send them, and the counts and viewer reports the API answers with. */
 final class Viewers {
@@ -27,8 +29,7 @@ final class Viewers {
     }
 
     static String randomHex32() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return String.format("%016x%016x", random.nextLong(), random.nextLong());
+        return RandomIds.hex32();
     }
 
     /** The start of the UTC minute {@code minutesAgo} before the current one, epoch seconds. */
@@ -52,8 +53,15 @@ final class Viewers {
 
     /** The seed-compatible query, as JSON objects, newest first. */
     List<Map<String, Object>> ccu(String job, long inSeconds, long outSeconds) {
-        Http.Reply reply = Http.get(system.apiPort(), "/ccu?jobid=" + job + "&in=" + inSeconds + "&out=" + outSeconds,
-                "x-api-key", API_KEY);
+        return answer(ccuQuery(job, inSeconds, outSeconds));
+    }
+
+    private static String ccuQuery(String job, long inSeconds, long outSeconds) {
+        return "/ccu?jobid=" + job + "&in=" + inSeconds + "&out=" + outSeconds;
+    }
+
+    private List<Map<String, Object>> answer(String query) {
+        Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", API_KEY);
         if (reply.status() != 200) {
             throw new AssertionError("query answered " + reply.status() + ": " + reply.body());
         }
@@ -70,8 +78,13 @@ final class Viewers {
 
     /** {time, ssccu, csccu} of each minute, newest first: what a count comparison needs. */
     List<List<Object>> counts(String job, long inSeconds, long outSeconds) {
+        return counts(ccuQuery(job, inSeconds, outSeconds));
+    }
+
+    /** The same for any CCU query ({@code /ccu…?…}: per job, account or tracking id). */
+    List<List<Object>> counts(String query) {
         List<List<Object>> counts = new ArrayList<>();
-        for (Map<String, Object> minute : ccu(job, inSeconds, outSeconds)) {
+        for (Map<String, Object> minute : answer(query)) {
             counts.add(List.of(minute.get("time"), ((Number) minute.get("ssccu")).longValue(),
                     ((Number) minute.get("csccu")).longValue()));
         }
@@ -80,8 +93,12 @@ final class Viewers {
 
     /** Waits until the API shows exactly these counts for the job. */
     void awaitCounts(String job, long inSeconds, long outSeconds, List<List<Object>> expected) {
-        Eventually.await(Duration.ofSeconds(60), "counts " + expected, () -> counts(job, inSeconds, outSeconds),
-                expected::equals);
+        awaitCounts(ccuQuery(job, inSeconds, outSeconds), expected);
+    }
+
+    /** Waits until the API answers exactly these counts to a CCU query. */
+    void awaitCounts(String query, List<List<Object>> expected) {
+        Eventually.await(Duration.ofSeconds(60), query + " shows " + expected, () -> counts(query), expected::equals);
     }
 
     /** The viewer report's rows (JSON objects) for {@code query}, e.g. {@code "jobid=J&in=S&out=S"}. */

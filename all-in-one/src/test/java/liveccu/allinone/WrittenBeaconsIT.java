@@ -20,6 +20,7 @@ import liveccu.model.Topics;
 import liveccu.ops.ServiceMain;
 import liveccu.ops.config.Env;
 import liveccu.ops.metrics.Metrics;
+import liveccu.testsupport.Http;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;

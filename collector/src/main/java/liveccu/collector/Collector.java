@@ -5,15 +5,13 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.publish.AcknowledgedFacts;
 import liveccu.collector.publish.BeaconPublisher;
+import liveccu.collector.publish.BeaconSink;
 import liveccu.collector.viewer.ViewerPolicy;
-import liveccu.model.Beacon;
 import liveccu.tokens.ViewerTokens;
 import liveccu.ops.http.OpsRoutes;
 import liveccu.ops.http.HealthCheck;
@@ -53,7 +51,7 @@ public final class Collector {
                 config.compression()),
                 metrics::sendLatencyNanos);
         publisher.bindTo(registry);
-        Function<Beacon, CompletionStage<Void>> write = writer(config, publisher, metrics);
+        BeaconSink sink = sink(config, publisher, metrics);
         BeaconParser parser = new BeaconParser(config.pipeline().rules());
         BeaconSecret secret = new BeaconSecret(config.beaconSecret());
         ViewerPolicy viewers = new ViewerPolicy(new ViewerTokens(config.tokens()), config.tokenMode(), config.tokenModeByAccount());
@@ -63,7 +61,7 @@ public final class Collector {
             LOG.warn("CCU_BEACON_SECRET is not set: beacons are accepted without a key");
         }
         return vertx.deployVerticle(
-                        () -> new CollectorVerticle(config.port(), parser, secret, viewers, write, publisher, metrics, ops, boundPort),
+                        () -> new CollectorVerticle(config.port(), parser, secret, viewers, sink, metrics, ops, boundPort),
                         new DeploymentOptions().setInstances(config.eventLoops()))
                 .compose(id -> HealthCheck.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
                                 "Kafka not reachable; serving, answering beacons with 503 until it is")
@@ -75,14 +73,13 @@ public final class Collector {
     }
 
     /** Every beacon, or only what changes a result (the default): see {@link AcknowledgedFacts}. */
-    private static Function<Beacon, CompletionStage<Void>> writer(CollectorConfig config, BeaconPublisher publisher,
-                                                                  CollectorMetrics metrics) {
+    private static BeaconSink sink(CollectorConfig config, BeaconPublisher publisher, CollectorMetrics metrics) {
         if (config.writeEveryBeacon()) {
-            return publisher::publish;
+            return publisher;
         }
-        AcknowledgedFacts facts = new AcknowledgedFacts(publisher::publish, config.lastSeenRefresh(), config.rememberedSessions());
+        AcknowledgedFacts facts = new AcknowledgedFacts(publisher, config.lastSeenRefresh(), config.rememberedSessions());
         metrics.countAnsweredWithoutWrite(facts);
-        return facts::publish;
+        return facts;
     }
 
     public int port() {

@@ -10,13 +10,12 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Instant;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.beacon.ParseResult;
 import liveccu.collector.publish.BeaconPublisher;
+import liveccu.collector.publish.BeaconSink;
 import liveccu.collector.viewer.ViewerCheck;
 import liveccu.collector.viewer.ViewerPolicy;
 import liveccu.model.Beacon;
@@ -40,18 +39,13 @@ final class CollectorVerticle extends VerticleBase {
     private final BeaconParser parser;
     private final BeaconSecret secret;
     private final ViewerPolicy viewers;
-    private final Function<Beacon, CompletionStage<Void>> write;
-    private final BeaconPublisher publisher;
+    private final BeaconSink publisher;
     private final CollectorMetrics metrics;
     private final OpsRoutes ops;
     private final AtomicInteger boundPort;
 
-    /** @param write     writes a beacon (or its fact) to Kafka; completes on Kafka's acknowledgement
-     *  @param publisher where rejections are recorded */
-    CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ViewerPolicy viewers,
-                      Function<Beacon, CompletionStage<Void>> write, BeaconPublisher publisher,
+    CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ViewerPolicy viewers, BeaconSink publisher,
                       CollectorMetrics metrics, OpsRoutes ops, AtomicInteger boundPort) {
-        this.write = write;
         this.port = port;
         this.parser = parser;
         this.secret = secret;
@@ -105,7 +99,7 @@ final class CollectorVerticle extends VerticleBase {
         }
         beacon = beacon.withViewer(((ViewerCheck.Identified) viewer).viewer());
         Context context = vertx.getOrCreateContext();
-        write.apply(beacon).whenComplete((ok, error) -> context.runOnContext(v -> {
+        publisher.publish(beacon).whenComplete((ok, error) -> context.runOnContext(v -> {
             if (error == null) {
                 metrics.accepted(side);
                 ctx.response()

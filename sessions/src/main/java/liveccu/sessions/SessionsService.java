@@ -6,7 +6,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,11 +95,7 @@ public final class SessionsService {
                     config.operatorKey(), config.rules(), Clock.systemUTC());
             Router router = Router.router(vertx);
             ops.mount(router);
-            String sessions = "/api/v1/accounts/:account_id/sessions";
-            router.post(sessions).handler(BodyHandler.create().setBodyLimit(4096)).handler(routes::heartbeat);
-            router.get(sessions).handler(routes::list);
-            router.delete(sessions + "/:session_id").handler(routes::stop);
-            router.get("/api/v1/accounts/:account_id/concurrency").handler(routes::concurrency);
+            routes.mount(router);
             ErrorResponses.install(router);
             return PortInUse.explain(vertx.createHttpServer().requestHandler(router).listen(config.port()), config.port(),
                             "sessions service", "CCU_SESSIONS_PORT")

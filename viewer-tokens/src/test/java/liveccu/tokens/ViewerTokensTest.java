@@ -1,30 +1,19 @@
 package liveccu.tokens;
 
+import static liveccu.testsupport.Tokens.base64Url;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -32,6 +21,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import liveccu.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,13 +42,9 @@ class ViewerTokensTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        rsa1 = rsa.generateKeyPair();
-        rsa2 = rsa.generateKeyPair();
-        KeyPairGenerator ecGen = KeyPairGenerator.getInstance("EC");
-        ecGen.initialize(new ECGenParameterSpec("secp256r1"));
-        ec = ecGen.generateKeyPair();
+        rsa1 = Tokens.rsaKeys();
+        rsa2 = Tokens.rsaKeys();
+        ec = Tokens.ecKeys();
         // two RSA keys in a JWK set (rotation by kid), one EC key as PEM (kid = file name)
         Path jwks = keysDir.resolve("keys.json");
         Files.writeString(jwks, new JWKSet(List.of(
@@ -82,16 +68,6 @@ class ViewerTokensTest {
                 .issueTime(Date.from(NOW.minusSeconds(10))).expirationTime(Date.from(NOW.plusSeconds(600)));
     }
 
-    static String sign(JWSAlgorithm algorithm, String kid, JWSSigner signer, JWTClaimsSet claims) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
-        jwt.sign(signer);
-        return jwt.serialize();
-    }
-
-    static String b64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-    }
-
     static TokenProblem problem(TokenCheck check) {
         return assertInstanceOf(TokenCheck.Refused.class, check).problem();
     }
@@ -109,28 +85,28 @@ class ViewerTokensTest {
 
     @Test
     void rotatedRsaKeysAreSelectedByKid() throws Exception {
-        var first = publicKeysOnly.verify(sign(JWSAlgorithm.RS256, "2026-01", new RSASSASigner((RSAPrivateKey) rsa1.getPrivate()), claims().build()), NOW);
-        var second = publicKeysOnly.verify(sign(JWSAlgorithm.RS256, "2026-02", new RSASSASigner((RSAPrivateKey) rsa2.getPrivate()), claims().build()), NOW);
+        var first = publicKeysOnly.verify(Tokens.rs256(rsa1.getPrivate(), "2026-01", claims().build()), NOW);
+        var second = publicKeysOnly.verify(Tokens.rs256(rsa2.getPrivate(), "2026-02", claims().build()), NOW);
         ViewerClaims viewer = assertInstanceOf(TokenCheck.Verified.class, first).claims();
         assertEquals(new ViewerClaims("groupAbc", "user=user123", "acc1", "viewer-1", "Firefox MAC - 1112346677", 2,
                 viewer.expiresAt(), null, viewer.issuedAt()), viewer);
         assertInstanceOf(TokenCheck.Verified.class, second);
         // signed by key 1 but claiming to be key 2, or an unknown key: refused
         assertEquals(TokenProblem.BAD_SIGNATURE, problem(publicKeysOnly.verify(
-                sign(JWSAlgorithm.RS256, "2026-02", new RSASSASigner((RSAPrivateKey) rsa1.getPrivate()), claims().build()), NOW)));
+                Tokens.rs256(rsa1.getPrivate(), "2026-02", claims().build()), NOW)));
         assertEquals(TokenProblem.BAD_SIGNATURE, problem(publicKeysOnly.verify(
-                sign(JWSAlgorithm.RS256, "retired", new RSASSASigner((RSAPrivateKey) rsa1.getPrivate()), claims().build()), NOW)));
+                Tokens.rs256(rsa1.getPrivate(), "retired", claims().build()), NOW)));
     }
 
     @Test
     void ecKeyFromPemVerifiesEs256() throws Exception {
-        String token = sign(JWSAlgorithm.ES256, "player-ec", new ECDSASigner((ECPrivateKey) ec.getPrivate()), claims().build());
+        String token = Tokens.es256(ec.getPrivate(), "player-ec", claims().build());
         assertInstanceOf(TokenCheck.Verified.class, publicKeysOnly.verify(token, NOW));
     }
 
     @Test
     void algNoneIsRefused() {
-        String none = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + b64("{\"exp\":" + NOW.plusSeconds(600).getEpochSecond() + "}") + ".";
+        String none = Tokens.algNone("{\"exp\":" + NOW.plusSeconds(600).getEpochSecond() + "}");
         assertEquals(TokenProblem.UNSIGNED, problem(publicKeysOnly.verify(none, NOW)));
         assertEquals(TokenProblem.UNSIGNED, problem(withSecret(VECTOR_SECRET).verify(none, NOW)));
         assertEquals(TokenProblem.UNSIGNED, problem(publicKeysOnly.readUnverified(none, NOW)));
@@ -140,7 +116,7 @@ class ViewerTokensTest {
     void hs256SignedWithThePublicKeyIsRefused() throws Exception {
         // algorithm confusion: the attacker knows the public key and uses its bytes as an HMAC secret
         byte[] publicKeyBytes = rsa1.getPublic().getEncoded();
-        String forged = sign(JWSAlgorithm.HS256, "2026-01", new MACSigner(publicKeyBytes), claims().build());
+        String forged = Tokens.hs256(publicKeyBytes, "2026-01", claims().build());
         assertEquals(TokenProblem.ALGORITHM_NOT_ACCEPTED, problem(publicKeysOnly.verify(forged, NOW)));
         ViewerTokens both = new ViewerTokens(new TokenSettings(Optional.of(VECTOR_SECRET), List.of(keysDir.resolve("keys.json")), Duration.ofSeconds(60)));
         assertEquals(TokenProblem.BAD_SIGNATURE, problem(both.verify(forged, NOW)));
@@ -148,48 +124,46 @@ class ViewerTokensTest {
 
     @Test
     void tamperedPayloadIsRefused() throws Exception {
-        String token = sign(JWSAlgorithm.HS256, null, new MACSigner(VECTOR_SECRET.getBytes(StandardCharsets.UTF_8)), claims().build());
+        String token = Tokens.hs256(VECTOR_SECRET, claims().build());
         String[] parts = token.split("\\.");
-        String tampered = parts[0] + "." + b64("{\"tracking\":{\"trackingId\":\"free-tier\"},\"exp\":" + NOW.plusSeconds(600).getEpochSecond() + "}") + "." + parts[2];
+        String tampered = parts[0] + "." + base64Url("{\"tracking\":{\"trackingId\":\"free-tier\"},\"exp\":" + NOW.plusSeconds(600).getEpochSecond() + "}") + "." + parts[2];
         assertEquals(TokenProblem.BAD_SIGNATURE, problem(withSecret(VECTOR_SECRET).verify(tampered, NOW)));
     }
 
     @Test
     void malformedAndOversizeTokensAreRefusedWithA4xx() throws Exception {
         ViewerTokens tokens = withSecret(VECTOR_SECRET);
-        for (String bad : List.of("not-a-jwt", "a.b.c", "%%%.%%%.%%%", b64("{\"alg\":\"HS256\"") + "." + b64("{}") + ".sig",
-                b64("{\"alg\":\"HS256\"}") + "." + b64("[1,2") + ".c2ln", "")) {
+        for (String bad : List.of("not-a-jwt", "a.b.c", "%%%.%%%.%%%", base64Url("{\"alg\":\"HS256\"") + "." + base64Url("{}") + ".sig",
+                base64Url("{\"alg\":\"HS256\"}") + "." + base64Url("[1,2") + ".c2ln", "")) {
             TokenProblem problem = problem(tokens.verify(bad, NOW));
             assertEquals(400, problem.httpStatus(), bad + " gave " + problem);
         }
         assertEquals(TokenProblem.TOO_LARGE, problem(tokens.verify("a".repeat(ViewerTokens.MAX_TOKEN_CHARS + 1), NOW)));
-        MACSigner signer = new MACSigner(VECTOR_SECRET.getBytes(StandardCharsets.UTF_8));
-        String longTracking = sign(JWSAlgorithm.HS256, null, signer, claims()
+        String longTracking = Tokens.hs256(VECTOR_SECRET, claims()
                 .claim("tracking", Map.of("trackingId", "t".repeat(129))).build());
         assertEquals(TokenProblem.BAD_CLAIMS, problem(tokens.verify(longTracking, NOW)));
-        String longData = sign(JWSAlgorithm.HS256, null, signer, claims()
+        String longData = Tokens.hs256(VECTOR_SECRET, claims()
                 .claim("tracking", Map.of("trackingId", "t", "customViewerData", "d".repeat(1025))).build());
         assertEquals(TokenProblem.BAD_CLAIMS, problem(tokens.verify(longData, NOW)));
-        String maxima = sign(JWSAlgorithm.HS256, null, signer, claims()
+        String maxima = Tokens.hs256(VECTOR_SECRET, claims()
                 .claim("tracking", Map.of("trackingId", "t".repeat(128), "customViewerData", "d".repeat(1024))).build());
         assertInstanceOf(TokenCheck.Verified.class, tokens.verify(maxima, NOW));
-        String wrongType = sign(JWSAlgorithm.HS256, null, signer, claims().claim("tracking", "groupAbc").build());
+        String wrongType = Tokens.hs256(VECTOR_SECRET, claims().claim("tracking", "groupAbc").build());
         assertEquals(TokenProblem.BAD_CLAIMS, problem(tokens.verify(wrongType, NOW)));
     }
 
     @Test
     void datesAreCheckedWithAClockSkewAllowance() throws Exception {
         ViewerTokens tokens = withSecret(VECTOR_SECRET);
-        MACSigner signer = new MACSigner(VECTOR_SECRET.getBytes(StandardCharsets.UTF_8));
-        String noExpiry = sign(JWSAlgorithm.HS256, null, signer, new JWTClaimsSet.Builder().claim("uid", "v").build());
+        String noExpiry = Tokens.hs256(VECTOR_SECRET, new JWTClaimsSet.Builder().claim("uid", "v").build());
         assertEquals(TokenProblem.MISSING_EXPIRY, problem(tokens.verify(noExpiry, NOW)));
-        String expiring = sign(JWSAlgorithm.HS256, null, signer, claims().expirationTime(Date.from(NOW)).build());
+        String expiring = Tokens.hs256(VECTOR_SECRET, claims().expirationTime(Date.from(NOW)).build());
         assertInstanceOf(TokenCheck.Verified.class, tokens.verify(expiring, NOW.plusSeconds(59)));  // cached, re-dated
         assertEquals(TokenProblem.EXPIRED, problem(tokens.verify(expiring, NOW.plusSeconds(61))));
-        String notYet = sign(JWSAlgorithm.HS256, null, signer, claims().notBeforeTime(Date.from(NOW.plusSeconds(300))).build());
+        String notYet = Tokens.hs256(VECTOR_SECRET, claims().notBeforeTime(Date.from(NOW.plusSeconds(300))).build());
         assertEquals(TokenProblem.NOT_YET_VALID, problem(tokens.verify(notYet, NOW)));
         assertInstanceOf(TokenCheck.Verified.class, tokens.verify(notYet, NOW.plusSeconds(250)));
-        String issuedLater = sign(JWSAlgorithm.HS256, null, signer, claims().issueTime(Date.from(NOW.plusSeconds(120))).build());
+        String issuedLater = Tokens.hs256(VECTOR_SECRET, claims().issueTime(Date.from(NOW.plusSeconds(120))).build());
         assertEquals(TokenProblem.NOT_YET_VALID, problem(tokens.verify(issuedLater, NOW)));
         assertEquals(true, TokenProblem.EXPIRED.isDates() && TokenProblem.NOT_YET_VALID.isDates() && !TokenProblem.BAD_SIGNATURE.isDates());
     }

@@ -72,7 +72,11 @@ public final class MinuteCountsView {
         return result;
     }
 
-    private void apply(String key, MinuteCount count) {
+    /**
+     * Applies one record of the results topic (a tombstone as null), as the reader does for each;
+     * public so that route tests can fill the view without Kafka.
+     */
+    public void apply(String key, MinuteCount count) {
         if (count == null) {
             forget(key);
             return;

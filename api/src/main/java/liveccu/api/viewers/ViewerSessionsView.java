@@ -47,7 +47,11 @@ public final class ViewerSessionsView {
                 .toList();
     }
 
-    private void apply(String sessionId, ViewerSession session) {
+    /**
+     * Applies one record of the viewer-sessions topic (a tombstone as null), as the reader does for
+     * each; public so that route tests can fill the view without Kafka.
+     */
+    public void apply(String sessionId, ViewerSession session) {
         if (session == null) {
             bySession.remove(sessionId);
         } else if (session.lastSeenMs() >= clock.millis() - history.toMillis()) {

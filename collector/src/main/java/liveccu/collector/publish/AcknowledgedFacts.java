@@ -5,9 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
+import liveccu.model.RejectedBeacon;
 import liveccu.model.Side;
 import liveccu.model.Viewer;
 
@@ -26,7 +26,7 @@ import liveccu.model.Viewer;
  * <p>Memory is bounded: one entry per session and side recently seen, at most {@code maxSessions}
  * (least recently used go first; an evicted session's next beacon is simply written).
  */
-public final class AcknowledgedFacts {
+public final class AcknowledgedFacts implements BeaconSink {
 
     /** What a beacon contributes to the results, apart from when it was received. */
     private record Fact(long minuteStartMs, String jobId, String accountId, Viewer viewer) {
@@ -42,18 +42,18 @@ public final class AcknowledgedFacts {
     private record Written(Fact fact, long receivedAtMs, CompletionStage<Void> ack) {
     }
 
-    private final Function<Beacon, CompletionStage<Void>> write;
+    private final BeaconSink kafka;
     private final long lastSeenRefreshMs;
     private final Cache<SessionSide, Written> written;
     private final LongAdder answeredWithoutWrite = new LongAdder();
 
     /**
-     * @param write           writes a beacon to Kafka; completes when Kafka has acknowledged it
+     * @param kafka           where beacons are written; completes when Kafka has acknowledged one
      * @param lastSeenRefresh how much older than the newest beacon a minute's last receive time may be
      * @param maxSessions     sessions (times sides) remembered at most
      */
-    public AcknowledgedFacts(Function<Beacon, CompletionStage<Void>> write, Duration lastSeenRefresh, long maxSessions) {
-        this.write = write;
+    public AcknowledgedFacts(BeaconSink kafka, Duration lastSeenRefresh, long maxSessions) {
+        this.kafka = kafka;
         this.lastSeenRefreshMs = lastSeenRefresh.toMillis();
         // A session's entry matters while its minute lasts; beyond that the next beacon is a new minute anyway.
         this.written = Caffeine.newBuilder()
@@ -63,6 +63,7 @@ public final class AcknowledgedFacts {
     }
 
     /** Kafka's acknowledgement of this beacon's fact: an earlier write's, or a new write's. */
+    @Override
     public CompletionStage<Void> publish(Beacon beacon) {
         SessionSide key = new SessionSide(beacon.sessionId(), beacon.side());
         Fact fact = Fact.of(beacon);
@@ -72,7 +73,7 @@ public final class AcknowledgedFacts {
             answeredWithoutWrite.increment();
             return earlier.ack();
         }
-        CompletionStage<Void> ack = write.apply(beacon);
+        CompletionStage<Void> ack = kafka.publish(beacon);
         Written now = new Written(fact, beacon.receivedAtMs(), ack);
         written.put(key, now);
         ack.whenComplete((ok, failure) -> {
@@ -81,6 +82,11 @@ public final class AcknowledgedFacts {
             }
         });
         return ack;
+    }
+
+    @Override
+    public boolean recordRejection(RejectedBeacon rejected) {
+        return kafka.recordRejection(rejected);
     }
 
     /** Beacons answered with an earlier write's acknowledgement, so far. */

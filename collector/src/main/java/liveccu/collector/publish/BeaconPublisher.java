@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * accepted and then dropped. A background check (off the hot path) follows the broker's reachability
  * and keeps the beacon topic's metadata warm, so sends never wait for metadata.
  */
-public final class BeaconPublisher implements AutoCloseable {
+public final class BeaconPublisher implements BeaconSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BeaconPublisher.class);
     private static final Duration HEALTH_CHECK_INTERVAL = Duration.ofMillis(500);
@@ -101,6 +101,7 @@ public final class BeaconPublisher implements AutoCloseable {
     }
 
     /** Completes when Kafka has acknowledged the beacon; fails with {@link KafkaUnavailable} otherwise. */
+    @Override
     public CompletionStage<Void> publish(Beacon beacon) {
         Optional<String> down = unavailableReason;
         if (down.isPresent()) {
@@ -134,6 +135,7 @@ public final class BeaconPublisher implements AutoCloseable {
      * Records a rejected beacon for operators, without waiting for the broker: the sender's 4xx does
      * not depend on it. Returns false when it could not even be handed to the producer.
      */
+    @Override
     public boolean recordRejection(RejectedBeacon rejected) {
         try {
             producer.send(record(Topics.REJECTED, null, rejected, rejectedSerializer), (metadata, error) -> {

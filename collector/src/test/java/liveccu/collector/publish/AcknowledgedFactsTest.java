@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import liveccu.model.Beacon;
+import liveccu.model.RejectedBeacon;
 import liveccu.model.Side;
 import liveccu.model.Viewer;
 import org.junit.jupiter.api.Test;
@@ -23,11 +25,19 @@ class AcknowledgedFactsTest {
     /** Every write, with its acknowledgement left to the test. */
     private final List<Beacon> writes = new ArrayList<>();
     private final List<CompletableFuture<Void>> acks = new ArrayList<>();
-    private final AcknowledgedFacts facts = new AcknowledgedFacts(beacon -> {
-        writes.add(beacon);
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        acks.add(ack);
-        return ack;
+    private final AcknowledgedFacts facts = new AcknowledgedFacts(new BeaconSink() {
+        @Override
+        public CompletionStage<Void> publish(Beacon beacon) {
+            writes.add(beacon);
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            acks.add(ack);
+            return ack;
+        }
+
+        @Override
+        public boolean recordRejection(RejectedBeacon rejected) {
+            return true;
+        }
     }, Duration.ofSeconds(20), 1000);
 
     @Test

@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -18,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import liveccu.model.RejectReason;
 import liveccu.model.Viewer;
+import liveccu.testsupport.Tokens;
 import liveccu.tokens.TokenSettings;
 import liveccu.tokens.ViewerTokens;
 import org.junit.jupiter.api.Test;
@@ -36,9 +32,7 @@ class ViewerPolicyTest {
         if (account != null) {
             claims.claim("accid", account);
         }
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
-        jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
-        return jwt.serialize();
+        return Tokens.hs256(SECRET, claims.build());
     }
 
     static Viewer identified(ViewerCheck check) {

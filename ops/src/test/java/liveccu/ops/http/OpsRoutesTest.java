@@ -8,13 +8,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import liveccu.testsupport.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,10 +74,8 @@ class OpsRoutesTest {
         assertEquals("404 {\"error\":\"no such resource: /nope\"}", get("/nope"));
     }
 
-    private String get(String path) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() + " " + response.body();
+    private String get(String path) {
+        Http.Reply reply = Http.get(server.actualPort(), path);
+        return reply.status() + " " + reply.body();
     }
 }

@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * by viewer), and this instance follows the decisions topic for the ones addressed to it. Only
  * committed decisions are read, so an answer given is one the limiter's state also kept.
  */
-public final class Replies implements AutoCloseable {
+public final class Replies implements LimiterClient, AutoCloseable {
 
     private static final Topic<String, SessionDecision> DECISIONS =
             new Topic<>(SessionsTopology.DECISIONS, Serdes.String(), SessionsTopology.DECISION_SERDE);
@@ -92,6 +92,7 @@ public final class Replies implements AutoCloseable {
     }
 
     /** The limiter's decision; fails when Kafka cannot take the command or no answer comes in time. */
+    @Override
     public Future<SessionDecision> ask(SessionCommand command) {
         Promise<SessionDecision> promise = Promise.promise();
         waiting.put(command.requestId(), new Waiting(promise, vertx.getOrCreateContext()));
@@ -113,6 +114,7 @@ public final class Replies implements AutoCloseable {
         return promise.future().onComplete(done -> vertx.cancelTimer(timer));
     }
 
+    @Override
     public String instanceId() {
         return instanceId;
     }

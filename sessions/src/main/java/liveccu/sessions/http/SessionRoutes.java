@@ -3,7 +3,9 @@ package liveccu.sessions.http;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -30,14 +32,14 @@ public final class SessionRoutes {
     static final int MAX_VIDEO_ID_CHARS = 256;
 
     private final ViewerTokens tokens;
-    private final Replies replies;
+    private final LimiterClient replies;
     private final StreamSessionsView view;
     private final Optional<byte[]> operatorKey;
     private final SessionRules rules;
     private final Clock clock;
 
     /** @param operatorKey the key ({@code x-api-key}) that shows and stops any session of an account */
-    public SessionRoutes(ViewerTokens tokens, Replies replies, StreamSessionsView view, Optional<String> operatorKey,
+    public SessionRoutes(ViewerTokens tokens, LimiterClient replies, StreamSessionsView view, Optional<String> operatorKey,
                          SessionRules rules, Clock clock) {
         this.tokens = tokens;
         this.replies = replies;
@@ -45,6 +47,15 @@ public final class SessionRoutes {
         this.operatorKey = operatorKey.map(key -> key.getBytes(StandardCharsets.UTF_8));
         this.rules = rules;
         this.clock = clock;
+    }
+
+    /** Mounts the four routes under {@code /api/v1/accounts/:account_id}. */
+    public void mount(Router router) {
+        String sessions = "/api/v1/accounts/:account_id/sessions";
+        router.post(sessions).handler(BodyHandler.create().setBodyLimit(4096)).handler(this::heartbeat);
+        router.get(sessions).handler(this::list);
+        router.delete(sessions + "/:session_id").handler(this::stop);
+        router.get("/api/v1/accounts/:account_id/concurrency").handler(this::concurrency);
     }
 
     /** {@code POST …/sessions} {"video": "…"}: start or renew this viewer's session at this correlator. */

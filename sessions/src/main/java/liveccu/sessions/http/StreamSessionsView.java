@@ -53,7 +53,11 @@ public final class StreamSessionsView {
         return bySession.values().stream().filter(s -> !s.stopped()).count();
     }
 
-    private void apply(String sessionId, StreamSession session) {
+    /**
+     * Applies one record of the stream-sessions topic (a tombstone as null), as the reader does for
+     * each; public so that route tests can fill the view without Kafka.
+     */
+    public void apply(String sessionId, StreamSession session) {
         if (session == null) {
             bySession.remove(sessionId);
         } else {

@@ -1,16 +1,21 @@
-package liveccu.allinone;
+package liveccu.testsupport;
 
 import java.time.Duration;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** Polls against a deadline instead of sleeping a fixed time. */
-final class Eventually {
+public final class Eventually {
 
     private Eventually() {
     }
 
-    static <T> T await(Duration timeout, String what, Supplier<T> probe, Predicate<T> done) {
+    /**
+     * Calls {@code probe} every 100 ms until {@code done} accepts what it returned, and returns that.
+     *
+     * @throws AssertionError after {@code timeout}, naming {@code what} and the last value seen
+     */
+    public static <T> T await(Duration timeout, String what, Supplier<T> probe, Predicate<T> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = null;
         while (System.nanoTime() < deadline) {

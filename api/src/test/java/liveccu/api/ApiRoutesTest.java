@@ -1,0 +1,283 @@
+package liveccu.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import liveccu.api.http.ApiKeyCheck;
+import liveccu.api.query.CcuRoutes;
+import liveccu.api.query.MinuteCountsView;
+import liveccu.api.viewers.ViewerReportRoutes;
+import liveccu.api.viewers.ViewerSessionsView;
+import liveccu.model.Audience;
+import liveccu.model.Beacon;
+import liveccu.model.MinuteCount;
+import liveccu.model.Side;
+import liveccu.model.Viewer;
+import liveccu.model.ViewerSession;
+import liveccu.ops.http.HealthCheck;
+import liveccu.ops.http.OpsRoutes;
+import liveccu.ops.metrics.Metrics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The query API's HTTP routes on the real verticle, its views filled directly (no Kafka): the key
+ * check, query validation, the answers' shapes and content types, CORS and health.
+ */
+@ExtendWith(VertxExtension.class)
+class ApiRoutesTest {
+
+    private static final String KEY = "test-api-key";
+    private static final String JOB = "142bbf588a574e018de94136a664cfaf";
+    private static final String STALE_JOB = "242bbf588a574e018de94136a664cfaf";
+    private static final String ACCOUNT = "123456789";
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:30Z");
+    /** The minute before the current one, and the current one, epoch seconds. */
+    private static final long EARLIER = Instant.parse("2026-11-23T11:59:00Z").getEpochSecond();
+    private static final long CURRENT = EARLIER + 60;
+    private static final String NOT_A_BROKER = "127.0.0.1:9";  // the views' readers are never started
+
+    static MinuteCountsView counts;
+    static ViewerSessionsView sessions;
+    static WebClient client;
+
+    @BeforeAll
+    static void deploy(Vertx vertx, VertxTestContext test) {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        counts = new MinuteCountsView(NOT_A_BROKER, Duration.ofDays(7), clock);
+        sessions = new ViewerSessionsView(NOT_A_BROKER, Duration.ofHours(48), clock);
+        fill();
+        // wired as Api.start wires it, the views filled here instead of by their readers
+        OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, HealthCheck.ALWAYS, Metrics.newRegistry("api"));
+        ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, clock, Duration.ofDays(7), Duration.ofHours(24)),
+                new ViewerReportRoutes(sessions, clock, Duration.ofDays(7)), new ApiKeyCheck(Optional.of(KEY)), ops);
+        vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
+            client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
+            test.completeNow();
+        }));
+    }
+
+    @AfterAll
+    static void closeReaders() {
+        counts.reader().close();
+        sessions.reader().close();
+    }
+
+    private static void fill() {
+        for (MinuteCount count : List.of(
+                new MinuteCount(Audience.job(JOB).key(), EARLIER * 1000, 3, 2, EARLIER * 1000 + 59_000),
+                new MinuteCount(Audience.job(JOB).key(), CURRENT * 1000, 1, 0, CURRENT * 1000 + 20_000),
+                new MinuteCount(Audience.job(STALE_JOB).key(), (EARLIER - 2 * 86_400) * 1000, 5, 5, (EARLIER - 2 * 86_400) * 1000),
+                new MinuteCount(Audience.account(ACCOUNT).key(), CURRENT * 1000, 4, 1, CURRENT * 1000 + 20_000),
+                new MinuteCount(Audience.tracking("gold").key(), EARLIER * 1000, 2, 1, EARLIER * 1000 + 30_000),
+                new MinuteCount(Audience.trackingInJob(JOB, "gold").key(), EARLIER * 1000, 2, 1, EARLIER * 1000 + 30_000))) {
+            counts.apply(count.key(), count);
+        }
+        String gold = "11111111111111111111111111111111";
+        String unsigned = "22222222222222222222222222222222";
+        Beacon goldSs = beacon(gold, Side.SS, EARLIER + 5).withViewer(new Viewer("gold", "plan=gold, \"annual\"", "viewer-1", true));
+        sessions.apply(gold, ViewerSession.of(goldSs).plus(beacon(gold, Side.CS, CURRENT + 5).withViewer(goldSs.viewer())));
+        sessions.apply(unsigned, ViewerSession.of(beacon(unsigned, Side.SS, CURRENT + 10)
+                .withViewer(new Viewer("silver", null, null, false))));
+    }
+
+    private static Beacon beacon(String session, Side side, long epochSeconds) {
+        return new Beacon("33333333333333333333333333333333", JOB, session, ACCOUNT, side, epochSeconds * 1000, epochSeconds * 1000);
+    }
+
+    static Future<HttpResponse<Buffer>> get(String pathAndQuery) {
+        return client.get(pathAndQuery).putHeader("x-api-key", KEY).send();
+    }
+
+    static String range(long in, long out) {
+        return "&in=" + in + "&out=" + out;
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+            "GET, /ccu?jobid=JOB, 401, missing x-api-key header, ",
+            "GET, /ccu?jobid=JOB, 401, wrong API key, wrong-key",
+            "GET, /jobs, 401, missing x-api-key header, ",
+            "GET, /accounts, 401, missing x-api-key header, ",
+            "GET, /tracking, 401, missing x-api-key header, ",
+            "GET, /ccu/account?accountid=123456789, 401, missing x-api-key header, ",
+            "GET, /ccu/tracking?trackingid=gold, 401, missing x-api-key header, ",
+            "GET, /viewers?jobid=JOB, 401, wrong API key, " + KEY + "x",
+            "GET, /ccu, 400, jobid is required, " + KEY,
+            "GET, /ccu?jobid=123, 400, jobid must be 32 hex digits, " + KEY,
+            "GET, /ccu?jobid=JOB&in=abc, 400, in must be Unix time, " + KEY,
+            "GET, /ccu?jobid=JOB&out=-5, 400, out must be Unix time, " + KEY,
+            "GET, /ccu?jobid=JOB&in=1534640160&out=1534640040, 400, out must not be before in, " + KEY,
+            "GET, /ccu?jobid=JOB&in=1500000000&out=1534640040, 400, range too large, " + KEY,
+            "GET, /ccu/account?accountid=a%20b, 400, accountid is required, " + KEY,
+            "GET, /ccu/tracking, 400, trackingid is required, " + KEY,
+            "GET, /tracking?jobid=nope, 400, jobid must be 32 hex digits, " + KEY,
+            "GET, /viewers?in=1534640040, 400, give either jobid or trackingid, " + KEY,
+            "GET, /viewers?jobid=JOB&trackingid=gold, 400, give either jobid or trackingid, " + KEY,
+            "GET, /viewers?jobid=JOB&format=xml, 400, format must be json or csv, " + KEY,
+            "GET, /nothing-here, 404, no such resource, " + KEY,
+            "POST, /ccu?jobid=JOB, 405, not allowed, " + KEY,
+            "DELETE, /jobs, 405, not allowed, " + KEY,
+    })
+    void refusedRequestsGetTheirStatusAndAJsonReason(String method, String pathAndQuery, int status, String reason, String key,
+                                                     VertxTestContext test) {
+        var request = client.request(HttpMethod.valueOf(method), pathAndQuery.replace("JOB", JOB));
+        if (key != null) {
+            request.putHeader("x-api-key", key);
+        }
+        request.send().onComplete(test.succeeding(reply -> test.verify(() -> {
+            assertEquals(status, reply.statusCode(), reply.bodyAsString());
+            assertEquals("application/json", reply.getHeader("content-type"));
+            assertTrue(reply.bodyAsJsonObject().getString("error").contains(reason), reply.bodyAsString());
+            test.completeNow();
+        })));
+    }
+
+    @Test
+    void aJobsMinutesNewestFirstInTheSeedShape(VertxTestContext test) {
+        String dashedUpperCase = "142BBF58-8A57-4E01-8DE9-4136A664CFAF";
+        get("/ccu?jobid=" + JOB + range(EARLIER, CURRENT + 60))
+                .compose(exact -> get("/ccu?jobid=" + dashedUpperCase).map(byDefault -> List.of(exact, byDefault)))
+                .onComplete(test.succeeding(replies -> test.verify(() -> {
+                    HttpResponse<Buffer> exact = replies.get(0);
+                    assertEquals(200, exact.statusCode());
+                    assertEquals("application/json", exact.getHeader("content-type"));
+                    assertEquals("no-store", exact.getHeader("cache-control"));
+                    assertEquals(new JsonArray()
+                            .add(new JsonObject().put("jobid", JOB).put("time", "2026-11-23T12:00:00.000Z").put("ssccu", 1)
+                                    .put("csccu", 0).put("last_rx_at", "2026-11-23T12:00:20.000Z"))
+                            .add(new JsonObject().put("jobid", JOB).put("time", "2026-11-23T11:59:00.000Z").put("ssccu", 3)
+                                    .put("csccu", 2).put("last_rx_at", "2026-11-23T11:59:59.000Z")),
+                            exact.bodyAsJsonArray());
+                    assertEquals(exact.bodyAsJsonArray(), replies.get(1).bodyAsJsonArray(),
+                            "a dashed upper-case job id is the same job; without in and out, the last hour");
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void aRangeHoldsTheMinutesFromInUpToButNotIncludingOut(VertxTestContext test) {
+        get("/ccu?jobid=" + JOB + range(EARLIER, CURRENT)).onComplete(test.succeeding(reply -> test.verify(() -> {
+            assertEquals(List.of("2026-11-23T11:59:00.000Z"),
+                    reply.bodyAsJsonArray().stream().map(row -> ((JsonObject) row).getString("time")).toList());
+            test.completeNow();
+        })));
+    }
+
+    @Test
+    void jobsAccountsAndTrackingIdsListWhatHadViewersRecentlyWithTheirLatestMinute(VertxTestContext test) {
+        get("/jobs").compose(jobs -> get("/accounts").compose(accounts -> get("/tracking?jobid=" + JOB)
+                        .map(tracking -> List.of(jobs, accounts, tracking))))
+                .onComplete(test.succeeding(replies -> test.verify(() -> {
+                    assertEquals(List.of(List.of(JOB, "2026-11-23T12:00:00.000Z")), rows(replies.get(0), "jobid"),
+                            "the job from two days ago is not recent");
+                    assertEquals(List.of(List.of(ACCOUNT, "2026-11-23T12:00:00.000Z")), rows(replies.get(1), "accountid"));
+                    assertEquals(List.of(List.of("gold", "2026-11-23T11:59:00.000Z")), rows(replies.get(2), "trackingid"));
+                    assertEquals(JOB, replies.get(2).bodyAsJsonArray().getJsonObject(0).getString("jobid"));
+                    test.completeNow();
+                })));
+    }
+
+    private static List<List<String>> rows(HttpResponse<Buffer> reply, String idField) {
+        assertEquals(200, reply.statusCode(), reply.bodyAsString());
+        return reply.bodyAsJsonArray().stream().map(JsonObject.class::cast)
+                .map(row -> List.of(row.getString(idField), row.getString("time"))).toList();
+    }
+
+    @Test
+    void accountAndTrackingIdCounts(VertxTestContext test) {
+        get("/ccu/account?accountid=" + ACCOUNT).compose(account -> get("/ccu/tracking?trackingid=gold&jobid=" + JOB
+                        + range(EARLIER, CURRENT + 60)).map(tracking -> List.of(account, tracking)))
+                .onComplete(test.succeeding(replies -> test.verify(() -> {
+                    JsonObject account = replies.get(0).bodyAsJsonArray().getJsonObject(0);
+                    assertEquals(List.of(ACCOUNT, 4, 1), List.of(account.getString("accountid"), account.getInteger("ssccu"),
+                            account.getInteger("csccu")));
+                    JsonObject tracking = replies.get(1).bodyAsJsonArray().getJsonObject(0);
+                    assertEquals(List.of(JOB, "gold", 2, 1), List.of(tracking.getString("jobid"), tracking.getString("trackingid"),
+                            tracking.getInteger("ssccu"), tracking.getInteger("csccu")));
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void theViewerReportAsJsonAndAsACsvDownload(VertxTestContext test) {
+        String report = "/viewers?jobid=" + JOB + range(EARLIER, CURRENT + 60);
+        get(report).compose(json -> get(report + "&format=csv").compose(csv -> get("/viewers?trackingid=gold" + range(EARLIER, CURRENT))
+                        .map(gold -> List.of(json, csv, gold))))
+                .onComplete(test.succeeding(replies -> test.verify(() -> {
+                    HttpResponse<Buffer> json = replies.get(0);
+                    assertEquals(List.of(200, "application/json", "no-store"),
+                            List.of(json.statusCode(), json.getHeader("content-type"), json.getHeader("cache-control")));
+                    JsonObject first = json.bodyAsJsonArray().getJsonObject(0);
+                    assertEquals(List.of("11111111111111111111111111111111", "gold", "plan=gold, \"annual\"", "viewer-1", true, 2, "ss+cs"),
+                            List.of(first.getString("sessionid"), first.getString("trackingid"), first.getString("custom_viewer_data"),
+                                    first.getString("user_id"), first.getBoolean("trusted"), first.getInteger("minutes_watched"),
+                                    first.getString("sides")));
+                    JsonObject second = json.bodyAsJsonArray().getJsonObject(1);
+                    assertEquals(List.of("silver", false, 1, "ss"), List.of(second.getString("trackingid"), second.getBoolean("trusted"),
+                            second.getInteger("minutes_watched"), second.getString("sides")));
+
+                    HttpResponse<Buffer> csv = replies.get(1);
+                    assertEquals(List.of(200, "text/csv; charset=utf-8", "attachment; filename=\"viewers.csv\""),
+                            List.of(csv.statusCode(), csv.getHeader("content-type"), csv.getHeader("content-disposition")));
+                    List<String> lines = csv.bodyAsString().lines().toList();
+                    assertEquals("sessionid,jobid,accountid,trackingid,custom_viewer_data,user_id,trusted,first_seen,last_seen,"
+                            + "minutes_watched,sides", lines.get(0));
+                    assertEquals(3, lines.size(), csv.bodyAsString());
+                    assertTrue(lines.get(1).contains(",\"plan=gold, \"\"annual\"\"\",viewer-1,true,"), "quoted and escaped: " + lines.get(1));
+
+                    assertEquals(List.of(1), List.of(replies.get(2).bodyAsJsonArray().getJsonObject(0).getInteger("minutes_watched")),
+                            "by tracking id, minutes counted within the range only");
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void answersTheBrowserPreflightAsTheSeedApiDid(VertxTestContext test) {
+        client.request(HttpMethod.OPTIONS, "/ccu?jobid=" + JOB)
+                .putHeader("Origin", "http://dashboard.example")
+                .putHeader("Access-Control-Request-Method", "GET")
+                .putHeader("Access-Control-Request-Headers", "content-type,x-api-key")
+                .send().onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(204, reply.statusCode());
+                    assertEquals("*", reply.getHeader("access-control-allow-origin"));
+                    assertTrue(reply.getHeader("access-control-allow-headers").toLowerCase().contains("x-api-key"));
+                    assertEquals("3600", reply.getHeader("access-control-max-age"));
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void theDashboardPageHealthAndMetricsNeedNoKey(VertxTestContext test) {
+        client.get("/").send().compose(page -> client.get("/health/ready").send().compose(ready -> client.get("/metrics").send()
+                        .map(metrics -> List.of(page, ready, metrics))))
+                .onComplete(test.succeeding(replies -> test.verify(() -> {
+                    assertEquals(200, replies.get(0).statusCode());
+                    assertTrue(replies.get(0).getHeader("content-type").startsWith("text/html"), replies.get(0).getHeader("content-type"));
+                    assertEquals(List.of(200, "{\"status\":\"UP\"}"), List.of(replies.get(1).statusCode(), replies.get(1).bodyAsString()));
+                    assertEquals(200, replies.get(2).statusCode());
+                    test.completeNow();
+                })));
+    }
+}
