@@ -19,10 +19,7 @@ import liveccu.simulator.traffic.TrafficPlan;
 import liveccu.simulator.truth.Comparison;
 import liveccu.simulator.truth.CountsReader;
 import liveccu.testsupport.Eventually;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,19 +112,8 @@ class CrashAndScaleOutIT {
 
     private Map<String, int[]> beaconsPerPartitionByJob() {
         Map<String, int[]> counts = new HashMap<>();
-        try (KafkaConsumer<String, Beacon> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.broker().orElseThrow().bootstrapServers()),
-                Topics.BEACONS.keySerde().deserializer(), Topics.BEACONS.valueSerde().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.BEACONS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, Beacon> record : consumer.poll(Duration.ofMillis(200))) {
-                    counts.computeIfAbsent(record.value().jobId(), j -> new int[PARTITIONS])[record.partition()]++;
-                }
-            }
+        for (ConsumerRecord<String, Beacon> record : TopicContents.read(system.broker().orElseThrow().bootstrapServers(), Topics.BEACONS)) {
+            counts.computeIfAbsent(record.value().jobId(), j -> new int[PARTITIONS])[record.partition()]++;
         }
         return counts;
     }

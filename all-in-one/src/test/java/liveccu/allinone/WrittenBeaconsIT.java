@@ -8,22 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import liveccu.collector.Collector;
 import liveccu.collector.CollectorConfig;
-import liveccu.model.Beacon;
 import liveccu.model.Side;
 import liveccu.model.Topics;
 import liveccu.ops.ServiceMain;
 import liveccu.ops.config.Env;
 import liveccu.ops.metrics.Metrics;
 import liveccu.testsupport.Http;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,19 +99,8 @@ class WrittenBeaconsIT {
     /** Records on the beacons topic per session, read to the end as it is now. */
     private static Map<String, Integer> writtenPerSession() {
         Map<String, Integer> perSession = new HashMap<>();
-        try (KafkaConsumer<String, Beacon> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.broker().orElseThrow().bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                Topics.BEACONS.keySerde().deserializer(), Topics.BEACONS.valueSerde().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.BEACONS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> perSession.merge(record.key(), 1, Integer::sum));
-            }
-        }
+        TopicContents.read(system.broker().orElseThrow().bootstrapServers(), Topics.BEACONS)
+                .forEach(record -> perSession.merge(record.key(), 1, Integer::sum));
         return perSession;
     }
 }
