@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
+import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.publish.BeaconSink;
 import liveccu.collector.viewer.TokenMode;
@@ -99,7 +100,7 @@ class CollectorRoutesTest {
                 TokenMode.OPEN, Map.of("paid", TokenMode.REQUIRED));
         AtomicInteger port = new AtomicInteger();
         vertx.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), new BeaconSecret(Optional.empty()),
-                        viewers, SINK, new CollectorMetrics(registry), ops, port))
+                        ClientRateLimit.off(),                         viewers, SINK, new CollectorMetrics(registry), ops, port))
                 .onComplete(test.succeeding(id -> {
                     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port.get()));
                     test.completeNow();
