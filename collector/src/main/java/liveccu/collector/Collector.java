@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
+import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.publish.AcknowledgedFacts;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.publish.BeaconSink;
@@ -53,15 +54,25 @@ public final class Collector {
         publisher.bindTo(registry);
         BeaconSink sink = sink(config, publisher, metrics);
         BeaconParser parser = new BeaconParser(config.pipeline().rules());
-        BeaconSecret secret = new BeaconSecret(config.beaconSecret());
+        BeaconSecret secret = new BeaconSecret(config.beaconSecret(), config.beaconSecretsByAccount());
+        ClientRateLimit limit = new ClientRateLimit(config.rateLimitPerClient(), config.rateLimitBurst(),
+                config.rateLimitClients(), config.trustedProxies(), System::nanoTime);
+        metrics.countRateLimitClients(limit);
         ViewerPolicy viewers = new ViewerPolicy(new ViewerTokens(config.tokens()), config.tokenMode(), config.tokenModeByAccount());
         OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, publisher::unavailableReason, registry);
         AtomicInteger boundPort = new AtomicInteger();
         if (!secret.required()) {
-            LOG.warn("CCU_BEACON_SECRET is not set: beacons are accepted without a key");
+            LOG.warn(secret.accountsWithOwnSecret() == 0
+                    ? "CCU_BEACON_SECRET is not set: beacons are accepted without a key"
+                    : "CCU_BEACON_SECRET is not set: beacons of accounts without their own secret are accepted without a key");
+        }
+        if (limit.enabled()) {
+            LOG.info("rate limit: {} beacons/s per client, bursts of {}; X-Forwarded-For believed from {}",
+                    config.rateLimitPerClient(), config.rateLimitBurst(),
+                    config.trustedProxies().isEmpty() ? "no proxy" : config.trustedProxies());
         }
         return vertx.deployVerticle(
-                        () -> new CollectorVerticle(config.port(), parser, secret, viewers, sink, metrics, ops, boundPort),
+                        () -> new CollectorVerticle(config.port(), parser, secret, limit, viewers, sink, metrics, ops, boundPort),
                         new DeploymentOptions().setInstances(config.eventLoops()))
                 .compose(id -> HealthCheck.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
                                 "Kafka not reachable; serving, answering beacons with 503 until it is")

@@ -2,12 +2,16 @@ package liveccu.collector;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import liveccu.collector.limit.TrustedProxies;
 import liveccu.collector.viewer.TokenMode;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
@@ -20,6 +24,12 @@ import liveccu.tokens.TokenSettings;
  *   <li>{@code CCU_COLLECTOR_PORT} [8080] — HTTP port for beacons, health and metrics</li>
  *   <li>{@code CCU_COLLECTOR_EVENT_LOOPS} [number of cores] — HTTP server instances</li>
  *   <li>{@code CCU_BEACON_SECRET} [unset] — when set, beacons must carry it (x-api-key or ?key=)</li>
+ *   <li>{@code CCU_BEACON_SECRETS_BY_ACCOUNT} [unset] — accounts' own secrets, {@code acc1=secret1,acc2=secret2};
+ *       an account's beacons must carry its own, other accounts' CCU_BEACON_SECRET (if set)</li>
+ *   <li>{@code CCU_RATE_LIMIT_PER_CLIENT} [0: off] — beacons per second each client (address) may send; more → 429</li>
+ *   <li>{@code CCU_RATE_LIMIT_BURST} [5 × the rate] — beacons a client may send at once</li>
+ *   <li>{@code CCU_RATE_LIMIT_CLIENTS} [100000] — clients whose bucket is remembered at most</li>
+ *   <li>{@code CCU_TRUSTED_PROXIES} [unset] — IPs and CIDR ranges of proxies whose X-Forwarded-For names the client</li>
  *   <li>{@code CCU_COLLECTOR_BUFFER_MB} [32] — beacons awaiting Kafka's acknowledgement; full → 503</li>
  *   <li>{@code CCU_KAFKA_DELIVERY_TIMEOUT_MS} [10000] — how long a beacon may wait for Kafka before 503</li>
  *   <li>{@code CCU_KAFKA_LINGER_MS} [1] — producer batching delay; each beacon's 200 waits for it</li>
@@ -42,6 +52,11 @@ public record CollectorConfig(
         int port,
         int eventLoops,
         Optional<String> beaconSecret,
+        Map<String, String> beaconSecretsByAccount,
+        int rateLimitPerClient,
+        int rateLimitBurst,
+        long rateLimitClients,
+        TrustedProxies trustedProxies,
         long bufferBytes,
         Duration deliveryTimeout,
         Duration linger,
@@ -55,10 +70,16 @@ public record CollectorConfig(
         PipelineSettings pipeline) {
 
     public static CollectorConfig read(Env env, String defaultBootstrap) {
+        int rate = env.integer("CCU_RATE_LIMIT_PER_CLIENT", 0, 0, 1_000_000);
         return new CollectorConfig(
                 env.integer("CCU_COLLECTOR_PORT", 8080, 0, 65535),
                 env.integer("CCU_COLLECTOR_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
                 env.optional("CCU_BEACON_SECRET"),
+                secretsByAccount(env),
+                rate,
+                env.integer("CCU_RATE_LIMIT_BURST", Math.max(1, 5 * rate), 1, 10_000_000),
+                env.longValue("CCU_RATE_LIMIT_CLIENTS", 100_000, 1, 100_000_000),
+                trustedProxies(env),
                 env.longValue("CCU_COLLECTOR_BUFFER_MB", 32, 1, 4096) * 1024 * 1024,
                 env.duration("CCU_KAFKA_DELIVERY_TIMEOUT_MS", Duration.ofSeconds(10), ChronoUnit.MILLIS, Duration.ofMinutes(10)),
                 env.duration("CCU_KAFKA_LINGER_MS", Duration.ofMillis(1), ChronoUnit.MILLIS, Duration.ofSeconds(1)),
@@ -105,6 +126,38 @@ public record CollectorConfig(
         return Map.copyOf(modes);
     }
 
+    /** Account ids as the beacon path allows them; a secret is everything after the first '='. */
+    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    /** Errors name the entry's position, never its text: a malformed entry may be (part of) a secret. */
+    private static Map<String, String> secretsByAccount(Env env) {
+        Map<String, String> secrets = new HashMap<>();
+        String[] entries = env.string("CCU_BEACON_SECRETS_BY_ACCOUNT", "").split(",");
+        for (int i = 0; i < entries.length; i++) {
+            String entry = entries[i].trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            int equals = entry.indexOf('=');
+            String account = equals < 0 ? "" : entry.substring(0, equals).trim();
+            String secret = equals < 0 ? "" : entry.substring(equals + 1).trim();
+            if (!ACCOUNT.matcher(account).matches() || secret.isEmpty()) {
+                env.error("CCU_BEACON_SECRETS_BY_ACCOUNT entry " + (i + 1) + " is not account=secret (an account id is 1-64 of"
+                        + " [A-Za-z0-9._-]; a secret is not empty and has no comma)");
+            } else if (secrets.put(account, secret) != null) {
+                env.error("CCU_BEACON_SECRETS_BY_ACCOUNT names account " + account + " twice");
+            }
+        }
+        return Map.copyOf(secrets);
+    }
+
+    private static TrustedProxies trustedProxies(Env env) {
+        List<String> errors = new ArrayList<>();
+        TrustedProxies proxies = TrustedProxies.parse(env.string("CCU_TRUSTED_PROXIES", ""), errors);
+        errors.forEach(error -> env.error("CCU_TRUSTED_PROXIES: " + error));
+        return proxies;
+    }
+
     private static boolean bool(Env env, String variable, boolean defaultValue) {
         String value = env.string(variable, Boolean.toString(defaultValue)).toLowerCase(Locale.ROOT);
         if (!value.equals("true") && !value.equals("false")) {
@@ -128,7 +181,10 @@ public record CollectorConfig(
     @Override
     public String toString() {
         return "CollectorConfig[port=" + port + ", eventLoops=" + eventLoops + ", beaconSecret="
-                + (beaconSecret.isPresent() ? "<set>" : "<unset>") + ", bufferBytes=" + bufferBytes
+                + (beaconSecret.isPresent() ? "<set>" : "<unset>") + ", beaconSecretsByAccount=<set for "
+                + new TreeSet<>(beaconSecretsByAccount.keySet()) + ">, rateLimitPerClient=" + rateLimitPerClient
+                + ", rateLimitBurst=" + rateLimitBurst + ", rateLimitClients=" + rateLimitClients
+                + ", trustedProxies=" + trustedProxies + ", bufferBytes=" + bufferBytes
                 + ", deliveryTimeout=" + deliveryTimeout + ", linger=" + linger + ", compression=" + compression + ", writeEveryBeacon=" + writeEveryBeacon
                 + ", lastSeenRefresh=" + lastSeenRefresh + ", rememberedSessions=" + rememberedSessions + ", tokens=" + tokens
                 + ", tokenMode=" + tokenMode + ", tokenModeByAccount=" + tokenModeByAccount + ", pipeline=" + pipeline + "]";

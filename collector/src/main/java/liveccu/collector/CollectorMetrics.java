@@ -2,11 +2,13 @@ package liveccu.collector;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.publish.AcknowledgedFacts;
 import liveccu.model.RejectReason;
 import liveccu.model.Side;
@@ -18,6 +20,7 @@ final class CollectorMetrics {
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final Counter unavailable;
     private final Counter rejectionsNotRecorded;
+    private final Counter rateLimited;
     private final Timer sendLatency;
     private final MeterRegistry registry;
 
@@ -30,7 +33,8 @@ final class CollectorMetrics {
                     .register(registry));
         }
         for (RejectReason reason : RejectReason.values()) {
-            if (reason.httpStatus() != 0) {
+            // 429s have their own counter (a flood would drown the other reasons here)
+            if (reason.httpStatus() != 0 && reason != RejectReason.RATE_LIMITED) {
                 rejected.put(reason, Counter.builder("ccu.beacons.rejected")
                         .description("Beacons answered 4xx, by reason")
                         .tag("reason", reason.code())
@@ -42,6 +46,9 @@ final class CollectorMetrics {
                 .register(registry);
         rejectionsNotRecorded = Counter.builder("ccu.beacons.rejected.unrecorded")
                 .description("Rejected beacons that could not be written to the rejected topic")
+                .register(registry);
+        rateLimited = Counter.builder("ccu.beacons.rate.limited")
+                .description("Beacons answered 429 because their client was over CCU_RATE_LIMIT_PER_CLIENT")
                 .register(registry);
         sendLatency = Timer.builder("ccu.kafka.send")
                 .description("Time from handing a beacon to the producer to Kafka's acknowledgement")
@@ -55,6 +62,18 @@ final class CollectorMetrics {
         FunctionCounter.builder("ccu.beacons.answered.without.write", facts, AcknowledgedFacts::answeredWithoutWrite)
                 .description("Beacons acknowledged by Kafka through an earlier beacon of the same session, side and minute")
                 .register(registry);
+    }
+
+    /** Clients whose rate-limit bucket is remembered. */
+    void countRateLimitClients(ClientRateLimit limit) {
+        // held weakly by Micrometer: the limit itself, which the collector keeps
+        Gauge.builder("ccu.rate.limit.clients", limit, ClientRateLimit::clients)
+                .description("Clients (addresses) whose rate-limit bucket the collector remembers")
+                .register(registry);
+    }
+
+    void rateLimited() {
+        rateLimited.increment();
     }
 
     void accepted(Side side) {

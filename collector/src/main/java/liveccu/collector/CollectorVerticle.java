@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.beacon.ParseResult;
+import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.publish.BeaconSink;
 import liveccu.collector.viewer.ViewerCheck;
@@ -28,7 +29,8 @@ import liveccu.ops.http.OpsRoutes;
 
 /**
  * One HTTP server instance of the collector (one per event loop). The hot path is small on purpose:
- * check the secret, parse, hand to Kafka, and answer when Kafka has acknowledged.
+ * check the client's rate limit and the secret, parse, hand to Kafka, and answer when Kafka has
+ * acknowledged.
  */
 final class CollectorVerticle extends VerticleBase {
 
@@ -38,17 +40,19 @@ final class CollectorVerticle extends VerticleBase {
     private final int port;
     private final BeaconParser parser;
     private final BeaconSecret secret;
+    private final ClientRateLimit limit;
     private final ViewerPolicy viewers;
     private final BeaconSink publisher;
     private final CollectorMetrics metrics;
     private final OpsRoutes ops;
     private final AtomicInteger boundPort;
 
-    CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ViewerPolicy viewers, BeaconSink publisher,
-                      CollectorMetrics metrics, OpsRoutes ops, AtomicInteger boundPort) {
+    CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ClientRateLimit limit, ViewerPolicy viewers,
+                      BeaconSink publisher, CollectorMetrics metrics, OpsRoutes ops, AtomicInteger boundPort) {
         this.port = port;
         this.parser = parser;
         this.secret = secret;
+        this.limit = limit;
         this.viewers = viewers;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -79,9 +83,15 @@ final class CollectorVerticle extends VerticleBase {
     private void onBeacon(RoutingContext ctx, Side side) {
         long receivedAt = System.currentTimeMillis();
         HttpServerRequest request = ctx.request();
-        if (!secret.accepts(request.getHeader("x-api-key"), request.getParam("key"))) {
-            reject(ctx, RejectReason.BAD_KEY, "missing or wrong beacon key (header x-api-key or query parameter key)",
-                    null, receivedAt);
+        // First, before any work: a limited beacon is never parsed, written or acknowledged.
+        if (limit.enabled() && limit.check(remoteAddress(request), request.getHeader("x-forwarded-for"))
+                instanceof ClientRateLimit.Limited limited) {
+            rateLimited(ctx, limited, receivedAt);
+            return;
+        }
+        BeaconSecret.Check key = secret.check(ctx.pathParam("accountid"), request.getHeader("x-api-key"), request.getParam("key"));
+        if (!key.accepted()) {
+            reject(ctx, RejectReason.BAD_KEY, key.message(), null, receivedAt);
             return;
         }
         ParseResult result = parser.parse(side, ctx.pathParam("guid"), ctx.pathParam("jobid"),
@@ -113,6 +123,33 @@ final class CollectorVerticle extends VerticleBase {
                         ? error.getMessage() : "Kafka unavailable");
             }
         }));
+    }
+
+    private static String remoteAddress(HttpServerRequest request) {
+        var address = request.remoteAddress();
+        return address == null || address.hostAddress() == null ? "unknown" : address.hostAddress();
+    }
+
+    /**
+     * 429 with the seconds until the client has a token again. Counted every time; recorded on the
+     * rejected topic only as the limit decides (sampled per client), so a flood does not flood it.
+     */
+    private void rateLimited(RoutingContext ctx, ClientRateLimit.Limited limited, long receivedAt) {
+        metrics.rateLimited();
+        String message = "too many beacons from this client: over its rate limit, retry after "
+                + limited.retryAfterSeconds() + " s";
+        if (limited.record()) {
+            var record = new RejectedBeacon(RejectReason.RATE_LIMITED.code(), message + " (client " + limited.client()
+                    + "; at most one such record per client every " + ClientRateLimit.RECORD_INTERVAL.toSeconds() + " s)",
+                    ctx.request().path(), receivedAt, "collector", null);
+            if (!publisher.recordRejection(record)) {
+                metrics.rejectionNotRecorded();
+            }
+        }
+        ctx.response()
+                .putHeader("retry-after", Long.toString(limited.retryAfterSeconds()))
+                .putHeader("access-control-allow-origin", "*");
+        ErrorResponses.send(ctx, RejectReason.RATE_LIMITED.httpStatus(), message);
     }
 
     /** The viewer token: {@code Authorization: Bearer}, else the {@code token} parameter (sendBeacon cannot set headers). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -17,6 +18,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +27,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
+import liveccu.collector.limit.ClientRateLimit;
+import liveccu.collector.limit.TrustedProxies;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.publish.BeaconSink;
 import liveccu.collector.viewer.TokenMode;
@@ -42,6 +47,7 @@ import liveccu.ops.metrics.Metrics;
 import liveccu.testsupport.Tokens;
 import liveccu.tokens.TokenSettings;
 import liveccu.tokens.ViewerTokens;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +57,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The collector's HTTP routes on the real verticle, with beacons and rejections kept in memory
- * instead of Kafka: what each beacon URL is answered, CORS, health, and 503 while Kafka is away.
+ * instead of Kafka: what each beacon URL is answered, CORS, health, 503 while Kafka is away,
+ * per-account beacon secrets, and the per-client rate limit (429, never a written beacon).
  */
 @ExtendWith(VertxExtension.class)
 class CollectorRoutesTest {
@@ -88,22 +95,73 @@ class CollectorRoutesTest {
     }
 
     static final InMemorySink SINK = new InMemorySink();
+    /** Open, no limit: most tests. */
     static WebClient client;
+    /** A collector-wide secret and two accounts with their own. */
+    static WebClient secured;
+    /** A limit of 3 at once, refilled at 1/s on a clock that never moves; 127.0.0.1 is a trusted proxy. */
+    static WebClient limited;
+    static PrometheusMeterRegistry limitedRegistry;
+    /** The same limit with no trusted proxy: X-Forwarded-For is ignored. */
+    static WebClient untrusting;
+
+    private static final String GLOBAL_SECRET = "collector-wide-secret";
+    private static final Map<String, String> ACCOUNT_SECRETS = Map.of("acc1", "secret-one", "acc2", "secret=two");
 
     @BeforeAll
     static void deploy(Vertx vertx, VertxTestContext test) {
-        var registry = Metrics.newRegistry("collector");
-        // wired as Collector.start wires it, with the sink in place of the Kafka publisher
+        limitedRegistry = Metrics.newRegistry("collector");
+        LongSupplier stoppedClock = () -> 0L;
+        List<String> errors = new ArrayList<>();
+        TrustedProxies localhost = TrustedProxies.parse("127.0.0.1", errors);
+        deploy(vertx, Metrics.newRegistry("collector"), new BeaconSecret(Optional.empty()), ClientRateLimit.off())
+                .compose(open -> {
+                    client = open;
+                    return deploy(another(), Metrics.newRegistry("collector"), new BeaconSecret(Optional.of(GLOBAL_SECRET), ACCOUNT_SECRETS),
+                            ClientRateLimit.off());
+                })
+                .compose(withSecrets -> {
+                    secured = withSecrets;
+                    return deploy(another(), limitedRegistry, new BeaconSecret(Optional.empty()),
+                            new ClientRateLimit(1, 3, 1000, localhost, stoppedClock));
+                })
+                .compose(withLimit -> {
+                    limited = withLimit;
+                    return deploy(another(), Metrics.newRegistry("collector"), new BeaconSecret(Optional.empty()),
+                            new ClientRateLimit(1, 3, 1000, TrustedProxies.NONE, stoppedClock));
+                })
+                .onComplete(test.succeeding(withLimitNoProxy -> {
+                    untrusting = withLimitNoProxy;
+                    test.verify(() -> assertEquals(List.of(), errors));
+                    test.completeNow();
+                }));
+    }
+
+    /** More collectors than the first: each on its own Vert.x, as port 0 shares one port within one Vert.x. */
+    static final List<Vertx> MORE = new CopyOnWriteArrayList<>();
+
+    static Vertx another() {
+        Vertx vertx = Vertx.vertx();
+        MORE.add(vertx);
+        return vertx;
+    }
+
+    @AfterAll
+    static void closeTheOthers() {
+        MORE.forEach(Vertx::close);
+    }
+
+    /** Wired as Collector.start wires it, with the sink in place of the Kafka publisher. */
+    static Future<WebClient> deploy(Vertx vertx, PrometheusMeterRegistry registry, BeaconSecret secret, ClientRateLimit limit) {
         OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, SINK::unavailableReason, registry);
         ViewerPolicy viewers = new ViewerPolicy(new ViewerTokens(new TokenSettings(Optional.of(SECRET), List.of(), Duration.ofSeconds(30))),
                 TokenMode.OPEN, Map.of("paid", TokenMode.REQUIRED));
         AtomicInteger port = new AtomicInteger();
-        vertx.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), new BeaconSecret(Optional.empty()),
-                        viewers, SINK, new CollectorMetrics(registry), ops, port))
-                .onComplete(test.succeeding(id -> {
-                    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port.get()));
-                    test.completeNow();
-                }));
+        CollectorMetrics metrics = new CollectorMetrics(registry);
+        metrics.countRateLimitClients(limit);
+        return vertx.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), secret, limit,
+                        viewers, SINK, metrics, ops, port))
+                .map(id -> WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port.get())));
     }
 
     @AfterEach
@@ -112,6 +170,10 @@ class CollectorRoutesTest {
     }
 
     static Future<HttpResponse<Buffer>> get(String pathAndQuery, String... headers) {
+        return get(client, pathAndQuery, headers);
+    }
+
+    static Future<HttpResponse<Buffer>> get(WebClient client, String pathAndQuery, String... headers) {
         var request = client.request(HttpMethod.GET, pathAndQuery);
         for (int i = 0; i < headers.length; i += 2) {
             request.putHeader(headers[i], headers[i + 1]);
@@ -243,5 +305,116 @@ class CollectorRoutesTest {
                     assertTrue(body(replies.get(1)).contains("ccu_beacons_accepted_total"), body(replies.get(1)));
                     test.completeNow();
                 })));
+    }
+
+    static String beaconPath(String session, String account) {
+        return "/" + hex32() + "/" + hex32() + "/" + session + "/" + account + "/" + System.currentTimeMillis() / 1000 + "/heartbeat";
+    }
+
+    @ParameterizedTest(name = "account {0}, x-api-key {1}, ?key= {2} -> {3}")
+    @CsvSource(nullValues = "null", value = {
+            // an account with its own secret: that one, in the header or the query, and no other
+            "acc1, secret-one, null, 200, ",
+            "acc1, null, secret-one, 200, ",
+            "acc2, secret=two, null, 200, ",
+            "acc1, collector-wide-secret, null, 401, wrong beacon key: this account has its own key",
+            "acc1, secret=two, null, 401, wrong beacon key: this account has its own key",
+            "acc1, null, null, 401, missing beacon key: this account has its own key",
+            // any other account: the collector-wide secret
+            "acc3, collector-wide-secret, null, 200, ",
+            "acc3, null, collector-wide-secret, 200, ",
+            "acc3, secret-one, null, 401, wrong beacon key (header x-api-key or query parameter key)",
+            "acc3, null, null, 401, missing beacon key (header x-api-key or query parameter key)",
+    })
+    void eachAccountNeedsItsOwnSecretElseTheCollectorWideOne(String account, String header, String query, int status,
+                                                            String message, VertxTestContext test) {
+        String session = hex32();
+        String path = beaconPath(session, account);
+        String pathAndQuery = query == null ? path : path + "?key=" + query.replace("=", "%3D");
+        get(secured, pathAndQuery, header == null ? new String[0] : new String[] {"x-api-key", header})
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(status, reply.statusCode(), body(reply));
+                    boolean published = SINK.published.stream().anyMatch(b -> b.sessionId().equals(session));
+                    List<RejectedBeacon> recorded = SINK.rejected.stream().filter(r -> r.path().equals(path)).toList();
+                    if (status == 200) {
+                        assertTrue(published, "the beacon was written");
+                        assertEquals(List.of(), recorded);
+                    } else {
+                        assertTrue(body(reply).startsWith("{\"error\":\"" + message), body(reply));
+                        assertFalse(published, "nothing written");
+                        assertEquals("bad-key", recorded.get(0).reason());
+                        assertTrue(recorded.get(0).message().startsWith(message), recorded.get(0).message());
+                        for (String secret : List.of(GLOBAL_SECRET, "secret-one", "secret=two")) {
+                            assertFalse(body(reply).contains(secret) || recorded.toString().contains(secret), "never a secret");
+                        }
+                    }
+                    test.completeNow();
+                })));
+    }
+
+    /** Sends {@code count} well-formed beacons at once; answers in the order sent, with each one's session. */
+    static Future<List<Map.Entry<String, HttpResponse<Buffer>>>> flood(WebClient client, int count, String... headers) {
+        List<Future<Map.Entry<String, HttpResponse<Buffer>>>> replies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String session = hex32();
+            replies.add(get(client, beaconPath(session, "123"), headers).map(reply -> Map.entry(session, reply)));
+        }
+        return Future.all(replies).map(all -> all.<Map.Entry<String, HttpResponse<Buffer>>>list());
+    }
+
+    static long status(List<Map.Entry<String, HttpResponse<Buffer>>> replies, int status) {
+        return replies.stream().filter(reply -> reply.getValue().statusCode() == status).count();
+    }
+
+    @Test
+    void aBurstOverTheLimitGets429WithRetryAfterAndEvery200dBeaconAndNo429dOneIsStored(VertxTestContext test) {
+        String client = "198.51.100.1";
+        flood(limited, 8, "x-forwarded-for", client).compose(replies -> get(limited, "/metrics").map(metrics -> {
+            test.verify(() -> {
+                assertEquals(List.of(3L, 5L), List.of(status(replies, 200), status(replies, 429)), "a bucket of 3, and no time passes");
+                for (var reply : replies) {
+                    boolean stored = SINK.published.stream().anyMatch(b -> b.sessionId().equals(reply.getKey()));
+                    if (reply.getValue().statusCode() == 200) {
+                        assertTrue(stored, "a 200 means written");
+                    } else {
+                        assertFalse(stored, "a 429 is never written");
+                        assertEquals("1", reply.getValue().getHeader("retry-after"));
+                        assertEquals("application/json", reply.getValue().getHeader("content-type"));
+                        assertEquals("*", reply.getValue().getHeader("access-control-allow-origin"));
+                        assertEquals("{\"error\":\"too many beacons from this client: over its rate limit, retry after 1 s\"}",
+                                body(reply.getValue()));
+                    }
+                }
+                List<RejectedBeacon> recorded = SINK.rejected.stream().filter(r -> r.reason().equals("rate-limited")
+                        && r.message().contains("client " + client + ";")).toList();
+                assertEquals(1, recorded.size(), "one record for the five 429s: a flood does not flood the rejected topic");
+                assertTrue(body(metrics).contains("ccu_beacons_rate_limited_total{service=\"collector\"} 5.0"), body(metrics));
+                assertFalse(body(metrics).contains("reason=\"rate-limited\""), "429s are not among the other rejections");
+                assertTrue(body(metrics).contains("ccu_rate_limit_clients{service=\"collector\"}"), body(metrics));
+            });
+            return null;
+        })).onComplete(test.succeedingThenComplete());
+    }
+
+    @Test
+    void xForwardedForNamesTheClientOnlyWhenATrustedProxySentIt(VertxTestContext test) {
+        // 127.0.0.1 is a trusted proxy for `limited`: each forwarded client has its own bucket of 3
+        Future<List<List<Map.Entry<String, HttpResponse<Buffer>>>>> viaProxy = Future.all(
+                        flood(limited, 4, "x-forwarded-for", "198.51.100.2"),
+                        flood(limited, 4, "x-forwarded-for", "203.0.113.66, 198.51.100.3"))
+                .map(all -> all.list());
+        // for `untrusting` the header is the client's own claim: both share 127.0.0.1's bucket of 3
+        Future<List<List<Map.Entry<String, HttpResponse<Buffer>>>>> direct = Future.all(
+                        flood(untrusting, 4, "x-forwarded-for", "198.51.100.2"),
+                        flood(untrusting, 4, "x-forwarded-for", "198.51.100.3"))
+                .map(all -> all.list());
+        Future.all(viaProxy, direct).onComplete(test.succeeding(all -> test.verify(() -> {
+            List<List<Map.Entry<String, HttpResponse<Buffer>>>> proxied = all.resultAt(0);
+            List<List<Map.Entry<String, HttpResponse<Buffer>>>> unproxied = all.resultAt(1);
+            assertEquals(List.of(3L, 3L), proxied.stream().map(replies -> status(replies, 200)).toList());
+            assertEquals(3L, unproxied.stream().mapToLong(replies -> status(replies, 200)).sum());
+            assertEquals(5L, unproxied.stream().mapToLong(replies -> status(replies, 429)).sum());
+            test.completeNow();
+        })));
     }
 }

@@ -10,6 +10,11 @@ public enum RejectReason {
     TIME_OUT_OF_RANGE("time-out-of-range", 400),
     IN_FUTURE("in-future", 400),
     BAD_KEY("bad-key", 401),
+    /**
+     * The client (its address) sent more than its rate limit allows; answered with Retry-After and
+     * counted in its own meter. Only some are recorded on the rejected topic (sampled per client).
+     */
+    RATE_LIMITED("rate-limited", 429),
     /** The account requires a viewer token and the beacon carried none. */
     TOKEN_MISSING("token-missing", 401),
     /** Not a JWT, too large, or claims of the wrong type or size. */
