@@ -3,6 +3,7 @@ package liveccu.collector;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -109,20 +110,29 @@ final class CollectorVerticle extends VerticleBase {
         }
         beacon = beacon.withViewer(((ViewerCheck.Identified) viewer).viewer());
         Context context = vertx.getOrCreateContext();
-        publisher.publish(beacon).whenComplete((ok, error) -> context.runOnContext(v -> {
-            if (error == null) {
-                metrics.accepted(side);
-                ctx.response()
-                        .putHeader("cache-control", "no-store")
-                        .putHeader("access-control-allow-origin", "*")
-                        .end();
+        publisher.publish(beacon).whenComplete((ok, error) -> {
+            // A repeated fact's acknowledgement is often in already: answer here, without another hop.
+            if (Vertx.currentContext() == context) {
+                answer(ctx, side, error);
             } else {
-                metrics.unavailable();
-                ctx.response().putHeader("retry-after", RETRY_AFTER_SECONDS);
-                ErrorResponses.send(ctx, 503, error instanceof BeaconPublisher.KafkaUnavailable
-                        ? error.getMessage() : "Kafka unavailable");
+                context.runOnContext(v -> answer(ctx, side, error));
             }
-        }));
+        });
+    }
+
+    private void answer(RoutingContext ctx, Side side, Throwable error) {
+        if (error == null) {
+            metrics.accepted(side);
+            ctx.response()
+                    .putHeader("cache-control", "no-store")
+                    .putHeader("access-control-allow-origin", "*")
+                    .end();
+        } else {
+            metrics.unavailable();
+            ctx.response().putHeader("retry-after", RETRY_AFTER_SECONDS);
+            ErrorResponses.send(ctx, 503, error instanceof BeaconPublisher.KafkaUnavailable
+                    ? error.getMessage() : "Kafka unavailable");
+        }
     }
 
     private static String remoteAddress(HttpServerRequest request) {
