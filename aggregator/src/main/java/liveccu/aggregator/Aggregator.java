@@ -15,6 +15,7 @@ import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -69,6 +70,10 @@ public final class Aggregator {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.pipeline().bootstrapServers());
         // A restart or a rebalance must never count a beacon twice.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // One produce request at a time, so a transaction's batches for a partition reach the broker in
+        // order: with transactions v2 a later batch arriving first is refused (OutOfOrderSequence, logged
+        // at ERROR by the broker) and retried. README, "Clean start".
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheBytes());
