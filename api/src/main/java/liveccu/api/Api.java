@@ -49,7 +49,7 @@ public final class Api {
     public static Future<Api> start(Vertx vertx, ApiConfig config, PrometheusMeterRegistry registry) {
         Clock clock = Clock.systemUTC();
         MinuteCountsView counts = new MinuteCountsView(config.pipeline().bootstrapServers(),
-                config.stateDir().resolve("minute-counts"), config.history(), clock);
+                config.stateDir().resolve("minute-counts"), config.history(), config.recentJobs(), clock);
         counts.bindTo(registry);
         ViewerSessionsView sessions = new ViewerSessionsView(config.pipeline().bootstrapServers(), config.viewerReportHistory(), clock);
         List<TopicReader<?>> readers = List.of(counts.reader(), sessions.reader());

@@ -71,7 +71,7 @@ class ApiRoutesTest {
     @BeforeAll
     static void deploy(Vertx vertx, VertxTestContext test) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        counts = new MinuteCountsView(NOT_A_BROKER, stateDir.resolve("minute-counts"), Duration.ofDays(7), clock);
+        counts = new MinuteCountsView(NOT_A_BROKER, stateDir.resolve("minute-counts"), Duration.ofDays(7), Duration.ofHours(24), clock);
         sessions = new ViewerSessionsView(NOT_A_BROKER, Duration.ofHours(48), clock);
         fill();
         // wired as Api.start wires it, the views filled here instead of by their readers

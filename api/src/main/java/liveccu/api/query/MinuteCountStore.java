@@ -8,11 +8,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import liveccu.model.Audience;
 import liveccu.model.MinuteCount;
@@ -38,13 +41,17 @@ import org.rocksdb.WriteOptions;
  * <ul>
  *   <li>{@code 'M' len(audience):u16 audience minute:i64} → counts: the minutes of one audience
  *       together, oldest first; a range query is one seek and a walk.</li>
- *   <li>{@code 'L' audience} → its latest minute: what the recent index is kept from.</li>
- *   <li>{@code 'R' kind:u8 [job id, for tracking-in-job] minute:i64 audience} → counts of that
- *       latest minute: {@code /jobs}, {@code /accounts}, {@code /tracking} walk it newest first
- *       and stop at their cut-off.</li>
+ *   <li>{@code 'L' audience} → its latest minute and that minute's counts: one entry per audience,
+ *       walked by eviction and to rebuild the recent index at start.</li>
  *   <li>{@code 'O' partition:i32} → next offset to read; {@code 'I'} → the topic's id.</li>
  * </ul>
  * Counts are three longs (ssccu, csccu, last receive time); audience and minute are in the key.
+ *
+ * <p>The recent lists ({@code /jobs}, {@code /accounts}, {@code /tracking}) are served from an index
+ * in memory of the audiences whose latest minute is within {@code recentWindow}: its size is the
+ * number of audiences active in that window, whatever the length of the history. (A time-ordered
+ * index on disk was measured first: rewritten on every update of a current minute, its tombstones
+ * made a walk of a hundred entries cost ~50 ms.)
  *
  * <p>Writes come from one thread (the reader) into a pending batch that {@link #checkpoint} writes
  * together with the positions, atomically; queries from any thread see only checkpointed state.
@@ -53,10 +60,8 @@ final class MinuteCountStore implements AutoCloseable {
 
     private static final byte MINUTES = 'M';
     private static final byte LATEST = 'L';
-    private static final byte RECENT = 'R';
     private static final byte OFFSETS = 'O';
     private static final byte TOPIC_ID = 'I';
-    private static final int JOB_ID_LENGTH = 32;
 
     static {
         RocksDB.loadLibrary();
@@ -69,11 +74,25 @@ final class MinuteCountStore implements AutoCloseable {
     private final ReadOptions readOptions = new ReadOptions();
     private final WriteBatchWithIndex pending = new WriteBatchWithIndex(true);
     private final Map<Integer, Long> stored = new HashMap<>();
+    private final long recentWindowMs;
+    private final LongSupplier clock;
+    /** Latest minute of each audience active within the window, by kind; changed only at checkpoints. */
+    private final Map<Audience.Kind, Map<String, MinuteCount>> recent = new EnumMap<>(Audience.Kind.class);
+    /** Changes to {@link #recent} waiting for the next checkpoint (a null: the audience leaves it). */
+    private final Map<String, MinuteCount> pendingRecent = new HashMap<>();
     private final ReadWriteLock open = new ReentrantReadWriteLock();
     private boolean closed;
 
-    /** Opens (or creates) the store in {@code dir}; {@code cacheBytes} of block cache, off the heap. */
-    MinuteCountStore(Path dir, long cacheBytes) {
+    /**
+     * Opens (or creates) the store in {@code dir}; {@code cacheBytes} of block cache, off the heap; the
+     * recent index holds audiences whose latest minute is within {@code recentWindowMs} of {@code clock}.
+     */
+    MinuteCountStore(Path dir, long cacheBytes, long recentWindowMs, LongSupplier clock) {
+        this.recentWindowMs = recentWindowMs;
+        this.clock = clock;
+        for (Audience.Kind kind : Audience.Kind.values()) {
+            recent.put(kind, new ConcurrentHashMap<>());
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -91,6 +110,16 @@ final class MinuteCountStore implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot open the API's store in " + dir
                     + " (is another API instance using it? give each its own CCU_API_STATE_DIR)", e);
+        }
+        long since = clock.getAsLong() - recentWindowMs;
+        try (RocksIterator it = db.newIterator(readOptions)) {
+            for (it.seek(new byte[] {LATEST}); it.isValid() && it.key()[0] == LATEST; it.next()) {
+                String audience = new String(it.key(), 1, it.key().length - 1, StandardCharsets.UTF_8);
+                MinuteCount latest = decode(audience, ByteBuffer.wrap(it.value()).getLong(), Arrays.copyOfRange(it.value(), 8, 32));
+                if (latest.minuteStartMs() >= since) {
+                    recent.get(Audience.fromKey(audience).kind()).put(audience, latest);
+                }
+            }
         }
     }
 
@@ -124,25 +153,11 @@ final class MinuteCountStore implements AutoCloseable {
      * most recent first (then by audience); for tracking-in-job, those of {@code jobId}.
      */
     List<MinuteCount> latest(Audience.Kind kind, String jobId, long sinceMs) {
-        return reading(() -> {
-            byte[] prefix = recentPrefix(kind, jobId);
-            List<MinuteCount> result = new ArrayList<>();
-            try (RocksIterator it = db.newIterator(readOptions)) {
-                it.seekForPrev(concat(prefix, longBytes(Long.MAX_VALUE)));
-                for (; it.isValid() && startsWith(it.key(), prefix); it.prev()) {
-                    ByteBuffer key = ByteBuffer.wrap(it.key(), prefix.length, it.key().length - prefix.length);
-                    long minute = key.getLong();
-                    if (minute < sinceMs) {
-                        break;
-                    }
-                    String audience = new String(it.key(), prefix.length + 8, it.key().length - prefix.length - 8,
-                            StandardCharsets.UTF_8);
-                    result.add(decode(audience, minute, it.value()));
-                }
-            }
-            result.sort(Comparator.comparingLong(MinuteCount::minuteStartMs).reversed().thenComparing(MinuteCount::audience));
-            return result;
-        });
+        return reading(() -> recent.get(kind).values().stream()
+                .filter(count -> count.minuteStartMs() >= sinceMs)
+                .filter(count -> jobId == null || jobId.equals(Audience.fromKey(count.audience()).jobId()))
+                .sorted(Comparator.comparingLong(MinuteCount::minuteStartMs).reversed().thenComparing(MinuteCount::audience))
+                .toList());
     }
 
     // ---- writing (one thread) ----
@@ -178,16 +193,12 @@ final class MinuteCountStore implements AutoCloseable {
     void put(MinuteCount count) {
         try {
             String audience = count.audience();
+            Audience.fromKey(audience);  // checks the audience before anything is written
             byte[] value = encode(count);
-            byte[] recent = recentKey(audience, count.minuteStartMs());  // checks the audience before anything is written
             pending.put(minuteKey(audience, count.minuteStartMs()), value);
             Long latest = latestMinute(audience);
             if (latest == null || count.minuteStartMs() >= latest) {
-                if (latest != null && latest != count.minuteStartMs()) {
-                    pending.delete(recentKey(audience, latest));
-                }
-                pending.put(recent, value);
-                pending.put(latestKey(audience), longBytes(count.minuteStartMs()));
+                setLatest(audience, count.minuteStartMs(), value);
             }
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot write to the API's store", e);
@@ -202,21 +213,24 @@ final class MinuteCountStore implements AutoCloseable {
             if (latest == null || latest != minuteMs) {
                 return;
             }
-            pending.delete(recentKey(audience, minuteMs));
             byte[] prefix = minutePrefix(audience);
             try (RocksIterator base = db.newIterator(readOptions); RocksIterator it = pending.newIteratorWithBase(base)) {
                 it.seekForPrev(minuteKey(audience, minuteMs));
                 if (it.isValid() && startsWith(it.key(), prefix) && it.key().length == prefix.length + 8) {
-                    long previous = minuteOf(it.key());
-                    pending.put(recentKey(audience, previous), it.value());
-                    pending.put(latestKey(audience), longBytes(previous));
+                    setLatest(audience, minuteOf(it.key()), it.value());
                 } else {
                     pending.delete(latestKey(audience));
+                    pendingRecent.put(audience, null);
                 }
             }
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot write to the API's store", e);
         }
+    }
+
+    private void setLatest(String audience, long minuteMs, byte[] value) throws RocksDBException {
+        pending.put(latestKey(audience), concat(longBytes(minuteMs), value));
+        pendingRecent.put(audience, minuteMs >= clock.getAsLong() - recentWindowMs ? decode(audience, minuteMs, value) : null);
     }
 
     /** Writes what was applied since the last checkpoint together with the positions, atomically. */
@@ -232,6 +246,15 @@ final class MinuteCountStore implements AutoCloseable {
                 pending.clear();
                 stored.putAll(next);
             }
+            pendingRecent.forEach((audience, latest) -> {
+                Map<String, MinuteCount> ofKind = recent.get(Audience.fromKey(audience).kind());
+                if (latest == null) {
+                    ofKind.remove(audience);
+                } else {
+                    ofKind.put(audience, latest);
+                }
+            });
+            pendingRecent.clear();
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot write to the API's store", e);
         }
@@ -250,7 +273,6 @@ final class MinuteCountStore implements AutoCloseable {
                 if (latest < oldestMs) {
                     batch.deleteRange(minuteKey(audience, 0), minuteKey(audience, Long.MAX_VALUE));
                     batch.delete(minuteKey(audience, Long.MAX_VALUE));
-                    batch.delete(recentKey(audience, latest));
                     batch.delete(audiences.key());
                     continue;
                 }
@@ -262,6 +284,8 @@ final class MinuteCountStore implements AutoCloseable {
             if (batch.count() > 0) {
                 db.write(writeOptions, batch);
             }
+            long since = Math.max(oldestMs, clock.getAsLong() - recentWindowMs);
+            recent.values().forEach(ofKind -> ofKind.values().removeIf(count -> count.minuteStartMs() < since));
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot write to the API's store", e);
         }
@@ -332,21 +356,6 @@ final class MinuteCountStore implements AutoCloseable {
 
     private static byte[] latestKey(String audience) {
         return concat(new byte[] {LATEST}, audience.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] recentPrefix(Audience.Kind kind, String jobId) {
-        byte[] prefix = new byte[] {RECENT, (byte) kind.ordinal()};
-        return kind == Audience.Kind.TRACKING_IN_JOB ? concat(prefix, jobId.getBytes(StandardCharsets.UTF_8)) : prefix;
-    }
-
-    private static byte[] recentKey(String audienceKey, long minuteMs) {
-        Audience audience = Audience.fromKey(audienceKey);
-        String jobId = audience.kind() == Audience.Kind.TRACKING_IN_JOB ? audience.jobId() : null;
-        if (jobId != null && jobId.length() != JOB_ID_LENGTH) {
-            throw new IllegalArgumentException("not a tracking-in-job audience: " + audienceKey);
-        }
-        return concat(concat(recentPrefix(audience.kind(), jobId), longBytes(minuteMs)),
-                audienceKey.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] offsetKey(int partition) {

@@ -33,11 +33,12 @@ public final class MinuteCountsView implements AutoCloseable {
     /**
      * @param stateDir where the counts are kept on disk (this instance's own: RocksDB locks it)
      * @param history  how far back results are kept and can be queried
+     * @param recent   how far back {@link #latest} is asked to look (the recent lists' cut-off)
      */
-    public MinuteCountsView(String bootstrapServers, Path stateDir, Duration history, Clock clock) {
+    public MinuteCountsView(String bootstrapServers, Path stateDir, Duration history, Duration recent, Clock clock) {
         this.history = history;
         this.clock = clock;
-        this.store = new MinuteCountStore(stateDir, CACHE_BYTES);
+        this.store = new MinuteCountStore(stateDir, CACHE_BYTES, recent.toMillis(), clock::millis);
         this.reader = new TopicReader<>(bootstrapServers, "ccu-api", Topics.MINUTE_COUNTS, new TopicReader.Checkpointed<>() {
             @Override
             public Map<Integer, Long> positions(String topicId) {
@@ -74,7 +75,7 @@ public final class MinuteCountsView implements AutoCloseable {
 
     /**
      * The latest minute of every audience of one kind seen since {@code sinceMs}, most recently active
-     * first; for {@link Audience.Kind#TRACKING_IN_JOB}, only those of {@code jobId}. Blocking: not on an event loop.
+     * first; for {@link Audience.Kind#TRACKING_IN_JOB}, only those of {@code jobId}. At most {@code recent} back.
      */
     public List<MinuteCount> latest(Audience.Kind kind, String jobId, long sinceMs) {
         return store.latest(kind, jobId, sinceMs);

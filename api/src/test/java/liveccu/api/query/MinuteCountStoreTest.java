@@ -11,7 +11,7 @@ import liveccu.model.MinuteCount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The disk store on its own: range order and bounds, tombstones, the recent index, eviction, positions across a reopen. */
+/** The disk store on its own: range order and bounds, tombstones, the recent index, eviction, what a reopen keeps. */
 class MinuteCountStoreTest {
 
     private static final long MINUTE = 60_000;
@@ -21,6 +21,10 @@ class MinuteCountStoreTest {
 
     @TempDir
     Path dir;
+
+    private MinuteCountStore open() {
+        return new MinuteCountStore(dir, 1 << 20, 365L * 86_400_000, () -> T0 + 400 * MINUTE);
+    }
 
     private static MinuteCount count(Audience audience, long minute, long ss) {
         return new MinuteCount(audience.key(), minute, ss, 0, minute + 1_000);
@@ -32,7 +36,7 @@ class MinuteCountStoreTest {
 
     @Test
     void rangesAreNewestFirstWithinBoundsAndSkipEmptyMinutes() {
-        try (MinuteCountStore store = new MinuteCountStore(dir, 1 << 20)) {
+        try (MinuteCountStore store = open()) {
             Audience job = Audience.job(JOB);
             // minutes whose big-endian bytes cross a byte boundary, written out of order, and a neighbour audience
             for (long m : new long[] {T0 + 300 * MINUTE, T0, T0 + 255 * MINUTE, T0 + 256 * MINUTE, T0 + MINUTE}) {
@@ -55,7 +59,7 @@ class MinuteCountStoreTest {
 
     @Test
     void recentListIsTheLatestMinutePerAudienceNewestFirstSinceTheCutOff() {
-        try (MinuteCountStore store = new MinuteCountStore(dir, 1 << 20)) {
+        try (MinuteCountStore store = open()) {
             store.put(count(Audience.job(JOB), T0, 1));
             store.put(count(Audience.job(JOB), T0 + 5 * MINUTE, 2));
             store.put(count(Audience.job(JOB), T0 + 3 * MINUTE, 3));  // late, not the latest
@@ -78,7 +82,7 @@ class MinuteCountStoreTest {
 
     @Test
     void tombstonesDeleteTheMinuteAndTheLatestFallsBackToTheOneBefore() {
-        try (MinuteCountStore store = new MinuteCountStore(dir, 1 << 20)) {
+        try (MinuteCountStore store = open()) {
             Audience job = Audience.job(JOB);
             store.put(count(job, T0, 1));
             store.put(count(job, T0 + MINUTE, 2));
@@ -100,7 +104,7 @@ class MinuteCountStoreTest {
 
     @Test
     void evictionDropsOldMinutesAndAudiencesWithNothingLeft() {
-        try (MinuteCountStore store = new MinuteCountStore(dir, 1 << 20)) {
+        try (MinuteCountStore store = open()) {
             store.put(count(Audience.job(JOB), T0, 1));
             store.put(count(Audience.job(JOB), T0 + 10 * MINUTE, 2));
             store.put(count(Audience.job(OTHER_JOB), T0 + MINUTE, 3));
@@ -114,17 +118,21 @@ class MinuteCountStoreTest {
 
     @Test
     void positionsAndCountsSurviveAReopenAndAnotherTopicEmptiesTheStore() {
-        try (MinuteCountStore store = new MinuteCountStore(dir, 1 << 20)) {
+        try (MinuteCountStore store = open()) {
             assertEquals(Map.of(), store.positions("topic-a"));
             store.put(count(Audience.job(JOB), T0, 1));
             store.checkpoint(Map.of(0, 42L, 1, 7L));
             store.put(count(Audience.job(JOB), T0 + MINUTE, 1));  // never checkpointed: not kept
         }
-        try (MinuteCountStore store = new MinuteCountStore(dir, 1 << 20)) {
+        try (MinuteCountStore store = open()) {
             assertEquals(Map.of(0, 42L, 1, 7L), store.positions("topic-a"));
             assertEquals(List.of(T0), minutes(store.range(Audience.job(JOB), 0, T0 + 10 * MINUTE)));
+            assertEquals(List.of(count(Audience.job(JOB), T0, 1)), store.latest(Audience.Kind.JOB, null, 0));
         }
-        try (MinuteCountStore store = new MinuteCountStore(dir, 1 << 20)) {
+        try (MinuteCountStore store = new MinuteCountStore(dir, 1 << 20, 60 * MINUTE, () -> T0 + 400 * MINUTE)) {
+            assertEquals(List.of(), store.latest(Audience.Kind.JOB, null, 0), "the recent index holds only its window");
+        }
+        try (MinuteCountStore store = open()) {
             assertEquals(Map.of(), store.positions("topic-b"));
             assertTrue(store.range(Audience.job(JOB), 0, T0 + 10 * MINUTE).isEmpty());
         }
