@@ -153,6 +153,12 @@ public final class HistoryBenchmark {
                 Files.writeString(Path.of(file), out);
             }
         } finally {
+            String logs = System.getProperty("liveccu.benchmark.logs");
+            for (String log : List.of("api.log", "api-restarted.log")) {
+                if (logs != null && Files.exists(data.resolve(log))) {
+                    Files.copy(data.resolve(log), Path.of(logs).resolve("history-" + log), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
             try (Stream<Path> files = Files.walk(data)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
