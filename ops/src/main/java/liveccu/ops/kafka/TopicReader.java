@@ -77,6 +77,7 @@ public final class TopicReader<V> implements AutoCloseable {
     private final BiConsumer<String, V> apply;
     private final Runnable housekeeping;
     private final Checkpointed<V> checkpointed;
+    private final Duration readBack;
     private final String bootstrapServers;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread poller;
@@ -92,7 +93,17 @@ public final class TopicReader<V> implements AutoCloseable {
      */
     public TopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, From from,
                        BiConsumer<String, V> apply, Runnable housekeeping) {
-        this(bootstrapServers, clientId, topic, from, apply, housekeeping, null);
+        this(bootstrapServers, clientId, topic, from, null, apply, housekeeping, null);
+    }
+
+    /**
+     * Reads a compacted topic from its first record written within the last {@code readBack} (by
+     * record timestamp; from its end where none is), then follows it: for an owner that keeps only
+     * what changed recently, so that a start does not read the topic's whole retention.
+     */
+    public TopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, Duration readBack,
+                       BiConsumer<String, V> apply, Runnable housekeeping) {
+        this(bootstrapServers, clientId, topic, From.BEGINNING, readBack, apply, housekeeping, null);
     }
 
     /**
@@ -103,16 +114,17 @@ public final class TopicReader<V> implements AutoCloseable {
      */
     public TopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, Checkpointed<V> owner,
                        Runnable housekeeping) {
-        this(bootstrapServers, clientId, topic, From.BEGINNING, owner::apply, housekeeping, owner);
+        this(bootstrapServers, clientId, topic, From.BEGINNING, null, owner::apply, housekeeping, owner);
     }
 
-    private TopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, From from,
+    private TopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, From from, Duration readBack,
                         BiConsumer<String, V> apply, Runnable housekeeping, Checkpointed<V> checkpointed) {
         this.topic = topic;
         this.from = from;
         this.apply = apply;
         this.housekeeping = housekeeping;
         this.checkpointed = checkpointed;
+        this.readBack = readBack;
         this.bootstrapServers = bootstrapServers;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -176,6 +188,17 @@ public final class TopicReader<V> implements AutoCloseable {
                 consumer.seekToBeginning(fresh);
                 partitions.stream().filter(p -> stored.containsKey(p.partition()))
                         .forEach(p -> consumer.seek(p, stored.get(p.partition())));
+            } else if (readBack != null) {
+                long since = System.currentTimeMillis() - readBack.toMillis();
+                Map<TopicPartition, Long> times = new HashMap<>();
+                partitions.forEach(p -> times.put(p, since));
+                consumer.offsetsForTimes(times).forEach((partition, found) -> {
+                    if (found == null) {
+                        consumer.seekToEnd(List.of(partition));
+                    } else {
+                        consumer.seek(partition, found.offset());
+                    }
+                });
             } else if (from == From.BEGINNING) {
                 consumer.seekToBeginning(partitions);
             } else {
