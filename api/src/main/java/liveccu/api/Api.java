@@ -62,9 +62,10 @@ public final class Api {
         if (config.apiKey().isEmpty()) {
             LOG.warn("CCU_API_KEY is not set: the query API answers anyone");
         }
+        BlockingQueries queries = new BlockingQueries(QUERIES_IN_FLIGHT);
         ApiVerticle verticle = new ApiVerticle(config.port(),
-                new CcuRoutes(counts, new BlockingQueries(QUERIES_IN_FLIGHT), clock, config.maxRange(), config.recentJobs()),
-                new ViewerReportRoutes(sessions, clock, config.maxRange()),
+                new CcuRoutes(counts, queries, clock, config.maxRange(), config.recentJobs()),
+                new ViewerReportRoutes(sessions, queries, clock, config.maxRange()),
                 new ApiKeyCheck(config.apiKey()), ops);
         return vertx.deployVerticle(verticle)
                 .compose(id -> HealthCheck.awaitFirst(vertx, CompletableFuture.allOf(readers.stream()
