@@ -44,12 +44,15 @@ public final class LocalSystem implements AutoCloseable {
     private final AggregatorConfig aggregatorConfig;
     private Aggregator aggregator;
     private final Collector collector;
-    private final Api api;
+    private final ApiConfig apiConfig;
+    private Api api;
     private final Optional<SessionsService> sessions;
 
     private LocalSystem(Vertx vertx, Optional<EmbeddedKafkaBroker> broker, AggregatorConfig aggregatorConfig,
-                        Aggregator aggregator, Collector collector, Api api, Optional<SessionsService> sessions) {
+                        Aggregator aggregator, Collector collector, ApiConfig apiConfig, Api api,
+                        Optional<SessionsService> sessions) {
         this.vertx = vertx;
+        this.apiConfig = apiConfig;
         this.broker = broker;
         this.aggregatorConfig = aggregatorConfig;
         this.aggregator = aggregator;
@@ -67,7 +70,8 @@ public final class LocalSystem implements AutoCloseable {
             givenEnv.error("CCU_KAFKA_CONTROLLER_PORT=" + controllerPort + ": must differ from CCU_KAFKA_PORT");
         }
         Env env = givenEnv.withDefault("CCU_STATE_DIR", dataDir.resolve("streams").toString())
-                .withDefault("CCU_SESSIONS_STATE_DIR", dataDir.resolve("sessions").toString());
+                .withDefault("CCU_SESSIONS_STATE_DIR", dataDir.resolve("sessions").toString())
+                .withDefault("CCU_API_STATE_DIR", dataDir.resolve("api").toString());
         // Concurrency limits need viewer tokens to know the viewer: without keys, no sessions service.
         boolean withSessions = TokenSettings.read(env).hasKeys();
         boolean embedded = env.optional(PipelineSettings.BOOTSTRAP_SERVERS).isEmpty();
@@ -112,7 +116,7 @@ public final class LocalSystem implements AutoCloseable {
         } else {
             LOG.info("sessions service (stream concurrency limits) off: set CCU_TOKEN_SECRET or CCU_TOKEN_PUBLIC_KEYS to run it");
         }
-        return new LocalSystem(vertx, broker, aggregatorConfig, aggregator, collector, api, sessions);
+        return new LocalSystem(vertx, broker, aggregatorConfig, aggregator, collector, apiConfig, api, sessions);
     }
 
     public int collectorPort() {
@@ -155,6 +159,15 @@ public final class LocalSystem implements AutoCloseable {
             }
         }
         aggregator = ServiceMain.await(Aggregator.start(vertx, aggregatorConfig, Metrics.newRegistry("aggregator")));
+    }
+
+    /**
+     * Stops the query API and starts it again on the same state directory, as an operator's restart
+     * would; returns once it serves (ready or not: see its readiness). Its port may change when 0 was asked for.
+     */
+    public void restartApi() {
+        ServiceMain.await(api.stop());
+        api = ServiceMain.await(Api.start(vertx, apiConfig, Metrics.newRegistry("api")));
     }
 
     /** Stops in dependency order: beacons stop coming in first, Kafka goes last. */

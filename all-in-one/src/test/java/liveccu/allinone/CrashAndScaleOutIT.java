@@ -48,6 +48,7 @@ class CrashAndScaleOutIT {
         childEnv = new HashMap<>(env);
         childEnv.put("KAFKA_BOOTSTRAP_SERVERS", system.broker().orElseThrow().bootstrapServers());
         childEnv.put("CCU_COLLECTOR_EVENT_LOOPS", "1");
+        childEnv.put("CCU_API_STATE_DIR", dir.resolve("child-api-state").toString());  // never the in-process API's
     }
 
     @AfterEach

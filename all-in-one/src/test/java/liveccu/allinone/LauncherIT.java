@@ -64,7 +64,7 @@ class LauncherIT {
 
             // A service started alone has the same runtime class path, and logs as much.
             Map<String, String> alone = Map.of("KAFKA_BOOTSTRAP_SERVERS", system.awaitKafka(), "CCU_API_PORT", "0",
-                    "LIVECCU_NO_BUILD", "1");
+                    "CCU_API_STATE_DIR", dataDir.resolve("api-alone").toString(), "LIVECCU_NO_BUILD", "1");
             try (Launched apiAlone = Launched.start(PROJECT, alone, "api")) {
                 apiAlone.awaitLine("query API listening on port", Duration.ofMinutes(1));
                 assertTrue(apiAlone.errorLines().isEmpty(), apiAlone.output());

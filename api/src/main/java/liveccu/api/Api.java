@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import liveccu.api.http.ApiKeyCheck;
+import liveccu.api.http.BlockingQueries;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
 import liveccu.ops.kafka.TopicReader;
@@ -25,13 +26,16 @@ public final class Api {
 
     private final Vertx vertx;
     private final List<TopicReader<?>> readers;
+    private final MinuteCountsView counts;
     private final OpsRoutes ops;
     private final ApiVerticle verticle;
     private final String deploymentId;
 
-    private Api(Vertx vertx, List<TopicReader<?>> readers, OpsRoutes ops, ApiVerticle verticle, String deploymentId) {
+    private Api(Vertx vertx, List<TopicReader<?>> readers, MinuteCountsView counts, OpsRoutes ops, ApiVerticle verticle,
+                String deploymentId) {
         this.vertx = vertx;
         this.readers = readers;
+        this.counts = counts;
         this.ops = ops;
         this.verticle = verticle;
         this.deploymentId = deploymentId;
@@ -39,10 +43,14 @@ public final class Api {
 
     /** How long start-up waits for the results to load before serving anyway (not ready until then). */
     private static final Duration RESULTS_WAIT = Duration.ofSeconds(60);
+    /** Store queries at once on the worker pool (Vert.x's default: 20 threads); more are answered 503. */
+    private static final int QUERIES_IN_FLIGHT = 16;
 
     public static Future<Api> start(Vertx vertx, ApiConfig config, PrometheusMeterRegistry registry) {
         Clock clock = Clock.systemUTC();
-        MinuteCountsView counts = new MinuteCountsView(config.pipeline().bootstrapServers(), config.history(), clock);
+        MinuteCountsView counts = new MinuteCountsView(config.pipeline().bootstrapServers(),
+                config.stateDir().resolve("minute-counts"), config.history(), config.recentJobs(), clock);
+        counts.bindTo(registry);
         ViewerSessionsView sessions = new ViewerSessionsView(config.pipeline().bootstrapServers(), config.viewerReportHistory(), clock);
         List<TopicReader<?>> readers = List.of(counts.reader(), sessions.reader());
         readers.forEach(reader -> {
@@ -54,9 +62,10 @@ public final class Api {
         if (config.apiKey().isEmpty()) {
             LOG.warn("CCU_API_KEY is not set: the query API answers anyone");
         }
+        BlockingQueries queries = new BlockingQueries(QUERIES_IN_FLIGHT);
         ApiVerticle verticle = new ApiVerticle(config.port(),
-                new CcuRoutes(counts, clock, config.maxRange(), config.recentJobs()),
-                new ViewerReportRoutes(sessions, clock, config.maxRange()),
+                new CcuRoutes(counts, queries, clock, config.maxRange(), config.recentJobs()),
+                new ViewerReportRoutes(sessions, queries, clock, config.maxRange()),
                 new ApiKeyCheck(config.apiKey()), ops);
         return vertx.deployVerticle(verticle)
                 .compose(id -> HealthCheck.awaitFirst(vertx, CompletableFuture.allOf(readers.stream()
@@ -64,9 +73,12 @@ public final class Api {
                                 "results not loaded yet; serving, not ready until they are")
                         .map(v -> {
                             LOG.info("query API listening on port {}", verticle.actualPort());
-                            return new Api(vertx, readers, ops, verticle, id);
+                            return new Api(vertx, readers, counts, ops, verticle, id);
                         }))
-                .onFailure(e -> readers.forEach(TopicReader::close));
+                .onFailure(e -> {
+                    readers.forEach(TopicReader::close);
+                    counts.close();
+                });
     }
 
     public int port() {
@@ -78,6 +90,7 @@ public final class Api {
         ops.startDraining();
         return vertx.undeploy(deploymentId).transform(ar -> vertx.executeBlocking(() -> {
             readers.forEach(TopicReader::close);
+            counts.close();
             return null;
         }));
     }

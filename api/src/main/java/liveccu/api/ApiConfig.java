@@ -1,5 +1,6 @@
 package liveccu.api;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -12,7 +13,9 @@ import liveccu.ops.config.PipelineSettings;
  * <ul>
  *   <li>{@code CCU_API_PORT} [8081] — queries, health and metrics</li>
  *   <li>{@code CCU_API_KEY} [unset] — the key clients send as header x-api-key; unset leaves the API open</li>
- *   <li>{@code CCU_API_HISTORY_DAYS} [7] — how far back this instance keeps and serves minutes</li>
+ *   <li>{@code CCU_API_HISTORY_DAYS} [366] — how far back this instance keeps (on disk) and serves minutes</li>
+ *   <li>{@code CCU_API_STATE_DIR} [data/api] — this instance's own copy of the results on disk (rebuilt from
+ *       Kafka when lost; two instances never share one)</li>
  *   <li>{@code CCU_API_MAX_RANGE_HOURS} [168] — the longest range one query may ask for</li>
  *   <li>{@code CCU_API_RECENT_JOBS_HOURS} [24] — how recently a job must have had viewers to be listed</li>
  *   <li>{@code CCU_API_VIEWER_REPORT_HOURS} [48] — how far back viewer sessions are kept for viewer reports</li>
@@ -23,6 +26,7 @@ public record ApiConfig(
         int port,
         Optional<String> apiKey,
         Duration history,
+        Path stateDir,
         Duration maxRange,
         Duration recentJobs,
         Duration viewerReportHistory,
@@ -32,7 +36,8 @@ public record ApiConfig(
         return new ApiConfig(
                 env.integer("CCU_API_PORT", 8081, 0, 65535),
                 env.optional("CCU_API_KEY"),
-                env.duration("CCU_API_HISTORY_DAYS", Duration.ofDays(7), ChronoUnit.DAYS, Duration.ofDays(3650)),
+                env.duration("CCU_API_HISTORY_DAYS", Duration.ofDays(366), ChronoUnit.DAYS, Duration.ofDays(3650)),
+                Path.of(env.string("CCU_API_STATE_DIR", "data/api")),
                 env.duration("CCU_API_MAX_RANGE_HOURS", Duration.ofDays(7), ChronoUnit.HOURS, Duration.ofDays(3650)),
                 env.duration("CCU_API_RECENT_JOBS_HOURS", Duration.ofHours(24), ChronoUnit.HOURS, Duration.ofDays(3650)),
                 env.duration("CCU_API_VIEWER_REPORT_HOURS", Duration.ofHours(48), ChronoUnit.HOURS, Duration.ofDays(3650)),
@@ -43,7 +48,7 @@ public record ApiConfig(
     @Override
     public String toString() {
         return "ApiConfig[port=" + port + ", apiKey=" + (apiKey.isPresent() ? "<set>" : "<unset>")
-                + ", history=" + history + ", maxRange=" + maxRange + ", recentJobs=" + recentJobs
+                + ", history=" + history + ", stateDir=" + stateDir + ", maxRange=" + maxRange + ", recentJobs=" + recentJobs
                 + ", pipeline=" + pipeline + "]";
     }
 }

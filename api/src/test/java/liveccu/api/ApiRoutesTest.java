@@ -14,6 +14,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import liveccu.api.http.ApiKeyCheck;
+import liveccu.api.http.BlockingQueries;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
 import liveccu.api.viewers.ViewerReportRoutes;
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -62,16 +65,19 @@ class ApiRoutesTest {
     static ViewerSessionsView sessions;
     static WebClient client;
 
+    @TempDir
+    static Path stateDir;
+
     @BeforeAll
     static void deploy(Vertx vertx, VertxTestContext test) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        counts = new MinuteCountsView(NOT_A_BROKER, Duration.ofDays(7), clock);
+        counts = new MinuteCountsView(NOT_A_BROKER, stateDir.resolve("minute-counts"), Duration.ofDays(7), Duration.ofHours(24), clock);
         sessions = new ViewerSessionsView(NOT_A_BROKER, Duration.ofHours(48), clock);
         fill();
         // wired as Api.start wires it, the views filled here instead of by their readers
         OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, HealthCheck.ALWAYS, Metrics.newRegistry("api"));
-        ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, clock, Duration.ofDays(7), Duration.ofHours(24)),
-                new ViewerReportRoutes(sessions, clock, Duration.ofDays(7)), new ApiKeyCheck(Optional.of(KEY)), ops);
+        ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofHours(24)),
+                new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)), new ApiKeyCheck(Optional.of(KEY)), ops);
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();
@@ -80,7 +86,7 @@ class ApiRoutesTest {
 
     @AfterAll
     static void closeReaders() {
-        counts.reader().close();
+        counts.close();
         sessions.reader().close();
     }
 

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import liveccu.api.http.BlockingQueries;
 import liveccu.model.Audience;
 import liveccu.model.MinuteCount;
 
@@ -22,12 +23,15 @@ public final class CcuRoutes {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final MinuteCountsView view;
+    private final BlockingQueries queries;
     private final Clock clock;
     private final Duration maxRange;
     private final Duration recent;
 
-    public CcuRoutes(MinuteCountsView view, Clock clock, Duration maxRange, Duration recent) {
+    /** @param queries where the store is read: a worker, never the event loop */
+    public CcuRoutes(MinuteCountsView view, BlockingQueries queries, Clock clock, Duration maxRange, Duration recent) {
         this.view = view;
+        this.queries = queries;
         this.clock = clock;
         this.maxRange = maxRange;
         this.recent = recent;
@@ -52,33 +56,36 @@ public final class CcuRoutes {
 
     /** {@code GET /jobs}: every job with viewers recently, with its latest minute. */
     public void jobs(RoutingContext ctx) {
-        json(ctx, toJson(view.latest(Audience.Kind.JOB, null, since())));
+        latest(ctx, Audience.Kind.JOB, null);
     }
 
     /** {@code GET /accounts}: every account with viewers recently, with its latest minute. */
     public void accounts(RoutingContext ctx) {
-        json(ctx, toJson(view.latest(Audience.Kind.ACCOUNT, null, since())));
+        latest(ctx, Audience.Kind.ACCOUNT, null);
     }
 
     /** {@code GET /tracking[?jobid=J]}: every tracking id with viewers recently (in the job), latest minute. */
     public void trackingIds(RoutingContext ctx) {
         String jobId = ctx.request().getParam("jobid");
-        json(ctx, toJson(jobId == null
-                ? view.latest(Audience.Kind.TRACKING, null, since())
-                : view.latest(Audience.Kind.TRACKING_IN_JOB, CcuQuery.jobId(jobId), since())));
+        if (jobId == null) {
+            latest(ctx, Audience.Kind.TRACKING, null);
+        } else {
+            latest(ctx, Audience.Kind.TRACKING_IN_JOB, CcuQuery.jobId(jobId));
+        }
+    }
+
+    private void latest(RoutingContext ctx, Audience.Kind kind, String jobId) {
+        long since = clock.millis() - recent.toMillis();
+        queries.run(ctx, () -> toJson(view.latest(kind, jobId, since)), CcuRoutes::json);
     }
 
     private void range(RoutingContext ctx, Audience audience) {
         CcuQuery query = CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"),
                 clock.millis(), maxRange);
-        json(ctx, toJson(view.range(query.audience(), query.fromMs(), query.toMs())));
+        queries.run(ctx, () -> toJson(view.range(query.audience(), query.fromMs(), query.toMs())), CcuRoutes::json);
     }
 
-    private long since() {
-        return clock.millis() - recent.toMillis();
-    }
-
-    private static JsonArray toJson(List<MinuteCount> counts) {
+    private static String toJson(List<MinuteCount> counts) {
         JsonArray array = new JsonArray();
         for (MinuteCount count : counts) {
             array.add(identify(new JsonObject(), Audience.fromKey(count.audience()))
@@ -87,7 +94,7 @@ public final class CcuRoutes {
                     .put("csccu", count.csccu())
                     .put("last_rx_at", ISO_MILLIS.format(Instant.ofEpochMilli(count.lastRxAtMs()))));
         }
-        return array;
+        return array.encode();
     }
 
     /** Rows name their audience with the query's own parameter names. */
@@ -100,10 +107,10 @@ public final class CcuRoutes {
         };
     }
 
-    private static void json(RoutingContext ctx, JsonArray body) {
+    private static void json(RoutingContext ctx, String body) {
         ctx.response()
                 .putHeader("content-type", "application/json")
                 .putHeader("cache-control", "no-store")
-                .end(body.encode());
+                .end(body);
     }
 }

@@ -1,90 +1,108 @@
 package liveccu.api.query;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import liveccu.ops.kafka.TopicReader;
 import liveccu.model.Audience;
 import liveccu.model.MinuteCount;
 import liveccu.model.Topics;
+import liveccu.ops.kafka.TopicReader;
 
 /**
- * The per-minute counts this API instance serves, materialised in memory from the compacted results
- * topic (small: one record per audience and minute), for the last {@code history}.
+ * The per-minute counts this API instance serves, for the last {@code history}: the compacted
+ * results topic materialised on local disk ({@link MinuteCountStore}), read from the beginning on
+ * a fresh directory and from where it got to on a restart, then followed. Range queries and the
+ * recent lists are index walks; the heap does not grow with the history.
  */
-public final class MinuteCountsView {
+public final class MinuteCountsView implements AutoCloseable {
+
+    /** RocksDB's block cache, off the heap: the hot part of the history (recent minutes, the indexes). */
+    static final long CACHE_BYTES = 32L << 20;
+    private static final long EVICTION_INTERVAL_MS = 10 * 60_000;
 
     private final Duration history;
     private final Clock clock;
-    private final Map<String, ConcurrentNavigableMap<Long, MinuteCount>> byAudience = new ConcurrentHashMap<>();
+    private final MinuteCountStore store;
     private final TopicReader<MinuteCount> reader;
     private long nextEvictionMs;
 
-    /** @param history how far back results are kept in memory and can be queried */
-    public MinuteCountsView(String bootstrapServers, Duration history, Clock clock) {
+    /**
+     * @param stateDir where the counts are kept on disk (this instance's own: RocksDB locks it)
+     * @param history  how far back results are kept and can be queried
+     * @param recent   how far back {@link #latest} is asked to look (the recent lists' cut-off)
+     */
+    public MinuteCountsView(String bootstrapServers, Path stateDir, Duration history, Duration recent, Clock clock) {
         this.history = history;
         this.clock = clock;
-        this.reader = new TopicReader<>(bootstrapServers, "ccu-api", Topics.MINUTE_COUNTS, TopicReader.From.BEGINNING, this::apply, this::evictOldMinutes);
+        this.store = new MinuteCountStore(stateDir, CACHE_BYTES, recent.toMillis(), clock::millis);
+        this.reader = new TopicReader<>(bootstrapServers, "ccu-api", Topics.MINUTE_COUNTS, new TopicReader.Checkpointed<>() {
+            @Override
+            public Map<Integer, Long> positions(String topicId) {
+                return store.positions(topicId);
+            }
+
+            @Override
+            public void apply(String key, MinuteCount count) {
+                applyPending(key, count);
+            }
+
+            @Override
+            public void checkpoint(Map<Integer, Long> next) {
+                store.checkpoint(next);
+            }
+        }, this::evictOldMinutes);
     }
 
     public TopicReader<MinuteCount> reader() {
         return reader;
     }
 
-    /** Minutes of an audience with {@code fromMs <= minute < toMs} and any count above zero, newest first. */
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("ccu.api.store.disk.bytes", store, MinuteCountStore::diskBytes)
+                .description("bytes of per-minute history on this instance's disk (RocksDB SST files)")
+                .baseUnit("bytes")
+                .register(registry);
+    }
+
+    /** Minutes of an audience with {@code fromMs <= minute < toMs} and any count above zero, newest first. Blocking: not on an event loop. */
     public List<MinuteCount> range(Audience audience, long fromMs, long toMs) {
-        ConcurrentNavigableMap<Long, MinuteCount> minutes = byAudience.get(audience.key());
-        if (minutes == null || fromMs >= toMs) {
-            return List.of();
-        }
-        List<MinuteCount> result = new ArrayList<>();
-        for (MinuteCount count : minutes.subMap(fromMs, true, toMs, false).descendingMap().values()) {
-            if (count.ssccu() > 0 || count.csccu() > 0) {
-                result.add(count);
-            }
-        }
-        return result;
+        return store.range(audience, fromMs, toMs);
     }
 
     /**
      * The latest minute of every audience of one kind seen since {@code sinceMs}, most recently active
-     * first; for {@link Audience.Kind#TRACKING_IN_JOB}, only those of {@code jobId}.
+     * first; for {@link Audience.Kind#TRACKING_IN_JOB}, only those of {@code jobId}. At most {@code recent} back.
      */
     public List<MinuteCount> latest(Audience.Kind kind, String jobId, long sinceMs) {
-        List<MinuteCount> result = new ArrayList<>();
-        byAudience.forEach((key, minutes) -> {
-            Map.Entry<Long, MinuteCount> last = minutes.lastEntry();
-            if (last == null || last.getKey() < sinceMs) {
-                return;
-            }
-            Audience audience = Audience.fromKey(key);
-            if (audience.kind() == kind && (jobId == null || jobId.equals(audience.jobId()))) {
-                result.add(last.getValue());
-            }
-        });
-        result.sort(Comparator.comparingLong(MinuteCount::minuteStartMs).reversed().thenComparing(MinuteCount::audience));
-        return result;
+        return store.latest(kind, jobId, sinceMs);
     }
 
     /**
-     * Applies one record of the results topic (a tombstone as null), as the reader does for each;
-     * public so that route tests can fill the view without Kafka.
+     * Applies one record of the results topic (a tombstone as null) and writes it at once; public so
+     * that route tests can fill the view without Kafka. The reader applies in batches instead.
      */
     public void apply(String key, MinuteCount count) {
+        applyPending(key, count);
+        store.checkpoint(Map.of());
+    }
+
+    /** The reader first, then the store (queries in flight finish first). */
+    @Override
+    public void close() {
+        reader.close();
+        store.close();
+    }
+
+    private void applyPending(String key, MinuteCount count) {
         if (count == null) {
             forget(key);
-            return;
+        } else if (count.minuteStartMs() >= clock.millis() - history.toMillis()) {
+            store.put(count);
         }
-        if (count.minuteStartMs() < clock.millis() - history.toMillis()) {
-            return;
-        }
-        byAudience.computeIfAbsent(count.audience(), audience -> new ConcurrentSkipListMap<>()).put(count.minuteStartMs(), count);
     }
 
     /** A tombstone on the compacted topic: the operator deleted that minute. */
@@ -92,13 +110,14 @@ public final class MinuteCountsView {
         if (key == null || key.lastIndexOf('/') < 0) {
             return;
         }
-        var minutes = byAudience.get(MinuteCount.audienceOfKey(key));
-        if (minutes != null) {
-            try {
-                minutes.remove(MinuteCount.minuteOfKey(key));
-            } catch (NumberFormatException e) {
-                // not one of our keys: nothing to forget
-            }
+        long minute;
+        try {
+            minute = MinuteCount.minuteOfKey(key);
+        } catch (NumberFormatException e) {
+            return;  // not one of our keys: nothing to forget
+        }
+        if (minute >= 0) {
+            store.delete(MinuteCount.audienceOfKey(key), minute);
         }
     }
 
@@ -107,9 +126,7 @@ public final class MinuteCountsView {
         if (now < nextEvictionMs) {
             return;
         }
-        nextEvictionMs = now + 60_000;
-        long oldest = now - history.toMillis();
-        byAudience.values().forEach(minutes -> minutes.headMap(oldest).clear());
-        byAudience.values().removeIf(Map::isEmpty);
+        nextEvictionMs = now + EVICTION_INTERVAL_MS;
+        store.evictBefore(now - history.toMillis());
     }
 }

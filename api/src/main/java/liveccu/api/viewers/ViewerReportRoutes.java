@@ -2,7 +2,6 @@ package liveccu.api.viewers;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
@@ -12,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
+import liveccu.api.http.BlockingQueries;
 import liveccu.api.query.CcuQuery;
 import liveccu.model.Audience;
 import liveccu.model.ViewerSession;
@@ -53,11 +53,13 @@ public final class ViewerReportRoutes {
     private static final ObjectWriter CSV = CSV_MAPPER.writer(CSV_MAPPER.schemaFor(Row.class).withHeader());
 
     private final ViewerSessionsView view;
+    private final BlockingQueries queries;
     private final Clock clock;
     private final Duration maxRange;
 
-    public ViewerReportRoutes(ViewerSessionsView view, Clock clock, Duration maxRange) {
+    public ViewerReportRoutes(ViewerSessionsView view, BlockingQueries queries, Clock clock, Duration maxRange) {
         this.view = view;
+        this.queries = queries;
         this.clock = clock;
         this.maxRange = maxRange;
     }
@@ -74,22 +76,23 @@ public final class ViewerReportRoutes {
                 : session -> audience.id().equals(session.trackingId());
         CcuQuery range = CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"),
                 clock.millis(), maxRange);
-        List<Row> rows = view.seenWithin(filter, range.fromMs(), range.toMs()).stream()
-                .map(session -> Row.of(session, range.fromMs(), range.toMs())).toList();
         String format = ctx.request().getParam("format", "json");
-        try {
-            switch (format) {
-                case "json" -> ctx.response().putHeader("content-type", "application/json")
-                        .putHeader("cache-control", "no-store")
-                        .end(JSON.writeValueAsString(rows.toArray(Row[]::new)));
-                case "csv" -> ctx.response().putHeader("content-type", "text/csv; charset=utf-8")
-                        .putHeader("content-disposition", "attachment; filename=\"viewers.csv\"")
-                        .putHeader("cache-control", "no-store")
-                        .end(CSV.writeValueAsString(rows));
-                default -> throw new HttpFailure(400, "format must be json or csv");
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the viewer report", e);
+        if (!format.equals("json") && !format.equals("csv")) {
+            throw new HttpFailure(400, "format must be json or csv");
         }
+        // The scan and the writing on a worker: a long report must not hold an event loop.
+        queries.run(ctx, () -> {
+            List<Row> rows = view.seenWithin(filter, range.fromMs(), range.toMs()).stream()
+                    .map(session -> Row.of(session, range.fromMs(), range.toMs())).toList();
+            return format.equals("json") ? JSON.writeValueAsString(rows.toArray(Row[]::new)) : CSV.writeValueAsString(rows);
+        }, (context, body) -> {
+            if (format.equals("json")) {
+                context.response().putHeader("content-type", "application/json");
+            } else {
+                context.response().putHeader("content-type", "text/csv; charset=utf-8")
+                        .putHeader("content-disposition", "attachment; filename=\"viewers.csv\"");
+            }
+            context.response().putHeader("cache-control", "no-store").end(body);
+        });
     }
 }

@@ -14,9 +14,12 @@ import liveccu.model.ViewerSession;
 /**
  * The viewer sessions this API instance can report on, materialised in memory from the compacted
  * viewer-sessions topic: those seen within the last {@code history}. Memory grows with sessions in
- * that window (a few hundred bytes each plus their viewer data).
+ * that window (a few hundred bytes each plus their viewer data), not with the topic's retention: a
+ * start reads only the records written within that window (by timestamp), not the whole topic.
  */
 public final class ViewerSessionsView {
+
+    private static final Duration READ_MARGIN = Duration.ofDays(1);
 
     private final Duration history;
     private final Clock clock;
@@ -27,7 +30,10 @@ public final class ViewerSessionsView {
     public ViewerSessionsView(String bootstrapServers, Duration history, Clock clock) {
         this.history = history;
         this.clock = clock;
-        this.reader = new TopicReader<>(bootstrapServers, "ccu-api", Topics.VIEWER_SESSIONS, TopicReader.From.BEGINNING, this::apply, this::evictOld);
+        // Only the records written within the history (and a day more: a beacon's time may be ahead of
+        // when its session was published): older sessions were last seen before it, and are not kept.
+        this.reader = new TopicReader<>(bootstrapServers, "ccu-api", Topics.VIEWER_SESSIONS, history.plus(READ_MARGIN),
+                this::apply, this::evictOld);
     }
 
     public TopicReader<ViewerSession> reader() {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import liveccu.model.Topic;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import liveccu.ops.http.HealthCheck;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,17 +49,43 @@ public final class TopicReader<V> implements AutoCloseable {
     /** Where reading starts: the whole topic, or only records written after start-up. */
     public enum From { BEGINNING, END }
 
+    /**
+     * An owner that keeps what it read on disk together with where it got to, so that a restart
+     * reads only what came since. Records are applied one by one, then after every poll the owner
+     * makes them durable together with the next positions, atomically: what is on disk is always
+     * the topic up to the stored positions, never more or less.
+     */
+    public interface Checkpointed<V> {
+
+        /**
+         * The next offset to read per partition, as stored; partitions not in the map are read from
+         * their beginning. {@code topicId} is the topic's id on the cluster: a store built from
+         * another topic of that name (deleted and created again, another cluster) is emptied first.
+         */
+        Map<Integer, Long> positions(String topicId);
+
+        /** One record (a tombstone as null), in order, on the reader's thread. */
+        void apply(String key, V value);
+
+        /** After every poll: what was applied since, and these next positions, made durable together. */
+        void checkpoint(Map<Integer, Long> next);
+    }
+
     private final Topic<String, V> topic;
     private final From from;
     private final KafkaConsumer<String, V> consumer;
     private final BiConsumer<String, V> apply;
     private final Runnable housekeeping;
+    private final Checkpointed<V> checkpointed;
+    private final Duration readBack;
+    private final String bootstrapServers;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread poller;
     private final CompletableFuture<Void> firstCaughtUp = new CompletableFuture<>();
     private volatile boolean caughtUp;
     private volatile boolean failed;
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong read = new AtomicLong();
 
     /**
      * @param apply        called for each record, in order, on the reader's thread
@@ -61,15 +93,46 @@ public final class TopicReader<V> implements AutoCloseable {
      */
     public TopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, From from,
                        BiConsumer<String, V> apply, Runnable housekeeping) {
+        this(bootstrapServers, clientId, topic, from, null, apply, housekeeping, null);
+    }
+
+    /**
+     * Reads a compacted topic from its first record written within the last {@code readBack} (by
+     * record timestamp; from its end where none is), then follows it: for an owner that keeps only
+     * what changed recently, so that a start does not read the topic's whole retention.
+     */
+    public TopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, Duration readBack,
+                       BiConsumer<String, V> apply, Runnable housekeeping) {
+        this(bootstrapServers, clientId, topic, From.BEGINNING, readBack, apply, housekeeping, null);
+    }
+
+    /**
+     * Reads a compacted topic into {@code owner}'s durable store from where the store got to (from the
+     * beginning on a fresh store), then follows it.
+     *
+     * @param housekeeping called after every checkpoint, on the reader's thread
+     */
+    public TopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, Checkpointed<V> owner,
+                       Runnable housekeeping) {
+        this(bootstrapServers, clientId, topic, From.BEGINNING, null, owner::apply, housekeeping, owner);
+    }
+
+    private TopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, From from, Duration readBack,
+                        BiConsumer<String, V> apply, Runnable housekeeping, Checkpointed<V> checkpointed) {
         this.topic = topic;
         this.from = from;
         this.apply = apply;
         this.housekeeping = housekeeping;
+        this.checkpointed = checkpointed;
+        this.readBack = readBack;
+        this.bootstrapServers = bootstrapServers;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + topic.name(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // A stored position the topic no longer has (compacted or deleted away): its start.
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer());
         this.poller = new Thread(this::run, clientId + "-" + topic.name());
         this.poller.setDaemon(true);
@@ -79,6 +142,10 @@ public final class TopicReader<V> implements AutoCloseable {
         new KafkaClientMetrics(consumer).bindTo(registry);
         FunctionCounter.builder("ccu.topic.reader.skipped.records", skipped, AtomicLong::get)
                 .description("records that could not be read or used, skipped")
+                .tag("topic", topic.name())
+                .register(registry);
+        FunctionCounter.builder("ccu.topic.reader.records", read, AtomicLong::get)
+                .description("records read since start (after a restart from a stored position: only the topic's tail)")
                 .tag("topic", topic.name())
                 .register(registry);
     }
@@ -115,7 +182,24 @@ public final class TopicReader<V> implements AutoCloseable {
         try {
             List<TopicPartition> partitions = awaitPartitions();
             consumer.assign(partitions);
-            if (from == From.BEGINNING) {
+            if (checkpointed != null) {
+                Map<Integer, Long> stored = checkpointed.positions(topicId());
+                List<TopicPartition> fresh = partitions.stream().filter(p -> !stored.containsKey(p.partition())).toList();
+                consumer.seekToBeginning(fresh);
+                partitions.stream().filter(p -> stored.containsKey(p.partition()))
+                        .forEach(p -> consumer.seek(p, stored.get(p.partition())));
+            } else if (readBack != null) {
+                long since = System.currentTimeMillis() - readBack.toMillis();
+                Map<TopicPartition, Long> times = new HashMap<>();
+                partitions.forEach(p -> times.put(p, since));
+                consumer.offsetsForTimes(times).forEach((partition, found) -> {
+                    if (found == null) {
+                        consumer.seekToEnd(List.of(partition));
+                    } else {
+                        consumer.seek(partition, found.offset());
+                    }
+                });
+            } else if (from == From.BEGINNING) {
                 consumer.seekToBeginning(partitions);
             } else {
                 consumer.seekToEnd(partitions);
@@ -123,11 +207,17 @@ public final class TopicReader<V> implements AutoCloseable {
             Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
             while (running.get()) {
                 for (ConsumerRecord<String, V> record : pollSkippingUnreadable()) {
+                    read.incrementAndGet();
                     try {
                         apply.accept(record.key(), record.value());
                     } catch (RuntimeException e) {
                         skip(new TopicPartition(record.topic(), record.partition()), record.offset(), e);
                     }
+                }
+                if (checkpointed != null) {
+                    Map<Integer, Long> next = new HashMap<>();
+                    partitions.forEach(p -> next.put(p.partition(), consumer.position(p)));
+                    checkpointed.checkpoint(next);
                 }
                 if (!caughtUp && endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     caughtUp = true;
@@ -163,6 +253,20 @@ public final class TopicReader<V> implements AutoCloseable {
         if (count <= 10 || count % 10_000 == 0) {
             LOG.warn("skipped the record at offset {} of {} ({} skipped so far, all counted in "
                     + "ccu_topic_reader_skipped_records_total): {}", offset, partition, count, why.toString());
+        }
+    }
+
+    /** The topic's id on the cluster (a topic deleted and created again has a new one). */
+    private String topicId() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "ccu-topic-id-" + topic.name()))) {
+            return admin.describeTopics(List.of(topic.name())).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic.name()).topicId().toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe topic " + topic.name(), e);
         }
     }
 
