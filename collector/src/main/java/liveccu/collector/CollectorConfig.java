@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import liveccu.collector.intake.PlaybackSettings;
 import liveccu.collector.viewer.TokenMode;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
@@ -35,6 +36,8 @@ import liveccu.tokens.TokenSettings;
  *       refused (401)</li>
  *   <li>{@code CCU_TOKEN_MODE_BY_ACCOUNT} [unset] — per-account exceptions, e.g. {@code acc1=required,acc2=open}</li>
  *   <li>plus {@link TokenSettings} (CCU_TOKEN_SECRET, CCU_TOKEN_PUBLIC_KEYS, CCU_TOKEN_CLOCK_SKEW_S)</li>
+ *   <li>plus {@link PlaybackSettings} (player events and CMCD reports: body and batch limits,
+ *       CCU_TRUSTED_PROXIES, CCU_IP_HASH_SECRET, CCU_CMCD_DISABLED_ACCOUNTS)</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, topics, counting rules)</li>
  * </ul>
  */
@@ -52,7 +55,8 @@ public record CollectorConfig(
         TokenSettings tokens,
         TokenMode tokenMode,
         Map<String, TokenMode> tokenModeByAccount,
-        PipelineSettings pipeline) {
+        PipelineSettings pipeline,
+        PlaybackSettings playback) {
 
     public static CollectorConfig read(Env env, String defaultBootstrap) {
         return new CollectorConfig(
@@ -69,7 +73,8 @@ public record CollectorConfig(
                 TokenSettings.read(env),
                 tokenMode(env, "CCU_TOKEN_MODE", env.string("CCU_TOKEN_MODE", "open")),
                 tokenModeByAccount(env),
-                PipelineSettings.read(env, defaultBootstrap)).checked(env);
+                PipelineSettings.read(env, defaultBootstrap),
+                PlaybackSettings.read(env)).checked(env);
     }
 
     private CollectorConfig checked(Env env) {
@@ -131,6 +136,7 @@ public record CollectorConfig(
                 + (beaconSecret.isPresent() ? "<set>" : "<unset>") + ", bufferBytes=" + bufferBytes
                 + ", deliveryTimeout=" + deliveryTimeout + ", linger=" + linger + ", compression=" + compression + ", writeEveryBeacon=" + writeEveryBeacon
                 + ", lastSeenRefresh=" + lastSeenRefresh + ", rememberedSessions=" + rememberedSessions + ", tokens=" + tokens
-                + ", tokenMode=" + tokenMode + ", tokenModeByAccount=" + tokenModeByAccount + ", pipeline=" + pipeline + "]";
+                + ", tokenMode=" + tokenMode + ", tokenModeByAccount=" + tokenModeByAccount + ", pipeline=" + pipeline
+                + ", playback=" + playback + "]";
     }
 }
