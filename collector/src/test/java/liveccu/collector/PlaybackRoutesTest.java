@@ -115,6 +115,7 @@ class PlaybackRoutesTest {
 
     static final Sinks SINKS = new Sinks();
     static WebClient client;
+    static int port;
 
     @BeforeAll
     static void deploy(Vertx vertx, VertxTestContext test) {
@@ -130,6 +131,7 @@ class PlaybackRoutesTest {
                         new CollectorMetrics(registry), ops, port, Optional.of(playback)))
                 .onComplete(test.succeeding(id -> {
                     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port.get()));
+                    PlaybackRoutesTest.port = port.get();
                     test.completeNow();
                 }));
     }
@@ -217,6 +219,37 @@ class PlaybackRoutesTest {
                 .onComplete(test.succeeding(r -> test.verify(() -> {
                     assertEquals(204, r.statusCode(), body(r));
                     assertEquals(2, SINKS.events.stream().filter(e -> e.playbackId().equals(playback)).count());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void aBodyLabelledAsAFormIsReadAsSentAsCurlDataBinarySendsIt(VertxTestContext test) {
+        String playback = randomId();
+        byte[] body = gzip((event("play", playback) + "\n").getBytes(StandardCharsets.UTF_8));
+        post("/v1/accounts/acc-1/events", body, "content-encoding", "gzip", "content-type", "application/x-www-form-urlencoded")
+                .onComplete(test.succeeding(r -> test.verify(() -> {
+                    assertEquals(204, r.statusCode(), body(r));
+                    assertEquals(1, SINKS.events.stream().filter(e -> e.playbackId().equals(playback)).count());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedWhileItArrives(Vertx vertx, VertxTestContext test) {
+        var http = vertx.createHttpClient();
+        http.request(HttpMethod.POST, port, "127.0.0.1", "/v1/accounts/acc-1/events")
+                .compose(request -> {
+                    request.setChunked(true);
+                    request.write(" ".repeat(3000));
+                    request.write(" ".repeat(3000));
+                    request.end();
+                    return request.response();
+                })
+                .compose(response -> response.body().map(body -> List.of(response.statusCode(), body.toString())))
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(413, reply.get(0), reply.get(1).toString());
+                    assertTrue(reply.get(1).toString().contains("over 4 KiB"), reply.get(1).toString());
                     test.completeNow();
                 })));
     }

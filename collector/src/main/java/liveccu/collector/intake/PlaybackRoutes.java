@@ -3,12 +3,12 @@ package liveccu.collector.intake;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -102,30 +102,60 @@ public final class PlaybackRoutes {
     }
 
     public void mount(Router router) {
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
-        router.post(EVENTS_PATH).handler(body).handler(this::onPlayerEvents).failureHandler(this::onTooLarge);
-        router.post(CMCD_PATH).handler(body).handler(this::onCmcd).failureHandler(this::onTooLarge);
+        router.post(EVENTS_PATH).handler(ctx -> readBody(ctx, PlayerEvent.SOURCE_PLAYER, this::onPlayerEvents));
+        router.post(CMCD_PATH).handler(ctx -> readBody(ctx, PlayerEvent.SOURCE_CMCD, this::onCmcd));
     }
 
-    /** The body handler fails with 413 past the limit: answered with a reason and recorded like any rejection. */
-    private void onTooLarge(RoutingContext ctx) {
-        if (ctx.statusCode() == 413) {
-            String source = ctx.request().path().startsWith("/cmcd/") ? PlayerEvent.SOURCE_CMCD : PlayerEvent.SOURCE_PLAYER;
-            reject(ctx, source, RejectReason.BODY_TOO_LARGE,
-                    "the body is over " + settings.maxBodyBytes() / 1024 + " KiB", System.currentTimeMillis());
-        } else {
-            ctx.next();
+    /**
+     * Reads the body, at most {@code CCU_PLAYBACK_MAX_BODY_KB} of it, as bytes whatever its content type
+     * (Vert.x's BodyHandler would try to decode a body labelled as a form, which {@code curl --data-binary}
+     * does by default); past the limit a 413 with a reason, recorded like any rejection, and the
+     * connection closed.
+     */
+    private void readBody(RoutingContext ctx, String source, java.util.function.BiConsumer<RoutingContext, Buffer> then) {
+        HttpServerRequest request = ctx.request();
+        long max = settings.maxBodyBytes();
+        String length = request.getHeader("content-length");
+        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19 && Long.parseLong(length) > max) {
+            tooLarge(ctx, source);
+            return;
         }
+        Buffer body = Buffer.buffer();
+        boolean[] over = {false};
+        request.handler(chunk -> {
+            if (over[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > max) {
+                over[0] = true;
+                tooLarge(ctx, source);
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.exceptionHandler(error -> over[0] = true);
+        request.endHandler(v -> {
+            if (!over[0]) {
+                then.accept(ctx, body);
+            }
+        });
+        request.resume();
     }
 
-    private void onPlayerEvents(RoutingContext ctx) {
+    private void tooLarge(RoutingContext ctx, String source) {
+        ctx.response().putHeader("connection", "close");
+        reject(ctx, source, RejectReason.BODY_TOO_LARGE, "the body is over " + settings.maxBodyBytes() / 1024 + " KiB",
+                System.currentTimeMillis());
+    }
+
+    private void onPlayerEvents(RoutingContext ctx, Buffer body) {
         long receivedAt = System.currentTimeMillis();
         String source = PlayerEvent.SOURCE_PLAYER;
         Origin origin = admit(ctx, source, receivedAt);
         if (origin == null) {
             return;
         }
-        String text = text(ctx, source, receivedAt);
+        String text = text(ctx, body, source, receivedAt);
         if (text == null) {
             return;
         }
@@ -133,7 +163,7 @@ public final class PlaybackRoutes {
         publish(ctx, source, parsed, receivedAt, false);
     }
 
-    private void onCmcd(RoutingContext ctx) {
+    private void onCmcd(RoutingContext ctx, Buffer body) {
         long receivedAt = System.currentTimeMillis();
         String source = PlayerEvent.SOURCE_CMCD;
         String account = ctx.pathParam("accountid");
@@ -157,7 +187,7 @@ public final class PlaybackRoutes {
         if (origin == null) {
             return;
         }
-        String text = text(ctx, source, receivedAt);
+        String text = text(ctx, body, source, receivedAt);
         if (text == null) {
             return;
         }
@@ -185,9 +215,8 @@ public final class PlaybackRoutes {
     }
 
     /** The body as text (gunzipped when sent so), or null when answered already. */
-    private String text(RoutingContext ctx, String source, long receivedAt) {
-        byte[] raw = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        BodyReader.Result result = bodies.read(raw, ctx.request().getHeader("content-encoding"));
+    private String text(RoutingContext ctx, Buffer body, String source, long receivedAt) {
+        BodyReader.Result result = bodies.read(body.getBytes(), ctx.request().getHeader("content-encoding"));
         if (result instanceof BodyReader.Refused refused) {
             reject(ctx, source, refused.reason(), refused.message(), receivedAt);
             return null;
