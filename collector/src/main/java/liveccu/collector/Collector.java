@@ -5,10 +5,12 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.limit.ClientRateLimit;
+import liveccu.collector.intake.PlaybackRoutes;
 import liveccu.collector.publish.AcknowledgedFacts;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.publish.BeaconSink;
@@ -61,6 +63,12 @@ public final class Collector {
         ViewerPolicy viewers = new ViewerPolicy(new ViewerTokens(config.tokens()), config.tokenMode(), config.tokenModeByAccount());
         OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, publisher::unavailableReason, registry);
         AtomicInteger boundPort = new AtomicInteger();
+        if (config.playback().ipHashSecret().isEmpty()) {
+            LOG.warn("CCU_IP_HASH_SECRET is not set: IP hashes use a random secret of this process, so they differ "
+                    + "between collectors and across restarts (devices are over-counted); set the same secret on every collector");
+        }
+        PlaybackRoutes playback = new PlaybackRoutes(config.playback(), config.pipeline().rules(), secret, sink, publisher,
+                config.playback().ipHasher(), registry);
         if (!secret.required()) {
             LOG.warn(secret.accountsWithOwnSecret() == 0
                     ? "CCU_BEACON_SECRET is not set: beacons are accepted without a key"
@@ -72,7 +80,8 @@ public final class Collector {
                     config.trustedProxies().isEmpty() ? "no proxy" : config.trustedProxies());
         }
         return vertx.deployVerticle(
-                        () -> new CollectorVerticle(config.port(), parser, secret, limit, viewers, sink, metrics, ops, boundPort),
+                        () -> new CollectorVerticle(config.port(), parser, secret, limit, viewers, sink, metrics, ops, boundPort,
+                                Optional.of(playback)),
                         new DeploymentOptions().setInstances(config.eventLoops()))
                 .compose(id -> HealthCheck.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
                                 "Kafka not reachable; serving, answering beacons with 503 until it is")

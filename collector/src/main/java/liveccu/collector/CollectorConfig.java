@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import liveccu.collector.limit.TrustedProxies;
+import liveccu.collector.client.TrustedProxies;
+import liveccu.collector.intake.PlaybackSettings;
 import liveccu.collector.viewer.TokenMode;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
@@ -45,6 +46,8 @@ import liveccu.tokens.TokenSettings;
  *       refused (401)</li>
  *   <li>{@code CCU_TOKEN_MODE_BY_ACCOUNT} [unset] — per-account exceptions, e.g. {@code acc1=required,acc2=open}</li>
  *   <li>plus {@link TokenSettings} (CCU_TOKEN_SECRET, CCU_TOKEN_PUBLIC_KEYS, CCU_TOKEN_CLOCK_SKEW_S)</li>
+ *   <li>plus {@link PlaybackSettings} (player events and CMCD reports: body and batch limits,
+ *       CCU_TRUSTED_PROXIES, CCU_IP_HASH_SECRET, CCU_CMCD_DISABLED_ACCOUNTS)</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, topics, counting rules)</li>
  * </ul>
  */
@@ -67,10 +70,12 @@ public record CollectorConfig(
         TokenSettings tokens,
         TokenMode tokenMode,
         Map<String, TokenMode> tokenModeByAccount,
-        PipelineSettings pipeline) {
+        PipelineSettings pipeline,
+        PlaybackSettings playback) {
 
     public static CollectorConfig read(Env env, String defaultBootstrap) {
         int rate = env.integer("CCU_RATE_LIMIT_PER_CLIENT", 0, 0, 1_000_000);
+        TrustedProxies proxies = trustedProxies(env);
         return new CollectorConfig(
                 env.integer("CCU_COLLECTOR_PORT", 8080, 0, 65535),
                 env.integer("CCU_COLLECTOR_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
@@ -79,7 +84,7 @@ public record CollectorConfig(
                 rate,
                 env.integer("CCU_RATE_LIMIT_BURST", Math.max(1, 5 * rate), 1, 10_000_000),
                 env.longValue("CCU_RATE_LIMIT_CLIENTS", 100_000, 1, 100_000_000),
-                trustedProxies(env),
+                proxies,
                 env.longValue("CCU_COLLECTOR_BUFFER_MB", 32, 1, 4096) * 1024 * 1024,
                 env.duration("CCU_KAFKA_DELIVERY_TIMEOUT_MS", Duration.ofSeconds(10), ChronoUnit.MILLIS, Duration.ofMinutes(10)),
                 env.duration("CCU_KAFKA_LINGER_MS", Duration.ofMillis(1), ChronoUnit.MILLIS, Duration.ofSeconds(1)),
@@ -90,7 +95,8 @@ public record CollectorConfig(
                 TokenSettings.read(env),
                 tokenMode(env, "CCU_TOKEN_MODE", env.string("CCU_TOKEN_MODE", "open")),
                 tokenModeByAccount(env),
-                PipelineSettings.read(env, defaultBootstrap)).checked(env);
+                PipelineSettings.read(env, defaultBootstrap),
+                PlaybackSettings.read(env, proxies)).checked(env);
     }
 
     private CollectorConfig checked(Env env) {
@@ -187,6 +193,7 @@ public record CollectorConfig(
                 + ", trustedProxies=" + trustedProxies + ", bufferBytes=" + bufferBytes
                 + ", deliveryTimeout=" + deliveryTimeout + ", linger=" + linger + ", compression=" + compression + ", writeEveryBeacon=" + writeEveryBeacon
                 + ", lastSeenRefresh=" + lastSeenRefresh + ", rememberedSessions=" + rememberedSessions + ", tokens=" + tokens
-                + ", tokenMode=" + tokenMode + ", tokenModeByAccount=" + tokenModeByAccount + ", pipeline=" + pipeline + "]";
+                + ", tokenMode=" + tokenMode + ", tokenModeByAccount=" + tokenModeByAccount + ", pipeline=" + pipeline
+                + ", playback=" + playback + "]";
     }
 }

@@ -10,12 +10,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.beacon.ParseResult;
 import liveccu.collector.limit.ClientRateLimit;
+import liveccu.collector.intake.PlaybackRoutes;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.publish.BeaconSink;
 import liveccu.collector.viewer.ViewerCheck;
@@ -47,9 +49,18 @@ final class CollectorVerticle extends VerticleBase {
     private final CollectorMetrics metrics;
     private final OpsRoutes ops;
     private final AtomicInteger boundPort;
+    private final Optional<PlaybackRoutes> playback;
 
     CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ClientRateLimit limit, ViewerPolicy viewers,
                       BeaconSink publisher, CollectorMetrics metrics, OpsRoutes ops, AtomicInteger boundPort) {
+        this(port, parser, secret, limit, viewers, publisher, metrics, ops, boundPort, Optional.empty());
+    }
+
+    /** @param playback the player-event and CMCD routes, when served */
+    CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ClientRateLimit limit, ViewerPolicy viewers,
+                      BeaconSink publisher, CollectorMetrics metrics, OpsRoutes ops, AtomicInteger boundPort,
+                      Optional<PlaybackRoutes> playback) {
+        this.playback = playback;
         this.port = port;
         this.parser = parser;
         this.secret = secret;
@@ -64,16 +75,18 @@ final class CollectorVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        // Players fire beacons from web pages: a token in the Authorization header needs a preflight.
+        // Players fire beacons from web pages: a token in the Authorization header needs a preflight,
+        // and so do CMCD reports and player events POSTed with their content type or gzip encoding.
         router.route().handler(CorsHandler.create()
                 .addOrigin("*")
-                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.OPTIONS))
-                .allowedHeaders(Set.of("authorization", "x-api-key"))
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+                .allowedHeaders(Set.of("authorization", "x-api-key", "content-type", "content-encoding"))
                 .maxAgeSeconds(3600));
         ops.mount(router);
         for (Side side : Side.values()) {
             router.get(BEACON_PATH + side.pathSuffix()).handler(ctx -> onBeacon(ctx, side));
         }
+        playback.ifPresent(routes -> routes.mount(router));
         ErrorResponses.install(router);
         // port 0 means "any free port"; -1 makes every instance share that one random port
         var listening = vertx.createHttpServer().requestHandler(router).listen(port == 0 ? -1 : port);

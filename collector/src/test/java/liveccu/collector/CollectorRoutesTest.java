@@ -31,7 +31,7 @@ import java.util.function.LongSupplier;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.limit.ClientRateLimit;
-import liveccu.collector.limit.TrustedProxies;
+import liveccu.collector.client.TrustedProxies;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.publish.BeaconSink;
 import liveccu.collector.viewer.TokenMode;

@@ -27,6 +27,25 @@ public final class Ids {
         return null;
     }
 
+    /** The longest account id. */
+    public static final int MAX_ACCOUNT_ID_LENGTH = 64;
+
+    /** An account id: 1-64 of {@code A-Z a-z 0-9 . _ -}. */
+    public static boolean isAccountId(String text) {
+        if (text == null || text.isEmpty() || text.length() > MAX_ACCOUNT_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isHex(String s, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);

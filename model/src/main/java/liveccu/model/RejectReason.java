@@ -27,6 +27,20 @@ public enum RejectReason {
     TOKEN_WRONG_ACCOUNT("token-wrong-account", 403),
     /** Unsigned tracking values too long. */
     BAD_VIEWER_DATA("bad-viewer-data", 400),
+    /** Playback intake: an event of a batch that is not a valid player event (the rest of the batch is kept). */
+    BAD_EVENT("bad-event", 400),
+    /** Playback intake: a CMCD report line that is not a valid structured-field dictionary or lacks {@code sid}. */
+    BAD_CMCD_REPORT("bad-cmcd-report", 400),
+    /** Playback intake: a body that cannot be read at all (bad gzip, not JSON, no event in it). */
+    BAD_BODY("bad-body", 400),
+    /** Playback intake: a body over the limit, compressed or decompressed. */
+    BODY_TOO_LARGE("body-too-large", 413),
+    /** Playback intake: more events in one batch than allowed. */
+    TOO_MANY_EVENTS("too-many-events", 413),
+    /** Playback intake: a content type or encoding the route does not take. */
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415),
+    /** CMCD intake: a report target that will never be accepted (malformed or disabled); the player stops sending to it. */
+    TARGET_GONE("target-gone", 410),
     /** Decided by the aggregator: received after its minute's grace period had passed. */
     TOO_LATE("too-late", 0);
 

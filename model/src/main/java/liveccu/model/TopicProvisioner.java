@@ -21,7 +21,7 @@ public final class TopicProvisioner {
     /**
      * @param partitions        partitions of every topic: the unit of parallelism of the aggregator
      * @param replication       replicas per partition (3 on a production cluster)
-     * @param beaconRetention   how long raw and rejected beacons are kept
+     * @param beaconRetention   how long raw and rejected beacons (and raw player events) are kept
      * @param resultsRetention  how long per-minute counts and viewer sessions are kept
      */
     public record Settings(int partitions, short replication, Duration beaconRetention, Duration resultsRetention) {
@@ -38,6 +38,7 @@ public final class TopicProvisioner {
     /** Blocks until every missing topic is created or the timeout passes. */
     public void ensureAll(Duration timeout) throws InterruptedException, TimeoutException {
         ensure(List.of(shortLived(Topics.BEACONS.name()), shortLived(Topics.REJECTED.name()), shortLived(Topics.DEAD_LETTERS),
+                shortLived(Topics.PLAYER_EVENTS.name()),
                 compacted(Topics.MINUTE_COUNTS.name()), compacted(Topics.VIEWER_SESSIONS.name())), timeout);
     }
 

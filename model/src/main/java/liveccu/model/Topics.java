@@ -13,6 +13,14 @@ public final class Topics {
     public static final Topic<String, RejectedBeacon> REJECTED =
             new Topic<>("ccu.beacons.rejected", Serdes.String(), new JsonSerde<>(RejectedBeacon.class));
 
+    /**
+     * Playback events from players and CMCD v2 reports, keyed by playback id (see
+     * {@link PlayerEvent#partitionKey()}), so one playback's events meet on one partition.
+     * Kept as long as raw beacons.
+     */
+    public static final Topic<String, PlayerEvent> PLAYER_EVENTS =
+            new Topic<>("ccu.player-events", Serdes.String(), new JsonSerde<>(PlayerEvent.class));
+
     /** Per audience (job, account, tracking id) and minute counts, keyed by {@link MinuteCount#key()}; compacted, long retention. */
     public static final Topic<String, MinuteCount> MINUTE_COUNTS =
             new Topic<>("ccu.minute-counts", Serdes.String(), new JsonSerde<>(MinuteCount.class));

@@ -32,6 +32,22 @@ public final class Http {
         return send("GET", port, pathAndQuery, headers);
     }
 
+    /** A POST with a text body, as curl or a player sends a batch. */
+    public static Reply post(int port, String pathAndQuery, String body, String... headers) {
+        return send(request("POST", port, pathAndQuery, body, headers));
+    }
+
+    /** A POST with a binary body (e.g. gzipped). */
+    public static Reply post(int port, String pathAndQuery, byte[] body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request.build());
+    }
+
     /** A request without a body. */
     public static Reply send(String method, int port, String pathAndQuery, String... headers) {
         return send(request(method, port, pathAndQuery, null, headers));

@@ -19,7 +19,6 @@ public final class BeaconParser {
     /** 2000-01-01T00:00:00Z: anything earlier is not a live beacon, whatever its unit. */
     static final long EARLIEST_MS = 946_684_800_000L;
     private static final long SECONDS_BELOW = 100_000_000_000L;
-    private static final int MAX_ACCOUNT_ID_LENGTH = 64;
 
     private final CountingRules rules;
 
@@ -41,7 +40,7 @@ public final class BeaconParser {
         if (normalSession == null) {
             return reject(RejectReason.BAD_SESSION_ID, "sessionid must be 32 hex digits or a dashed UUID");
         }
-        if (!isAccountId(accountId)) {
+        if (!Ids.isAccountId(accountId)) {
             return reject(RejectReason.BAD_ACCOUNT_ID, "accountid must be 1-64 of A-Z a-z 0-9 . _ -");
         }
         long beaconTimeMs = epochMillis(time);
@@ -102,21 +101,6 @@ public final class BeaconParser {
             }
         }
         return whole < SECONDS_BELOW ? whole * 1000 + fractionMs : whole;
-    }
-
-    private static boolean isAccountId(String text) {
-        if (text == null || text.isEmpty() || text.length() > MAX_ACCOUNT_ID_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static ParseResult.Rejected reject(RejectReason reason, String message) {

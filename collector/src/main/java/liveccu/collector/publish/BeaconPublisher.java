@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import liveccu.model.Beacon;
+import liveccu.model.PlayerEvent;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Topic;
 import liveccu.model.Topics;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * accepted and then dropped. A background check (off the hot path) follows the broker's reachability
  * and keeps the beacon topic's metadata warm, so sends never wait for metadata.
  */
-public final class BeaconPublisher implements BeaconSink, AutoCloseable {
+public final class BeaconPublisher implements BeaconSink, PlayerEventSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BeaconPublisher.class);
     private static final Duration HEALTH_CHECK_INTERVAL = Duration.ofMillis(500);
@@ -61,6 +62,7 @@ public final class BeaconPublisher implements BeaconSink, AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final Admin admin;
     private final Serializer<Beacon> beaconSerializer = Topics.BEACONS.valueSerde().serializer();
+    private final Serializer<PlayerEvent> playerEventSerializer = Topics.PLAYER_EVENTS.valueSerde().serializer();
     private final Serializer<RejectedBeacon> rejectedSerializer = Topics.REJECTED.valueSerde().serializer();
     private final ScheduledExecutorService healthChecks;
     private final Consumer<Long> sendLatencyNanos;
@@ -103,6 +105,17 @@ public final class BeaconPublisher implements BeaconSink, AutoCloseable {
     /** Completes when Kafka has acknowledged the beacon; fails with {@link KafkaUnavailable} otherwise. */
     @Override
     public CompletionStage<Void> publish(Beacon beacon) {
+        return send(Topics.BEACONS, beacon.partitionKey(), beacon, beaconSerializer, "beacon");
+    }
+
+    /** Completes when Kafka has acknowledged the player event; fails with {@link KafkaUnavailable} otherwise. */
+    @Override
+    public CompletionStage<Void> publish(PlayerEvent event) {
+        return send(Topics.PLAYER_EVENTS, event.partitionKey(), event, playerEventSerializer, "player event");
+    }
+
+    private <V> CompletionStage<Void> send(Topic<String, V> topic, String key, V value, Serializer<V> serializer,
+                                           String what) {
         Optional<String> down = unavailableReason;
         if (down.isPresent()) {
             return CompletableFuture.failedFuture(new KafkaUnavailable(down.get(), null));
@@ -110,7 +123,7 @@ public final class BeaconPublisher implements BeaconSink, AutoCloseable {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         long started = System.nanoTime();
         try {
-            producer.send(record(Topics.BEACONS, beacon.partitionKey(), beacon, beaconSerializer), (metadata, error) -> {
+            producer.send(record(topic, key, value, serializer), (metadata, error) -> {
                 if (error == null) {
                     sendLatencyNanos.accept(System.nanoTime() - started);
                     acknowledged.complete(null);
@@ -119,13 +132,13 @@ public final class BeaconPublisher implements BeaconSink, AutoCloseable {
                         // Refuse at once from now on, until the health check sees Kafka again.
                         updateAvailability(Optional.of("Kafka did not acknowledge beacons in time"));
                     }
-                    acknowledged.completeExceptionally(new KafkaUnavailable("Kafka did not acknowledge the beacon: "
+                    acknowledged.completeExceptionally(new KafkaUnavailable("Kafka did not acknowledge the " + what + ": "
                             + error.getClass().getSimpleName(), error));
                 }
             });
         } catch (RuntimeException e) {
             // BufferExhaustedException, metadata not (yet) known, producer closed: all mean "not now".
-            acknowledged.completeExceptionally(new KafkaUnavailable("Kafka cannot take beacons now: "
+            acknowledged.completeExceptionally(new KafkaUnavailable("Kafka cannot take " + what + "s now: "
                     + e.getClass().getSimpleName(), e));
         }
         return acknowledged;
@@ -177,6 +190,7 @@ public final class BeaconPublisher implements BeaconSink, AutoCloseable {
             // it fails at once (and fetches them) when they are not known yet.
             producer.partitionsFor(Topics.BEACONS.name());
             producer.partitionsFor(Topics.REJECTED.name());
+            producer.partitionsFor(Topics.PLAYER_EVENTS.name());
             reason = Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,4 +1,4 @@
-package liveccu.collector.limit;
+package liveccu.collector.client;
 
 import io.netty.util.NetUtil;
 import java.util.ArrayList;
@@ -97,7 +97,7 @@ public final class TrustedProxies {
     }
 
     /** The address as 4 bytes (IPv4, also when IPv4-mapped) or 16 (IPv6); null when not an IP literal. */
-    static byte[] address(String text) {
+    public static byte[] address(String text) {
         byte[] bytes = NetUtil.createByteArrayFromIpAddressString(text.trim());
         if (bytes != null && bytes.length == 16 && isIpv4Mapped(bytes)) {
             return Arrays.copyOfRange(bytes, 12, 16);

@@ -1,4 +1,4 @@
-package liveccu.collector.limit;
+package liveccu.collector.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -51,5 +51,30 @@ class TrustedProxiesTest {
         TrustedProxies.parse("10.0.0.0/8, proxy.example, 10.0.0.0/33, 1.2.3.4/x, ::1/128, 300.1.1.1", errors);
         assertEquals(4, errors.size(), errors.toString());
         assertEquals("'proxy.example' is not an IP address or CIDR range (e.g. 10.0.0.0/8, 192.168.1.7, fd00::/8)", errors.get(0));
+    }
+
+    @ParameterizedTest(name = "peer {0}, X-Forwarded-For {1} -> {2}")
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+            "203.0.113.7 | null                              | 203.0.113.7",
+            "203.0.113.7 | 198.51.100.1                      | 203.0.113.7",
+            "10.0.0.5    | 198.51.100.1                      | 198.51.100.1",
+            "10.0.0.5    | 198.51.100.1, 10.0.0.9            | 198.51.100.1",
+            "10.0.0.5    | 6.6.6.6, 198.51.100.1, 10.0.0.9   | 198.51.100.1",
+            "10.0.0.5    | 10.0.0.8, 10.0.0.9                | 10.0.0.8",
+            "10.0.0.5    | evil.example.com                  | 10.0.0.5",
+            "127.0.0.1   | 2001:db8::1                       | 2001:db8::1",
+            "::1         | 198.51.100.1                      | 198.51.100.1",
+    })
+    void believesXForwardedForOnlyFromTrustedProxies(String peer, String forwarded, String client) {
+        TrustedProxies proxies = TrustedProxies.parse("10.0.0.0/8, 127.0.0.1,::1", new ArrayList<>());
+        assertEquals(client, proxies.client(peer, forwarded));
+        assertEquals(peer, TrustedProxies.NONE.client(peer, forwarded), "nobody trusted: the connection's address");
+    }
+
+    @Test
+    void refusesTrustedProxiesThatAreNoAddresses() {
+        List<String> errors = new ArrayList<>();
+        TrustedProxies.parse("proxy.example.com, 10.0.0.0/33", errors);
+        assertEquals(2, errors.size(), errors.toString());
     }
 }
