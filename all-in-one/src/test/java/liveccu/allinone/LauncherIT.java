@@ -47,8 +47,11 @@ class LauncherIT {
 
     @Test
     void aFreshStartPrintsTheBannerCountsTheReadmeBeaconsAndStopsWithoutAnError() throws Exception {
-        try (Launched system = Launched.start(PROJECT, freshSystem(), "all")) {
+        Map<String, String> env = freshSystem();
+        env.put("CCU_TOKEN_SECRET", "a-shared-secret-of-at-least-32-bytes!"); // every service, the sessions one too
+        try (Launched system = Launched.start(PROJECT, env, "all")) {
             system.awaitLine("live CCU is running", Duration.ofMinutes(2));
+            assertTrue(system.output().contains("sessions   http://localhost:"), system.output());
             int collector = system.awaitNumber(BEACON_URL);
             int api = system.awaitNumber(API_URL);
 

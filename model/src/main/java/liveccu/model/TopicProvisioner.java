@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the topics a service needs when they are missing, with the operator's partition count,
@@ -55,8 +56,37 @@ public final class TopicProvisioner {
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.beaconRetention().toMillis())));
     }
 
-    /** Creates those of the topics that are missing; blocks until done or the timeout passes. */
+    /**
+     * Creates those of the topics that are missing; blocks until the brokers' metadata has them (every
+     * partition with a leader) or the timeout passes. Without that wait, a Kafka Streams application
+     * started right after could find its source topic missing and fail a thread (a fresh install's
+     * console then showed MissingSourceTopicException at ERROR).
+     */
     public void ensure(List<NewTopic> wanted, Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        create(wanted, timeout);
+        List<String> names = wanted.stream().map(NewTopic::name).toList();
+        while (!allLed(names, timeout)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + names + " not in the brokers' metadata after " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private boolean allLed(List<String> names, Duration timeout) throws InterruptedException, TimeoutException {
+        try {
+            return admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values().stream()
+                    .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false; // created, not yet known to the broker that answered
+            }
+            throw new IllegalStateException("cannot describe topics " + names, e.getCause());
+        }
+    }
+
+    private void create(List<NewTopic> wanted, Duration timeout) throws InterruptedException, TimeoutException {
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
