@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.beacon.ParseResult;
+import liveccu.collector.client.RequestAddresses;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.intake.PlaybackRoutes;
 import liveccu.collector.publish.BeaconPublisher;
@@ -98,7 +99,7 @@ final class CollectorVerticle extends VerticleBase {
         long receivedAt = System.currentTimeMillis();
         HttpServerRequest request = ctx.request();
         // First, before any work: a limited beacon is never parsed, written or acknowledged.
-        if (limit.enabled() && limit.check(remoteAddress(request), request.getHeader("x-forwarded-for"))
+        if (limit.enabled() && limit.check(RequestAddresses.peer(request), RequestAddresses.forwardedFor(request))
                 instanceof ClientRateLimit.Limited limited) {
             rateLimited(ctx, limited, receivedAt);
             return;
@@ -146,11 +147,6 @@ final class CollectorVerticle extends VerticleBase {
             ErrorResponses.send(ctx, 503, error instanceof BeaconPublisher.KafkaUnavailable
                     ? error.getMessage() : "Kafka unavailable");
         }
-    }
-
-    private static String remoteAddress(HttpServerRequest request) {
-        var address = request.remoteAddress();
-        return address == null || address.hostAddress() == null ? "unknown" : address.hostAddress();
     }
 
     /**

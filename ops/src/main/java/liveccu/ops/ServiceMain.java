@@ -3,6 +3,7 @@ package liveccu.ops;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,8 +42,9 @@ public final class ServiceMain {
             System.exit(2);
             return;
         } catch (Exception e) {
-            if (PortInUse.in(e).isPresent()) {
-                LOG.error("{} cannot start: {}", service, PortInUse.in(e).get().getMessage());
+            Optional<PortInUse> busy = PortInUse.in(e);
+            if (busy.isPresent()) {
+                LOG.error("{} cannot start: {}", service, busy.get().getMessage());
                 System.exit(1);
                 return;
             }

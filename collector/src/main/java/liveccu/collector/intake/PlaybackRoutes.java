@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import liveccu.collector.beacon.BeaconSecret;
+import liveccu.collector.client.RequestAddresses;
 import liveccu.collector.cmcd.CmcdReportParser;
 import liveccu.collector.playback.PlayerEventParser;
 import liveccu.collector.publish.BeaconPublisher;
@@ -207,10 +208,7 @@ public final class PlaybackRoutes {
             reject(ctx, source, RejectReason.BAD_ACCOUNT_ID, "accountid must be 1-64 of A-Z a-z 0-9 . _ -", receivedAt);
             return null;
         }
-        String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        String forwarded = request.headers().contains("x-forwarded-for")
-                ? String.join(",", request.headers().getAll("x-forwarded-for")) : null;
-        String ip = settings.trustedProxies().client(peer, forwarded);
+        String ip = settings.trustedProxies().client(RequestAddresses.peer(request), RequestAddresses.forwardedFor(request));
         return new Origin(account, Origin.userAgent(request.getHeader("user-agent")), ipHasher.hash(ip, receivedAt), receivedAt);
     }
 
