@@ -7,7 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import liveccu.api.http.ApiKeyCheck;
+import java.util.Optional;
+import liveccu.access.Access;
+import liveccu.access.AccessRecords;
+import liveccu.access.admin.KeyAdminRoutes;
+import liveccu.access.audit.AuditLog;
+import liveccu.access.audit.KeyUses;
+import liveccu.access.keys.KeyRing;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
@@ -27,15 +33,17 @@ public final class Api {
     private final Vertx vertx;
     private final List<TopicReader<?>> readers;
     private final MinuteCountsView counts;
+    private final AccessRecords accessRecords;
     private final OpsRoutes ops;
     private final ApiVerticle verticle;
     private final String deploymentId;
 
-    private Api(Vertx vertx, List<TopicReader<?>> readers, MinuteCountsView counts, OpsRoutes ops, ApiVerticle verticle,
-                String deploymentId) {
+    private Api(Vertx vertx, List<TopicReader<?>> readers, MinuteCountsView counts, AccessRecords accessRecords, OpsRoutes ops,
+                ApiVerticle verticle, String deploymentId) {
         this.vertx = vertx;
         this.readers = readers;
         this.counts = counts;
+        this.accessRecords = accessRecords;
         this.ops = ops;
         this.verticle = verticle;
         this.deploymentId = deploymentId;
@@ -52,7 +60,8 @@ public final class Api {
                 config.stateDir().resolve("minute-counts"), config.history(), config.recentJobs(), clock);
         counts.bindTo(registry);
         ViewerSessionsView sessions = new ViewerSessionsView(config.pipeline().bootstrapServers(), config.viewerReportHistory(), clock);
-        List<TopicReader<?>> readers = List.of(counts.reader(), sessions.reader());
+        KeyRing keys = new KeyRing(config.pipeline().bootstrapServers(), "ccu-api");
+        List<TopicReader<?>> readers = List.of(counts.reader(), sessions.reader(), keys.reader());
         readers.forEach(reader -> {
             reader.bindTo(registry);
             reader.start();
@@ -60,23 +69,27 @@ public final class Api {
         // A reader stopped for good freezes what the API serves: liveness fails so that it is restarted.
         OpsRoutes ops = new OpsRoutes(TopicReader.allReading(readers), TopicReader.allCaughtUp(readers), registry);
         if (config.apiKey().isEmpty()) {
-            LOG.warn("CCU_API_KEY is not set: the query API answers anyone");
+            LOG.warn("CCU_API_KEY is not set: the query API answers anyone, and per-account keys cannot be created");
         }
+        AccessRecords accessRecords = new AccessRecords(config.pipeline().bootstrapServers(), "ccu-api-access");
+        Access access = new Access(config.apiKey(), keys,
+                new KeyUses(registry, Optional.of(new AuditLog(accessRecords, registry)), clock), clock);
         BlockingQueries queries = new BlockingQueries(QUERIES_IN_FLIGHT);
         ApiVerticle verticle = new ApiVerticle(config.port(),
                 new CcuRoutes(counts, queries, clock, config.maxRange(), config.recentJobs()),
                 new ViewerReportRoutes(sessions, queries, clock, config.maxRange()),
-                new ApiKeyCheck(config.apiKey()), ops);
+                access, new KeyAdminRoutes(keys, accessRecords, clock), ops);
         return vertx.deployVerticle(verticle)
                 .compose(id -> HealthCheck.awaitFirst(vertx, CompletableFuture.allOf(readers.stream()
                                 .map(reader -> reader.caughtUp().toCompletableFuture()).toArray(CompletableFuture[]::new)), RESULTS_WAIT,
                                 "results not loaded yet; serving, not ready until they are")
                         .map(v -> {
                             LOG.info("query API listening on port {}", verticle.actualPort());
-                            return new Api(vertx, readers, counts, ops, verticle, id);
+                            return new Api(vertx, readers, counts, accessRecords, ops, verticle, id);
                         }))
                 .onFailure(e -> {
                     readers.forEach(TopicReader::close);
+                    accessRecords.close();
                     counts.close();
                 });
     }
@@ -90,6 +103,7 @@ public final class Api {
         ops.startDraining();
         return vertx.undeploy(deploymentId).transform(ar -> vertx.executeBlocking(() -> {
             readers.forEach(TopicReader::close);
+            accessRecords.close();
             counts.close();
             return null;
         }));

@@ -7,29 +7,36 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.Set;
+import liveccu.access.Access;
+import liveccu.access.Scope;
+import liveccu.access.admin.KeyAdminRoutes;
 import liveccu.api.dashboard.DashboardRoutes;
-import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
 
-/** The API's HTTP server: CORS for browser dashboards, the key check, the query routes and the dashboard page. */
+/**
+ * The API's HTTP server: CORS for browser dashboards, the query routes each behind the scope it needs,
+ * the operator's key management, and the dashboard page.
+ */
 final class ApiVerticle extends VerticleBase {
 
     private final int port;
     private final CcuRoutes ccu;
     private final ViewerReportRoutes viewers;
-    private final ApiKeyCheck keyCheck;
+    private final Access access;
+    private final KeyAdminRoutes keys;
     private final OpsRoutes ops;
     private HttpServer server;
 
-    ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, ApiKeyCheck keyCheck, OpsRoutes ops) {
+    ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, Access access, KeyAdminRoutes keys, OpsRoutes ops) {
         this.port = port;
         this.ccu = ccu;
         this.viewers = viewers;
-        this.keyCheck = keyCheck;
+        this.access = access;
+        this.keys = keys;
         this.ops = ops;
     }
 
@@ -43,13 +50,14 @@ final class ApiVerticle extends VerticleBase {
                 .allowedHeaders(Set.of("Content-Type", "x-api-key"))
                 .maxAgeSeconds(3600));
         ops.mount(router);
-        router.get("/ccu").handler(keyCheck).handler(ccu::ccu);
-        router.get("/ccu/account").handler(keyCheck).handler(ccu::accountCcu);
-        router.get("/ccu/tracking").handler(keyCheck).handler(ccu::trackingCcu);
-        router.get("/jobs").handler(keyCheck).handler(ccu::jobs);
-        router.get("/accounts").handler(keyCheck).handler(ccu::accounts);
-        router.get("/tracking").handler(keyCheck).handler(ccu::trackingIds);
-        router.get("/viewers").handler(keyCheck).handler(viewers::report);
+        router.get("/ccu").handler(access.require(Scope.COUNTS)).handler(ccu::ccu);
+        router.get("/ccu/account").handler(access.require(Scope.COUNTS)).handler(ccu::accountCcu);
+        router.get("/ccu/tracking").handler(access.require(Scope.COUNTS)).handler(ccu::trackingCcu);
+        router.get("/jobs").handler(access.require(Scope.COUNTS)).handler(ccu::jobs);
+        router.get("/accounts").handler(access.require(Scope.COUNTS)).handler(ccu::accounts);
+        router.get("/tracking").handler(access.require(Scope.COUNTS)).handler(ccu::trackingIds);
+        router.get("/viewers").handler(access.require(Scope.VIEWERS)).handler(viewers::report);
+        keys.mount(router, access);
         DashboardRoutes.mount(router);
         ErrorResponses.install(router);
         return PortInUse.explain(vertx.createHttpServer().requestHandler(router).listen(port), port, "query API", "CCU_API_PORT")

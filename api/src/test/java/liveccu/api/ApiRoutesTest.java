@@ -21,7 +21,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import liveccu.api.http.ApiKeyCheck;
+import liveccu.access.Access;
+import liveccu.access.AccessRecords;
+import liveccu.access.admin.KeyAdminRoutes;
+import liveccu.access.audit.KeyUses;
+import liveccu.access.keys.KeyRing;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
@@ -64,6 +68,7 @@ class ApiRoutesTest {
     static MinuteCountsView counts;
     static ViewerSessionsView sessions;
     static WebClient client;
+    static AccessRecords records;
 
     @TempDir
     static Path stateDir;
@@ -76,8 +81,12 @@ class ApiRoutesTest {
         fill();
         // wired as Api.start wires it, the views filled here instead of by their readers
         OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, HealthCheck.ALWAYS, Metrics.newRegistry("api"));
+        KeyRing keys = KeyRing.detached();
+        Access access = new Access(Optional.of(KEY), keys, new KeyUses(Metrics.newRegistry("api"), Optional.empty(), clock), clock);
+        records = new AccessRecords(NOT_A_BROKER, "route-test");
         ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofHours(24)),
-                new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)), new ApiKeyCheck(Optional.of(KEY)), ops);
+                new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)), access,
+                new KeyAdminRoutes(keys, records, clock), ops);
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();
@@ -88,6 +97,7 @@ class ApiRoutesTest {
     static void closeReaders() {
         counts.close();
         sessions.reader().close();
+        records.close();
     }
 
     private static void fill() {
@@ -123,7 +133,7 @@ class ApiRoutesTest {
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({
             "GET, /ccu?jobid=JOB, 401, missing x-api-key header, ",
-            "GET, /ccu?jobid=JOB, 401, wrong API key, wrong-key",
+            "GET, /ccu?jobid=JOB, 401, wrong API key, ccu_abcdefghijkm_wrong",
             "GET, /jobs, 401, missing x-api-key header, ",
             "GET, /accounts, 401, missing x-api-key header, ",
             "GET, /tracking, 401, missing x-api-key header, ",

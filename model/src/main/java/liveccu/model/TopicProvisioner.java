@@ -40,7 +40,8 @@ public final class TopicProvisioner {
     public void ensureAll(Duration timeout) throws InterruptedException, TimeoutException {
         ensure(List.of(shortLived(Topics.BEACONS.name()), shortLived(Topics.REJECTED.name()), shortLived(Topics.DEAD_LETTERS),
                 shortLived(Topics.PLAYER_EVENTS.name()),
-                compacted(Topics.MINUTE_COUNTS.name()), compacted(Topics.VIEWER_SESSIONS.name())), timeout);
+                compacted(Topics.MINUTE_COUNTS.name()), compacted(Topics.VIEWER_SESSIONS.name()),
+                keptForever(Topics.API_KEYS.name()), longLived(Topics.AUDIT.name())), timeout);
     }
 
     /** A topic with the operator's partitions and replication that keeps the latest record per key. */
@@ -48,6 +49,18 @@ public final class TopicProvisioner {
         return new NewTopic(name, settings.partitions(), settings.replication()).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.resultsRetention().toMillis())));
+    }
+
+    /** One partition that keeps the latest record per key for ever: small, and read whole by every instance. */
+    public NewTopic keptForever(String name) {
+        return new NewTopic(name, 1, settings.replication()).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+
+    /** A topic with the operator's partitions and replication, kept as long as results. */
+    public NewTopic longLived(String name) {
+        return new NewTopic(name, settings.partitions(), settings.replication())
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.resultsRetention().toMillis())));
     }
 
     /** A topic with the operator's partitions and replication, kept as long as raw beacons. */

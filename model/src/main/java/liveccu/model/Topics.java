@@ -29,6 +29,17 @@ public final class Topics {
     public static final Topic<String, ViewerSession> VIEWER_SESSIONS =
             new Topic<>("ccu.viewer-sessions", Serdes.String(), new JsonSerde<>(ViewerSession.class));
 
+    /**
+     * Per-account API keys, keyed by key id; a revoked key is a tombstone. Compacted and never
+     * deleted by time: every API and sessions instance reads all of it at start and follows it.
+     */
+    public static final Topic<String, ApiKey> API_KEYS =
+            new Topic<>("ccu.api-keys", Serdes.String(), new JsonSerde<>(ApiKey.class));
+
+    /** Each use of a key on a route that serves personal data, keyed by key id. Kept as long as results. */
+    public static final Topic<String, AuditEntry> AUDIT =
+            new Topic<>("ccu.audit", Serdes.String(), new JsonSerde<>(AuditEntry.class));
+
     /** Records the aggregator could not even decode, as they were, for inspection. */
     public static final String DEAD_LETTERS = "ccu.aggregator.dead-letters";
 

@@ -12,6 +12,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import liveccu.access.Access;
+import liveccu.access.AccessRecords;
+import liveccu.access.audit.AuditLog;
+import liveccu.access.audit.KeyUses;
+import liveccu.access.keys.KeyRing;
 import liveccu.model.TopicProvisioner;
 import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
@@ -48,15 +54,18 @@ public final class SessionsService {
     private final KafkaStreams limiter;
     private final Replies replies;
     private final StreamSessionsView view;
+    private final KeyRing keys;
+    private final AccessRecords accessRecords;
     private final OpsRoutes ops;
     private final HttpServer server;
 
-    private SessionsService(Vertx vertx, KafkaStreams limiter, Replies replies, StreamSessionsView view, OpsRoutes ops,
-                            HttpServer server) {
+    private SessionsService(Vertx vertx, Parts parts, OpsRoutes ops, HttpServer server) {
         this.vertx = vertx;
-        this.limiter = limiter;
-        this.replies = replies;
-        this.view = view;
+        this.limiter = parts.limiter();
+        this.replies = parts.replies();
+        this.view = parts.view();
+        this.keys = parts.keys();
+        this.accessRecords = parts.accessRecords();
         this.ops = ops;
         this.server = server;
     }
@@ -85,33 +94,48 @@ public final class SessionsService {
             view.reader().start();
             Gauge.builder("ccu_stream_sessions_active", view, StreamSessionsView::active)
                     .description("playing sessions, all accounts").register(registry);
+            KeyRing keys = new KeyRing(config.pipeline().bootstrapServers(), "ccu-sessions");
+            keys.reader().bindTo(registry);
+            keys.reader().start();
             Replies replies = new Replies(vertx, config.pipeline().bootstrapServers(), config.instanceId(), config.replyTimeout()).start();
-            return new Parts(limiter, view, replies);
+            return new Parts(limiter, view, replies, keys,
+                    new AccessRecords(config.pipeline().bootstrapServers(), "ccu-sessions-access"));
         }).compose(parts -> {
             OpsRoutes ops = new OpsRoutes(() -> parts.limiter().state() == KafkaStreams.State.ERROR
                     ? Optional.of("the limiter (Kafka Streams) is in ERROR")
-                    : parts.replies().failedReason().or(() -> parts.view().reader().failedReason()),
+                    : parts.replies().failedReason().or(() -> parts.view().reader().failedReason())
+                            .or(() -> parts.keys().reader().failedReason()),
                     () -> notReadyReason(parts), registry);
             SessionRoutes routes = new SessionRoutes(new ViewerTokens(config.tokens()), parts.replies(), parts.view(),
-                    config.operatorKey(), config.rules(), Clock.systemUTC());
+                    access(config, parts, registry), config.rules(), Clock.systemUTC());
             Router router = Router.router(vertx);
             ops.mount(router);
             routes.mount(router);
             ErrorResponses.install(router);
             return PortInUse.explain(vertx.createHttpServer().requestHandler(router).listen(config.port()), config.port(),
                             "sessions service", "CCU_SESSIONS_PORT")
-                    .compose(server -> HealthCheck.awaitFirst(vertx, parts.view().reader().caughtUp(), Duration.ofSeconds(60),
+                    .compose(server -> HealthCheck.awaitFirst(vertx, CompletableFuture.allOf(
+                                            parts.view().reader().caughtUp().toCompletableFuture(),
+                                            parts.keys().reader().caughtUp().toCompletableFuture()), Duration.ofSeconds(60),
                                     "live sessions not loaded yet; serving, not ready until they are")
                             .map(v -> {
                                 LOG.info("sessions service listening on port {} (heartbeat every {} s, expiry after {} missed)",
                                         server.actualPort(), config.rules().heartbeatInterval().toSeconds(),
                                         config.rules().missedHeartbeats());
-                                return new SessionsService(vertx, parts.limiter(), parts.replies(), parts.view(), ops, server);
+                                return new SessionsService(vertx, parts, ops, server);
                             }));
         });
     }
 
-    private record Parts(KafkaStreams limiter, StreamSessionsView view, Replies replies) {
+    private record Parts(KafkaStreams limiter, StreamSessionsView view, Replies replies, KeyRing keys,
+                         AccessRecords accessRecords) {
+    }
+
+    /** The operator key and per-account keys with scope sessions-admin; their uses audited (the views show viewer ids). */
+    private static Access access(SessionsConfig config, Parts parts, PrometheusMeterRegistry registry) {
+        Clock clock = Clock.systemUTC();
+        return new Access(config.operatorKey(), parts.keys(),
+                new KeyUses(registry, Optional.of(new AuditLog(parts.accessRecords(), registry)), clock), clock);
     }
 
     private static Optional<String> notReadyReason(Parts parts) {
@@ -119,7 +143,7 @@ public final class SessionsService {
         if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
             return Optional.of("the limiter (Kafka Streams) is " + state);
         }
-        return parts.view().reader().notReadyReason();
+        return parts.view().reader().notReadyReason().or(() -> parts.keys().reader().notReadyReason());
     }
 
     static Properties streamsConfig(SessionsConfig config) {
@@ -148,6 +172,8 @@ public final class SessionsService {
         return server.close().transform(ar -> vertx.executeBlocking(() -> {
             replies.close();
             view.reader().close();
+            keys.reader().close();
+            accessRecords.close();
             limiter.close(CloseOptions.timeout(Duration.ofSeconds(30))
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             return null;

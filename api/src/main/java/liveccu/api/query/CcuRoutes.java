@@ -9,9 +9,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import liveccu.access.Access;
+import liveccu.access.Caller;
 import liveccu.api.http.BlockingQueries;
 import liveccu.model.Audience;
 import liveccu.model.MinuteCount;
+import liveccu.ops.http.HttpFailure;
 
 /**
  * CCU served from the view: per job (the seed-compatible {@code GET /ccu}), per account and per
@@ -39,16 +42,20 @@ public final class CcuRoutes {
 
     /** {@code GET /ccu?jobid=J&in=S&out=S}: the job's minutes, newest first. */
     public void ccu(RoutingContext ctx) {
+        requireEveryAccount(ctx);
         range(ctx, Audience.job(CcuQuery.jobId(ctx.request().getParam("jobid"))));
     }
 
     /** {@code GET /ccu/account?accountid=A&in=S&out=S}: distinct sessions over all the account's jobs. */
     public void accountCcu(RoutingContext ctx) {
-        range(ctx, Audience.account(CcuQuery.accountId(ctx.request().getParam("accountid"))));
+        String account = CcuQuery.accountId(ctx.request().getParam("accountid"));
+        Access.checkAccount(ctx, account);
+        range(ctx, Audience.account(account));
     }
 
     /** {@code GET /ccu/tracking?trackingid=T[&jobid=J]&in=S&out=S}: over all jobs, or within one job. */
     public void trackingCcu(RoutingContext ctx) {
+        requireEveryAccount(ctx);
         String trackingId = CcuQuery.trackingId(ctx.request().getParam("trackingid"));
         String jobId = ctx.request().getParam("jobid");
         range(ctx, jobId == null ? Audience.tracking(trackingId) : Audience.trackingInJob(CcuQuery.jobId(jobId), trackingId));
@@ -56,21 +63,35 @@ public final class CcuRoutes {
 
     /** {@code GET /jobs}: every job with viewers recently, with its latest minute. */
     public void jobs(RoutingContext ctx) {
+        requireEveryAccount(ctx);
         latest(ctx, Audience.Kind.JOB, null);
     }
 
-    /** {@code GET /accounts}: every account with viewers recently, with its latest minute. */
+    /** {@code GET /accounts}: every account with viewers recently that the key may read, with its latest minute. */
     public void accounts(RoutingContext ctx) {
-        latest(ctx, Audience.Kind.ACCOUNT, null);
+        Caller caller = Access.caller(ctx);
+        long since = clock.millis() - recent.toMillis();
+        queries.run(ctx, () -> toJson(view.latest(Audience.Kind.ACCOUNT, null, since).stream()
+                .filter(count -> caller.mayRead(Audience.fromKey(count.audience()).id())).toList()), CcuRoutes::json);
     }
 
     /** {@code GET /tracking[?jobid=J]}: every tracking id with viewers recently (in the job), latest minute. */
     public void trackingIds(RoutingContext ctx) {
+        requireEveryAccount(ctx);
         String jobId = ctx.request().getParam("jobid");
         if (jobId == null) {
             latest(ctx, Audience.Kind.TRACKING, null);
         } else {
             latest(ctx, Audience.Kind.TRACKING_IN_JOB, CcuQuery.jobId(jobId));
+        }
+    }
+
+    /** Until job and tracking results name their account, only keys that read every account may see them. */
+    private static void requireEveryAccount(RoutingContext ctx) {
+        Caller caller = Access.caller(ctx);
+        if (!caller.allAccounts()) {
+            throw new HttpFailure(403, "this key (" + caller.keyId() + ") reads accounts " + caller.describeAccounts()
+                    + "; jobs and tracking ids are not yet scoped by account: use /ccu/account");
         }
     }
 

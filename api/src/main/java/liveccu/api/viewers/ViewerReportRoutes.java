@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
+import liveccu.access.Access;
+import liveccu.access.Caller;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.query.CcuQuery;
 import liveccu.model.Audience;
@@ -71,9 +73,12 @@ public final class ViewerReportRoutes {
             throw new HttpFailure(400, "give either jobid or trackingid");
         }
         Audience audience = jobId != null ? Audience.job(CcuQuery.jobId(jobId)) : Audience.tracking(CcuQuery.trackingId(trackingId));
-        Predicate<ViewerSession> filter = jobId != null
+        Caller caller = Access.caller(ctx);
+        Predicate<ViewerSession> inAudience = jobId != null
                 ? session -> audience.id().equals(session.jobId())
                 : session -> audience.id().equals(session.trackingId());
+        // Only sessions of the key's accounts: personal data of another account is never shown.
+        Predicate<ViewerSession> filter = inAudience.and(session -> caller.mayRead(session.accountId()));
         CcuQuery range = CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"),
                 clock.millis(), maxRange);
         String format = ctx.request().getParam("format", "json");

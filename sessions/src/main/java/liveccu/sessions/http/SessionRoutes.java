@@ -6,12 +6,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
+import liveccu.access.Access;
+import liveccu.access.Scope;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.HttpFailure;
 import liveccu.sessions.limit.SessionCommand;
@@ -25,7 +24,9 @@ import liveccu.tokens.ViewerTokens;
 /**
  * Brightcove's Generic Stream Concurrency API: the heartbeat ({@code POST}), the viewer's sessions
  * ({@code GET}) and stopping one ({@code DELETE}), each under {@code /api/v1/accounts/{account_id}/sessions}.
- * The viewer is whoever the bearer token says; decisions come from the limiter over Kafka.
+ * The viewer is whoever the bearer token says; decisions come from the limiter over Kafka. Instead of
+ * a viewer token, a key with scope {@code sessions-admin} for the account (or the operator key) shows
+ * and stops any of the account's sessions.
  */
 public final class SessionRoutes {
 
@@ -34,17 +35,17 @@ public final class SessionRoutes {
     private final ViewerTokens tokens;
     private final LimiterClient replies;
     private final StreamSessionsView view;
-    private final Optional<byte[]> operatorKey;
+    private final Access access;
     private final SessionRules rules;
     private final Clock clock;
 
-    /** @param operatorKey the key ({@code x-api-key}) that shows and stops any session of an account */
-    public SessionRoutes(ViewerTokens tokens, LimiterClient replies, StreamSessionsView view, Optional<String> operatorKey,
+    /** @param access who may show and stop any session of an account ({@code x-api-key}) */
+    public SessionRoutes(ViewerTokens tokens, LimiterClient replies, StreamSessionsView view, Access access,
                          SessionRules rules, Clock clock) {
         this.tokens = tokens;
         this.replies = replies;
         this.view = view;
-        this.operatorKey = operatorKey.map(key -> key.getBytes(StandardCharsets.UTF_8));
+        this.access = access;
         this.rules = rules;
         this.clock = clock;
     }
@@ -80,10 +81,10 @@ public final class SessionRoutes {
         });
     }
 
-    /** {@code GET …/sessions}: the viewer's sessions; with the operator key instead of a token, the account's. */
+    /** {@code GET …/sessions}: the viewer's sessions; with a sessions-admin key instead of a token, the account's. */
     public void list(RoutingContext ctx) {
         String account = ctx.pathParam("account_id");
-        if (isOperator(ctx)) {
+        if (isAdmin(ctx, account)) {
             sessions(ctx, view.ofAccount(account));
             return;
         }
@@ -96,7 +97,7 @@ public final class SessionRoutes {
         String account = ctx.pathParam("account_id");
         String sessionId = ctx.pathParam("session_id");
         SessionCommand command;
-        if (isOperator(ctx)) {
+        if (isAdmin(ctx, account)) {
             StreamSession session = view.find(account, sessionId)
                     .orElseThrow(() -> new HttpFailure(404, "no live session " + sessionId + " in account " + account));
             command = new SessionCommand(UUID.randomUUID().toString(), replies.instanceId(), SessionCommand.Type.STOP,
@@ -113,12 +114,12 @@ public final class SessionRoutes {
         });
     }
 
-    /** {@code GET /api/v1/accounts/{account_id}/concurrency} (operator key): playing sessions per video. */
+    /** {@code GET /api/v1/accounts/{account_id}/concurrency} (sessions-admin key): playing sessions per video. */
     public void concurrency(RoutingContext ctx) {
-        if (!isOperator(ctx)) {
-            throw new HttpFailure(401, "missing or wrong operator key (header x-api-key)");
-        }
         String account = ctx.pathParam("account_id");
+        if (!isAdmin(ctx, account)) {
+            throw new HttpFailure(401, "missing x-api-key header (a key with scope sessions-admin for account " + account + ")");
+        }
         JsonObject byVideo = new JsonObject();
         view.activeByVideo(account).forEach(byVideo::put);
         ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
@@ -174,10 +175,13 @@ public final class SessionRoutes {
         return id;
     }
 
-    private boolean isOperator(RoutingContext ctx) {
-        String presented = ctx.request().getHeader("x-api-key");
-        return operatorKey.isPresent() && presented != null
-                && MessageDigest.isEqual(operatorKey.get(), presented.getBytes(StandardCharsets.UTF_8));
+    /** True with a valid sessions-admin key for the account, false without a key; 401/403 for a key that may not. */
+    private boolean isAdmin(RoutingContext ctx, String account) {
+        if (access.presented(ctx, Scope.SESSIONS_ADMIN).isEmpty()) {
+            return false;
+        }
+        Access.checkAccount(ctx, account);
+        return true;
     }
 
     private static void refuse(RoutingContext ctx, SessionDecision decision) {

@@ -25,6 +25,12 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import liveccu.ops.http.ErrorResponses;
+import liveccu.access.Access;
+import liveccu.access.audit.KeyUses;
+import liveccu.access.keys.KeyRing;
+import liveccu.access.keys.KeyText;
+import liveccu.model.ApiKey;
+import liveccu.ops.metrics.Metrics;
 import liveccu.sessions.limit.SessionCommand;
 import liveccu.sessions.limit.SessionDecision;
 import liveccu.sessions.limit.SessionRules;
@@ -38,6 +44,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -51,6 +58,9 @@ class SessionRoutesTest {
 
     private static final String SECRET = "a-shared-secret-of-at-least-32-bytes!";
     private static final String OPERATOR_KEY = "operator-key";
+    private static final String ADMIN_KEY = "ccu_admin1111111_secret-of-acc-1-admin";
+    private static final String OTHER_ADMIN_KEY = "ccu_admin2222222_secret-of-acc-2-admin";
+    private static final String COUNTS_KEY = "ccu_count1111111_secret-of-acc-1-counts";
     private static final String ACCOUNT = "acc-1";
     private static final String SESSIONS = "/api/v1/accounts/" + ACCOUNT + "/sessions";
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
@@ -91,7 +101,7 @@ class SessionRoutesTest {
         view.apply("s-old", new StreamSession("s-old", ACCOUNT, "viewer-2", "tv", "video-1", 500, 600, true));
         view.apply("s-other", new StreamSession("s-other", "acc-2", "viewer-3", "tv", "video-1", 500, 600, false));
         SessionRoutes routes = new SessionRoutes(new ViewerTokens(new TokenSettings(Optional.of(SECRET), List.of(), Duration.ofSeconds(30))),
-                LIMITER, view, Optional.of(OPERATOR_KEY), RULES, Clock.fixed(NOW, ZoneOffset.UTC));
+                LIMITER, view, access(), RULES, Clock.fixed(NOW, ZoneOffset.UTC));
         // mounted as SessionsService mounts them
         Router router = Router.router(vertx);
         routes.mount(router);
@@ -100,6 +110,20 @@ class SessionRoutesTest {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.actualPort()));
             test.completeNow();
         }));
+    }
+
+    /** The operator key, and per-account keys: sessions-admin for acc-1, sessions-admin for acc-2, counts for acc-1. */
+    private static Access access() {
+        KeyRing keys = KeyRing.detached();
+        keys.apply("admin1111111", key("admin1111111", ADMIN_KEY, ACCOUNT, "sessions-admin"));
+        keys.apply("admin2222222", key("admin2222222", OTHER_ADMIN_KEY, "acc-2", "sessions-admin"));
+        keys.apply("count1111111", key("count1111111", COUNTS_KEY, ACCOUNT, "counts"));
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        return new Access(Optional.of(OPERATOR_KEY), keys, new KeyUses(Metrics.newRegistry("sessions"), Optional.empty(), clock), clock);
+    }
+
+    private static ApiKey key(String id, String text, String account, String scope) {
+        return new ApiKey(id, id, KeyText.sha256(text), List.of(account), List.of(scope), 0, 0);
     }
 
     @AfterAll
@@ -162,7 +186,7 @@ class SessionRoutesTest {
                 Arguments.of("list without a token", HttpMethod.GET, SESSIONS, null, null, 401, "missing viewer token"),
                 Arguments.of("stop without a token", HttpMethod.DELETE, SESSIONS + "/s-tv", null, null, 401, "missing viewer token"),
                 Arguments.of("concurrency without the key", HttpMethod.GET, "/api/v1/accounts/acc-1/concurrency", null, good, 401,
-                        "operator key"),
+                        "scope sessions-admin"),
                 Arguments.of("unknown path", HttpMethod.GET, "/api/v1/accounts/acc-1", null, good, 404, "no such resource"),
                 Arguments.of("other method", HttpMethod.PUT, SESSIONS, video, good, 405, "not allowed"));
     }
@@ -261,6 +285,27 @@ class SessionRoutesTest {
                     assertEquals(1, LIMITER.asked.size());
                     test.completeNow();
                 })));
+    }
+
+    @ParameterizedTest(name = "{0} -> {3}")
+    @CsvSource({
+            "acc-1 sessions-admin key, GET, " + ADMIN_KEY + ", 200, ",
+            "acc-2 sessions-admin key, GET, " + OTHER_ADMIN_KEY + ", 403, may not read account acc-1",
+            "acc-1 counts key, GET, " + COUNTS_KEY + ", 403, lacks scope sessions-admin",
+            "revoked or unknown key, GET, ccu_zzzzzzzzzzzz_nothing, 401, wrong API key",
+            "acc-2 sessions-admin key stopping, DELETE, " + OTHER_ADMIN_KEY + ", 403, may not read account acc-1",
+    })
+    void aKeyManagesSessionsOnlyWithSessionsAdminForTheAccount(String name, HttpMethod method, String key, int status,
+                                                               String reason, VertxTestContext test) {
+        String path = method == HttpMethod.DELETE ? SESSIONS + "/s-tv" : SESSIONS;
+        send(method, path, null, "x-api-key", key).onComplete(test.succeeding(reply -> test.verify(() -> {
+            assertEquals(status, reply.statusCode(), reply.bodyAsString());
+            if (reason != null) {
+                assertTrue(reply.bodyAsJsonObject().getString("error").contains(reason), reply.bodyAsString());
+            }
+            assertTrue(LIMITER.asked.isEmpty(), "a listing from the view, or a refusal: nothing asked of the limiter");
+            test.completeNow();
+        })));
     }
 
     @Test
