@@ -1,6 +1,8 @@
 package liveccu.allinone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,15 +18,15 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Topic provisioning against a real broker, where an install already has topics: existing topics
  * are left alone, except that the viewer-sessions topic (personal data) is brought to the
- * configured retention.
+ * configured retention; erasures get exactly the beacons' partitions. A new broker for each test.
  */
 class TopicProvisionerIT {
 
@@ -33,18 +35,18 @@ class TopicProvisionerIT {
     private static final Duration RESULTS_RETENTION = Duration.ofDays(400);
 
     @TempDir
-    static Path dataDir;
-    static EmbeddedKafkaBroker broker;
-    static Admin admin;
+    Path dataDir;
+    EmbeddedKafkaBroker broker;
+    Admin admin;
 
-    @BeforeAll
-    static void startBroker() {
+    @BeforeEach
+    void startBroker() {
         broker = new EmbeddedKafkaBroker(dataDir, 0).start();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
     }
 
-    @AfterAll
-    static void stopBroker() {
+    @AfterEach
+    void stopBroker() {
         admin.close();
         broker.stop();
     }
@@ -72,13 +74,42 @@ class TopicProvisionerIT {
                 "topic ccu.viewer-sessions: max.compaction.lag.ms " + Long.MAX_VALUE + " -> " + Duration.ofDays(1).toMillis()),
                 changed, "what it changed, for the log");
         assertEquals(List.of(), changedAgain, "nothing left to change, nothing said");
-        assertEquals(3, admin.describeTopics(List.of(Topics.VIEWER_SESSIONS.name())).allTopicNames().get(30, TimeUnit.SECONDS)
-                .get(Topics.VIEWER_SESSIONS.name()).partitions().size(), "otherwise left alone");
+        assertEquals(3, partitions(Topics.VIEWER_SESSIONS.name()), "otherwise left alone");
         assertEquals(Long.toString(RESULTS_RETENTION.toMillis()),
                 config(Topics.MINUTE_COUNTS.name()).get(TopicConfig.RETENTION_MS_CONFIG).value(), "counts keep theirs");
     }
 
-    private static Config config(String topic) throws Exception {
+    @Test
+    void createsTheErasuresTopicWithTheBeaconsTopicsPartitionsWhateverTheSettingSaysNow() throws Exception {
+        // beacons created by an earlier start with 3 partitions; the setting says 2 today
+        admin.createTopics(List.of(new NewTopic(Topics.BEACONS.name(), 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        TopicProvisioner provisioner = new TopicProvisioner(admin,
+                new TopicProvisioner.Settings(2, (short) 1, Duration.ofHours(6), RESULTS_RETENTION, VIEWER_DATA_RETENTION));
+
+        provisioner.ensureAll(TIMEOUT);
+
+        assertEquals(3, partitions(Topics.VIEWER_ERASURES.name()), "an erasure lands where its session's beacons do");
+        assertEquals(Long.toString(VIEWER_DATA_RETENTION.toMillis()),
+                config(Topics.VIEWER_ERASURES.name()).get(TopicConfig.RETENTION_MS_CONFIG).value(), "kept as long as viewer data");
+        assertEquals(2, partitions(Topics.VIEWER_SESSIONS.name()), "new topics otherwise follow the setting");
+    }
+
+    @Test
+    void refusesToStartWhenErasuresAndBeaconsDifferInPartitions() throws Exception {
+        admin.createTopics(List.of(new NewTopic(Topics.BEACONS.name(), 3, (short) 1),
+                new NewTopic(Topics.VIEWER_ERASURES.name(), 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        TopicProvisioner provisioner = new TopicProvisioner(admin,
+                new TopicProvisioner.Settings(2, (short) 1, Duration.ofHours(6), RESULTS_RETENTION, VIEWER_DATA_RETENTION));
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> provisioner.ensureAll(TIMEOUT));
+        assertTrue(refused.getMessage().contains("erasures would miss their sessions"), refused.getMessage());
+    }
+
+    private int partitions(String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+    }
+
+    private Config config(String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
     }

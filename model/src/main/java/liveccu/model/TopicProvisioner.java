@@ -63,7 +63,37 @@ public final class TopicProvisioner {
         ensure(List.of(shortLived(Topics.BEACONS.name()), shortLived(Topics.REJECTED.name()), shortLived(Topics.DEAD_LETTERS),
                 shortLived(Topics.PLAYER_EVENTS.name()),
                 compacted(Topics.MINUTE_COUNTS.name()), viewerSessions), timeout);
+        ensureErasures(timeout);
         return enforceRetention(viewerSessions, timeout);
+    }
+
+    /**
+     * The erasures topic, with exactly as many partitions as the beacons topic (whatever the settings
+     * say now): an erasure is keyed by session like a beacon, and must land on the partition whose
+     * aggregator task holds that session. With any other count it would silently miss, so a
+     * mismatch stops the start-up.
+     */
+    private void ensureErasures(Duration timeout) throws InterruptedException, TimeoutException {
+        int beaconPartitions = partitions(Topics.BEACONS.name(), timeout);
+        ensure(List.of(new NewTopic(Topics.VIEWER_ERASURES.name(), beaconPartitions, settings.replication())
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.viewerDataRetention().toMillis())))),
+                timeout);
+        int erasurePartitions = partitions(Topics.VIEWER_ERASURES.name(), timeout);
+        if (erasurePartitions != beaconPartitions) {
+            throw new IllegalStateException("topic " + Topics.VIEWER_ERASURES.name() + " has " + erasurePartitions
+                    + " partitions but " + Topics.BEACONS.name() + " has " + beaconPartitions
+                    + ": erasures would miss their sessions; delete " + Topics.VIEWER_ERASURES.name()
+                    + " (once no erasure is pending) and start again to recreate it");
+        }
+    }
+
+    private int partitions(String topic, Duration timeout) throws InterruptedException, TimeoutException {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + topic, e.getCause());
+        }
     }
 
     /** A topic with the operator's partitions and replication that keeps the latest record per key. */
