@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import liveccu.api.erasure.KafkaErasureSink;
+import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.query.CcuRoutes;
@@ -27,15 +29,17 @@ public final class Api {
     private final Vertx vertx;
     private final List<TopicReader<?>> readers;
     private final MinuteCountsView counts;
+    private final KafkaErasureSink erasures;
     private final OpsRoutes ops;
     private final ApiVerticle verticle;
     private final String deploymentId;
 
-    private Api(Vertx vertx, List<TopicReader<?>> readers, MinuteCountsView counts, OpsRoutes ops, ApiVerticle verticle,
-                String deploymentId) {
+    private Api(Vertx vertx, List<TopicReader<?>> readers, MinuteCountsView counts, KafkaErasureSink erasures, OpsRoutes ops,
+                ApiVerticle verticle, String deploymentId) {
         this.vertx = vertx;
         this.readers = readers;
         this.counts = counts;
+        this.erasures = erasures;
         this.ops = ops;
         this.verticle = verticle;
         this.deploymentId = deploymentId;
@@ -63,9 +67,11 @@ public final class Api {
             LOG.warn("CCU_API_KEY is not set: the query API answers anyone");
         }
         BlockingQueries queries = new BlockingQueries(QUERIES_IN_FLIGHT);
+        KafkaErasureSink erasures = new KafkaErasureSink(config.pipeline().bootstrapServers());
         ApiVerticle verticle = new ApiVerticle(config.port(),
                 new CcuRoutes(counts, queries, clock, config.maxRange(), config.recentJobs()),
                 new ViewerReportRoutes(sessions, queries, clock, config.maxRange()),
+                new ViewerErasureRoutes(sessions, erasures, clock),
                 new ApiKeyCheck(config.apiKey()), ops);
         return vertx.deployVerticle(verticle)
                 .compose(id -> HealthCheck.awaitFirst(vertx, CompletableFuture.allOf(readers.stream()
@@ -73,11 +79,12 @@ public final class Api {
                                 "results not loaded yet; serving, not ready until they are")
                         .map(v -> {
                             LOG.info("query API listening on port {}", verticle.actualPort());
-                            return new Api(vertx, readers, counts, ops, verticle, id);
+                            return new Api(vertx, readers, counts, erasures, ops, verticle, id);
                         }))
                 .onFailure(e -> {
                     readers.forEach(TopicReader::close);
                     counts.close();
+                    erasures.close();
                 });
     }
 
@@ -85,12 +92,13 @@ public final class Api {
         return verticle.actualPort();
     }
 
-    /** Readiness first, then the HTTP server, then the results views. */
+    /** Readiness first, then the HTTP server, then the results views and the erasures' producer. */
     public Future<Void> stop() {
         ops.startDraining();
         return vertx.undeploy(deploymentId).transform(ar -> vertx.executeBlocking(() -> {
             readers.forEach(TopicReader::close);
             counts.close();
+            erasures.close();
             return null;
         }));
     }

@@ -5,9 +5,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.Set;
 import liveccu.api.dashboard.DashboardRoutes;
+import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.viewers.ViewerReportRoutes;
@@ -21,14 +23,17 @@ final class ApiVerticle extends VerticleBase {
     private final int port;
     private final CcuRoutes ccu;
     private final ViewerReportRoutes viewers;
+    private final ViewerErasureRoutes erasures;
     private final ApiKeyCheck keyCheck;
     private final OpsRoutes ops;
     private HttpServer server;
 
-    ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, ApiKeyCheck keyCheck, OpsRoutes ops) {
+    ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, ViewerErasureRoutes erasures, ApiKeyCheck keyCheck,
+                OpsRoutes ops) {
         this.port = port;
         this.ccu = ccu;
         this.viewers = viewers;
+        this.erasures = erasures;
         this.keyCheck = keyCheck;
         this.ops = ops;
     }
@@ -50,6 +55,10 @@ final class ApiVerticle extends VerticleBase {
         router.get("/accounts").handler(keyCheck).handler(ccu::accounts);
         router.get("/tracking").handler(keyCheck).handler(ccu::trackingIds);
         router.get("/viewers").handler(keyCheck).handler(viewers::report);
+        // Operators only, once keys have scopes; until then behind the one key like every query.
+        // (Vert.x takes the body handler first; 4 KiB bounds what is read before the key is checked.)
+        router.post("/admin/viewers/erasures").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(keyCheck)
+                .handler(erasures::erase);
         DashboardRoutes.mount(router);
         ErrorResponses.install(router);
         return PortInUse.explain(vertx.createHttpServer().requestHandler(router).listen(port), port, "query API", "CCU_API_PORT")

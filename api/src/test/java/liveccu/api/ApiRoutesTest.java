@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.ApiKeyCheck;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.query.CcuRoutes;
@@ -77,7 +79,9 @@ class ApiRoutesTest {
         // wired as Api.start wires it, the views filled here instead of by their readers
         OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, HealthCheck.ALWAYS, Metrics.newRegistry("api"));
         ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofHours(24)),
-                new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)), new ApiKeyCheck(Optional.of(KEY)), ops);
+                new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
+                new ViewerErasureRoutes(sessions, erasures -> CompletableFuture.completedFuture(null), clock),
+                new ApiKeyCheck(Optional.of(KEY)), ops);
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();
