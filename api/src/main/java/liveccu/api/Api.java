@@ -71,7 +71,7 @@ public final class Api {
         ApiVerticle verticle = new ApiVerticle(config.port(),
                 new CcuRoutes(counts, queries, clock, config.maxRange(), config.recentJobs()),
                 new ViewerReportRoutes(sessions, queries, clock, config.maxRange()),
-                new ViewerErasureRoutes(sessions, erasures, clock),
+                new ViewerErasureRoutes(sessions, sessions.reader()::notReadyReason, erasures, clock),
                 new ApiKeyCheck(config.apiKey()), ops);
         return vertx.deployVerticle(verticle)
                 .compose(id -> HealthCheck.awaitFirst(vertx, CompletableFuture.allOf(readers.stream()

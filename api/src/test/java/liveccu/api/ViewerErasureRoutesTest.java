@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import liveccu.api.erasure.ErasureSink;
 import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.ApiKeyCheck;
@@ -81,6 +82,8 @@ class ViewerErasureRoutesTest {
     }
 
     static final RecordingSink sink = new RecordingSink();
+    /** The view's loading state, as its reader would report it. */
+    static final AtomicReference<Optional<String>> viewLoading = new AtomicReference<>(Optional.empty());
     static MinuteCountsView counts;
     static ViewerSessionsView sessions;
     static WebClient client;
@@ -101,7 +104,7 @@ class ViewerErasureRoutesTest {
         OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, HealthCheck.ALWAYS, Metrics.newRegistry("api"));
         ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofHours(24)),
                 new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
-                new ViewerErasureRoutes(sessions, sink, clock), new ApiKeyCheck(Optional.of(KEY)), ops);
+                new ViewerErasureRoutes(sessions, viewLoading::get, sink, clock), new ApiKeyCheck(Optional.of(KEY)), ops);
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();
@@ -118,6 +121,7 @@ class ViewerErasureRoutesTest {
     void emptySink() {
         sink.published.clear();
         sink.failing = false;
+        viewLoading.set(Optional.empty());
     }
 
     private static ViewerSession session(String sessionId, long atMs, Viewer viewer) {
@@ -198,6 +202,17 @@ class ViewerErasureRoutesTest {
         post("{\"user_id\":\"nobody\"}").onComplete(test.succeeding(reply -> test.verify(() -> {
             assertEquals(202, reply.statusCode(), reply.bodyAsString());
             assertEquals(new JsonObject().put("count", 0).put("sessionids", new JsonArray()), reply.bodyAsJsonObject());
+            assertEquals(List.of(), sink.published);
+            test.completeNow();
+        })));
+    }
+
+    @Test
+    void byUserIdWhileTheViewIsStillLoadingIsA503ToRetryNotAnIncompleteErasure(VertxTestContext test) {
+        viewLoading.set(Optional.of("not caught up with ccu.viewer-sessions yet"));
+        post("{\"user_id\":\"user-1\"}").onComplete(test.succeeding(reply -> test.verify(() -> {
+            assertEquals(503, reply.statusCode(), reply.bodyAsString());
+            assertEquals("5", reply.getHeader("retry-after"));
             assertEquals(List.of(), sink.published);
             test.completeNow();
         })));

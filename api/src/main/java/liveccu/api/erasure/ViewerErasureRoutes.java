@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import liveccu.api.viewers.ViewerSessionsView;
 import liveccu.model.ViewerErasure;
 import liveccu.model.ViewerSession;
+import liveccu.ops.http.HealthCheck;
 import liveccu.ops.http.HttpFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,17 +33,25 @@ public final class ViewerErasureRoutes {
     }
 
     private final ViewerSessionsView view;
+    private final HealthCheck viewLoaded;
     private final ErasureSink sink;
     private final Clock clock;
 
-    public ViewerErasureRoutes(ViewerSessionsView view, ErasureSink sink, Clock clock) {
+    /** @param viewLoaded healthy once the view has read the viewer-sessions topic up to its end at start-up */
+    public ViewerErasureRoutes(ViewerSessionsView view, HealthCheck viewLoaded, ErasureSink sink, Clock clock) {
         this.view = view;
+        this.viewLoaded = viewLoaded;
         this.sink = sink;
         this.clock = clock;
     }
 
     public void erase(RoutingContext ctx) {
         ErasureRequest request = ErasureRequest.parse(ctx.body().asString());
+        // A view still loading would miss sessions, and a 202 would claim them erased.
+        if (request instanceof ErasureRequest.ByUser && viewLoaded.problem().isPresent()) {
+            ctx.response().putHeader("retry-after", "5");
+            throw new HttpFailure(503, "viewer sessions not loaded yet; retry shortly");
+        }
         // Off the event loop: the scan of the view, and the producer may wait for metadata.
         ctx.vertx().executeBlocking(() -> {
             List<String> sessionIds = sessionIds(request);
