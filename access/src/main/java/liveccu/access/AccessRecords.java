@@ -15,8 +15,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The one producer a service uses for its few access records (keys created and revoked, audit
- * entries): acknowledged by every replica. Sends are handed to a thread of its own, since a send may
+ * The one producer a service uses for its few operator records (keys created and revoked, audit
+ * entries, the API's viewer erasures): acknowledged by every replica. Sends are handed to a thread of its own, since a send may
  * wait for metadata: the caller (an event loop) never waits.
  */
 public final class AccessRecords implements AutoCloseable {

@@ -152,11 +152,7 @@ public final class LocalSystem implements AutoCloseable {
     public void restartAggregator(boolean discardLocalState) throws IOException {
         ServiceMain.await(aggregator.stop(vertx));
         if (discardLocalState) {
-            try (Stream<Path> files = Files.walk(aggregatorConfig.stateDir())) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
+            deleteRecursively(aggregatorConfig.stateDir());
         }
         aggregator = ServiceMain.await(Aggregator.start(vertx, aggregatorConfig, Metrics.newRegistry("aggregator")));
     }
@@ -165,9 +161,31 @@ public final class LocalSystem implements AutoCloseable {
      * Stops the query API and starts it again on the same state directory, as an operator's restart
      * would; returns once it serves (ready or not: see its readiness). Its port may change when 0 was asked for.
      */
-    public void restartApi() {
+    public void restartApi() throws IOException {
+        restartApi(false);
+    }
+
+    /**
+     * The same; with {@code discardLocalState} its state directory is deleted in between, as for a new
+     * instance: everything it serves is then read from Kafka again.
+     */
+    public void restartApi(boolean discardLocalState) throws IOException {
         ServiceMain.await(api.stop());
+        if (discardLocalState) {
+            deleteRecursively(apiConfig.stateDir());
+        }
         api = ServiceMain.await(Api.start(vertx, apiConfig, Metrics.newRegistry("api")));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     /** Stops in dependency order: beacons stop coming in first, Kafka goes last. */

@@ -37,7 +37,7 @@ class TopicReaderIT {
     static void startBroker() throws Exception {
         broker = new EmbeddedKafkaBroker(dataDir, 0).start();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            new TopicProvisioner(admin, new TopicProvisioner.Settings(2, (short) 1, Duration.ofHours(1), Duration.ofDays(1)))
+            new TopicProvisioner(admin, new TopicProvisioner.Settings(2, (short) 1, Duration.ofHours(1), Duration.ofDays(1), Duration.ofHours(1)))
                     .ensureAll(Duration.ofSeconds(60));
         }
     }

@@ -6,22 +6,25 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import liveccu.access.Access;
 import liveccu.access.AccessRecords;
 import liveccu.access.admin.KeyAdminRoutes;
 import liveccu.access.audit.AuditLog;
 import liveccu.access.audit.KeyUses;
 import liveccu.access.keys.KeyRing;
+import liveccu.api.erasure.ErasureSink;
+import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
-import liveccu.ops.kafka.TopicReader;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.api.viewers.ViewerSessionsView;
-import liveccu.ops.http.OpsRoutes;
+import liveccu.model.Topics;
 import liveccu.ops.http.HealthCheck;
+import liveccu.ops.http.OpsRoutes;
+import liveccu.ops.kafka.TopicReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,9 +78,15 @@ public final class Api {
         Access access = new Access(config.apiKey(), keys,
                 new KeyUses(registry, Optional.of(new AuditLog(accessRecords, registry)), clock), clock);
         BlockingQueries queries = new BlockingQueries(QUERIES_IN_FLIGHT);
+        // Erasures keyed by session with the default partitioner, exactly as the collector keys beacons:
+        // each lands on the partition whose aggregator task holds its session.
+        ErasureSink erasures = list -> CompletableFuture.allOf(list.stream()
+                .map(erasure -> accessRecords.write(Topics.VIEWER_ERASURES, erasure.partitionKey(), erasure).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
         ApiVerticle verticle = new ApiVerticle(config.port(),
                 new CcuRoutes(counts, queries, clock, config.maxRange(), config.recentJobs()),
                 new ViewerReportRoutes(sessions, queries, clock, config.maxRange()),
+                new ViewerErasureRoutes(sessions, sessions.reader()::notReadyReason, erasures, clock),
                 access, new KeyAdminRoutes(keys, accessRecords, clock), ops);
         return vertx.deployVerticle(verticle)
                 .compose(id -> HealthCheck.awaitFirst(vertx, CompletableFuture.allOf(readers.stream()
@@ -98,7 +107,7 @@ public final class Api {
         return verticle.actualPort();
     }
 
-    /** Readiness first, then the HTTP server, then the results views. */
+    /** Readiness first, then the HTTP server, then the results views and the producer of access records and erasures. */
     public Future<Void> stop() {
         ops.startDraining();
         return vertx.undeploy(deploymentId).transform(ar -> vertx.executeBlocking(() -> {

@@ -18,8 +18,8 @@ import liveccu.ops.config.PipelineSettings;
  *       Kafka when lost; two instances never share one)</li>
  *   <li>{@code CCU_API_MAX_RANGE_HOURS} [168] — the longest range one query may ask for</li>
  *   <li>{@code CCU_API_RECENT_JOBS_HOURS} [24] — how recently a job must have had viewers to be listed</li>
- *   <li>{@code CCU_API_VIEWER_REPORT_HOURS} [48] — how far back viewer sessions are kept for viewer reports</li>
- *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, …)</li>
+ *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, …), among them
+ *       {@code CCU_VIEWER_DATA_RETENTION_HOURS} [48]: how far back viewer sessions are kept for viewer reports</li>
  * </ul>
  */
 public record ApiConfig(
@@ -29,10 +29,18 @@ public record ApiConfig(
         Path stateDir,
         Duration maxRange,
         Duration recentJobs,
-        Duration viewerReportHistory,
         PipelineSettings pipeline) {
 
+    /** Replaced by {@link PipelineSettings#VIEWER_DATA_RETENTION}, which is the topic's retention too. */
+    private static final String REPLACED_VIEWER_REPORT_HOURS = "CCU_API_VIEWER_REPORT_HOURS";
+
     public static ApiConfig read(Env env, String defaultBootstrap) {
+        // Refused rather than ignored: an operator who shortened the report window would otherwise get
+        // the longer default without noticing, for personal data.
+        if (env.optional(REPLACED_VIEWER_REPORT_HOURS).isPresent()) {
+            env.error(REPLACED_VIEWER_REPORT_HOURS + " is replaced by " + PipelineSettings.VIEWER_DATA_RETENTION
+                    + " (the viewer-sessions topic's retention too): set that instead, on every service");
+        }
         return new ApiConfig(
                 env.integer("CCU_API_PORT", 8081, 0, 65535),
                 env.optional("CCU_API_KEY"),
@@ -40,8 +48,12 @@ public record ApiConfig(
                 Path.of(env.string("CCU_API_STATE_DIR", "data/api")),
                 env.duration("CCU_API_MAX_RANGE_HOURS", Duration.ofDays(7), ChronoUnit.HOURS, Duration.ofDays(3650)),
                 env.duration("CCU_API_RECENT_JOBS_HOURS", Duration.ofHours(24), ChronoUnit.HOURS, Duration.ofDays(3650)),
-                env.duration("CCU_API_VIEWER_REPORT_HOURS", Duration.ofHours(48), ChronoUnit.HOURS, Duration.ofDays(3650)),
                 PipelineSettings.read(env, defaultBootstrap));
+    }
+
+    /** How far back viewer sessions are kept for viewer reports: as long as the topic keeps them. */
+    public Duration viewerReportHistory() {
+        return pipeline.topics().viewerDataRetention();
     }
 
     /** Never print the key. */

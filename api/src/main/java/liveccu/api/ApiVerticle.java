@@ -5,12 +5,14 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.Set;
 import liveccu.access.Access;
 import liveccu.access.Scope;
 import liveccu.access.admin.KeyAdminRoutes;
 import liveccu.api.dashboard.DashboardRoutes;
+import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.ops.PortInUse;
@@ -26,15 +28,18 @@ final class ApiVerticle extends VerticleBase {
     private final int port;
     private final CcuRoutes ccu;
     private final ViewerReportRoutes viewers;
+    private final ViewerErasureRoutes erasures;
     private final Access access;
     private final KeyAdminRoutes keys;
     private final OpsRoutes ops;
     private HttpServer server;
 
-    ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, Access access, KeyAdminRoutes keys, OpsRoutes ops) {
+    ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, ViewerErasureRoutes erasures, Access access,
+                KeyAdminRoutes keys, OpsRoutes ops) {
         this.port = port;
         this.ccu = ccu;
         this.viewers = viewers;
+        this.erasures = erasures;
         this.access = access;
         this.keys = keys;
         this.ops = ops;
@@ -57,6 +62,9 @@ final class ApiVerticle extends VerticleBase {
         router.get("/accounts").handler(access.require(Scope.COUNTS)).handler(ccu::accounts);
         router.get("/tracking").handler(access.require(Scope.COUNTS)).handler(ccu::trackingIds);
         router.get("/viewers").handler(access.require(Scope.VIEWERS)).handler(viewers::report);
+        // (Vert.x takes the body handler first; 4 KiB bounds what is read before the key is checked.)
+        router.post("/admin/viewers/erasures").handler(BodyHandler.create(false).setBodyLimit(4096))
+                .handler(access.operatorOnly()).handler(erasures::erase);
         keys.mount(router, access);
         DashboardRoutes.mount(router);
         ErrorResponses.install(router);

@@ -26,6 +26,8 @@ import liveccu.access.AccessRecords;
 import liveccu.access.admin.KeyAdminRoutes;
 import liveccu.access.audit.KeyUses;
 import liveccu.access.keys.KeyRing;
+import java.util.concurrent.CompletableFuture;
+import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
@@ -85,8 +87,9 @@ class ApiRoutesTest {
         Access access = new Access(Optional.of(KEY), keys, new KeyUses(Metrics.newRegistry("api"), Optional.empty(), clock), clock);
         records = new AccessRecords(NOT_A_BROKER, "route-test");
         ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofHours(24)),
-                new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)), access,
-                new KeyAdminRoutes(keys, records, clock), ops);
+                new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
+                new ViewerErasureRoutes(sessions, HealthCheck.ALWAYS, erasures -> CompletableFuture.completedFuture(null), clock),
+                access, new KeyAdminRoutes(keys, records, clock), ops);
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

@@ -80,7 +80,7 @@ public final class HistoryBenchmark {
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(data.resolve("kafka"), 0).start()) {
             String bootstrap = broker.bootstrapServers();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                new TopicProvisioner(admin, new TopicProvisioner.Settings(6, (short) 1, Duration.ofHours(6), Duration.ofDays(400)))
+                new TopicProvisioner(admin, new TopicProvisioner.Settings(6, (short) 1, Duration.ofHours(6), Duration.ofDays(400), Duration.ofHours(48)))
                         .ensureAll(Duration.ofSeconds(30));
             }
             long sendStart = System.nanoTime();

@@ -1,6 +1,8 @@
 package liveccu.model;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -8,24 +10,38 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the topics a service needs when they are missing, with the operator's partition count,
- * replication and retention. Existing topics are left exactly as they are.
+ * replication and retention. Existing topics are left as they are, except for how long they keep
+ * personal data: that is the operator's promise to viewers, so it is brought to the settings.
  */
 public final class TopicProvisioner {
 
     /**
-     * @param partitions        partitions of every topic: the unit of parallelism of the aggregator
-     * @param replication       replicas per partition (3 on a production cluster)
-     * @param beaconRetention   how long raw and rejected beacons (and raw player events) are kept
-     * @param resultsRetention  how long per-minute counts and viewer sessions are kept
+     * The active segment is never deleted nor compacted: without a bound, a quiet partition's segment
+     * rolls only after segment.ms (7 days), and records (erased ones too) outlive their retention by
+     * that much. On a compacted topic this bounds when a segment rolls and when it is compacted.
      */
-    public record Settings(int partitions, short replication, Duration beaconRetention, Duration resultsRetention) {
+    private static final Duration PERSONAL_DATA_MAX_COMPACTION_LAG = Duration.ofDays(1);
+
+    /**
+     * @param partitions          partitions of every topic: the unit of parallelism of the aggregator
+     * @param replication         replicas per partition (3 on a production cluster)
+     * @param beaconRetention     how long raw and rejected beacons (and raw player events) are kept
+     * @param resultsRetention    how long per-minute counts are kept
+     * @param viewerDataRetention how long viewer sessions (personal data: user ids, viewer data) are kept
+     */
+    public record Settings(int partitions, short replication, Duration beaconRetention, Duration resultsRetention,
+                           Duration viewerDataRetention) {
     }
 
     private final Admin admin;
@@ -36,12 +52,49 @@ public final class TopicProvisioner {
         this.settings = settings;
     }
 
-    /** Blocks until every missing topic is created or the timeout passes. */
-    public void ensureAll(Duration timeout) throws InterruptedException, TimeoutException {
+    /**
+     * Blocks until every missing topic is created, and the personal-data topic's retention is the
+     * setting's, or the timeout passes.
+     *
+     * @return what it changed on existing topics, one line each, for the caller to log (empty: nothing)
+     */
+    public List<String> ensureAll(Duration timeout) throws InterruptedException, TimeoutException {
+        NewTopic viewerSessions = personalData(Topics.VIEWER_SESSIONS.name());
         ensure(List.of(shortLived(Topics.BEACONS.name()), shortLived(Topics.REJECTED.name()), shortLived(Topics.DEAD_LETTERS),
                 shortLived(Topics.PLAYER_EVENTS.name()),
-                compacted(Topics.MINUTE_COUNTS.name()), compacted(Topics.VIEWER_SESSIONS.name()),
+                compacted(Topics.MINUTE_COUNTS.name()), viewerSessions,
                 keptForever(Topics.API_KEYS.name()), longLived(Topics.AUDIT.name())), timeout);
+        ensureErasures(timeout);
+        return enforceRetention(viewerSessions, timeout);
+    }
+
+    /**
+     * The erasures topic, with exactly as many partitions as the beacons topic (whatever the settings
+     * say now): an erasure is keyed by session like a beacon, and must land on the partition whose
+     * aggregator task holds that session. With any other count it would silently miss, so a
+     * mismatch stops the start-up.
+     */
+    private void ensureErasures(Duration timeout) throws InterruptedException, TimeoutException {
+        int beaconPartitions = partitions(Topics.BEACONS.name(), timeout);
+        ensure(List.of(new NewTopic(Topics.VIEWER_ERASURES.name(), beaconPartitions, settings.replication())
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.viewerDataRetention().toMillis())))),
+                timeout);
+        int erasurePartitions = partitions(Topics.VIEWER_ERASURES.name(), timeout);
+        if (erasurePartitions != beaconPartitions) {
+            throw new IllegalStateException("topic " + Topics.VIEWER_ERASURES.name() + " has " + erasurePartitions
+                    + " partitions but " + Topics.BEACONS.name() + " has " + beaconPartitions
+                    + ": erasures would miss their sessions; delete " + Topics.VIEWER_ERASURES.name()
+                    + " (once no erasure is pending) and start again to recreate it");
+        }
+    }
+
+    private int partitions(String topic, Duration timeout) throws InterruptedException, TimeoutException {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + topic, e.getCause());
+        }
     }
 
     /** A topic with the operator's partitions and replication that keeps the latest record per key. */
@@ -61,6 +114,19 @@ public final class TopicProvisioner {
     public NewTopic longLived(String name) {
         return new NewTopic(name, settings.partitions(), settings.replication())
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.resultsRetention().toMillis())));
+    }
+
+    /**
+     * A compacted topic of personal data, kept only {@code viewerDataRetention}; its segments roll and
+     * are compacted within a day, so records past their retention, and those erased (tombstoned),
+     * leave the disk soon after instead of a week later.
+     */
+    public NewTopic personalData(String name) {
+        Duration lag = min(PERSONAL_DATA_MAX_COMPACTION_LAG, settings.viewerDataRetention());
+        return new NewTopic(name, settings.partitions(), settings.replication()).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.viewerDataRetention().toMillis()),
+                TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(lag.toMillis())));
     }
 
     /** A topic with the operator's partitions and replication, kept as long as raw beacons. */
@@ -85,6 +151,43 @@ public final class TopicProvisioner {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * Brings an existing topic's retention settings ({@code retention.ms}, {@code max.compaction.lag.ms})
+     * to those {@code wanted} has, changing only those that differ. A topic created before the setting
+     * existed (or with another value) would otherwise keep personal data for as long as it was first told to.
+     *
+     * @return what it changed, e.g. {@code "topic t: retention.ms 34560000000 -> 172800000"}; empty when nothing
+     */
+    public List<String> enforceRetention(NewTopic wanted, Duration timeout) throws InterruptedException, TimeoutException {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, wanted.name());
+        try {
+            Config current = admin.describeConfigs(List.of(topic)).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            Collection<AlterConfigOp> changes = new ArrayList<>();
+            List<String> changed = new ArrayList<>();
+            for (String name : List.of(TopicConfig.RETENTION_MS_CONFIG, TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG)) {
+                String value = wanted.configs().get(name);
+                ConfigEntry entry = current.get(name);
+                String was = entry == null ? null : entry.value();
+                if (value != null && !value.equals(was)) {
+                    changes.add(new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET));
+                    changed.add("topic " + wanted.name() + ": " + name + " " + was + " -> " + value);
+                }
+            }
+            if (!changes.isEmpty()) {
+                admin.incrementalAlterConfigs(Map.of(topic, changes)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return changed;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot bring the retention of topic " + wanted.name() + " to the settings",
+                    e.getCause());
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private boolean allLed(List<String> names, Duration timeout) throws InterruptedException, TimeoutException {

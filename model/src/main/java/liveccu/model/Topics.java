@@ -25,7 +25,10 @@ public final class Topics {
     public static final Topic<String, MinuteCount> MINUTE_COUNTS =
             new Topic<>("ccu.minute-counts", Serdes.String(), new JsonSerde<>(MinuteCount.class));
 
-    /** One record per viewer session, keyed by session id, for viewer reports; compacted, long retention. */
+    /**
+     * One record per viewer session, keyed by session id, for viewer reports; a tombstone when erased.
+     * Compacted, kept as long as viewer data (personal data: not the counts' long retention).
+     */
     public static final Topic<String, ViewerSession> VIEWER_SESSIONS =
             new Topic<>("ccu.viewer-sessions", Serdes.String(), new JsonSerde<>(ViewerSession.class));
 
@@ -39,6 +42,13 @@ public final class Topics {
     /** Each use of a key on a route that serves personal data, keyed by key id. Kept as long as results. */
     public static final Topic<String, AuditEntry> AUDIT =
             new Topic<>("ccu.audit", Serdes.String(), new JsonSerde<>(AuditEntry.class));
+
+    /**
+     * Operators' erasures of viewer sessions, keyed by session like {@link #BEACONS} and with as many
+     * partitions, so each reaches the aggregator task holding its session; kept as long as viewer data.
+     */
+    public static final Topic<String, ViewerErasure> VIEWER_ERASURES =
+            new Topic<>("ccu.viewer-erasures", Serdes.String(), new JsonSerde<>(ViewerErasure.class));
 
     /** Records the aggregator could not even decode, as they were, for inspection. */
     public static final String DEAD_LETTERS = "ccu.aggregator.dead-letters";

@@ -63,10 +63,15 @@ public final class ServiceMain {
         }, service + "-shutdown"));
     }
 
-    /** Creates missing topics, waiting for the cluster to answer at start-up. */
+    /**
+     * Creates missing topics and brings personal-data retention to the settings, waiting for the
+     * cluster to answer at start-up; logs what it changed on existing topics.
+     */
     public static void provisionTopics(PipelineSettings pipeline) throws InterruptedException, TimeoutException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers()))) {
-            new TopicProvisioner(admin, pipeline.topics()).ensureAll(STARTUP_KAFKA_WAIT);
+            for (String change : new TopicProvisioner(admin, pipeline.topics()).ensureAll(STARTUP_KAFKA_WAIT)) {
+                LOG.info("personal data kept as configured ({}): {}", PipelineSettings.VIEWER_DATA_RETENTION, change);
+            }
         }
     }
 

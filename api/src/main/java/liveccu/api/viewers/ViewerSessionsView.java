@@ -53,6 +53,11 @@ public final class ViewerSessionsView {
                 .toList();
     }
 
+    /** Every session held (all of the viewer-data retention) that matches {@code filter}, whatever its minutes. */
+    public List<ViewerSession> matching(Predicate<ViewerSession> filter) {
+        return bySession.values().stream().filter(filter).toList();
+    }
+
     /**
      * Applies one record of the viewer-sessions topic (a tombstone as null), as the reader does for
      * each; public so that route tests can fill the view without Kafka.
