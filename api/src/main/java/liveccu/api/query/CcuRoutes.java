@@ -64,12 +64,16 @@ public final class CcuRoutes {
         String jobParam = ctx.request().getParam("jobid");
         String jobId = jobParam == null ? null : CcuQuery.jobId(jobParam);
         String accountParam = ctx.request().getParam("accountid");
-        if (accountParam != null) {
-            String accountId = CcuQuery.accountId(accountParam);
-            range(ctx, jobId == null ? Audience.tracking(accountId, trackingId) : Audience.trackingInJob(accountId, jobId, trackingId));
+        if (accountParam == null) {
+            unscopedRange(ctx, jobId == null ? Audience.unscopedTracking(trackingId) : Audience.unscopedTrackingInJob(jobId, trackingId));
             return;
         }
-        Audience unscoped = jobId == null ? Audience.unscopedTracking(trackingId) : Audience.unscopedTrackingInJob(jobId, trackingId);
+        String accountId = CcuQuery.accountId(accountParam);
+        range(ctx, jobId == null ? Audience.tracking(accountId, trackingId) : Audience.trackingInJob(accountId, jobId, trackingId));
+    }
+
+    /** The upgrade path: minutes counted before tracking ids were scoped by account, while this instance keeps any. */
+    private void unscopedRange(RoutingContext ctx, Audience unscoped) {
         CcuQuery query = parse(ctx, unscoped);
         queries.run(ctx, () -> {
             if (!view.holds(unscoped)) {
