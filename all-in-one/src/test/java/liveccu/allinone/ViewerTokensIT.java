@@ -62,6 +62,7 @@ class ViewerTokensIT {
         logs = new CapturedLogs();
         Map<String, String> env = new HashMap<>(Viewers.testEnv(dataDir));
         env.put("CCU_TOKEN_SECRET", SECRET);
+        env.put("CCU_SESSIONS_PORT", "0");  // a token secret starts the sessions service too: never on the fixed 8083
         env.put("CCU_TOKEN_MODE_BY_ACCOUNT", PAID + "=required");
         system = LocalSystem.start(new Env(env));
         viewers = new Viewers(system);
