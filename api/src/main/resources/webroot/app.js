@@ -138,6 +138,7 @@ async function refresh() {
         ...view.jobs.map(job => getJson(`tracking?jobid=${encodeURIComponent(job)}`))]);
     const perJob = rest.slice(0, view.jobs.length);
     const trackingPerJob = rest.slice(view.jobs.length);
+    const inAccounts = await trackingInTheirAccounts(trackingPerJob);
     if (round !== refreshRound) {
       return; // the view changed meanwhile; a newer round draws it
     }
@@ -145,7 +146,7 @@ async function refresh() {
       renderJobList(jobs.value, view, nowMs);
     }
     view.jobs.forEach((job, i) => renderPanel(panels.get(job), perJob[i], range, nowMs));
-    view.jobs.forEach((job, i) => renderTracking(panels.get(job).element, trackingPerJob[i]));
+    view.jobs.forEach((job, i) => renderTracking(panels.get(job).element, trackingPerJob[i], inAccounts));
     renderState(overallState(view, jobs, perJob), view, nowMs);
   } catch (e) {
     // A page bug must not end live updates silently: say so, and keep trying.
@@ -612,8 +613,26 @@ function renderTable(element, minutes, nowMs) {
 
 // ---------------------------------------------------------------- tracking ids and viewer reports
 
-/** Each tracking id's latest minute in this job: who is watching, grouped as the tokens say. */
-function renderTracking(element, result) {
+/**
+ * Tracking ids are scoped by account: each breakdown row names its account, and the same tracking id
+ * over all of that account's jobs (never another account's) comes from `tracking?accountid=A`. A map
+ * from trackingKey to that row; an account whose list failed is left out (its cells show –).
+ */
+async function trackingInTheirAccounts(trackingPerJob) {
+  const accounts = [...new Set(trackingPerJob.filter(r => r.status === 'fulfilled')
+      .flatMap(r => r.value.map(row => row.accountid)))];
+  const lists = await Promise.allSettled(accounts.map(account => getJson(`tracking?accountid=${encodeURIComponent(account)}`)));
+  const byTracking = new Map();
+  lists.filter(r => r.status === 'fulfilled').forEach(r => r.value.forEach(row => byTracking.set(trackingKey(row), row)));
+  return byTracking;
+}
+
+function trackingKey(row) {
+  return JSON.stringify([row.accountid, row.trackingid]);
+}
+
+/** Each tracking id's latest minute in this job, and in all its account's jobs: who is watching, grouped as the tokens say. */
+function renderTracking(element, result, inAccounts) {
   if (result.status === 'rejected') {
     return; // the banner says why; the last table stays
   }
@@ -622,15 +641,27 @@ function renderTracking(element, result) {
   $('[data-role=tracking-count]', element).textContent = `${rows.length} tracking id${rows.length === 1 ? '' : 's'}`;
   $('[data-role=tracking] tbody', element).replaceChildren(...rows.map(row => {
     const tr = document.createElement('tr');
-    Object.assign(tr.dataset, { trackingid: row.trackingid, ssccu: row.ssccu, csccu: row.csccu });
+    Object.assign(tr.dataset, { accountid: row.accountid, trackingid: row.trackingid, ssccu: row.ssccu, csccu: row.csccu });
+    const account = inAccounts.get(trackingKey(row));
+    if (account) {
+      Object.assign(tr.dataset, { accountSsccu: account.ssccu, accountCsccu: account.csccu });
+    }
     const name = document.createElement('th');
     name.scope = 'row';
     name.textContent = row.trackingid;
-    const cells = [row.time.slice(0, 16).replace('T', ' '), formatNumber(row.ssccu), formatNumber(row.csccu)]
+    const cells = [row.accountid, minuteText(row.time), formatNumber(row.ssccu), formatNumber(row.csccu),
+      account ? `${formatNumber(account.ssccu)} / ${formatNumber(account.csccu)}` : '–']
         .map(text => Object.assign(document.createElement('td'), { textContent: text }));
+    if (account) {
+      cells[cells.length - 1].title = `latest minute ${minuteText(account.time)} UTC`;
+    }
     tr.replaceChildren(name, ...cells);
     return tr;
   }));
+}
+
+function minuteText(isoTime) {
+  return isoTime.slice(0, 16).replace('T', ' ');
 }
 
 /** The viewer report (one row per session) for the shown range, as the API writes it. */

@@ -18,8 +18,8 @@ import liveccu.ops.http.HttpFailure;
  * everything; a per-account key only what its scopes allow, within its accounts. A route declares the
  * scope it needs ({@link #require}); its handler then checks the account it reads
  * ({@link #checkAccount}) and finds the caller with {@link #caller}. Every admitted request is counted
- * per key, route, account and status when its answer is sent; requests for personal data are also
- * written to the audit topic.
+ * per key, route, account and status when its answer is sent; requests for personal data, and the
+ * operator's actions, are also written to the audit topic.
  *
  * <p>Without CCU_API_KEY the API is open (one team on a trusted network): a request without a key has
  * the operator's rights. Per-account keys still work as themselves, but cannot be created until an
@@ -65,7 +65,7 @@ public final class Access {
     public Handler<RoutingContext> operatorOnly() {
         return ctx -> {
             Caller caller = authenticate(ctx.request().getHeader(HEADER));
-            admit(ctx, caller, false);
+            admit(ctx, caller, true); // keys made and revoked, viewers erased: audited like viewer data
             if (!caller.operator()) {
                 throw new HttpFailure(403, "only the operator key (CCU_API_KEY) may do this; this key is " + caller.keyId());
             }

@@ -224,6 +224,9 @@ class DashboardIT {
     @Test
     void breaksTheJobDownByTrackingIdAndDownloadsTheViewerReport() throws IOException {
         String job = randomHex32();
+        String sameAccountJob = randomHex32();
+        String otherAccountJob = randomHex32();
+        String otherAccount = "other-account";
         long minute = minuteAgo(2);
         for (String tracking : List.of("gold", "gold", "silver")) {
             String session = randomHex32();
@@ -234,15 +237,31 @@ class DashboardIT {
                         Viewers.beaconPath(job, session, Side.CS, Long.toString(minute + 9)) + "?trackingId=silver").status());
             }
         }
+        // gold is scoped by account: one more of the account's viewers on another of its jobs, and another
+        // account's four viewers also called gold, which must never be counted in this account's gold
+        assertEquals(200, Http.get(system.collectorPort(),
+                Viewers.beaconPath(sameAccountJob, randomHex32(), Side.SS, Long.toString(minute + 6)) + "?trackingId=gold").status());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, Http.get(system.collectorPort(), Viewers.beaconPath(otherAccountJob, randomHex32(), otherAccount, Side.SS,
+                    Long.toString(minute + 7)) + "?trackingId=gold").status());
+        }
         // what the page and the report downloads are then checked for, from the API itself
         viewers.awaitCounts(job, minute, minute + 60, List.of(Viewers.minute(minute, 3, 1)));
+        viewers.awaitCounts(otherAccountJob, minute, minute + 60, List.of(Viewers.minute(minute, 4, 0)));
+        viewers.awaitCounts("/ccu/tracking?accountid=" + Viewers.ACCOUNT + "&trackingid=gold&in=" + minute + "&out=" + (minute + 60),
+                List.of(Viewers.minute(minute, 3, 0)));
         viewers.awaitViewerReport("jobid=" + job + "&in=" + minute + "&out=" + (minute + 60), List.of("trackingid", "sides"),
                 List.of(List.of("gold", "ss"), List.of("gold", "ss"), List.of("silver", "ss+cs")), PAGE_WAIT);
-        open("/?jobid=" + job, Viewers.API_KEY);
+        open("/?jobid=" + job + "&jobid=" + otherAccountJob, Viewers.API_KEY);
         String readTracking = """
                 return [...document.querySelectorAll(`.panel[data-jobid="${arguments[0]}"] [data-role=tracking] tbody tr`)]
-                    .map(row => `${row.dataset.trackingid}:${row.dataset.ssccu}:${row.dataset.csccu}`).sort().join(' ');""";
-        Eventually.await(PAGE_WAIT, "tracking ids of the job", () -> browser.js(readTracking, job), "gold:2:0 silver:1:1"::equals);
+                    .map(row => [row.dataset.accountid, row.dataset.trackingid, row.dataset.ssccu, row.dataset.csccu,
+                        row.dataset.accountSsccu, row.dataset.accountCsccu].join(':')).sort().join(' ');""";
+        // account:tracking id:this job's server:player side:all the account's jobs' server:player side
+        Eventually.await(PAGE_WAIT, "tracking ids of the job, and in all the account's jobs", () -> browser.js(readTracking, job),
+                (Viewers.ACCOUNT + ":gold:2:0:3:0 " + Viewers.ACCOUNT + ":silver:1:1:1:1")::equals);
+        Eventually.await(PAGE_WAIT, "the other account's gold, apart", () -> browser.js(readTracking, otherAccountJob),
+                (otherAccount + ":gold:4:0:4:0")::equals);
         browser.screenshot("tracking-breakdown");
 
         browser.find(".panel[data-jobid='" + job + "'] [data-report=csv]").click();

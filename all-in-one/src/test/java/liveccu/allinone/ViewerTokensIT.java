@@ -18,6 +18,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import liveccu.model.RejectedBeacon;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Viewer tokens over the real path: HTTP beacons with JWTs in, Kafka, Streams, CCU per tracking id
- * and per account out of the API; refusals with their 4xx and their record on the rejected topic.
+ * (scoped by account: two accounts' "gold" stay apart) and per account out of the API; refusals with their 4xx and their record on the rejected topic.
  * Account "paid" requires tokens; every other account is open.
  */
 class ViewerTokensIT {
@@ -61,6 +62,7 @@ class ViewerTokensIT {
         logs = new CapturedLogs();
         Map<String, String> env = new HashMap<>(Viewers.testEnv(dataDir));
         env.put("CCU_TOKEN_SECRET", SECRET);
+        env.put("CCU_SESSIONS_PORT", "0");  // a token secret starts the sessions service too: never on the fixed 8083
         env.put("CCU_TOKEN_MODE_BY_ACCOUNT", PAID + "=required");
         system = LocalSystem.start(new Env(env));
         viewers = new Viewers(system);
@@ -128,21 +130,22 @@ class ViewerTokensIT {
         long in = m;
         long out = m + 60;
         String range = "&in=" + in + "&out=" + out;
-        awaitCounts("/ccu/tracking?trackingid=" + encoded(gold) + range, List.of(Viewers.minute(m, 2, 1)));
-        awaitCounts("/ccu/tracking?trackingid=" + encoded(silver) + range, List.of(Viewers.minute(m, 2, 0)));
-        awaitCounts("/ccu/tracking?trackingid=" + encoded(gold) + "&jobid=" + paidJob + range, List.of(Viewers.minute(m, 2, 1)));
-        awaitCounts("/ccu/tracking?trackingid=" + encoded(gold) + "&jobid=" + freeJob + range, List.of());
-        awaitCounts("/ccu/tracking?trackingid=never-counted" + range, List.of());
+        awaitCounts("/ccu/tracking?accountid=" + PAID + "&trackingid=" + encoded(gold) + range, List.of(Viewers.minute(m, 2, 1)));
+        awaitCounts("/ccu/tracking?accountid=" + FREE + "&trackingid=" + encoded(silver) + range, List.of(Viewers.minute(m, 2, 0)));
+        awaitCounts("/ccu/tracking?accountid=" + PAID + "&trackingid=" + encoded(gold) + "&jobid=" + paidJob + range,
+                List.of(Viewers.minute(m, 2, 1)));
+        awaitCounts("/ccu/tracking?accountid=" + PAID + "&trackingid=" + encoded(gold) + "&jobid=" + freeJob + range, List.of());
+        awaitCounts("/ccu/tracking?accountid=" + PAID + "&trackingid=never-counted" + range, List.of());
         awaitCounts("/ccu/account?accountid=" + PAID + range, List.of(Viewers.minute(m, 2, 1)));
         awaitCounts("/ccu?jobid=" + freeJob + range, List.of(Viewers.minute(m, 3, 0)));
 
-        awaitList("/tracking?jobid=" + freeJob, "trackingid", list -> list.equals(List.of(silver)));
+        awaitList("/tracking?accountid=" + FREE + "&jobid=" + freeJob, "trackingid", list -> list.equals(List.of(silver)));
         awaitList("/accounts", "accountid", list -> list.containsAll(List.of(PAID, FREE)));
         assertEquals(401, Http.get(system.apiPort(), "/ccu/tracking?trackingid=x").status());
 
         // the viewer report: one row per session, with its viewer data and whether it was signed (unsigned
         // values are untrusted; a stale token is ignored, its unsigned tracking id kept)
-        viewers.awaitViewerReport("trackingid=" + encoded(gold) + range, REPORT_COLUMNS, List.of(
+        viewers.awaitViewerReport("accountid=" + PAID + "&trackingid=" + encoded(gold) + range, REPORT_COLUMNS, List.of(
                 List.of(s1, paidJob, PAID, gold, "plan=gold", "viewer", true, 1, "ss"),
                 List.of(s2, paidJob, PAID, gold, "plan=gold", "viewer", true, 1, "ss+cs")), Duration.ofSeconds(30));
         viewers.awaitViewerReport("jobid=" + freeJob + range, REPORT_COLUMNS, List.of(
@@ -158,6 +161,54 @@ class ViewerTokensIT {
         assertEquals(400, Http.get(system.apiPort(), "/viewers?in=" + in, "x-api-key", Viewers.API_KEY).status());
         assertEquals(400, Http.get(system.apiPort(), "/viewers?jobid=" + freeJob + "&format=xml", "x-api-key", Viewers.API_KEY).status());
         assertEquals(400, Http.get(system.apiPort(), "/ccu/account?accountid=a%20b", "x-api-key", Viewers.API_KEY).status());
+    }
+
+    @Test
+    void theSameTrackingIdInTwoAccountsIsCountedApart() {
+        // two customers that both call a group of their viewers "gold", in signed tokens
+        String a = "tenant-a-" + randomHex32().substring(0, 8);
+        String b = "tenant-b-" + randomHex32().substring(0, 8);
+        String jobA = randomHex32();
+        String jobB1 = randomHex32();
+        String jobB2 = randomHex32();
+        String sA1 = randomHex32();
+        String sA2 = randomHex32();
+        String sB1 = randomHex32();
+        String sB2 = randomHex32();
+        String sB3 = randomHex32();
+        long m = minuteAgo(1);
+        int collector = system.collectorPort();
+        for (String[] beacon : List.of(new String[] {jobA, sA1, a, "SS"}, new String[] {jobA, sA2, a, "SS"}, new String[] {jobA, sA2, a, "CS"},
+                new String[] {jobB1, sB1, b, "SS"}, new String[] {jobB2, sB2, b, "SS"}, new String[] {jobB2, sB3, b, "SS"})) {
+            String account = beacon[2];
+            assertEquals(200, Http.get(collector, path(beacon[0], beacon[1], account, Side.valueOf(beacon[3]), m + 10),
+                    "authorization", "Bearer " + token(account, "gold")).status());
+        }
+
+        String range = "&in=" + m + "&out=" + (m + 60);
+        awaitCounts("/ccu/tracking?accountid=" + a + "&trackingid=gold" + range, List.of(Viewers.minute(m, 2, 1)));
+        awaitCounts("/ccu/tracking?accountid=" + b + "&trackingid=gold" + range, List.of(Viewers.minute(m, 3, 0)));
+        awaitCounts("/ccu/tracking?accountid=" + b + "&trackingid=gold&jobid=" + jobB2 + range, List.of(Viewers.minute(m, 2, 0)));
+        awaitCounts("/ccu/tracking?accountid=" + b + "&trackingid=gold&jobid=" + jobA + range, List.of());
+
+        // listed apart, each row naming its account; and per account
+        Predicate<Map<String, Object>> ours = row -> List.of(a, b).contains(row.get("accountid"));
+        awaitRows("/tracking", row -> ours.test(row) && "gold".equals(row.get("trackingid")),
+                row -> row.get("accountid") + " " + row.get("trackingid") + " " + row.get("ssccu"),
+                List.of(a + " gold 2", b + " gold 3"));
+        awaitRows("/tracking?accountid=" + a, row -> true, row -> row.get("accountid") + " " + row.get("trackingid"), List.of(a + " gold"));
+        awaitRows("/tracking?jobid=" + jobB2, row -> true, row -> row.get("accountid") + " " + row.get("jobid") + " " + row.get("trackingid"),
+                List.of(b + " " + jobB2 + " gold"));
+
+        // the viewer report of one account's gold holds only that account's sessions
+        viewers.awaitViewerReport("accountid=" + a + "&trackingid=gold" + range, List.of("sessionid", "accountid", "trackingid", "trusted"),
+                List.of(List.of(sA1, a, "gold", true), List.of(sA2, a, "gold", true)), Duration.ofSeconds(30));
+
+        // without the account, no tracking id counted since they were scoped can be meant: the API says what is missing
+        Http.Reply unscoped = Http.get(system.apiPort(), "/ccu/tracking?trackingid=gold" + range, "x-api-key", Viewers.API_KEY);
+        assertEquals(400, unscoped.status(), unscoped.body());
+        assertTrue(unscoped.body().contains("give accountid: tracking ids are scoped by account"), unscoped.body());
+        assertEquals(400, Http.get(system.apiPort(), "/viewers?trackingid=gold" + range, "x-api-key", Viewers.API_KEY).status());
     }
 
     @Test
@@ -245,6 +296,16 @@ class ViewerTokensIT {
                 "access-control-request-headers", "authorization");
         assertEquals(204, preflight.status());
         assertTrue(preflight.headers().firstValue("access-control-allow-headers").orElse("").toLowerCase().contains("authorization"));
+    }
+
+    /** Waits until the rows {@code query} answers with, those {@code kept}, each {@code shown}, are {@code expected} (sorted). */
+    private static void awaitRows(String query, Predicate<Map<String, Object>> kept, Function<Map<String, Object>, String> shown,
+                                  List<String> expected) {
+        Eventually.await(Duration.ofSeconds(30), query + " rows " + expected, () -> {
+            Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
+            assertEquals(200, reply.status(), reply.body());
+            return Viewers.parse(reply.body()).stream().filter(kept).map(shown).sorted().toList();
+        }, expected::equals);
     }
 
     /** Waits until {@code field} of the rows {@code query} answers with satisfies {@code done}. */

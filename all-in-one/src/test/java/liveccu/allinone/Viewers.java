@@ -38,7 +38,11 @@ final class Viewers {
     }
 
     static String beaconPath(String job, String session, Side side, String time) {
-        return "/" + randomHex32() + "/" + job + "/" + session + "/" + ACCOUNT + "/" + time + "/" + side.pathSuffix();
+        return beaconPath(job, session, ACCOUNT, side, time);
+    }
+
+    static String beaconPath(String job, String session, String account, Side side, String time) {
+        return "/" + randomHex32() + "/" + job + "/" + session + "/" + account + "/" + time + "/" + side.pathSuffix();
     }
 
     Http.Reply beacon(String job, String session, Side side, long epochSeconds) {

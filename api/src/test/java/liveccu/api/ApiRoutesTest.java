@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import liveccu.access.Access;
@@ -61,6 +62,8 @@ class ApiRoutesTest {
     private static final String JOB = "142bbf588a574e018de94136a664cfaf";
     private static final String STALE_JOB = "242bbf588a574e018de94136a664cfaf";
     private static final String ACCOUNT = "123456789";
+    /** Another customer that also calls its viewers {@code gold}. */
+    private static final String OTHER_ACCOUNT = "other.account";
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:30Z");
     /** The minute before the current one, and the current one, epoch seconds. */
     private static final long EARLIER = Instant.parse("2026-11-23T11:59:00Z").getEpochSecond();
@@ -109,8 +112,13 @@ class ApiRoutesTest {
                 new MinuteCount(Audience.job(JOB).key(), CURRENT * 1000, 1, 0, CURRENT * 1000 + 20_000),
                 new MinuteCount(Audience.job(STALE_JOB).key(), (EARLIER - 2 * 86_400) * 1000, 5, 5, (EARLIER - 2 * 86_400) * 1000),
                 new MinuteCount(Audience.account(ACCOUNT).key(), CURRENT * 1000, 4, 1, CURRENT * 1000 + 20_000),
-                new MinuteCount(Audience.tracking("gold").key(), EARLIER * 1000, 2, 1, EARLIER * 1000 + 30_000),
-                new MinuteCount(Audience.trackingInJob(JOB, "gold").key(), EARLIER * 1000, 2, 1, EARLIER * 1000 + 30_000))) {
+                new MinuteCount(Audience.tracking(ACCOUNT, "gold").key(), EARLIER * 1000, 2, 1, EARLIER * 1000 + 30_000),
+                new MinuteCount(Audience.trackingInJob(ACCOUNT, JOB, "gold").key(), EARLIER * 1000, 2, 1, EARLIER * 1000 + 30_000),
+                new MinuteCount(Audience.tracking(OTHER_ACCOUNT, "gold").key(), EARLIER * 1000, 7, 0, EARLIER * 1000 + 40_000),
+                // written before tracking ids were scoped by account: every account's gold together
+                new MinuteCount(Audience.unscopedTracking("gold").key(), (EARLIER - 3600) * 1000, 9, 8, (EARLIER - 3600) * 1000 + 5_000),
+                new MinuteCount(Audience.unscopedTrackingInJob(JOB, "gold").key(), (EARLIER - 3600) * 1000, 6, 5,
+                        (EARLIER - 3600) * 1000 + 5_000))) {
             counts.apply(count.key(), count);
         }
         String gold = "11111111111111111111111111111111";
@@ -119,6 +127,9 @@ class ApiRoutesTest {
         sessions.apply(gold, ViewerSession.of(goldSs).plus(beacon(gold, Side.CS, CURRENT + 5).withViewer(goldSs.viewer())));
         sessions.apply(unsigned, ViewerSession.of(beacon(unsigned, Side.SS, CURRENT + 10)
                 .withViewer(new Viewer("silver", null, null, false))));
+        String otherGold = "44444444444444444444444444444444";
+        sessions.apply(otherGold, ViewerSession.of(new Beacon("33333333333333333333333333333333", STALE_JOB, otherGold, OTHER_ACCOUNT,
+                Side.SS, (EARLIER + 7) * 1000, (EARLIER + 7) * 1000).withViewer(new Viewer("gold", "theirs", null, true))));
     }
 
     private static Beacon beacon(String session, Side side, long epochSeconds) {
@@ -151,9 +162,14 @@ class ApiRoutesTest {
             "GET, /ccu?jobid=JOB&in=1500000000&out=1534640040, 400, range too large, " + KEY,
             "GET, /ccu/account?accountid=a%20b, 400, accountid is required, " + KEY,
             "GET, /ccu/tracking, 400, trackingid is required, " + KEY,
+            "GET, /ccu/tracking?accountid=a:b&trackingid=gold, 400, accountid is required, " + KEY,
+            "GET, /ccu/tracking?trackingid=silver, 400, give accountid: tracking ids are scoped by account, " + KEY,
+            "GET, /ccu/tracking?trackingid=silver&jobid=JOB, 400, give accountid: tracking ids are scoped by account, " + KEY,
             "GET, /tracking?jobid=nope, 400, jobid must be 32 hex digits, " + KEY,
-            "GET, /viewers?in=1534640040, 400, give either jobid or trackingid, " + KEY,
-            "GET, /viewers?jobid=JOB&trackingid=gold, 400, give either jobid or trackingid, " + KEY,
+            "GET, /tracking?accountid=, 400, accountid is required, " + KEY,
+            "GET, /viewers?in=1534640040, 400, give either jobid or accountid and trackingid, " + KEY,
+            "GET, /viewers?jobid=JOB&trackingid=gold, 400, give either jobid or accountid and trackingid, " + KEY,
+            "GET, /viewers?trackingid=gold, 400, give accountid: tracking ids are scoped by account, " + KEY,
             "GET, /viewers?jobid=JOB&format=xml, 400, format must be json or csv, " + KEY,
             "GET, /nothing-here, 404, no such resource, " + KEY,
             "POST, /ccu?jobid=JOB, 405, not allowed, " + KEY,
@@ -206,35 +222,86 @@ class ApiRoutesTest {
 
     @Test
     void jobsAccountsAndTrackingIdsListWhatHadViewersRecentlyWithTheirLatestMinute(VertxTestContext test) {
-        get("/jobs").compose(jobs -> get("/accounts").compose(accounts -> get("/tracking?jobid=" + JOB)
+        get("/jobs").compose(jobs -> get("/accounts").compose(accounts -> get("/tracking?accountid=" + ACCOUNT + "&jobid=" + JOB)
                         .map(tracking -> List.of(jobs, accounts, tracking))))
                 .onComplete(test.succeeding(replies -> test.verify(() -> {
                     assertEquals(List.of(List.of(JOB, "2026-11-23T12:00:00.000Z")), rows(replies.get(0), "jobid"),
                             "the job from two days ago is not recent");
                     assertEquals(List.of(List.of(ACCOUNT, "2026-11-23T12:00:00.000Z")), rows(replies.get(1), "accountid"));
-                    assertEquals(List.of(List.of("gold", "2026-11-23T11:59:00.000Z")), rows(replies.get(2), "trackingid"));
-                    assertEquals(JOB, replies.get(2).bodyAsJsonArray().getJsonObject(0).getString("jobid"));
+                    assertEquals(List.of(List.of(ACCOUNT, JOB, "gold", "2026-11-23T11:59:00.000Z")),
+                            rows(replies.get(2), "accountid", "jobid", "trackingid"));
                     test.completeNow();
                 })));
     }
 
-    private static List<List<String>> rows(HttpResponse<Buffer> reply, String idField) {
+    @Test
+    void trackingIdsAreListedPerAccountAndNeverMerged(VertxTestContext test) {
+        get("/tracking").compose(all -> get("/tracking?accountid=" + OTHER_ACCOUNT).compose(other -> get("/tracking?jobid=" + JOB)
+                        .map(inJob -> List.of(all, other, inJob))))
+                .onComplete(test.succeeding(replies -> test.verify(() -> {
+                    assertEquals(List.of(List.of(ACCOUNT, "gold", "2", "2026-11-23T11:59:00.000Z"),
+                                    List.of(OTHER_ACCOUNT, "gold", "7", "2026-11-23T11:59:00.000Z")),
+                            rows(replies.get(0), "accountid", "trackingid", "ssccu"),
+                            "each account's gold apart; the unscoped gold of before is not listed");
+                    assertEquals(List.of(List.of(OTHER_ACCOUNT, "gold", "7", "2026-11-23T11:59:00.000Z")),
+                            rows(replies.get(1), "accountid", "trackingid", "ssccu"));
+                    assertEquals(List.of(List.of(ACCOUNT, JOB, "gold", "2026-11-23T11:59:00.000Z")),
+                            rows(replies.get(2), "accountid", "jobid", "trackingid"), "a job's breakdown names its account");
+                    test.completeNow();
+                })));
+    }
+
+    /** Each row's fields (as text), then its time. */
+    private static List<List<String>> rows(HttpResponse<Buffer> reply, String... fields) {
         assertEquals(200, reply.statusCode(), reply.bodyAsString());
-        return reply.bodyAsJsonArray().stream().map(JsonObject.class::cast)
-                .map(row -> List.of(row.getString(idField), row.getString("time"))).toList();
+        return reply.bodyAsJsonArray().stream().map(JsonObject.class::cast).map(row -> {
+            List<String> values = new ArrayList<>();
+            for (String field : fields) {
+                values.add(String.valueOf(row.getValue(field)));
+            }
+            values.add(row.getString("time"));
+            return values;
+        }).toList();
     }
 
     @Test
     void accountAndTrackingIdCounts(VertxTestContext test) {
-        get("/ccu/account?accountid=" + ACCOUNT).compose(account -> get("/ccu/tracking?trackingid=gold&jobid=" + JOB
-                        + range(EARLIER, CURRENT + 60)).map(tracking -> List.of(account, tracking)))
+        get("/ccu/account?accountid=" + ACCOUNT).compose(account -> get("/ccu/tracking?accountid=" + ACCOUNT + "&trackingid=gold&jobid="
+                        + JOB + range(EARLIER, CURRENT + 60)).map(tracking -> List.of(account, tracking)))
                 .onComplete(test.succeeding(replies -> test.verify(() -> {
                     JsonObject account = replies.get(0).bodyAsJsonArray().getJsonObject(0);
                     assertEquals(List.of(ACCOUNT, 4, 1), List.of(account.getString("accountid"), account.getInteger("ssccu"),
                             account.getInteger("csccu")));
-                    JsonObject tracking = replies.get(1).bodyAsJsonArray().getJsonObject(0);
-                    assertEquals(List.of(JOB, "gold", 2, 1), List.of(tracking.getString("jobid"), tracking.getString("trackingid"),
-                            tracking.getInteger("ssccu"), tracking.getInteger("csccu")));
+                    assertEquals(List.of(List.of(ACCOUNT, JOB, "gold", "2", "1", "2026-11-23T11:59:00.000Z")),
+                            rows(replies.get(1), "accountid", "jobid", "trackingid", "ssccu", "csccu"));
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void theSameTrackingIdInTwoAccountsIsCountedApart(VertxTestContext test) {
+        String gold = "/ccu/tracking?trackingid=gold" + range(EARLIER, CURRENT + 60);
+        get(gold + "&accountid=" + ACCOUNT).compose(mine -> get(gold + "&accountid=" + OTHER_ACCOUNT)
+                        .map(theirs -> List.of(mine, theirs)))
+                .onComplete(test.succeeding(replies -> test.verify(() -> {
+                    assertEquals(List.of(List.of(ACCOUNT, "gold", "2", "1", "2026-11-23T11:59:00.000Z")),
+                            rows(replies.get(0), "accountid", "trackingid", "ssccu", "csccu"));
+                    assertEquals(List.of(List.of(OTHER_ACCOUNT, "gold", "7", "0", "2026-11-23T11:59:00.000Z")),
+                            rows(replies.get(1), "accountid", "trackingid", "ssccu", "csccu"));
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void withoutAnAccountTrackingIdsCountedBeforeTheyWereScopedStayReadable(VertxTestContext test) {
+        String legacy = "/ccu/tracking?trackingid=gold" + range(EARLIER - 7200, CURRENT + 60);
+        get(legacy).compose(all -> get(legacy + "&jobid=" + JOB).map(inJob -> List.of(all, inJob)))
+                .onComplete(test.succeeding(replies -> test.verify(() -> {
+                    assertEquals(List.of(List.of("null", "gold", "9", "8", "2026-11-23T10:59:00.000Z")),
+                            rows(replies.get(0), "accountid", "trackingid", "ssccu", "csccu"),
+                            "only the unscoped minutes of before, as they were answered then (no account)");
+                    assertEquals(List.of(List.of("null", JOB, "gold", "6", "2026-11-23T10:59:00.000Z")),
+                            rows(replies.get(1), "accountid", "jobid", "trackingid", "ssccu"));
                     test.completeNow();
                 })));
     }
@@ -242,7 +309,8 @@ class ApiRoutesTest {
     @Test
     void theViewerReportAsJsonAndAsACsvDownload(VertxTestContext test) {
         String report = "/viewers?jobid=" + JOB + range(EARLIER, CURRENT + 60);
-        get(report).compose(json -> get(report + "&format=csv").compose(csv -> get("/viewers?trackingid=gold" + range(EARLIER, CURRENT))
+        get(report).compose(json -> get(report + "&format=csv").compose(csv -> get("/viewers?accountid=" + ACCOUNT + "&trackingid=gold"
+                        + range(EARLIER, CURRENT))
                         .map(gold -> List.of(json, csv, gold))))
                 .onComplete(test.succeeding(replies -> test.verify(() -> {
                     HttpResponse<Buffer> json = replies.get(0);
@@ -266,8 +334,10 @@ class ApiRoutesTest {
                     assertEquals(3, lines.size(), csv.bodyAsString());
                     assertTrue(lines.get(1).contains(",\"plan=gold, \"\"annual\"\"\",viewer-1,true,"), "quoted and escaped: " + lines.get(1));
 
-                    assertEquals(List.of(1), List.of(replies.get(2).bodyAsJsonArray().getJsonObject(0).getInteger("minutes_watched")),
-                            "by tracking id, minutes counted within the range only");
+                    assertEquals(List.of(List.of(ACCOUNT, "gold", 1)), replies.get(2).bodyAsJsonArray().stream().map(JsonObject.class::cast)
+                                    .map(row -> List.of(row.getString("accountid"), row.getString("trackingid"), row.getInteger("minutes_watched")))
+                                    .toList(),
+                            "by tracking id of the account (not the other account's gold), minutes counted within the range only");
                     test.completeNow();
                 })));
     }

@@ -3,60 +3,92 @@ package liveccu.model;
 import java.util.List;
 
 /**
- * Whose viewers a CCU figure counts: a job's, an account's, a tracking id's (all jobs), or one
- * tracking id's within one job (the dashboard's breakdown). Every count is the same definition:
- * distinct sessions per side and UTC minute of beacon time.
+ * Whose viewers a CCU figure counts: a job's, an account's, a tracking id's within its account (all
+ * jobs), or one tracking id's within one job of its account (the dashboard's breakdown). Every count
+ * is the same definition: distinct sessions per side and UTC minute of beacon time.
+ *
+ * <p>Tracking ids are scoped by account: two accounts that both use {@code gold} are two audiences.
+ * Results written before that (keys {@code tracking:T} and {@code job-tracking:J:T}) still parse, as
+ * <em>unscoped</em> tracking audiences (account null): they are read, never counted any more, and age
+ * out with the results' retention.
  *
  * <p>An audience travels as its key, on the results topic and in the aggregator's state: a job is
- * its bare id (as before tracking existed), the others a kind prefix and the id. Job ids are
- * 32 hex digits, so the prefixes never collide with them. Tracking ids are free text (up to 128
- * characters) and may contain any separator: a key is parsed by its prefix, never split on ':'.
+ * its bare id (as before tracking existed), the others a kind prefix and the ids. Job ids are
+ * 32 hex digits, so the prefixes never collide with them; account ids never contain ':'. Tracking
+ * ids are free text (up to 128 characters) and may contain any separator: they come last in a key,
+ * which is parsed by its prefix and the fixed parts before the tracking id, never split on ':'.
  *
- * @param kind       what is counted
- * @param id         the job id, account id or tracking id
- * @param jobId      the job, for {@link Kind#JOB} and {@link Kind#TRACKING_IN_JOB}; else null
+ * @param kind      what is counted
+ * @param id        the job id, account id or tracking id
+ * @param jobId     the job, for {@link Kind#JOB} and {@link Kind#TRACKING_IN_JOB}; else null
+ * @param accountId the account, for {@link Kind#ACCOUNT} and tracking audiences; null for a job (its key
+ *                  does not say) and for unscoped tracking audiences written before tracking ids were scoped
  */
-public record Audience(Kind kind, String id, String jobId) {
+public record Audience(Kind kind, String id, String jobId, String accountId) {
 
     public enum Kind { JOB, ACCOUNT, TRACKING, TRACKING_IN_JOB }
 
     private static final String ACCOUNT = "account:";
-    private static final String TRACKING = "tracking:";
-    private static final String TRACKING_IN_JOB = "job-tracking:";
+    private static final String TRACKING = "account-tracking:";
+    private static final String TRACKING_IN_JOB = "account-job-tracking:";
+    private static final String UNSCOPED_TRACKING = "tracking:";
+    private static final String UNSCOPED_TRACKING_IN_JOB = "job-tracking:";
     private static final int JOB_ID_LENGTH = 32;
 
     public static Audience job(String jobId) {
-        return new Audience(Kind.JOB, jobId, jobId);
+        return new Audience(Kind.JOB, jobId, jobId, null);
     }
 
     public static Audience account(String accountId) {
-        return new Audience(Kind.ACCOUNT, accountId, null);
+        return new Audience(Kind.ACCOUNT, accountId, null, accountId);
     }
 
-    public static Audience tracking(String trackingId) {
-        return new Audience(Kind.TRACKING, trackingId, null);
+    /** A tracking id over all jobs of its account. */
+    public static Audience tracking(String accountId, String trackingId) {
+        return new Audience(Kind.TRACKING, trackingId, null, accountId);
     }
 
-    public static Audience trackingInJob(String jobId, String trackingId) {
-        return new Audience(Kind.TRACKING_IN_JOB, trackingId, jobId);
+    /** A tracking id within one job of its account. */
+    public static Audience trackingInJob(String accountId, String jobId, String trackingId) {
+        return new Audience(Kind.TRACKING_IN_JOB, trackingId, jobId, accountId);
     }
 
-    /** Every audience one beacon counts in, as keys: its job and account, and its tracking id if it has one. */
+    /** A tracking id over all jobs of every account, as counted before tracking ids were scoped by account. */
+    public static Audience unscopedTracking(String trackingId) {
+        return new Audience(Kind.TRACKING, trackingId, null, null);
+    }
+
+    /** A tracking id within one job, as counted before tracking ids were scoped by account. */
+    public static Audience unscopedTrackingInJob(String jobId, String trackingId) {
+        return new Audience(Kind.TRACKING_IN_JOB, trackingId, jobId, null);
+    }
+
+    /**
+     * Every audience one beacon counts in, as keys: its job and account, and if it has a tracking id,
+     * that tracking id in the account, over all jobs and within the job.
+     */
     public static List<String> keysOf(Beacon beacon) {
         String trackingId = beacon.viewer() == null ? null : beacon.viewer().trackingId();
         if (trackingId == null) {
             return List.of(job(beacon.jobId()).key(), account(beacon.accountId()).key());
         }
-        return List.of(job(beacon.jobId()).key(), account(beacon.accountId()).key(), tracking(trackingId).key(),
-                trackingInJob(beacon.jobId(), trackingId).key());
+        return List.of(job(beacon.jobId()).key(), account(beacon.accountId()).key(),
+                tracking(beacon.accountId(), trackingId).key(), trackingInJob(beacon.accountId(), beacon.jobId(), trackingId).key());
+    }
+
+    /** Whether this is a tracking audience written before tracking ids were scoped by account. */
+    public boolean unscoped() {
+        return (kind == Kind.TRACKING || kind == Kind.TRACKING_IN_JOB) && accountId == null;
     }
 
     public String key() {
         return switch (kind) {
             case JOB -> id;
             case ACCOUNT -> ACCOUNT + id;
-            case TRACKING -> TRACKING + id;
-            case TRACKING_IN_JOB -> TRACKING_IN_JOB + jobId + ":" + id;
+            case TRACKING -> accountId == null ? UNSCOPED_TRACKING + id : TRACKING + accountId + ":" + id;
+            case TRACKING_IN_JOB -> accountId == null
+                    ? UNSCOPED_TRACKING_IN_JOB + jobId + ":" + id
+                    : TRACKING_IN_JOB + accountId + ":" + jobId + ":" + id;
         };
     }
 
@@ -65,11 +97,23 @@ public record Audience(Kind kind, String id, String jobId) {
             return account(key.substring(ACCOUNT.length()));
         }
         if (key.startsWith(TRACKING)) {
-            return tracking(key.substring(TRACKING.length()));
+            String rest = key.substring(TRACKING.length());
+            int end = rest.indexOf(':');
+            return tracking(rest.substring(0, end), rest.substring(end + 1));
         }
         if (key.startsWith(TRACKING_IN_JOB)) {
             String rest = key.substring(TRACKING_IN_JOB.length());
-            return trackingInJob(rest.substring(0, JOB_ID_LENGTH), rest.substring(JOB_ID_LENGTH + 1));
+            int end = rest.indexOf(':');
+            String jobAndTracking = rest.substring(end + 1);
+            return trackingInJob(rest.substring(0, end), jobAndTracking.substring(0, JOB_ID_LENGTH),
+                    jobAndTracking.substring(JOB_ID_LENGTH + 1));
+        }
+        if (key.startsWith(UNSCOPED_TRACKING)) {
+            return unscopedTracking(key.substring(UNSCOPED_TRACKING.length()));
+        }
+        if (key.startsWith(UNSCOPED_TRACKING_IN_JOB)) {
+            String rest = key.substring(UNSCOPED_TRACKING_IN_JOB.length());
+            return unscopedTrackingInJob(rest.substring(0, JOB_ID_LENGTH), rest.substring(JOB_ID_LENGTH + 1));
         }
         return job(key);
     }

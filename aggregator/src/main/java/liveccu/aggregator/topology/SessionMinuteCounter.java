@@ -18,8 +18,8 @@ import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Stage one, running on every partition of the beacon topic: de-duplicates sessions per audience
- * (job, account, tracking id), side and minute, and keeps this partition's partial count of each
- * audience's minute.
+ * (job, account, tracking id in its account), side and minute, and keeps this partition's partial
+ * count of each audience's minute.
  *
  * <p>De-duplication keeps one record per session, side and minute: the audiences it has been
  * counted in. A session heartbeating all minute long thus costs one state lookup per beacon, and

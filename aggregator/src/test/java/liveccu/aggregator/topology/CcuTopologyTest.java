@@ -155,11 +155,11 @@ class CcuTopologyTest {
         Map<String, MinuteCount> latest = flushAndReadLatest();
 
         assertEquals(new MinuteCount("account:acc", MINUTE, 4, 1, MINUTE + 12_000), latest.get(MinuteCount.key("account:acc", MINUTE)));
-        String goldKey = Audience.tracking("gold").key();
+        String goldKey = Audience.tracking("acc", "gold").key();
         assertEquals(new MinuteCount(goldKey, MINUTE, 2, 1, MINUTE + 8_000), latest.get(MinuteCount.key(goldKey, MINUTE)));
-        String goldInOther = Audience.trackingInJob(OTHER_JOB, "gold").key();
+        String goldInOther = Audience.trackingInJob("acc", OTHER_JOB, "gold").key();
         assertEquals(new MinuteCount(goldInOther, MINUTE, 1, 0, MINUTE + 4_000), latest.get(MinuteCount.key(goldInOther, MINUTE)));
-        String silverKey = Audience.tracking("silver").key();
+        String silverKey = Audience.tracking("acc", "silver").key();
         assertEquals(1, latest.get(MinuteCount.key(silverKey, MINUTE)).ssccu());
         assertEquals(new MinuteCount(OTHER_JOB, MINUTE, 3, 0, MINUTE + 12_000), latest.get(MinuteCount.key(OTHER_JOB, MINUTE)));
     }
@@ -176,8 +176,24 @@ class CcuTopologyTest {
 
         assertEquals(1, latest.get(MinuteCount.key(JOB, MINUTE)).ssccu());
         assertEquals(1, latest.get(MinuteCount.key("account:acc", MINUTE)).ssccu());
-        assertEquals(1, latest.get(MinuteCount.key(Audience.tracking("gold").key(), MINUTE)).ssccu());
-        assertEquals(1, latest.get(MinuteCount.key(Audience.trackingInJob(JOB, "gold").key(), MINUTE)).ssccu());
+        assertEquals(1, latest.get(MinuteCount.key(Audience.tracking("acc", "gold").key(), MINUTE)).ssccu());
+        assertEquals(1, latest.get(MinuteCount.key(Audience.trackingInJob("acc", JOB, "gold").key(), MINUTE)).ssccu());
+    }
+
+    @Test
+    void theSameTrackingIdInTwoAccountsIsCountedApart() {
+        Viewer gold = new Viewer("gold", null, null, true);
+        send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 2_000, gold);
+        send(JOB, "s2", Side.SS, MINUTE + 3_000, MINUTE + 4_000, gold);
+        send(OTHER_JOB, "s3", "other", Side.SS, MINUTE + 5_000, MINUTE + 6_000, gold);
+
+        Map<String, MinuteCount> latest = flushAndReadLatest();
+
+        assertEquals(2, latest.get(MinuteCount.key(Audience.tracking("acc", "gold").key(), MINUTE)).ssccu());
+        assertEquals(1, latest.get(MinuteCount.key(Audience.tracking("other", "gold").key(), MINUTE)).ssccu());
+        assertEquals(1, latest.get(MinuteCount.key(Audience.trackingInJob("other", OTHER_JOB, "gold").key(), MINUTE)).ssccu());
+        assertTrue(latest.keySet().stream().noneMatch(key -> Audience.fromKey(MinuteCount.audienceOfKey(key)).unscoped()),
+                "nothing is counted in the unscoped audiences of before any more: " + latest.keySet());
     }
 
     private void send(String job, String session, Side side, long beaconTimeMs, long receivedAtMs) {
@@ -185,9 +201,13 @@ class CcuTopologyTest {
     }
 
     private void send(String job, String session, Side side, long beaconTimeMs, long receivedAtMs, Viewer viewer) {
+        send(job, session, "acc", side, beaconTimeMs, receivedAtMs, viewer);
+    }
+
+    private void send(String job, String session, String account, Side side, long beaconTimeMs, long receivedAtMs, Viewer viewer) {
         String sessionId = String.format("%032x", session.hashCode() & 0xffffffffL);
         String guidHex = String.format("%032x", ++guid);
-        beacons.pipeInput(sessionId, new Beacon(guidHex, job, sessionId, "acc", side, beaconTimeMs, receivedAtMs, viewer),
+        beacons.pipeInput(sessionId, new Beacon(guidHex, job, sessionId, account, side, beaconTimeMs, receivedAtMs, viewer),
                 receivedAtMs);
     }
 

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import liveccu.access.Access;
 import liveccu.access.Caller;
+import java.util.function.Predicate;
 import liveccu.api.http.BlockingQueries;
 import liveccu.model.Audience;
 import liveccu.model.MinuteCount;
@@ -18,7 +19,7 @@ import liveccu.ops.http.HttpFailure;
 
 /**
  * CCU served from the view: per job (the seed-compatible {@code GET /ccu}), per account and per
- * tracking id, each as minutes over a range or as the latest minute of everything seen recently.
+ * tracking id of an account, each as minutes over a range or as the latest minute of everything seen recently.
  */
 public final class CcuRoutes {
 
@@ -53,57 +54,96 @@ public final class CcuRoutes {
         range(ctx, Audience.account(account));
     }
 
-    /** {@code GET /ccu/tracking?trackingid=T[&jobid=J]&in=S&out=S}: over all jobs, or within one job. */
+    /**
+     * {@code GET /ccu/tracking?accountid=A&trackingid=T[&jobid=J]&in=S&out=S}: a tracking id of one account,
+     * over all the account's jobs or within one job. Tracking ids are scoped by account: two accounts'
+     * {@code gold} are counted apart.
+     *
+     * <p>Upgrade path: without {@code accountid}, the minutes counted before tracking ids were scoped
+     * (every account's T together, keys {@code tracking:T} and {@code job-tracking:J:T}) stay readable
+     * until the results' retention drops them. When this instance keeps none for T, the caller most
+     * likely forgot the account: 400 saying so, rather than an empty answer forever.
+     */
     public void trackingCcu(RoutingContext ctx) {
-        requireEveryAccount(ctx);
         String trackingId = CcuQuery.trackingId(ctx.request().getParam("trackingid"));
-        String jobId = ctx.request().getParam("jobid");
-        range(ctx, jobId == null ? Audience.tracking(trackingId) : Audience.trackingInJob(CcuQuery.jobId(jobId), trackingId));
+        String jobParam = ctx.request().getParam("jobid");
+        String jobId = jobParam == null ? null : CcuQuery.jobId(jobParam);
+        String accountParam = ctx.request().getParam("accountid");
+        if (accountParam == null) {
+            requireEveryAccount(ctx); // unscoped minutes mixed every account's viewers
+            unscopedRange(ctx, jobId == null ? Audience.unscopedTracking(trackingId) : Audience.unscopedTrackingInJob(jobId, trackingId));
+            return;
+        }
+        String accountId = CcuQuery.accountId(accountParam);
+        Access.checkAccount(ctx, accountId);
+        range(ctx, jobId == null ? Audience.tracking(accountId, trackingId) : Audience.trackingInJob(accountId, jobId, trackingId));
+    }
+
+    /** The upgrade path: minutes counted before tracking ids were scoped by account, while this instance keeps any. */
+    private void unscopedRange(RoutingContext ctx, Audience unscoped) {
+        CcuQuery query = parse(ctx, unscoped);
+        queries.run(ctx, () -> {
+            if (!view.holds(unscoped)) {
+                throw new HttpFailure(400, "give accountid: tracking ids are scoped by account (without it, only minutes "
+                        + "counted before that change are read, and there are none for this trackingid)");
+            }
+            return toJson(view.range(unscoped, query.fromMs(), query.toMs()));
+        }, CcuRoutes::json);
     }
 
     /** {@code GET /jobs}: every job with viewers recently, with its latest minute. */
     public void jobs(RoutingContext ctx) {
         requireEveryAccount(ctx);
-        latest(ctx, Audience.Kind.JOB, null);
+        latest(ctx, Audience.Kind.JOB, null, audience -> true);
     }
 
     /** {@code GET /accounts}: every account with viewers recently that the key may read, with its latest minute. */
     public void accounts(RoutingContext ctx) {
         Caller caller = Access.caller(ctx);
-        long since = clock.millis() - recent.toMillis();
-        queries.run(ctx, () -> toJson(view.latest(Audience.Kind.ACCOUNT, null, since).stream()
-                .filter(count -> caller.mayRead(Audience.fromKey(count.audience()).id())).toList()), CcuRoutes::json);
+        latest(ctx, Audience.Kind.ACCOUNT, null, audience -> caller.mayRead(audience.id()));
     }
 
-    /** {@code GET /tracking[?jobid=J]}: every tracking id with viewers recently (in the job), latest minute. */
+    /**
+     * {@code GET /tracking[?accountid=A][&jobid=J]}: every tracking id with viewers recently (of the account,
+     * in the job), with its latest minute; each row names its account. Tracking ids counted before they
+     * were scoped by account are not listed (they have no account to name, and leave the recent window soon).
+     */
     public void trackingIds(RoutingContext ctx) {
-        requireEveryAccount(ctx);
-        String jobId = ctx.request().getParam("jobid");
-        if (jobId == null) {
-            latest(ctx, Audience.Kind.TRACKING, null);
-        } else {
-            latest(ctx, Audience.Kind.TRACKING_IN_JOB, CcuQuery.jobId(jobId));
+        String accountParam = ctx.request().getParam("accountid");
+        String accountId = accountParam == null ? null : CcuQuery.accountId(accountParam);
+        if (accountId != null) {
+            Access.checkAccount(ctx, accountId);
         }
+        String jobParam = ctx.request().getParam("jobid");
+        String jobId = jobParam == null ? null : CcuQuery.jobId(jobParam);
+        Caller caller = Access.caller(ctx);
+        latest(ctx, jobId == null ? Audience.Kind.TRACKING : Audience.Kind.TRACKING_IN_JOB, jobId,
+                audience -> !audience.unscoped() && caller.mayRead(audience.accountId())
+                        && (accountId == null || accountId.equals(audience.accountId())));
     }
 
-    /** Until job and tracking results name their account, only keys that read every account may see them. */
+    /** Until job results name their account, only keys that read every account may see them. */
     private static void requireEveryAccount(RoutingContext ctx) {
         Caller caller = Access.caller(ctx);
         if (!caller.allAccounts()) {
             throw new HttpFailure(403, "this key (" + caller.keyId() + ") reads accounts " + caller.describeAccounts()
-                    + "; jobs and tracking ids are not yet scoped by account: use /ccu/account");
+                    + "; jobs are not yet scoped by account: use /ccu/account");
         }
     }
 
-    private void latest(RoutingContext ctx, Audience.Kind kind, String jobId) {
+    private void latest(RoutingContext ctx, Audience.Kind kind, String jobId, Predicate<Audience> shown) {
         long since = clock.millis() - recent.toMillis();
-        queries.run(ctx, () -> toJson(view.latest(kind, jobId, since)), CcuRoutes::json);
+        queries.run(ctx, () -> toJson(view.latest(kind, jobId, since).stream()
+                .filter(count -> shown.test(Audience.fromKey(count.audience()))).toList()), CcuRoutes::json);
     }
 
     private void range(RoutingContext ctx, Audience audience) {
-        CcuQuery query = CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"),
-                clock.millis(), maxRange);
+        CcuQuery query = parse(ctx, audience);
         queries.run(ctx, () -> toJson(view.range(query.audience(), query.fromMs(), query.toMs())), CcuRoutes::json);
+    }
+
+    private CcuQuery parse(RoutingContext ctx, Audience audience) {
+        return CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"), clock.millis(), maxRange);
     }
 
     private static String toJson(List<MinuteCount> counts) {
@@ -123,9 +163,14 @@ public final class CcuRoutes {
         return switch (audience.kind()) {
             case JOB -> row.put("jobid", audience.id());
             case ACCOUNT -> row.put("accountid", audience.id());
-            case TRACKING -> row.put("trackingid", audience.id());
-            case TRACKING_IN_JOB -> row.put("jobid", audience.jobId()).put("trackingid", audience.id());
+            case TRACKING -> account(row, audience).put("trackingid", audience.id());
+            case TRACKING_IN_JOB -> account(row, audience).put("jobid", audience.jobId()).put("trackingid", audience.id());
         };
+    }
+
+    /** Unscoped rows (counted before tracking ids were scoped by account) have no account to name. */
+    private static JsonObject account(JsonObject row, Audience audience) {
+        return audience.accountId() == null ? row : row.put("accountid", audience.accountId());
     }
 
     private static void json(RoutingContext ctx, String body) {

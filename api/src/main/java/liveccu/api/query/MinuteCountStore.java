@@ -148,6 +148,17 @@ final class MinuteCountStore implements AutoCloseable {
         });
     }
 
+    /** Whether any minute of the audience is stored (checkpointed). */
+    boolean holds(Audience audience) {
+        return reading(() -> {
+            try {
+                return db.get(readOptions, latestKey(audience.key())) != null;
+            } catch (RocksDBException e) {
+                throw new IllegalStateException("cannot read the API's store", e);
+            }
+        });
+    }
+
     /**
      * The latest minute of every audience of one kind whose latest minute is at or after {@code sinceMs},
      * most recent first (then by audience); for tracking-in-job, those of {@code jobId}.

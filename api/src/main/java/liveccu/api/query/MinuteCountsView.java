@@ -73,6 +73,11 @@ public final class MinuteCountsView implements AutoCloseable {
         return store.range(audience, fromMs, toMs);
     }
 
+    /** Whether this instance keeps any minute of the audience (its latest is dropped only once all its minutes are). Blocking. */
+    public boolean holds(Audience audience) {
+        return store.holds(audience);
+    }
+
     /**
      * The latest minute of every audience of one kind seen since {@code sinceMs}, most recently active
      * first; for {@link Audience.Kind#TRACKING_IN_JOB}, only those of {@code jobId}. At most {@code recent} back.

@@ -20,8 +20,10 @@ import liveccu.model.ViewerSession;
 import liveccu.ops.http.HttpFailure;
 
 /**
- * {@code GET /viewers?jobid=J|trackingid=T&in=S&out=S[&format=csv]}: the viewer report, one row per
- * session seen in the range, with its viewer data and whether that data was signed (trusted).
+ * {@code GET /viewers?jobid=J|accountid=A&trackingid=T&in=S&out=S[&format=csv]}: the viewer report, one
+ * row per session seen in the range, with its viewer data and whether that data was signed (trusted).
+ * Tracking ids are scoped by account, so a tracking id needs its account (with a job, {@code accountid}
+ * is optional and filters too). Sessions always carried their account, so there is no unscoped case.
  */
 public final class ViewerReportRoutes {
 
@@ -69,16 +71,25 @@ public final class ViewerReportRoutes {
     public void report(RoutingContext ctx) {
         String jobId = ctx.request().getParam("jobid");
         String trackingId = ctx.request().getParam("trackingid");
+        String accountId = ctx.request().getParam("accountid");
         if ((jobId == null) == (trackingId == null)) {
-            throw new HttpFailure(400, "give either jobid or trackingid");
+            throw new HttpFailure(400, "give either jobid or accountid and trackingid");
         }
-        Audience audience = jobId != null ? Audience.job(CcuQuery.jobId(jobId)) : Audience.tracking(CcuQuery.trackingId(trackingId));
-        Caller caller = Access.caller(ctx);
-        Predicate<ViewerSession> inAudience = jobId != null
+        if (trackingId != null && accountId == null) {
+            throw new HttpFailure(400, "give accountid: tracking ids are scoped by account");
+        }
+        String account = accountId == null ? null : CcuQuery.accountId(accountId);
+        Audience audience = jobId != null ? Audience.job(CcuQuery.jobId(jobId)) : Audience.tracking(account, CcuQuery.trackingId(trackingId));
+        Predicate<ViewerSession> ofAudience = jobId != null
                 ? session -> audience.id().equals(session.jobId())
                 : session -> audience.id().equals(session.trackingId());
+        if (account != null) {
+            Access.checkAccount(ctx, account);
+        }
+        Caller caller = Access.caller(ctx);
         // Only sessions of the key's accounts: personal data of another account is never shown.
-        Predicate<ViewerSession> filter = inAudience.and(session -> caller.mayRead(session.accountId()));
+        Predicate<ViewerSession> filter = ofAudience.and(session -> caller.mayRead(session.accountId())
+                && (account == null || account.equals(session.accountId())));
         CcuQuery range = CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"),
                 clock.millis(), maxRange);
         String format = ctx.request().getParam("format", "json");

@@ -1,6 +1,7 @@
 package liveccu.api.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -44,7 +45,8 @@ class MinuteCountStoreTest {
             }
             store.put(count(job, T0 + 2 * MINUTE, 0));
             store.put(count(Audience.job(OTHER_JOB), T0 + 100 * MINUTE, 9));
-            store.put(count(Audience.tracking(JOB), T0 + 100 * MINUTE, 9));
+            store.put(count(Audience.unscopedTracking(JOB), T0 + 100 * MINUTE, 9));
+            store.put(count(Audience.tracking("a", JOB), T0 + 100 * MINUTE, 9));
             store.checkpoint(Map.of());
 
             assertEquals(List.of(T0 + 300 * MINUTE, T0 + 256 * MINUTE, T0 + 255 * MINUTE, T0 + MINUTE, T0),
@@ -66,17 +68,31 @@ class MinuteCountStoreTest {
             store.put(count(Audience.job(OTHER_JOB), T0 + 4 * MINUTE, 4));
             store.put(count(Audience.job(OTHER_JOB), T0 + 4 * MINUTE, 5));  // the same minute again: newest wins
             store.put(count(Audience.account("a"), T0 + 5 * MINUTE, 6));
-            store.put(count(Audience.trackingInJob(JOB, "gold"), T0 + 2 * MINUTE, 7));
-            store.put(count(Audience.trackingInJob(OTHER_JOB, "gold"), T0 + 2 * MINUTE, 8));
+            store.put(count(Audience.trackingInJob("a", JOB, "gold"), T0 + 2 * MINUTE, 7));
+            store.put(count(Audience.trackingInJob("a", OTHER_JOB, "gold"), T0 + 2 * MINUTE, 8));
             store.checkpoint(Map.of());
 
             assertEquals(List.of(count(Audience.job(JOB), T0 + 5 * MINUTE, 2), count(Audience.job(OTHER_JOB), T0 + 4 * MINUTE, 5)),
                     store.latest(Audience.Kind.JOB, null, T0));
             assertEquals(List.of(count(Audience.job(JOB), T0 + 5 * MINUTE, 2)), store.latest(Audience.Kind.JOB, null, T0 + 5 * MINUTE));
             assertEquals(List.of(count(Audience.account("a"), T0 + 5 * MINUTE, 6)), store.latest(Audience.Kind.ACCOUNT, null, T0));
-            assertEquals(List.of(count(Audience.trackingInJob(JOB, "gold"), T0 + 2 * MINUTE, 7)),
+            assertEquals(List.of(count(Audience.trackingInJob("a", JOB, "gold"), T0 + 2 * MINUTE, 7)),
                     store.latest(Audience.Kind.TRACKING_IN_JOB, JOB, T0));
             assertEquals(List.of(), store.latest(Audience.Kind.TRACKING, null, T0));
+        }
+    }
+
+    @Test
+    void holdsAnAudienceUntilItsLastMinuteIsGone() {
+        try (MinuteCountStore store = open()) {
+            Audience unscoped = Audience.unscopedTracking("gold");
+            store.put(count(unscoped, T0, 1));
+            assertFalse(store.holds(unscoped), "not before the checkpoint");
+            store.checkpoint(Map.of());
+            assertTrue(store.holds(unscoped));
+            assertFalse(store.holds(Audience.tracking("a", "gold")), "the scoped audience is another one");
+            store.evictBefore(T0 + MINUTE);
+            assertFalse(store.holds(unscoped), "aged out with the retention");
         }
     }
 
