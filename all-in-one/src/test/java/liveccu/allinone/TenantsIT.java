@@ -108,6 +108,13 @@ class TenantsIT {
         table.put("/ccu/account?accountid=acme" + acmeRange, List.of(200, 401, 200, 403, 403, 403, 200));
         table.put("/ccu/account?accountid=globex" + acmeRange, List.of(200, 401, 403, 403, 403, 200, 200));
         table.put("/accounts", List.of(200, 401, 200, 403, 403, 200, 200));
+        table.put("/jobs", List.of(200, 401, 200, 403, 403, 200, 200));
+        // another account's job: 404 whether it exists or not, as for a job id nobody ever sent
+        table.put("/ccu?jobid=" + JOBS.get(ACME) + acmeRange, List.of(200, 401, 200, 403, 403, 404, 200));
+        table.put("/ccu?jobid=" + Viewers.randomHex32() + acmeRange, List.of(200, 401, 404, 403, 403, 404, 200));
+        table.put("/ccu?jobid=" + JOBS.get(ACME) + "&accountid=acme" + acmeRange, List.of(200, 401, 200, 403, 403, 403, 200));
+        table.put("/ccu/tracking?accountid=acme&trackingid=gold" + acmeRange, List.of(200, 401, 200, 403, 403, 403, 200));
+        table.put("/tracking?accountid=globex", List.of(200, 401, 403, 403, 403, 200, 200));
         table.put("/viewers?jobid=" + JOBS.get(ACME) + acmeRange, List.of(200, 401, 403, 200, 403, 403, 403));
         table.put("/admin/keys", List.of(200, 401, 403, 403, 403, 403, 403));
         table.put("sessions:/api/v1/accounts/acme/concurrency", List.of(200, 401, 403, 403, 200, 403, 403));
@@ -131,6 +138,10 @@ class TenantsIT {
         assertEquals(List.of(ACME), accountsListedFor("acme-counts"));
         assertEquals(List.of(GLOBEX), accountsListedFor("globex-counts"));
         assertEquals(List.of(ACME, GLOBEX, INITECH), accountsListedFor("everyone-counts"));
+        assertEquals(List.of(ACME + "/" + JOBS.get(ACME)), jobsListedFor("acme-counts"));
+        List<String> globexJobs = jobsListedFor("globex-counts");
+        assertTrue(globexJobs.contains(GLOBEX + "/" + JOBS.get(GLOBEX)), globexJobs.toString());
+        assertTrue(globexJobs.stream().allMatch(job -> job.startsWith(GLOBEX + "/")), "only globex's jobs: " + globexJobs);
 
         String report = get("/viewers?jobid=" + JOBS.get(ACME) + "&in=" + minute + "&out=" + (minute + 60),
                 KEYS.get("acme-viewers")).body();
@@ -250,6 +261,38 @@ class TenantsIT {
         return out.toString();
     }
 
+    @Test
+    void anotherAccountsBeaconsNamingAJobNeitherInflateNorRevealIt() throws Exception {
+        String job = Viewers.randomHex32();
+        String range = "&in=" + minute + "&out=" + (minute + 60);
+        for (int viewer = 0; viewer < 2; viewer++) {
+            beaconUntilAccepted("/" + Viewers.randomHex32() + "/" + job + "/" + Viewers.randomHex32() + "/" + INITECH + "/"
+                    + (minute + 10) + "/" + Side.SS.pathSuffix());
+        }
+        beaconUntilAccepted("/" + Viewers.randomHex32() + "/" + job + "/" + Viewers.randomHex32() + "/" + GLOBEX + "/"
+                + (minute + 20) + "/" + Side.SS.pathSuffix());
+        // the operator sees the job in both accounts, and must say which
+        Http.Reply ambiguous = awaitStatus(400, "/ccu?jobid=" + job + range, OPERATOR, body -> true);
+        assertTrue(error(ambiguous).contains("has viewers in accounts globex, initech: give accountid"), ambiguous.body());
+        assertEquals(List.of(2L), ssccu(get("/ccu?jobid=" + job + "&accountid=" + INITECH + range, OPERATOR)), "initech's own two");
+        assertEquals(List.of(1L), ssccu(get("/ccu?jobid=" + job + range, KEYS.get("globex-counts"))),
+                "globex sees only its own beacon, not initech's viewers");
+    }
+
+    private static List<Long> ssccu(Http.Reply reply) throws Exception {
+        assertEquals(200, reply.status(), reply.body());
+        List<Long> counts = new ArrayList<>();
+        JSON.readTree(reply.body()).forEach(row -> counts.add(row.get("ssccu").asLong()));
+        return counts;
+    }
+
+    private List<String> jobsListedFor(String key) throws Exception {
+        List<String> jobs = new ArrayList<>();
+        JSON.readTree(get("/jobs", KEYS.get(key)).body())
+                .forEach(row -> jobs.add(row.get("accountid").asText() + "/" + row.get("jobid").asText()));
+        return jobs.stream().sorted().toList();
+    }
+
     private List<String> accountsListedFor(String key) throws Exception {
         List<String> accounts = new ArrayList<>();
         JSON.readTree(get("/accounts", KEYS.get(key)).body()).forEach(row -> accounts.add(row.get("accountid").asText()));
@@ -261,8 +304,8 @@ class TenantsIT {
                 reply -> reply.status() == 200);
     }
 
-    private static void awaitStatus(int status, String route, String key, java.util.function.Predicate<String> body) {
-        Eventually.await(Duration.ofSeconds(60), route + " answers " + status, () -> get(route, key),
+    private static Http.Reply awaitStatus(int status, String route, String key, java.util.function.Predicate<String> body) {
+        return Eventually.await(Duration.ofSeconds(60), route + " answers " + status, () -> get(route, key),
                 reply -> reply.status() == status && body.test(reply.body()));
     }
 

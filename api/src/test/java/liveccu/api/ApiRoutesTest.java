@@ -61,6 +61,7 @@ class ApiRoutesTest {
     private static final String KEY = "test-api-key";
     private static final String JOB = "142bbf588a574e018de94136a664cfaf";
     private static final String STALE_JOB = "242bbf588a574e018de94136a664cfaf";
+    private static final String SHARED_JOB = "342bbf588a574e018de94136a664cfaf";
     private static final String ACCOUNT = "123456789";
     /** Another customer that also calls its viewers {@code gold}. */
     private static final String OTHER_ACCOUNT = "other.account";
@@ -108,9 +109,15 @@ class ApiRoutesTest {
 
     private static void fill() {
         for (MinuteCount count : List.of(
-                new MinuteCount(Audience.job(JOB).key(), EARLIER * 1000, 3, 2, EARLIER * 1000 + 59_000),
-                new MinuteCount(Audience.job(JOB).key(), CURRENT * 1000, 1, 0, CURRENT * 1000 + 20_000),
-                new MinuteCount(Audience.job(STALE_JOB).key(), (EARLIER - 2 * 86_400) * 1000, 5, 5, (EARLIER - 2 * 86_400) * 1000),
+                new MinuteCount(Audience.job(ACCOUNT, JOB).key(), EARLIER * 1000, 3, 2, EARLIER * 1000 + 59_000),
+                new MinuteCount(Audience.job(ACCOUNT, JOB).key(), CURRENT * 1000, 1, 0, CURRENT * 1000 + 20_000),
+                new MinuteCount(Audience.job(ACCOUNT, STALE_JOB).key(), (EARLIER - 2 * 86_400) * 1000, 5, 5, (EARLIER - 2 * 86_400) * 1000),
+                // written before jobs were scoped by account: the minute of the upgrade, and one two hours before
+                new MinuteCount(Audience.unscopedJob(JOB).key(), EARLIER * 1000, 2, 2, EARLIER * 1000 + 10_000),
+                new MinuteCount(Audience.unscopedJob(JOB).key(), (EARLIER - 7200) * 1000, 8, 6, (EARLIER - 7200) * 1000 + 50_000),
+                // one job id named by two accounts' beacons
+                new MinuteCount(Audience.job(ACCOUNT, SHARED_JOB).key(), CURRENT * 1000, 1, 1, CURRENT * 1000 + 1_000),
+                new MinuteCount(Audience.job(OTHER_ACCOUNT, SHARED_JOB).key(), CURRENT * 1000, 4, 0, CURRENT * 1000 + 2_000),
                 new MinuteCount(Audience.account(ACCOUNT).key(), CURRENT * 1000, 4, 1, CURRENT * 1000 + 20_000),
                 new MinuteCount(Audience.tracking(ACCOUNT, "gold").key(), EARLIER * 1000, 2, 1, EARLIER * 1000 + 30_000),
                 new MinuteCount(Audience.trackingInJob(ACCOUNT, JOB, "gold").key(), EARLIER * 1000, 2, 1, EARLIER * 1000 + 30_000),
@@ -200,13 +207,32 @@ class ApiRoutesTest {
                     assertEquals("application/json", exact.getHeader("content-type"));
                     assertEquals("no-store", exact.getHeader("cache-control"));
                     assertEquals(new JsonArray()
-                            .add(new JsonObject().put("jobid", JOB).put("time", "2026-11-23T12:00:00.000Z").put("ssccu", 1)
-                                    .put("csccu", 0).put("last_rx_at", "2026-11-23T12:00:20.000Z"))
-                            .add(new JsonObject().put("jobid", JOB).put("time", "2026-11-23T11:59:00.000Z").put("ssccu", 3)
-                                    .put("csccu", 2).put("last_rx_at", "2026-11-23T11:59:59.000Z")),
-                            exact.bodyAsJsonArray());
+                            .add(new JsonObject().put("jobid", JOB).put("accountid", ACCOUNT).put("time", "2026-11-23T12:00:00.000Z")
+                                    .put("ssccu", 1).put("csccu", 0).put("last_rx_at", "2026-11-23T12:00:20.000Z"))
+                            .add(new JsonObject().put("jobid", JOB).put("accountid", ACCOUNT).put("time", "2026-11-23T11:59:00.000Z")
+                                    .put("ssccu", 3).put("csccu", 2).put("last_rx_at", "2026-11-23T11:59:59.000Z")),
+                            exact.bodyAsJsonArray(), "the job's one account found by itself; its scoped minute wins over the unscoped one");
                     assertEquals(exact.bodyAsJsonArray(), replies.get(1).bodyAsJsonArray(),
                             "a dashed upper-case job id is the same job; without in and out, the last hour");
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void minutesCountedBeforeJobsWereScopedFillTheRestAndAJobOfTwoAccountsNeedsOne(VertxTestContext test) {
+        get("/ccu?jobid=" + JOB + range(EARLIER - 7200, EARLIER + 60))
+                .compose(upgrade -> get("/ccu?jobid=" + SHARED_JOB)
+                        .compose(shared -> get("/ccu?jobid=" + SHARED_JOB + "&accountid=" + OTHER_ACCOUNT)
+                                .map(other -> List.of(upgrade, shared, other))))
+                .onComplete(test.succeeding(replies -> test.verify(() -> {
+                    assertEquals(List.of(List.of(ACCOUNT, 3L), List.of("", 8L)), replies.get(0).bodyAsJsonArray().stream()
+                            .map(row -> List.<Object>of(((JsonObject) row).getString("accountid", ""), ((JsonObject) row).getLong("ssccu")))
+                            .toList(), "the scoped minute, then the unscoped one before the upgrade (it names no account)");
+                    assertEquals(400, replies.get(1).statusCode());
+                    assertTrue(replies.get(1).bodyAsJsonObject().getString("error")
+                            .contains("has viewers in accounts " + ACCOUNT + ", " + OTHER_ACCOUNT + ": give accountid"));
+                    assertEquals(List.of(4L), replies.get(2).bodyAsJsonArray().stream()
+                            .map(row -> ((JsonObject) row).getLong("ssccu")).toList(), "only that account's viewers");
                     test.completeNow();
                 })));
     }
@@ -225,8 +251,11 @@ class ApiRoutesTest {
         get("/jobs").compose(jobs -> get("/accounts").compose(accounts -> get("/tracking?accountid=" + ACCOUNT + "&jobid=" + JOB)
                         .map(tracking -> List.of(jobs, accounts, tracking))))
                 .onComplete(test.succeeding(replies -> test.verify(() -> {
-                    assertEquals(List.of(List.of(JOB, "2026-11-23T12:00:00.000Z")), rows(replies.get(0), "jobid"),
-                            "the job from two days ago is not recent");
+                    assertEquals(List.of(List.of(ACCOUNT, JOB, "2026-11-23T12:00:00.000Z"),
+                                    List.of(ACCOUNT, SHARED_JOB, "2026-11-23T12:00:00.000Z"),
+                                    List.of(OTHER_ACCOUNT, SHARED_JOB, "2026-11-23T12:00:00.000Z")),
+                            rows(replies.get(0), "accountid", "jobid"),
+                            "each job in its account; the job from two days ago is not recent, nor the unscoped minutes of before");
                     assertEquals(List.of(List.of(ACCOUNT, "2026-11-23T12:00:00.000Z")), rows(replies.get(1), "accountid"));
                     assertEquals(List.of(List.of(ACCOUNT, JOB, "gold", "2026-11-23T11:59:00.000Z")),
                             rows(replies.get(2), "accountid", "jobid", "trackingid"));

@@ -61,6 +61,8 @@ public final class HistoryBenchmark {
 
     private static final Logger LOG = LoggerFactory.getLogger(HistoryBenchmark.class);
     private static final long MINUTE = CountingRules.MINUTE_MS;
+    /** The account every benchmark job belongs to: results are keyed by account and job. */
+    private static final String ACCOUNT = "bench";
 
     public static void main(String[] args) throws Exception {
         long records = Long.getLong("liveccu.benchmark.records", 10_000_000);
@@ -183,7 +185,7 @@ public final class HistoryBenchmark {
             for (long m = 0; m < minutes; m++) {
                 long minute = first + m * MINUTE;
                 for (int j = 0; j < jobs.size(); j++) {
-                    MinuteCount count = new MinuteCount(jobs.get(j), minute, 100 + j, 10 + (m % 7), minute + 59_000);
+                    MinuteCount count = new MinuteCount(Audience.job(ACCOUNT, jobs.get(j)).key(), minute, 100 + j, 10 + (m % 7), minute + 59_000);
                     producer.send(new ProducerRecord<>(Topics.MINUTE_COUNTS.name(), count.key(), count), (meta, e) -> {
                         if (e != null) {
                             failed.set(e);
@@ -208,8 +210,8 @@ public final class HistoryBenchmark {
         for (long m = 0; m < minutes; m++) {
             long minute = first + m * MINUTE;
             for (int j = 0; j < baselineJobs; j++) {
-                inMemory.computeIfAbsent(jobs.get(j), k -> new ConcurrentSkipListMap<>())
-                        .put(minute, new MinuteCount(jobs.get(j), minute, 100 + j, 10 + (m % 7), minute + 59_000));
+                inMemory.computeIfAbsent(Audience.job(ACCOUNT, jobs.get(j)).key(), k -> new ConcurrentSkipListMap<>())
+                        .put(minute, new MinuteCount(Audience.job(ACCOUNT, jobs.get(j)).key(), minute, 100 + j, 10 + (m % 7), minute + 59_000));
             }
         }
         memory.gc();
@@ -224,12 +226,12 @@ public final class HistoryBenchmark {
                 rows.put("direct: in-memory view of before, " + range.getKey(), latencies(() -> {
                     long out = pick[0].getAsLong();
                     String job = jobs.get(random.nextInt(baselineJobs));
-                    return inMemoryRange(inMemory.get(job), out - range.getValue().toMillis(), out);
+                    return inMemoryRange(inMemory.get(Audience.job(ACCOUNT, job).key()), out - range.getValue().toMillis(), out);
                 }, queries));
                 rows.put("direct: disk store, " + range.getKey(), latencies(() -> {
                     long out = pick[0].getAsLong();
                     String job = jobs.get(random.nextInt(baselineJobs));
-                    return disk.range(Audience.job(job), out - range.getValue().toMillis(), out).size();
+                    return disk.range(Audience.job(ACCOUNT, job), out - range.getValue().toMillis(), out).size();
                 }, queries));
             }
         }

@@ -7,35 +7,43 @@ import java.util.List;
  * jobs), or one tracking id's within one job of its account (the dashboard's breakdown). Every count
  * is the same definition: distinct sessions per side and UTC minute of beacon time.
  *
- * <p>Tracking ids are scoped by account: two accounts that both use {@code gold} are two audiences.
- * Results written before that (keys {@code tracking:T} and {@code job-tracking:J:T}) still parse, as
- * <em>unscoped</em> tracking audiences (account null): they are read, never counted any more, and age
- * out with the results' retention.
+ * <p>Every audience is scoped by account: a job's viewers are the beacons of one account naming it
+ * (another account's beacons naming the same job id, which anyone can read from a player's beacon
+ * URLs, are another audience and never inflate or reveal this one), and two accounts that both use
+ * tracking id {@code gold} are two audiences. Results written before that (a job's bare id, keys
+ * {@code tracking:T} and {@code job-tracking:J:T}) still parse, as <em>unscoped</em> audiences
+ * (account null): they are read, never counted any more, and age out with the results' retention.
  *
- * <p>An audience travels as its key, on the results topic and in the aggregator's state: a job is
- * its bare id (as before tracking existed), the others a kind prefix and the ids. Job ids are
- * 32 hex digits, so the prefixes never collide with them; account ids never contain ':'. Tracking
- * ids are free text (up to 128 characters) and may contain any separator: they come last in a key,
- * which is parsed by its prefix and the fixed parts before the tracking id, never split on ':'.
+ * <p>An audience travels as its key, on the results topic and in the aggregator's state: a kind
+ * prefix and the ids (an unscoped job: its bare id). Job ids are 32 hex digits, so the prefixes never
+ * collide with them; account ids never contain ':'. Tracking ids are free text (up to 128
+ * characters) and may contain any separator: they come last in a key, which is parsed by its prefix
+ * and the fixed parts before the tracking id, never split on ':'.
  *
  * @param kind      what is counted
  * @param id        the job id, account id or tracking id
  * @param jobId     the job, for {@link Kind#JOB} and {@link Kind#TRACKING_IN_JOB}; else null
- * @param accountId the account, for {@link Kind#ACCOUNT} and tracking audiences; null for a job (its key
- *                  does not say) and for unscoped tracking audiences written before tracking ids were scoped
+ * @param accountId the account; null only for unscoped audiences written before audiences were scoped
  */
 public record Audience(Kind kind, String id, String jobId, String accountId) {
 
     public enum Kind { JOB, ACCOUNT, TRACKING, TRACKING_IN_JOB }
 
     private static final String ACCOUNT = "account:";
+    private static final String JOB = "account-job:";
     private static final String TRACKING = "account-tracking:";
     private static final String TRACKING_IN_JOB = "account-job-tracking:";
     private static final String UNSCOPED_TRACKING = "tracking:";
     private static final String UNSCOPED_TRACKING_IN_JOB = "job-tracking:";
     private static final int JOB_ID_LENGTH = 32;
 
-    public static Audience job(String jobId) {
+    /** A job of an account: another account's beacons naming the same job id are another audience. */
+    public static Audience job(String accountId, String jobId) {
+        return new Audience(Kind.JOB, jobId, jobId, accountId);
+    }
+
+    /** A job as counted before jobs were scoped by account: every account's beacons naming it together. */
+    public static Audience unscopedJob(String jobId) {
         return new Audience(Kind.JOB, jobId, jobId, null);
     }
 
@@ -70,20 +78,20 @@ public record Audience(Kind kind, String id, String jobId, String accountId) {
     public static List<String> keysOf(Beacon beacon) {
         String trackingId = beacon.viewer() == null ? null : beacon.viewer().trackingId();
         if (trackingId == null) {
-            return List.of(job(beacon.jobId()).key(), account(beacon.accountId()).key());
+            return List.of(job(beacon.accountId(), beacon.jobId()).key(), account(beacon.accountId()).key());
         }
-        return List.of(job(beacon.jobId()).key(), account(beacon.accountId()).key(),
+        return List.of(job(beacon.accountId(), beacon.jobId()).key(), account(beacon.accountId()).key(),
                 tracking(beacon.accountId(), trackingId).key(), trackingInJob(beacon.accountId(), beacon.jobId(), trackingId).key());
     }
 
-    /** Whether this is a tracking audience written before tracking ids were scoped by account. */
+    /** Whether this is a job or tracking audience written before they were scoped by account. */
     public boolean unscoped() {
-        return (kind == Kind.TRACKING || kind == Kind.TRACKING_IN_JOB) && accountId == null;
+        return kind != Kind.ACCOUNT && accountId == null;
     }
 
     public String key() {
         return switch (kind) {
-            case JOB -> id;
+            case JOB -> accountId == null ? id : JOB + accountId + ":" + id;
             case ACCOUNT -> ACCOUNT + id;
             case TRACKING -> accountId == null ? UNSCOPED_TRACKING + id : TRACKING + accountId + ":" + id;
             case TRACKING_IN_JOB -> accountId == null
@@ -95,6 +103,11 @@ public record Audience(Kind kind, String id, String jobId, String accountId) {
     public static Audience fromKey(String key) {
         if (key.startsWith(ACCOUNT)) {
             return account(key.substring(ACCOUNT.length()));
+        }
+        if (key.startsWith(JOB)) {
+            String rest = key.substring(JOB.length());
+            int end = rest.indexOf(':');
+            return job(rest.substring(0, end), rest.substring(end + 1));
         }
         if (key.startsWith(TRACKING)) {
             String rest = key.substring(TRACKING.length());
@@ -115,6 +128,6 @@ public record Audience(Kind kind, String id, String jobId, String accountId) {
             String rest = key.substring(UNSCOPED_TRACKING_IN_JOB.length());
             return unscopedTrackingInJob(rest.substring(0, JOB_ID_LENGTH), rest.substring(JOB_ID_LENGTH + 1));
         }
-        return job(key);
+        return unscopedJob(key);
     }
 }

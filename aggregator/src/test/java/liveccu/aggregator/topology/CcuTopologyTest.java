@@ -33,6 +33,9 @@ class CcuTopologyTest {
     private static final Duration FLUSH = Duration.ofMillis(100);
     private static final String JOB = "142bbf588a574e018de94136a664cfaf";
     private static final String OTHER_JOB = "242bbf588a574e018de94136a664cfaf";
+    /** Their audiences in account "acc", where the tests send unless they say otherwise. */
+    private static final String JOB_KEY = Audience.job("acc", JOB).key();
+    private static final String OTHER_JOB_KEY = Audience.job("acc", OTHER_JOB).key();
     private static final long MINUTE = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
 
     @TempDir
@@ -74,9 +77,9 @@ class CcuTopologyTest {
 
         Map<String, MinuteCount> latest = flushAndReadLatest();
 
-        assertEquals(new MinuteCount(JOB, MINUTE, 2, 1, MINUTE + 31_000), latest.get(MinuteCount.key(JOB, MINUTE)));
-        assertEquals(new MinuteCount(JOB, MINUTE + 60_000, 1, 0, MINUTE + 61_000),
-                latest.get(MinuteCount.key(JOB, MINUTE + 60_000)));
+        assertEquals(new MinuteCount(JOB_KEY, MINUTE, 2, 1, MINUTE + 31_000), latest.get(MinuteCount.key(JOB_KEY, MINUTE)));
+        assertEquals(new MinuteCount(JOB_KEY, MINUTE + 60_000, 1, 0, MINUTE + 61_000),
+                latest.get(MinuteCount.key(JOB_KEY, MINUTE + 60_000)));
     }
 
     @Test
@@ -86,20 +89,20 @@ class CcuTopologyTest {
 
         Map<String, MinuteCount> latest = flushAndReadLatest();
 
-        assertEquals(1, latest.get(MinuteCount.key(JOB, MINUTE)).ssccu());
-        assertEquals(1, latest.get(MinuteCount.key(OTHER_JOB, MINUTE)).ssccu());
+        assertEquals(1, latest.get(MinuteCount.key(JOB_KEY, MINUTE)).ssccu());
+        assertEquals(1, latest.get(MinuteCount.key(OTHER_JOB_KEY, MINUTE)).ssccu());
     }
 
     @Test
     void aLateBeaconWithinGraceCorrectsItsMinute() {
         send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 2_000);
-        assertEquals(1, flushAndReadLatest().get(MinuteCount.key(JOB, MINUTE)).ssccu());
+        assertEquals(1, flushAndReadLatest().get(MinuteCount.key(JOB_KEY, MINUTE)).ssccu());
 
         // newer minutes move on, then a beacon for MINUTE arrives 20 minutes late
         send(JOB, "s9", Side.SS, MINUTE + 19 * 60_000, MINUTE + 19 * 60_000);
         send(JOB, "s2", Side.SS, MINUTE + 5_000, MINUTE + 20 * 60_000);
 
-        MinuteCount corrected = flushAndReadLatest().get(MinuteCount.key(JOB, MINUTE));
+        MinuteCount corrected = flushAndReadLatest().get(MinuteCount.key(JOB_KEY, MINUTE));
         assertEquals(2, corrected.ssccu());
         assertEquals(MINUTE + 20 * 60_000, corrected.lastRxAtMs());
     }
@@ -109,7 +112,7 @@ class CcuTopologyTest {
         send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 2_000);
         send(JOB, "s2", Side.SS, MINUTE + 5_000, MINUTE + 60_000 + 30 * 60_000 + 1);
 
-        assertEquals(1, flushAndReadLatest().get(MinuteCount.key(JOB, MINUTE)).ssccu());
+        assertEquals(1, flushAndReadLatest().get(MinuteCount.key(JOB_KEY, MINUTE)).ssccu());
         List<RejectedBeacon> thrownAway = rejected.readValuesToList();
         assertEquals(1, thrownAway.size());
         assertEquals("too-late", thrownAway.get(0).reason());
@@ -124,7 +127,7 @@ class CcuTopologyTest {
         send(JOB, "s2", Side.SS, MINUTE + 2_000, MINUTE + 53_000);
         send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 52_000);   // a retry
 
-        assertEquals(new MinuteCount(JOB, MINUTE, 2, 1, MINUTE + 53_000), flushAndReadLatest().get(MinuteCount.key(JOB, MINUTE)));
+        assertEquals(new MinuteCount(JOB_KEY, MINUTE, 2, 1, MINUTE + 53_000), flushAndReadLatest().get(MinuteCount.key(JOB_KEY, MINUTE)));
     }
 
     @Test
@@ -134,7 +137,7 @@ class CcuTopologyTest {
         }
         driver.advanceWallClockTime(FLUSH);
 
-        List<MinuteCount> emitted = counts.readValuesToList().stream().filter(c -> c.audience().equals(JOB)).toList();
+        List<MinuteCount> emitted = counts.readValuesToList().stream().filter(c -> c.audience().equals(JOB_KEY)).toList();
         assertEquals(1, emitted.size(), "one update for the minute after one flush");
         assertEquals(5, emitted.get(0).ssccu());
         driver.advanceWallClockTime(FLUSH);
@@ -161,7 +164,7 @@ class CcuTopologyTest {
         assertEquals(new MinuteCount(goldInOther, MINUTE, 1, 0, MINUTE + 4_000), latest.get(MinuteCount.key(goldInOther, MINUTE)));
         String silverKey = Audience.tracking("acc", "silver").key();
         assertEquals(1, latest.get(MinuteCount.key(silverKey, MINUTE)).ssccu());
-        assertEquals(new MinuteCount(OTHER_JOB, MINUTE, 3, 0, MINUTE + 12_000), latest.get(MinuteCount.key(OTHER_JOB, MINUTE)));
+        assertEquals(new MinuteCount(OTHER_JOB_KEY, MINUTE, 3, 0, MINUTE + 12_000), latest.get(MinuteCount.key(OTHER_JOB_KEY, MINUTE)));
     }
 
     @Test
@@ -174,10 +177,23 @@ class CcuTopologyTest {
 
         Map<String, MinuteCount> latest = flushAndReadLatest();
 
-        assertEquals(1, latest.get(MinuteCount.key(JOB, MINUTE)).ssccu());
+        assertEquals(1, latest.get(MinuteCount.key(JOB_KEY, MINUTE)).ssccu());
         assertEquals(1, latest.get(MinuteCount.key("account:acc", MINUTE)).ssccu());
         assertEquals(1, latest.get(MinuteCount.key(Audience.tracking("acc", "gold").key(), MINUTE)).ssccu());
         assertEquals(1, latest.get(MinuteCount.key(Audience.trackingInJob("acc", JOB, "gold").key(), MINUTE)).ssccu());
+    }
+
+    @Test
+    void anotherAccountsBeaconsNamingTheSameJobIdAreAnotherAudience() {
+        send(JOB, "s1", Side.SS, MINUTE + 1_000, MINUTE + 2_000);
+        send(JOB, "s2", "intruder", Side.SS, MINUTE + 3_000, MINUTE + 4_000, null);
+        send(JOB, "s3", "intruder", Side.SS, MINUTE + 5_000, MINUTE + 6_000, null);
+
+        Map<String, MinuteCount> latest = flushAndReadLatest();
+
+        assertEquals(1, latest.get(MinuteCount.key(JOB_KEY, MINUTE)).ssccu(), "acc's job is not inflated");
+        assertEquals(2, latest.get(MinuteCount.key(Audience.job("intruder", JOB).key(), MINUTE)).ssccu());
+        assertTrue(latest.keySet().stream().noneMatch(key -> key.startsWith(JOB)), "nothing under the bare job id any more");
     }
 
     @Test

@@ -41,10 +41,64 @@ public final class CcuRoutes {
         this.recent = recent;
     }
 
-    /** {@code GET /ccu?jobid=J&in=S&out=S}: the job's minutes, newest first. */
+    /**
+     * {@code GET /ccu?jobid=J[&accountid=A]&in=S&out=S}: the job's minutes, newest first. Jobs are
+     * scoped by account; without {@code accountid} (the seed's query) the job's account is looked up:
+     * normally there is one, among the key's accounts. With several, 400 asking for {@code accountid};
+     * with none, a key that reads every account gets what was counted before jobs were scoped (or
+     * nothing, as for any unknown job), any other key 404, whether or not another account has the job.
+     *
+     * <p>Upgrade path: for keys that read every account, minutes counted before jobs were scoped
+     * (under the bare job id, every account's beacons together) fill the minutes the scoped results do
+     * not have, until the results' retention drops them.
+     */
     public void ccu(RoutingContext ctx) {
-        requireEveryAccount(ctx);
-        range(ctx, Audience.job(CcuQuery.jobId(ctx.request().getParam("jobid"))));
+        String jobId = CcuQuery.jobId(ctx.request().getParam("jobid"));
+        String accountParam = ctx.request().getParam("accountid");
+        Caller caller = Access.caller(ctx);
+        String named = accountParam == null ? null : CcuQuery.accountId(accountParam);
+        if (named != null) {
+            Access.checkAccount(ctx, named);
+        }
+        CcuQuery query = parse(ctx, Audience.unscopedJob(jobId));
+        queries.run(ctx, () -> {
+            String account = named != null ? named : accountOfJob(jobId, caller);
+            Audience unscoped = Audience.unscopedJob(jobId);
+            if (account == null) {
+                return toJson(view.range(unscoped, query.fromMs(), query.toMs()));
+            }
+            List<MinuteCount> scoped = view.range(Audience.job(account, jobId), query.fromMs(), query.toMs());
+            return toJson(caller.allAccounts() ? withUnscoped(scoped, view.range(unscoped, query.fromMs(), query.toMs())) : scoped);
+        }, CcuRoutes::json);
+    }
+
+    /**
+     * The one account of the key's whose beacons named the job; null for "none, read the unscoped
+     * minutes" (keys that read every account only). Blocking.
+     */
+    private String accountOfJob(String jobId, Caller caller) {
+        List<String> accounts = view.accountsOfJob(jobId).stream().filter(caller::mayRead).sorted().toList();
+        if (accounts.size() > 1) {
+            throw new HttpFailure(400, "job " + jobId + " has viewers in accounts " + String.join(", ", accounts)
+                    + ": give accountid");
+        }
+        if (accounts.isEmpty() && !caller.allAccounts()) {
+            throw new HttpFailure(404, "no job " + jobId + " in the accounts this key reads (" + caller.describeAccounts() + ")");
+        }
+        return accounts.isEmpty() ? null : accounts.get(0);
+    }
+
+    /** The scoped minutes, and the unscoped ones of before for the minutes they do not have; newest first. */
+    private static List<MinuteCount> withUnscoped(List<MinuteCount> scoped, List<MinuteCount> unscoped) {
+        if (unscoped.isEmpty()) {
+            return scoped;
+        }
+        java.util.Set<Long> minutes = new java.util.HashSet<>();
+        scoped.forEach(count -> minutes.add(count.minuteStartMs()));
+        List<MinuteCount> merged = new java.util.ArrayList<>(scoped);
+        unscoped.stream().filter(count -> !minutes.contains(count.minuteStartMs())).forEach(merged::add);
+        merged.sort(java.util.Comparator.comparingLong(MinuteCount::minuteStartMs).reversed());
+        return merged;
     }
 
     /** {@code GET /ccu/account?accountid=A&in=S&out=S}: distinct sessions over all the account's jobs. */
@@ -91,10 +145,14 @@ public final class CcuRoutes {
         }, CcuRoutes::json);
     }
 
-    /** {@code GET /jobs}: every job with viewers recently, with its latest minute. */
+    /**
+     * {@code GET /jobs}: every job with viewers recently in the key's accounts, with its latest minute;
+     * rows name their account. Jobs counted before jobs were scoped by account are not listed (no
+     * account to name; they leave the recent window within a day), though {@code /ccu} still reads them.
+     */
     public void jobs(RoutingContext ctx) {
-        requireEveryAccount(ctx);
-        latest(ctx, Audience.Kind.JOB, null, audience -> true);
+        Caller caller = Access.caller(ctx);
+        latest(ctx, Audience.Kind.JOB, null, audience -> !audience.unscoped() && caller.mayRead(audience.accountId()));
     }
 
     /** {@code GET /accounts}: every account with viewers recently that the key may read, with its latest minute. */
@@ -122,12 +180,12 @@ public final class CcuRoutes {
                         && (accountId == null || accountId.equals(audience.accountId())));
     }
 
-    /** Until job results name their account, only keys that read every account may see them. */
+    /** Unscoped minutes mixed every account's viewers: only keys that read every account may see them. */
     private static void requireEveryAccount(RoutingContext ctx) {
         Caller caller = Access.caller(ctx);
         if (!caller.allAccounts()) {
             throw new HttpFailure(403, "this key (" + caller.keyId() + ") reads accounts " + caller.describeAccounts()
-                    + "; jobs are not yet scoped by account: use /ccu/account");
+                    + ": give accountid (tracking ids are scoped by account)");
         }
     }
 
@@ -161,14 +219,14 @@ public final class CcuRoutes {
     /** Rows name their audience with the query's own parameter names. */
     private static JsonObject identify(JsonObject row, Audience audience) {
         return switch (audience.kind()) {
-            case JOB -> row.put("jobid", audience.id());
+            case JOB -> account(row.put("jobid", audience.id()), audience);
             case ACCOUNT -> row.put("accountid", audience.id());
             case TRACKING -> account(row, audience).put("trackingid", audience.id());
             case TRACKING_IN_JOB -> account(row, audience).put("jobid", audience.jobId()).put("trackingid", audience.id());
         };
     }
 
-    /** Unscoped rows (counted before tracking ids were scoped by account) have no account to name. */
+    /** Unscoped rows (counted before audiences were scoped by account) have no account to name. */
     private static JsonObject account(JsonObject row, Audience audience) {
         return audience.accountId() == null ? row : row.put("accountid", audience.accountId());
     }

@@ -43,6 +43,8 @@ import org.rocksdb.WriteOptions;
  *       together, oldest first; a range query is one seek and a walk.</li>
  *   <li>{@code 'L' audience} → its latest minute and that minute's counts: one entry per audience,
  *       walked by eviction and to rebuild the recent index at start.</li>
+ *   <li>{@code 'A' job account} → nothing: the accounts whose beacons named a job (normally one), for
+ *       queries that name only the job; removed with the account's last minute of it.</li>
  *   <li>{@code 'O' partition:i32} → next offset to read; {@code 'I'} → the topic's id.</li>
  * </ul>
  * Counts are three longs (ssccu, csccu, last receive time); audience and minute are in the key.
@@ -61,6 +63,8 @@ final class MinuteCountStore implements AutoCloseable {
     private static final byte MINUTES = 'M';
     private static final byte LATEST = 'L';
     private static final byte OFFSETS = 'O';
+    private static final byte JOB_ACCOUNTS = 'A';
+    private static final byte[] NOTHING = new byte[0];
     private static final byte TOPIC_ID = 'I';
 
     static {
@@ -171,6 +175,20 @@ final class MinuteCountStore implements AutoCloseable {
                 .toList());
     }
 
+    /** The accounts whose beacons named this job, within the history kept (normally one). */
+    List<String> accountsOfJob(String jobId) {
+        return reading(() -> {
+            List<String> accounts = new ArrayList<>();
+            byte[] prefix = concat(new byte[] {JOB_ACCOUNTS}, jobId.getBytes(StandardCharsets.UTF_8));
+            try (RocksIterator it = db.newIterator(readOptions)) {
+                for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                    accounts.add(new String(it.key(), prefix.length, it.key().length - prefix.length, StandardCharsets.UTF_8));
+                }
+            }
+            return accounts;
+        });
+    }
+
     // ---- writing (one thread) ----
 
     /** Next offset per partition, as checkpointed; emptied first when the store was built from another topic. */
@@ -204,8 +222,11 @@ final class MinuteCountStore implements AutoCloseable {
     void put(MinuteCount count) {
         try {
             String audience = count.audience();
-            Audience.fromKey(audience);  // checks the audience before anything is written
+            Audience parsed = Audience.fromKey(audience);  // checks the audience before anything is written
             byte[] value = encode(count);
+            if (parsed.kind() == Audience.Kind.JOB && !parsed.unscoped()) {
+                pending.put(jobAccountKey(parsed), NOTHING);
+            }
             pending.put(minuteKey(audience, count.minuteStartMs()), value);
             Long latest = latestMinute(audience);
             if (latest == null || count.minuteStartMs() >= latest) {
@@ -231,6 +252,7 @@ final class MinuteCountStore implements AutoCloseable {
                     setLatest(audience, minuteOf(it.key()), it.value());
                 } else {
                     pending.delete(latestKey(audience));
+                    forgetJobAccount(pending, audience);
                     pendingRecent.put(audience, null);
                 }
             }
@@ -285,6 +307,7 @@ final class MinuteCountStore implements AutoCloseable {
                     batch.deleteRange(minuteKey(audience, 0), minuteKey(audience, Long.MAX_VALUE));
                     batch.delete(minuteKey(audience, Long.MAX_VALUE));
                     batch.delete(audiences.key());
+                    forgetJobAccount(batch, audience);
                     continue;
                 }
                 minutes.seek(minutePrefix(audience));
@@ -367,6 +390,17 @@ final class MinuteCountStore implements AutoCloseable {
 
     private static byte[] latestKey(String audience) {
         return concat(new byte[] {LATEST}, audience.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] jobAccountKey(Audience job) {
+        return concat(new byte[] {JOB_ACCOUNTS}, (job.jobId() + job.accountId()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void forgetJobAccount(org.rocksdb.AbstractWriteBatch batch, String audience) throws RocksDBException {
+        Audience parsed = Audience.fromKey(audience);
+        if (parsed.kind() == Audience.Kind.JOB && !parsed.unscoped()) {
+            batch.delete(jobAccountKey(parsed));
+        }
     }
 
     private static byte[] offsetKey(int partition) {

@@ -73,6 +73,11 @@ public final class MinuteCountsView implements AutoCloseable {
         return store.range(audience, fromMs, toMs);
     }
 
+    /** The accounts whose beacons named this job (normally one), within the history this instance keeps. Blocking. */
+    public List<String> accountsOfJob(String jobId) {
+        return store.accountsOfJob(jobId);
+    }
+
     /** Whether this instance keeps any minute of the audience (its latest is dropped only once all its minutes are). Blocking. */
     public boolean holds(Audience audience) {
         return store.holds(audience);

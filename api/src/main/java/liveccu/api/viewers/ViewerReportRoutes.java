@@ -79,7 +79,7 @@ public final class ViewerReportRoutes {
             throw new HttpFailure(400, "give accountid: tracking ids are scoped by account");
         }
         String account = accountId == null ? null : CcuQuery.accountId(accountId);
-        Audience audience = jobId != null ? Audience.job(CcuQuery.jobId(jobId)) : Audience.tracking(account, CcuQuery.trackingId(trackingId));
+        Audience audience = jobId != null ? Audience.unscopedJob(CcuQuery.jobId(jobId)) : Audience.tracking(account, CcuQuery.trackingId(trackingId));
         Predicate<ViewerSession> ofAudience = jobId != null
                 ? session -> audience.id().equals(session.jobId())
                 : session -> audience.id().equals(session.trackingId());

@@ -19,7 +19,7 @@ class CcuQueryTest {
 
     @Test
     void withoutInAndOutAsksForTheLastHourIncludingTheOpenMinute() {
-        CcuQuery query = CcuQuery.parse(Audience.job(JOB), null, null, NOW, MAX_RANGE);
+        CcuQuery query = CcuQuery.parse(Audience.unscopedJob(JOB), null, null, NOW, MAX_RANGE);
 
         assertEquals(Instant.parse("2026-11-23T10:31:00Z").toEpochMilli(), query.toMs());
         assertEquals(Instant.parse("2026-11-23T09:31:00Z").toEpochMilli(), query.fromMs());
@@ -27,9 +27,9 @@ class CcuQueryTest {
 
     @Test
     void takesInAndOutAsEpochSeconds() {
-        CcuQuery query = CcuQuery.parse(Audience.job(CcuQuery.jobId(JOB.toUpperCase())), "1534640040", "1534640160", NOW, MAX_RANGE);
+        CcuQuery query = CcuQuery.parse(Audience.unscopedJob(CcuQuery.jobId(JOB.toUpperCase())), "1534640040", "1534640160", NOW, MAX_RANGE);
 
-        assertEquals(new CcuQuery(Audience.job(JOB), 1_534_640_040_000L, 1_534_640_160_000L), query);
+        assertEquals(new CcuQuery(Audience.unscopedJob(JOB), 1_534_640_040_000L, 1_534_640_160_000L), query);
     }
 
     @ParameterizedTest(name = "jobid={0} in={1} out={2}")
@@ -44,7 +44,7 @@ class CcuQueryTest {
     })
     void badParametersAreA400WithTheReason(String job, String in, String out, String reason) {
         HttpFailure failure = assertThrows(HttpFailure.class,
-                () -> CcuQuery.parse(Audience.job(CcuQuery.jobId(job)), in, out, NOW, MAX_RANGE));
+                () -> CcuQuery.parse(Audience.unscopedJob(CcuQuery.jobId(job)), in, out, NOW, MAX_RANGE));
 
         assertEquals(400, failure.status());
         assertEquals(reason, failure.getMessage());
