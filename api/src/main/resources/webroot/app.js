@@ -68,7 +68,7 @@ function setRange(params, { last, fromMs, toMs }) {
 // ---------------------------------------------------------------- the API
 
 class ApiFailure extends Error {
-  /** @param kind need-key | wrong-key | unreachable | error */
+  /** @param kind need-key | wrong-key | forbidden | unreachable | error */
   constructor(kind, message) {
     super(message);
     this.kind = kind;
@@ -104,6 +104,10 @@ async function apiGet(path) {
   if (response.status === 401) {
     throw new ApiFailure(key ? 'wrong-key' : 'need-key', reason);
   }
+  // A valid key without the scope or the account (the reason names what is missing).
+  if (response.status === 403) {
+    throw new ApiFailure('forbidden', reason);
+  }
   // What a proxy answers when the API behind it is down.
   if ([502, 503, 504].includes(response.status)) {
     throw new ApiFailure('unreachable', `answered ${response.status}`);
@@ -133,7 +137,7 @@ async function refresh() {
   const nowMs = Date.now();
   try {
     const range = resolveRange(view, nowMs);
-    const [jobs, ...rest] = await Promise.allSettled([getJson('jobs'),
+    const [access, jobs, ...rest] = await Promise.allSettled([getJson('access'), getJson('jobs'),
         ...view.jobs.map(job => getJson(ccuPath(job, range))),
         ...view.jobs.map(job => getJson(`tracking?jobid=${encodeURIComponent(job)}`))]);
     const perJob = rest.slice(0, view.jobs.length);
@@ -142,6 +146,7 @@ async function refresh() {
     if (round !== refreshRound) {
       return; // the view changed meanwhile; a newer round draws it
     }
+    renderAccess(access.status === 'fulfilled' ? access.value : null);
     if (jobs.status === 'fulfilled') {
       renderJobList(jobs.value, view, nowMs);
     }
@@ -164,7 +169,7 @@ async function refresh() {
 function overallState(view, jobs, perJob) {
   const results = [jobs, ...perJob];
   const failures = results.filter(r => r.status === 'rejected').map(r => r.reason);
-  for (const kind of ['need-key', 'wrong-key', 'unreachable', 'error']) {
+  for (const kind of ['need-key', 'wrong-key', 'forbidden', 'unreachable', 'error']) {
     const failure = failures.find(f => f.kind === kind);
     if (failure) {
       return failure;
@@ -217,6 +222,8 @@ function stateMessage(state, view) {
     case 'wrong-key':
       return `The API refused the ${new URLSearchParams(location.search).has('secret') ? 'key in this link' : 'stored key'}`
           + ` (${state.message}): enter the right one.`;
+    case 'forbidden':
+      return `This key may not show this view: ${state.message}. Ask the operator for a key with that scope or account.`;
     case 'unreachable':
       return `The API is unreachable since ${clockTime(unreachableSinceMs)} UTC (${state.message}). `
           + `Retrying every ${REFRESH_SECONDS} s; the numbers below are from `
@@ -257,6 +264,34 @@ function wireKeyForm() {
     }
     refreshNow();
   });
+}
+
+// ---------------------------------------------------------------- who the key is
+
+/** What the key may do, from GET /access; null while unknown. */
+let currentAccess = null;
+
+/** Names the key, its accounts and scopes in the header; viewer reports need scope viewers. */
+function renderAccess(access) {
+  currentAccess = access;
+  const identity = $('#key-identity');
+  identity.hidden = !access;
+  if (!access) {
+    return;
+  }
+  const accounts = access.accounts.includes('*') ? 'every account' : `account${access.accounts.length > 1 ? 's' : ''} `
+      + access.accounts.join(', ');
+  identity.textContent = access.key === 'open' ? 'open API (no key needed)'
+      : `key ${access.label} · ${accounts} · ${access.scopes.join(', ')}`;
+  document.querySelectorAll('.report-actions').forEach(showReportAccess);
+}
+
+/** Disables the viewer-report buttons, saying why, when the key lacks scope viewers. */
+function showReportAccess(actions) {
+  const allowed = !currentAccess || currentAccess.scopes.includes('viewers');
+  actions.querySelectorAll('[data-report]').forEach(button => { button.disabled = !allowed; });
+  const note = $('[data-role=report-note]', actions);
+  note.textContent = allowed ? '' : ` Needs a key with scope viewers (this key has: ${currentAccess.scopes.join(', ')}).`;
 }
 
 // ---------------------------------------------------------------- the job list
@@ -373,6 +408,7 @@ function createPanel(job) {
       button.addEventListener('click', () => exportShown(job, panel, button.dataset.export)));
   element.querySelectorAll('[data-report]').forEach(button =>
       button.addEventListener('click', () => downloadViewerReport(job, panel, button.dataset.report)));
+  element.querySelectorAll('.report-actions').forEach(showReportAccess);
   $('[data-action=close]', element).addEventListener('click',
       () => navigate(params => {
         const rest = params.getAll('jobid').filter(other => normaliseJob(other) !== job);
@@ -667,9 +703,15 @@ function minuteText(isoTime) {
 /** The viewer report (one row per session) for the shown range, as the API writes it. */
 async function downloadViewerReport(job, panel, format) {
   const { range } = panel;
-  const response = await apiGet(`viewers?jobid=${encodeURIComponent(job)}&in=${Math.floor(range.fromMs / 1000)}`
-      + `&out=${Math.ceil(range.toMs / 1000)}&format=${format}`);
-  saveFile(await response.blob(), `viewers-${job}-${fileStamp(range.fromMs)}Z-${fileStamp(range.toMs)}Z.${format}`);
+  const note = $('.report-actions [data-role=report-note]', panel.element);
+  try {
+    const response = await apiGet(`viewers?jobid=${encodeURIComponent(job)}&in=${Math.floor(range.fromMs / 1000)}`
+        + `&out=${Math.ceil(range.toMs / 1000)}&format=${format}`);
+    note.textContent = '';
+    saveFile(await response.blob(), `viewers-${job}-${fileStamp(range.fromMs)}Z-${fileStamp(range.toMs)}Z.${format}`);
+  } catch (e) {
+    note.textContent = ` Not downloaded: ${e.message}.`;
+  }
 }
 
 // ---------------------------------------------------------------- export

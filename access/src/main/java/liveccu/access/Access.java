@@ -1,11 +1,14 @@
 package liveccu.access;
 
 import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import liveccu.access.audit.KeyUses;
 import liveccu.access.keys.KeyRing;
@@ -58,6 +61,26 @@ public final class Access {
                         + "; it has: " + String.join(", ", caller.scopeLabels()));
             }
             ctx.next();
+        };
+    }
+
+    /**
+     * {@code GET /access}: who the request's key is, so that a page can show it and say which scope a
+     * view needs: {@code {"key", "label", "accounts": [...] | ["*"], "scopes": [...], "operator"}}.
+     */
+    public Handler<RoutingContext> describeCaller() {
+        return ctx -> {
+            Caller caller = authenticate(ctx.request().getHeader(HEADER));
+            admit(ctx, caller, false);
+            ctx.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")
+                    .end(new JsonObject()
+                            .put("key", caller.keyId())
+                            .put("label", caller.label())
+                            .put("accounts", new JsonArray(caller.allAccounts() ? List.of(ApiKey.ALL_ACCOUNTS)
+                                    : caller.accounts().stream().sorted().toList()))
+                            .put("scopes", new JsonArray(caller.scopeLabels()))
+                            .put("operator", caller.operator())
+                            .encode());
         };
     }
 

@@ -405,7 +405,51 @@ class DashboardIT {
         awaitState("ok");
     }
 
+    @Test
+    void aPerAccountKeySeesOnlyItsAccountsJobsAndIsToldWhichScopeIsMissing() throws IOException {
+        String tenant = "tenant-" + randomHex32().substring(0, 8);
+        String job = randomHex32();
+        long minute = minuteAgo(1);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(200, Http.get(system.collectorPort(), "/" + randomHex32() + "/" + job + "/" + randomHex32() + "/" + tenant
+                    + "/" + (minute + i) + "/" + Side.SS.pathSuffix()).status());
+        }
+        audience(randomHex32(), minute, 1, 0);  // another account's job, which this key must not list
+        String countsKey = createKey(tenant + " dashboard", tenant, "counts");
+
+        open("/?refresh=1", countsKey);
+        Eventually.await(PAGE_WAIT, "only the tenant's job listed", () -> browser.js(
+                "return [...document.querySelectorAll('.job-card')].map(c => c.dataset.jobid).join(',');"),
+                job::equals);
+        String identity = browser.find("#key-identity").getText();
+        assertTrue(identity.contains(tenant + " dashboard") && identity.contains("account " + tenant) && identity.contains("counts"),
+                identity);
+        browser.find(".job-card[data-jobid='" + job + "'] a").click();
+        awaitPanel(job, panel -> panel.rows().size() == 1 && panel.rows().get(0).ssccu() == 2);
+        String note = (String) browser.js("const p = document.querySelector(`.panel[data-jobid='${arguments[0]}'] .report-actions`);"
+                + "return [...p.querySelectorAll('button')].every(b => b.disabled) + ' ' + p.textContent;", job);
+        assertTrue(note.startsWith("true") && note.contains("Needs a key with scope viewers (this key has: counts)"), note);
+        browser.screenshot("per-account-key");
+
+        open("/?refresh=1", createKey(tenant + " reports", tenant, "viewers"));
+        awaitState("forbidden");
+        String message = browser.find("#state-message").getText();
+        assertTrue(message.contains("lacks scope counts"), message);
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** A per-account key made with the operator key, once the API serves it. */
+    private static String createKey(String label, String account, String scope) throws IOException {
+        Http.Reply created = Http.post(system.apiPort(), "/admin/keys",
+                "{\"label\":\"" + label + "\",\"accounts\":[\"" + account + "\"],\"scopes\":[\"" + scope + "\"]}",
+                "content-type", "application/json", "x-api-key", Viewers.API_KEY);
+        assertEquals(201, created.status(), created.body());
+        String key = JSON.readTree(created.body()).get("key").asText();
+        Eventually.await(PAGE_WAIT, "the API knows the new key", () -> Http.get(system.apiPort(), "/access", "x-api-key", key).status(),
+                status -> status == 200);
+        return key;
+    }
 
     /** {@code server} sessions send heartbeats in the minute; the first {@code player} of them also csheartbeats. */
     private static void audience(String job, long minuteStart, int server, int player) {

@@ -55,6 +55,7 @@ final class ApiVerticle extends VerticleBase {
                 .allowedHeaders(Set.of("Content-Type", "x-api-key"))
                 .maxAgeSeconds(3600));
         ops.mount(router);
+        router.get("/access").handler(access.describeCaller());
         router.get("/ccu").handler(access.require(Scope.COUNTS)).handler(ccu::ccu);
         router.get("/ccu/account").handler(access.require(Scope.COUNTS)).handler(ccu::accountCcu);
         router.get("/ccu/tracking").handler(access.require(Scope.COUNTS)).handler(ccu::trackingCcu);
