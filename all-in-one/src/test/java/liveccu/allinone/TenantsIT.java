@@ -172,6 +172,9 @@ class TenantsIT {
         AuditEntry served = audited.stream().filter(e -> e.keyId().equals(id) && e.status() == 200).findFirst().orElseThrow();
         assertTrue(served.query().contains("jobid=" + JOBS.get(ACME)), served.toString());
         KEYS.values().forEach(text -> audited.forEach(entry -> assertFalse(entry.toString().contains(text), "never the key")));
+        List<AuditEntry> all = TopicContents.read(bootstrap, Topics.AUDIT).stream().map(ConsumerRecord::value).toList();
+        assertTrue(all.stream().anyMatch(e -> e.keyId().equals("operator") && e.route().equals("/admin/keys") && e.status() == 201),
+                "the operator's key creations are audited too");
 
         String metrics = get("/metrics", null).body();
         assertTrue(Pattern.compile("ccu_api_key_requests_total\\{[^}]*key=\"" + id + "\"[^}]*route=\"/viewers\"[^}]*status=\"200\"")

@@ -61,6 +61,7 @@ class SessionRoutesTest {
     private static final String ADMIN_KEY = "ccu_admin1111111_secret-of-acc-1-admin";
     private static final String OTHER_ADMIN_KEY = "ccu_admin2222222_secret-of-acc-2-admin";
     private static final String COUNTS_KEY = "ccu_count1111111_secret-of-acc-1-counts";
+    private static final String EXPIRED_KEY = "ccu_expired11111_secret-expired-just-now";
     private static final String ACCOUNT = "acc-1";
     private static final String SESSIONS = "/api/v1/accounts/" + ACCOUNT + "/sessions";
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
@@ -118,6 +119,8 @@ class SessionRoutesTest {
         keys.apply("admin1111111", key("admin1111111", ADMIN_KEY, ACCOUNT, "sessions-admin"));
         keys.apply("admin2222222", key("admin2222222", OTHER_ADMIN_KEY, "acc-2", "sessions-admin"));
         keys.apply("count1111111", key("count1111111", COUNTS_KEY, ACCOUNT, "counts"));
+        keys.apply("expired11111", new ApiKey("expired11111", "expired", KeyText.sha256(EXPIRED_KEY), List.of(ACCOUNT),
+                List.of("sessions-admin"), 0, NOW.toEpochMilli()));
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         return new Access(Optional.of(OPERATOR_KEY), keys, new KeyUses(Metrics.newRegistry("sessions"), Optional.empty(), clock), clock);
     }
@@ -293,6 +296,7 @@ class SessionRoutesTest {
             "acc-2 sessions-admin key, GET, " + OTHER_ADMIN_KEY + ", 403, may not read account acc-1",
             "acc-1 counts key, GET, " + COUNTS_KEY + ", 403, lacks scope sessions-admin",
             "revoked or unknown key, GET, ccu_zzzzzzzzzzzz_nothing, 401, wrong API key",
+            "expired key, GET, " + EXPIRED_KEY + ", 401, expired at",
             "acc-2 sessions-admin key stopping, DELETE, " + OTHER_ADMIN_KEY + ", 403, may not read account acc-1",
     })
     void aKeyManagesSessionsOnlyWithSessionsAdminForTheAccount(String name, HttpMethod method, String key, int status,
