@@ -2,18 +2,20 @@ package liveccu.collector;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
+import liveccu.collector.beacon.BeaconPath;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.beacon.ParseResult;
 import liveccu.collector.client.RequestAddresses;
@@ -84,42 +86,54 @@ final class CollectorVerticle extends VerticleBase {
                 .allowedHeaders(Set.of("authorization", "x-api-key", "content-type", "content-encoding"))
                 .maxAgeSeconds(3600));
         ops.mount(router);
+        // What the fast path below leaves to the router (e.g. a percent-encoded segment) is a beacon all the same.
         for (Side side : Side.values()) {
-            router.get(BEACON_PATH + side.pathSuffix()).handler(ctx -> onBeacon(ctx, side));
+            router.get(BEACON_PATH + side.pathSuffix()).handler(ctx -> onBeacon(ctx.request(), new BeaconPath(
+                    ctx.pathParam("guid"), ctx.pathParam("jobid"), ctx.pathParam("sessionid"), ctx.pathParam("accountid"),
+                    ctx.pathParam("time"), side)));
         }
         playback.ifPresent(routes -> routes.mount(router));
         ErrorResponses.install(router);
+        // Beacons, nearly every request, go straight to their handler; everything else through the router.
+        Handler<HttpServerRequest> requests = request -> {
+            BeaconPath beacon = request.method() == HttpMethod.GET ? BeaconPath.match(request.path()) : null;
+            if (beacon == null) {
+                router.handle(request);
+            } else {
+                onBeacon(request, beacon);
+            }
+        };
         // port 0 means "any free port"; -1 makes every instance share that one random port
-        var listening = vertx.createHttpServer().requestHandler(router).listen(port == 0 ? -1 : port);
+        var listening = vertx.createHttpServer().requestHandler(requests).listen(port == 0 ? -1 : port);
         return PortInUse.explain(listening, port, "collector", "CCU_COLLECTOR_PORT")
                 .onSuccess(server -> boundPort.set(server.actualPort()));
     }
 
-    private void onBeacon(RoutingContext ctx, Side side) {
+    private void onBeacon(HttpServerRequest request, BeaconPath path) {
         long receivedAt = System.currentTimeMillis();
-        HttpServerRequest request = ctx.request();
         // First, before any work: a limited beacon is never parsed, written or acknowledged.
         if (limit.enabled() && limit.check(RequestAddresses.peer(request), RequestAddresses.forwardedFor(request))
                 instanceof ClientRateLimit.Limited limited) {
-            rateLimited(ctx, limited, receivedAt);
+            rateLimited(request, limited, receivedAt);
             return;
         }
-        BeaconSecret.Check key = secret.check(ctx.pathParam("accountid"), request.getHeader("x-api-key"), request.getParam("key"));
+        BeaconSecret.Check key = secret.check(path.accountId(), request.getHeader("x-api-key"), request.getParam("key"));
         if (!key.accepted()) {
-            reject(ctx, RejectReason.BAD_KEY, key.message(), null, receivedAt);
+            reject(request, RejectReason.BAD_KEY, key.message(), null, receivedAt);
             return;
         }
-        ParseResult result = parser.parse(side, ctx.pathParam("guid"), ctx.pathParam("jobid"),
-                ctx.pathParam("sessionid"), ctx.pathParam("accountid"), ctx.pathParam("time"), receivedAt);
+        Side side = path.side();
+        ParseResult result = parser.parse(side, path.guid(), path.jobId(), path.sessionId(), path.accountId(), path.time(),
+                receivedAt);
         if (result instanceof ParseResult.Rejected rejected) {
-            reject(ctx, rejected.reason(), rejected.message(), null, receivedAt);
+            reject(request, rejected.reason(), rejected.message(), null, receivedAt);
             return;
         }
         var beacon = ((ParseResult.Accepted) result).beacon();
         ViewerCheck viewer = viewers.check(beacon.accountId(), token(request), request.getParam("trackingId"),
                 request.getParam("customViewerData"), Instant.ofEpochMilli(receivedAt));
         if (viewer instanceof ViewerCheck.Refused refused) {
-            reject(ctx, refused.reason(), refused.message(), beacon, receivedAt);
+            reject(request, refused.reason(), refused.message(), beacon, receivedAt);
             return;
         }
         beacon = beacon.withViewer(((ViewerCheck.Identified) viewer).viewer());
@@ -127,24 +141,24 @@ final class CollectorVerticle extends VerticleBase {
         publisher.publish(beacon).whenComplete((ok, error) -> {
             // A repeated fact's acknowledgement is often in already: answer here, without another hop.
             if (Vertx.currentContext() == context) {
-                answer(ctx, side, error);
+                answer(request.response(), side, error);
             } else {
-                context.runOnContext(v -> answer(ctx, side, error));
+                context.runOnContext(v -> answer(request.response(), side, error));
             }
         });
     }
 
-    private void answer(RoutingContext ctx, Side side, Throwable error) {
+    private void answer(HttpServerResponse response, Side side, Throwable error) {
         if (error == null) {
             metrics.accepted(side);
-            ctx.response()
+            response
                     .putHeader("cache-control", "no-store")
                     .putHeader("access-control-allow-origin", "*")
                     .end();
         } else {
             metrics.unavailable();
-            ctx.response().putHeader("retry-after", RETRY_AFTER_SECONDS);
-            ErrorResponses.send(ctx, 503, error instanceof BeaconPublisher.KafkaUnavailable
+            response.putHeader("retry-after", RETRY_AFTER_SECONDS).putHeader("access-control-allow-origin", "*");
+            ErrorResponses.send(response, 503, error instanceof BeaconPublisher.KafkaUnavailable
                     ? error.getMessage() : "Kafka unavailable");
         }
     }
@@ -153,22 +167,22 @@ final class CollectorVerticle extends VerticleBase {
      * 429 with the seconds until the client has a token again. Counted every time; recorded on the
      * rejected topic only as the limit decides (sampled per client), so a flood does not flood it.
      */
-    private void rateLimited(RoutingContext ctx, ClientRateLimit.Limited limited, long receivedAt) {
+    private void rateLimited(HttpServerRequest request, ClientRateLimit.Limited limited, long receivedAt) {
         metrics.rateLimited();
         String message = "too many beacons from this client: over its rate limit, retry after "
                 + limited.retryAfterSeconds() + " s";
         if (limited.record()) {
             var record = new RejectedBeacon(RejectReason.RATE_LIMITED.code(), message + " (client " + limited.client()
                     + "; at most one such record per client every " + ClientRateLimit.RECORD_INTERVAL.toSeconds() + " s)",
-                    ctx.request().path(), receivedAt, "collector", null);
+                    request.path(), receivedAt, "collector", null);
             if (!publisher.recordRejection(record)) {
                 metrics.rejectionNotRecorded();
             }
         }
-        ctx.response()
+        request.response()
                 .putHeader("retry-after", Long.toString(limited.retryAfterSeconds()))
                 .putHeader("access-control-allow-origin", "*");
-        ErrorResponses.send(ctx, RejectReason.RATE_LIMITED.httpStatus(), message);
+        ErrorResponses.send(request.response(), RejectReason.RATE_LIMITED.httpStatus(), message);
     }
 
     /** The viewer token: {@code Authorization: Bearer}, else the {@code token} parameter (sendBeacon cannot set headers). */
@@ -180,14 +194,14 @@ final class CollectorVerticle extends VerticleBase {
         return request.getParam("token");
     }
 
-    private void reject(RoutingContext ctx, RejectReason reason, String message, Beacon beacon, long receivedAt) {
+    private void reject(HttpServerRequest request, RejectReason reason, String message, Beacon beacon, long receivedAt) {
         metrics.rejected(reason);
         // The path only: the query string may carry the beacon key or a viewer token.
-        var record = new RejectedBeacon(reason.code(), message, ctx.request().path(), receivedAt, "collector", beacon);
+        var record = new RejectedBeacon(reason.code(), message, request.path(), receivedAt, "collector", beacon);
         if (!publisher.recordRejection(record)) {
             metrics.rejectionNotRecorded();
         }
-        ctx.response().putHeader("access-control-allow-origin", "*");
-        ErrorResponses.send(ctx, reason.httpStatus(), message);
+        request.response().putHeader("access-control-allow-origin", "*");
+        ErrorResponses.send(request.response(), reason.httpStatus(), message);
     }
 }

@@ -2,6 +2,7 @@ package liveccu.ops.http;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +38,15 @@ public final class ErrorResponses {
 
     /** Answers with {@code {"error": reason}}. */
     public static void send(RoutingContext ctx, int status, String reason) {
-        if (ctx.response().ended()) {
+        send(ctx.response(), status, reason);
+    }
+
+    /** The same, for a request served without the router (the collector's beacons). */
+    public static void send(HttpServerResponse response, int status, String reason) {
+        if (response.ended()) {
             return;
         }
-        ctx.response()
+        response
                 .setStatusCode(status)
                 .putHeader("content-type", "application/json")
                 .end(new JsonObject().put("error", reason).encode());
