@@ -12,9 +12,9 @@ import liveccu.ops.kafka.TopicReader;
 /**
  * The playback counts this API instance serves: the compacted ccu.playback-counts topic, the hours of
  * the last {@code history}, in memory, by account. Small next to the per-minute counts: one record per
- * account, content (with its dimensions) and hour with playbacks, about 0.5 KB each (README, "Playback
- * metrics"); a start reads only the records written within the history (and two days more: an hour's
- * streams can change for a day after it), not the topic's whole retention.
+ * account, content (with its dimensions) and hour with playbacks, under 1 KB each (estimated from its
+ * strings, not measured). A start reads only the records written within the history (and two days
+ * more: an hour's streams can change for a day after it), not the topic's whole retention.
  */
 public final class PlaybackCountsView {
 
