@@ -3,6 +3,7 @@ package liveccu.aggregator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import liveccu.model.PlaybackRules;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
 
@@ -21,6 +22,7 @@ import liveccu.ops.config.PipelineSettings;
  *   <li>{@code CCU_STREAMS_CACHE_MB} [16] — record cache that coalesces state updates</li>
  *   <li>{@code CCU_ROCKSDB_MEMORY_MB} [256] — native memory for all RocksDB stores of this instance
  *       (block cache and mem-tables), whatever the partitions it hosts</li>
+ *   <li>{@code CCU_PLAYBACK_STREAM_SECONDS} [5] — playing time after a start that makes it a stream</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, topics, counting rules)</li>
  * </ul>
  */
@@ -33,7 +35,8 @@ public record AggregatorConfig(
         Duration flushInterval,
         long cacheBytes,
         long rocksDbMemoryBytes,
-        PipelineSettings pipeline) {
+        PipelineSettings pipeline,
+        PlaybackRules playback) {
 
     public static AggregatorConfig read(Env env, String defaultBootstrap) {
         return new AggregatorConfig(
@@ -45,6 +48,8 @@ public record AggregatorConfig(
                 env.duration("CCU_FLUSH_INTERVAL_MS", Duration.ofMillis(250), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
                 env.longValue("CCU_STREAMS_CACHE_MB", 16, 0, 65_536) * 1024 * 1024,
                 env.longValue("CCU_ROCKSDB_MEMORY_MB", 256, 16, 1_048_576) * 1024 * 1024,
-                PipelineSettings.read(env, defaultBootstrap));
+                PipelineSettings.read(env, defaultBootstrap),
+                new PlaybackRules(env.duration("CCU_PLAYBACK_STREAM_SECONDS", PlaybackRules.DEFAULT_STREAM_THRESHOLD,
+                        ChronoUnit.SECONDS, Duration.ofHours(1))));
     }
 }

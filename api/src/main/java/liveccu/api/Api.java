@@ -17,6 +17,8 @@ import liveccu.access.keys.KeyRing;
 import liveccu.api.erasure.ErasureSink;
 import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.BlockingQueries;
+import liveccu.api.playback.PlaybackCountsView;
+import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
 import liveccu.api.viewers.ViewerReportRoutes;
@@ -64,7 +66,8 @@ public final class Api {
         counts.bindTo(registry);
         ViewerSessionsView sessions = new ViewerSessionsView(config.pipeline().bootstrapServers(), config.viewerReportHistory(), clock);
         KeyRing keys = new KeyRing(config.pipeline().bootstrapServers(), "ccu-api");
-        List<TopicReader<?>> readers = List.of(counts.reader(), sessions.reader(), keys.reader());
+        PlaybackCountsView playback = new PlaybackCountsView(config.pipeline().bootstrapServers(), config.playbackHistory(), clock);
+        List<TopicReader<?>> readers = List.of(counts.reader(), sessions.reader(), keys.reader(), playback.reader());
         readers.forEach(reader -> {
             reader.bindTo(registry);
             reader.start();
@@ -87,7 +90,7 @@ public final class Api {
                 new CcuRoutes(counts, queries, clock, config.maxRange(), config.recentJobs()),
                 new ViewerReportRoutes(sessions, queries, clock, config.maxRange()),
                 new ViewerErasureRoutes(sessions, sessions.reader()::notReadyReason, erasures, clock),
-                access, new KeyAdminRoutes(keys, accessRecords, clock), ops);
+                access, new KeyAdminRoutes(keys, accessRecords, clock), ops, new PlaybackRoutes(playback, queries));
         return vertx.deployVerticle(verticle)
                 .compose(id -> HealthCheck.awaitFirst(vertx, CompletableFuture.allOf(readers.stream()
                                 .map(reader -> reader.caughtUp().toCompletableFuture()).toArray(CompletableFuture[]::new)), RESULTS_WAIT,

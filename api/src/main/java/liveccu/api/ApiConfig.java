@@ -17,6 +17,8 @@ import liveccu.ops.config.PipelineSettings;
  *   <li>{@code CCU_API_STATE_DIR} [data/api] — this instance's own copy of the results on disk (rebuilt from
  *       Kafka when lost; two instances never share one)</li>
  *   <li>{@code CCU_API_MAX_RANGE_HOURS} [168] — the longest range one query may ask for</li>
+ *   <li>{@code CCU_API_PLAYBACK_HISTORY_DAYS} [35] — how far back this instance keeps (in memory) and serves
+ *       playback counts; also the longest range of one {@code /playback} query</li>
  *   <li>{@code CCU_API_RECENT_JOBS_HOURS} [24] — how recently a job must have had viewers to be listed</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, …), among them
  *       {@code CCU_VIEWER_DATA_RETENTION_HOURS} [48]: how far back viewer sessions are kept for viewer reports</li>
@@ -29,7 +31,8 @@ public record ApiConfig(
         Path stateDir,
         Duration maxRange,
         Duration recentJobs,
-        PipelineSettings pipeline) {
+        PipelineSettings pipeline,
+        Duration playbackHistory) {
 
     /** Replaced by {@link PipelineSettings#VIEWER_DATA_RETENTION}, which is the topic's retention too. */
     private static final String REPLACED_VIEWER_REPORT_HOURS = "CCU_API_VIEWER_REPORT_HOURS";
@@ -48,7 +51,8 @@ public record ApiConfig(
                 Path.of(env.string("CCU_API_STATE_DIR", "data/api")),
                 env.duration("CCU_API_MAX_RANGE_HOURS", Duration.ofDays(7), ChronoUnit.HOURS, Duration.ofDays(3650)),
                 env.duration("CCU_API_RECENT_JOBS_HOURS", Duration.ofHours(24), ChronoUnit.HOURS, Duration.ofDays(3650)),
-                PipelineSettings.read(env, defaultBootstrap));
+                PipelineSettings.read(env, defaultBootstrap),
+                env.duration("CCU_API_PLAYBACK_HISTORY_DAYS", Duration.ofDays(35), ChronoUnit.DAYS, Duration.ofDays(3650)));
     }
 
     /** How far back viewer sessions are kept for viewer reports: as long as the topic keeps them. */
@@ -61,6 +65,6 @@ public record ApiConfig(
     public String toString() {
         return "ApiConfig[port=" + port + ", apiKey=" + (apiKey.isPresent() ? "<set>" : "<unset>")
                 + ", history=" + history + ", stateDir=" + stateDir + ", maxRange=" + maxRange + ", recentJobs=" + recentJobs
-                + ", pipeline=" + pipeline + "]";
+                + ", pipeline=" + pipeline + ", playbackHistory=" + playbackHistory + "]";
     }
 }

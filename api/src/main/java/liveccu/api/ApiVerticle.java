@@ -13,6 +13,7 @@ import liveccu.access.Scope;
 import liveccu.access.admin.KeyAdminRoutes;
 import liveccu.api.dashboard.DashboardRoutes;
 import liveccu.api.erasure.ViewerErasureRoutes;
+import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.ops.PortInUse;
@@ -32,10 +33,11 @@ final class ApiVerticle extends VerticleBase {
     private final Access access;
     private final KeyAdminRoutes keys;
     private final OpsRoutes ops;
+    private final PlaybackRoutes playback;
     private HttpServer server;
 
     ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, ViewerErasureRoutes erasures, Access access,
-                KeyAdminRoutes keys, OpsRoutes ops) {
+                KeyAdminRoutes keys, OpsRoutes ops, PlaybackRoutes playback) {
         this.port = port;
         this.ccu = ccu;
         this.viewers = viewers;
@@ -43,6 +45,7 @@ final class ApiVerticle extends VerticleBase {
         this.access = access;
         this.keys = keys;
         this.ops = ops;
+        this.playback = playback;
     }
 
     @Override
@@ -62,6 +65,7 @@ final class ApiVerticle extends VerticleBase {
         router.get("/jobs").handler(access.require(Scope.COUNTS)).handler(ccu::jobs);
         router.get("/accounts").handler(access.require(Scope.COUNTS)).handler(ccu::accounts);
         router.get("/tracking").handler(access.require(Scope.COUNTS)).handler(ccu::trackingIds);
+        router.get("/playback").handler(access.require(Scope.COUNTS)).handler(playback::playback);
         router.get("/viewers").handler(access.require(Scope.VIEWERS)).handler(viewers::report);
         // (Vert.x takes the body handler first; 4 KiB bounds what is read before the key is checked.)
         router.post("/admin/viewers/erasures").handler(BodyHandler.create(false).setBodyLimit(4096))

@@ -30,6 +30,8 @@ import liveccu.access.keys.KeyRing;
 import java.util.concurrent.CompletableFuture;
 import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.BlockingQueries;
+import liveccu.api.playback.PlaybackCountsView;
+import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
 import liveccu.api.viewers.ViewerReportRoutes;
@@ -93,7 +95,8 @@ class ApiRoutesTest {
         ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofHours(24)),
                 new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
                 new ViewerErasureRoutes(sessions, HealthCheck.ALWAYS, erasures -> CompletableFuture.completedFuture(null), clock),
-                access, new KeyAdminRoutes(keys, records, clock), ops);
+                access, new KeyAdminRoutes(keys, records, clock), ops,
+                new PlaybackRoutes(new PlaybackCountsView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

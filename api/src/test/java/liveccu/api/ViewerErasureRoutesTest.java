@@ -35,6 +35,8 @@ import liveccu.access.keys.KeyRing;
 import liveccu.access.keys.KeyText;
 import liveccu.model.ApiKey;
 import liveccu.api.http.BlockingQueries;
+import liveccu.api.playback.PlaybackCountsView;
+import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
 import liveccu.api.viewers.ViewerReportRoutes;
@@ -118,7 +120,8 @@ class ViewerErasureRoutesTest {
         records = new AccessRecords("127.0.0.1:9", "route-test");
         ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofHours(24)),
                 new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
-                new ViewerErasureRoutes(sessions, viewLoading::get, sink, clock), access, new KeyAdminRoutes(keys, records, clock), ops);
+                new ViewerErasureRoutes(sessions, viewLoading::get, sink, clock), access, new KeyAdminRoutes(keys, records, clock), ops,
+                new PlaybackRoutes(new PlaybackCountsView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

@@ -37,7 +37,12 @@ public record CountingRules(Duration grace, Duration maxFutureSkew) {
 
     /** Received more than {@link #grace} after the end of the minute it belongs to. */
     public boolean isTooLate(Beacon beacon) {
-        return beacon.receivedAtMs() > minuteStart(beacon.beaconTimeMs()) + MINUTE_MS + grace.toMillis();
+        return isTooLate(beacon.beaconTimeMs(), beacon.receivedAtMs());
+    }
+
+    /** The same rule for any event (player events too): received more than {@link #grace} after its minute ended. */
+    public boolean isTooLate(long eventTimeMs, long receivedAtMs) {
+        return receivedAtMs > minuteStart(eventTimeMs) + MINUTE_MS + grace.toMillis();
     }
 
     /** Claims a time further ahead of the receiver's clock than the tolerated skew. */

@@ -37,7 +37,7 @@ public final class TopicProvisioner {
      * @param partitions          partitions of every topic: the unit of parallelism of the aggregator
      * @param replication         replicas per partition (3 on a production cluster)
      * @param beaconRetention     how long raw and rejected beacons (and raw player events) are kept
-     * @param resultsRetention    how long per-minute counts are kept
+     * @param resultsRetention    how long per-minute counts (and playback counts) are kept
      * @param viewerDataRetention how long viewer sessions (personal data: user ids, viewer data) are kept
      */
     public record Settings(int partitions, short replication, Duration beaconRetention, Duration resultsRetention,
@@ -62,7 +62,7 @@ public final class TopicProvisioner {
         NewTopic viewerSessions = personalData(Topics.VIEWER_SESSIONS.name());
         ensure(List.of(shortLived(Topics.BEACONS.name()), shortLived(Topics.REJECTED.name()), shortLived(Topics.DEAD_LETTERS),
                 shortLived(Topics.PLAYER_EVENTS.name()),
-                compacted(Topics.MINUTE_COUNTS.name()), viewerSessions,
+                compacted(Topics.MINUTE_COUNTS.name()), compacted(Topics.PLAYBACK_COUNTS.name()), viewerSessions,
                 keptForever(Topics.API_KEYS.name()), longLived(Topics.AUDIT.name())), timeout);
         ensureErasures(timeout);
         return enforceRetention(viewerSessions, timeout);

@@ -26,6 +26,13 @@ public final class Topics {
             new Topic<>("ccu.minute-counts", Serdes.String(), new JsonSerde<>(MinuteCount.class));
 
     /**
+     * Playback metrics per account, content (with its dimensions) and UTC hour, keyed by
+     * {@link PlaybackCount#key()}; compacted (the newest record of a key is the hour's totals), long retention.
+     */
+    public static final Topic<String, PlaybackCount> PLAYBACK_COUNTS =
+            new Topic<>("ccu.playback-counts", Serdes.String(), new JsonSerde<>(PlaybackCount.class));
+
+    /**
      * One record per viewer session, keyed by session id, for viewer reports; a tombstone when erased.
      * Compacted, kept as long as viewer data (personal data: not the counts' long retention).
      */

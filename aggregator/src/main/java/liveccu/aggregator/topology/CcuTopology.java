@@ -3,10 +3,12 @@ package liveccu.aggregator.topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import liveccu.aggregator.playback.PlaybackTopology;
 import liveccu.aggregator.viewers.ViewerSessionsTopology;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
 import liveccu.model.JsonSerde;
+import liveccu.model.PlaybackRules;
 import liveccu.model.RejectReason;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Topics;
@@ -36,6 +38,8 @@ import org.apache.kafka.streams.state.Stores;
  *                 sum-partials ─► ccu.minute-counts     (stage 2: per audience+minute, sum of partials)
  *
  *  on time ─► track-viewer-sessions ─► ccu.viewer-sessions (one record per session: {@link ViewerSessionsTopology})
+ *
+ *  ccu.player-events ─► … ─► ccu.playback-counts (playback metrics per content and hour: {@link PlaybackTopology})
  * </pre>
  *
  * <p>Every processor, store and internal topic is named, so a change to the topology never renames
@@ -64,6 +68,11 @@ public final class CcuTopology {
      * @param flushInterval  how often stage 1 forwards changed partial counts
      */
     public static Topology build(CountingRules rules, Duration flushInterval) {
+        return build(rules, flushInterval, PlaybackRules.defaults());
+    }
+
+    /** @param playback what the playback metrics are (the stream threshold) */
+    public static Topology build(CountingRules rules, Duration flushInterval, PlaybackRules playback) {
         StreamsBuilder builder = new StreamsBuilder();
         Duration retention = rules.stateRetention();
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -95,6 +104,8 @@ public final class CcuTopology {
                 .process(PartialSummer::new, Named.as("sum-partials"), MINUTE_PARTIALS_STORE)
                 .to(Topics.MINUTE_COUNTS.name(), Produced.with(Topics.MINUTE_COUNTS.keySerde(),
                         Topics.MINUTE_COUNTS.valueSerde()).withName("write-minute-counts"));
+        // Added last: the sub-topologies above keep their numbers, so their tasks and state stay where they are.
+        PlaybackTopology.addTo(builder, rules, playback);
 
         return builder.build();
     }

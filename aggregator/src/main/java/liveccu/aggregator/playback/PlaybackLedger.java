@@ -1,0 +1,302 @@
+package liveccu.aggregator.playback;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import liveccu.aggregator.playback.PlaybackState.CmcdReport;
+import liveccu.aggregator.playback.PlaybackState.Playing;
+import liveccu.model.ContentDimensions;
+import liveccu.model.CountingRules;
+import liveccu.model.PlaybackCount;
+import liveccu.model.PlaybackRules;
+import liveccu.model.PlayerEvent;
+import liveccu.model.PlayerEventType;
+
+/**
+ * Applies {@link PlaybackRules} to one playback, event by event: pure, no Kafka.
+ *
+ * <p>Why the counts do not depend on the order events arrive in: what an event can still change (the
+ * playback's <em>open</em> counts: starts and streams of its open plays, its open downloads, the time of
+ * its open playing) is recomputed from the kept events before and after it, and only the difference
+ * goes out. The result is a function of the set of events, so duplicates (found by identity in the
+ * kept events) change nothing and a late event lands where it would have in order. Once the newest
+ * event is an open window ({@link PlaybackRules#openWindow}) ahead, older events are settled: folded into
+ * the few values later events still need and dropped, and a copy of a settled event is refused.
+ */
+final class PlaybackLedger {
+
+    private static final long ONCE_PER_MS = PlaybackRules.ONCE_PER.toMillis();
+    private static final long CMCD_MAX_GAP_MS = PlaybackRules.CMCD_MAX_GAP.toMillis();
+    private static final Comparator<CmcdReport> REPORT_ORDER = Comparator.comparingLong(CmcdReport::t)
+            .thenComparing(CmcdReport::sn, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(CmcdReport::e, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(CmcdReport::sta, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+    /** What applying an event did. */
+    sealed interface Outcome {
+    }
+
+    /** The event was taken: the new state, and the changes to the hours' totals (none is fine). */
+    record Counted(PlaybackState state, List<PlaybackCount> changes) implements Outcome {
+    }
+
+    /** A copy of an event already applied, or an event that counts nothing and changes nothing. */
+    record Unchanged() implements Outcome {
+    }
+
+    /** Older than the playback's settled part: it can no longer be counted. */
+    record Settled(long settledBeforeMs) implements Outcome {
+    }
+
+    private final long streamThresholdMs;
+    private final long openWindowMs;
+
+    PlaybackLedger(PlaybackRules rules, CountingRules counting) {
+        this.streamThresholdMs = rules.streamThreshold().toMillis();
+        this.openWindowMs = PlaybackRules.openWindow(counting).toMillis();
+    }
+
+    Duration openWindow() {
+        return Duration.ofMillis(openWindowMs);
+    }
+
+    Outcome apply(PlaybackState known, PlayerEvent event) {
+        PlaybackState state = known == null ? PlaybackState.empty(event.accountId()) : known;
+        if (event.eventTimeMs() < state.settledBeforeMs()) {
+            return new Settled(state.settledBeforeMs());
+        }
+        PlaybackState next = withEvent(state, event);
+        if (next.equals(state)) {
+            return new Unchanged();
+        }
+        List<PlaybackCount> changes = difference(state.accountId(), open(state), open(next));
+        long cutoff = next.newestEventMs() - openWindowMs;
+        return new Counted(cutoff > next.settledBeforeMs() ? settle(next, cutoff) : next, changes);
+    }
+
+    /** The state with the event in it (the same state for a duplicate or an event that counts nothing). */
+    private static PlaybackState withEvent(PlaybackState s, PlayerEvent event) {
+        long t = event.eventTimeMs();
+        ContentDimensions content = s.content();
+        long contentTimeMs = s.contentTimeMs();
+        if (event.contentId() != null) {
+            ContentDimensions named = ContentDimensions.of(event);
+            // the earliest event naming a content decides; a tie by the text, so that order never does
+            if (t < contentTimeMs || t == contentTimeMs
+                    && PlaybackCount.contentKey(named).compareTo(PlaybackCount.contentKey(content)) < 0) {
+                content = named;
+                contentTimeMs = t;
+            }
+        }
+        List<Long> plays = s.plays();
+        List<Long> downloads = s.downloads();
+        List<Playing> playing = s.playing();
+        List<CmcdReport> cmcd = s.cmcd();
+        if (PlayerEvent.SOURCE_CMCD.equals(event.source())) {
+            PlayerEvent.Cmcd report = event.cmcd();
+            if (report != null && report.sta() != null) {
+                CmcdReport added = new CmcdReport(t, "p".equals(report.sta()), report.e(), report.sta(), report.sn());
+                if (!cmcd.contains(added)) {
+                    cmcd = sortedWith(cmcd, added, REPORT_ORDER);
+                    // a change of play state to playing is the CMCD player's real play
+                    if ("ps".equals(report.e()) && added.playing() && !plays.contains(t)) {
+                        plays = sortedWith(plays, t, Comparator.naturalOrder());
+                    }
+                }
+            }
+        } else {
+            switch (PlayerEventType.fromWire(event.type()).orElse(PlayerEventType.SESSION_START)) {
+                case PLAYBACK_START, PLAY -> {
+                    if (!plays.contains(t)) {
+                        plays = sortedWith(plays, t, Comparator.naturalOrder());
+                    }
+                }
+                case FILE_DOWNLOADED -> {
+                    if (!downloads.contains(t)) {
+                        downloads = sortedWith(downloads, t, Comparator.naturalOrder());
+                    }
+                }
+                case PLAYING -> {
+                    Playing added = new Playing(t, Math.round(Objects.requireNonNullElse(event.secondsPlayed(), 0.0) * 1000),
+                            event.positionS() == null ? -1 : Math.round(event.positionS() * 1000));
+                    if (added.ms() > 0 && !playing.contains(added)) {
+                        playing = sortedWith(playing, added, Comparator.comparingLong(Playing::t)
+                                .thenComparingLong(Playing::ms).thenComparingLong(Playing::pos));
+                    }
+                }
+                default -> {
+                    // session_start, player_loaded, pause, buffering, seek, content_end: count nothing
+                }
+            }
+        }
+        boolean counts = plays != s.plays() || downloads != s.downloads() || playing != s.playing() || cmcd != s.cmcd();
+        if (!counts && content == s.content()) {
+            return s;
+        }
+        return new PlaybackState(s.accountId(), content, contentTimeMs, Math.max(s.newestEventMs(), t), s.settledBeforeMs(),
+                s.startAnchorMs(), s.startAnchorPlayedMs(), plays, s.downloadAnchorMs(), downloads, playing,
+                s.cmcdSettled(), cmcd);
+    }
+
+    /** The playback's counts that its open events can still change, per hour, under its content. */
+    private Map<Slot, long[]> open(PlaybackState s) {
+        Map<Slot, long[]> hours = new HashMap<>();
+        List<Piece> pieces = pieces(s);
+        for (long start : counted(s.startAnchorMs(), s.plays())) {
+            long[] hour = hour(hours, s, start);
+            hour[START]++;
+            if (played(pieces, start) >= streamThresholdMs) {
+                hour[STREAM]++;
+            }
+        }
+        if (s.startAnchorMs() != null && s.startAnchorPlayedMs() + played(pieces, s.startAnchorMs()) >= streamThresholdMs) {
+            hour(hours, s, s.startAnchorMs())[STREAM]++;
+        }
+        for (long download : counted(s.downloadAnchorMs(), s.downloads())) {
+            hour(hours, s, download)[DOWNLOAD]++;
+        }
+        for (Piece piece : pieces) {
+            hour(hours, s, piece.t())[PLAYED_MS] += piece.ms();
+        }
+        return hours;
+    }
+
+    private static final int START = 0;
+    private static final int STREAM = 1;
+    private static final int PLAYED_MS = 2;
+    private static final int DOWNLOAD = 3;
+
+    /** One hour of one content. */
+    private record Slot(ContentDimensions content, long hourStartMs) {
+    }
+
+    private static long[] hour(Map<Slot, long[]> hours, PlaybackState s, long t) {
+        return hours.computeIfAbsent(new Slot(s.content(), PlaybackCount.hourStart(t)), slot -> new long[4]);
+    }
+
+    /** Playing time in a start's 24 h. */
+    private static long played(List<Piece> pieces, long start) {
+        long sum = 0;
+        for (Piece piece : pieces) {
+            if (piece.t() >= start && piece.t() < start + ONCE_PER_MS) {
+                sum += piece.ms();
+            }
+        }
+        return sum;
+    }
+
+    /** The times that count under "once per 24 h": the earliest, then the earliest 24 h after the last counted… */
+    private static List<Long> counted(Long anchorMs, List<Long> times) {
+        List<Long> counted = new ArrayList<>();
+        long next = anchorMs == null ? Long.MIN_VALUE : anchorMs + ONCE_PER_MS;
+        for (long t : times) {
+            if (t >= next) {
+                counted.add(t);
+                next = t + ONCE_PER_MS;
+            }
+        }
+        return counted;
+    }
+
+    /** A stretch of playing time, at the time it started. */
+    record Piece(long t, long ms) {
+    }
+
+    /** Playing time from {@code playing} events and from CMCD intervals (each split at hour boundaries). */
+    private static List<Piece> pieces(PlaybackState s) {
+        List<Piece> pieces = new ArrayList<>();
+        s.playing().forEach(p -> pieces.add(new Piece(p.t(), p.ms())));
+        CmcdReport previous = s.cmcdSettled();
+        for (CmcdReport report : s.cmcd()) {
+            if (previous != null && previous.playing()) {
+                long from = previous.t();
+                long to = from + Math.min(report.t() - from, CMCD_MAX_GAP_MS);
+                while (from < to) {
+                    long end = Math.min(to, PlaybackCount.hourStart(from) + PlaybackCount.HOUR_MS);
+                    pieces.add(new Piece(from, end - from));
+                    from = end;
+                }
+            }
+            previous = report;
+        }
+        return pieces;
+    }
+
+    /**
+     * Folds what is older than {@code cutoff} into the anchors and drops it. Counts do not change: what
+     * leaves the open counts is final (it was already sent), and the new anchor keeps its start's
+     * settled playing time, so whether it is a stream is decided exactly as before.
+     */
+    private static PlaybackState settle(PlaybackState s, long cutoff) {
+        Long startAnchor = lastBefore(counted(s.startAnchorMs(), s.plays()), cutoff, s.startAnchorMs());
+        long anchorPlayedMs = Objects.equals(startAnchor, s.startAnchorMs()) ? s.startAnchorPlayedMs() : 0;
+        Long downloadAnchor = lastBefore(counted(s.downloadAnchorMs(), s.downloads()), cutoff, s.downloadAnchorMs());
+        CmcdReport cmcdSettled = s.cmcdSettled();
+        for (CmcdReport report : s.cmcd()) {
+            if (report.t() < cutoff) {
+                cmcdSettled = report;
+            }
+        }
+        PlaybackState settled = new PlaybackState(s.accountId(), s.content(), s.contentTimeMs(), s.newestEventMs(), cutoff,
+                startAnchor, anchorPlayedMs, s.plays().stream().filter(t -> t >= cutoff).toList(),
+                downloadAnchor, s.downloads().stream().filter(t -> t >= cutoff).toList(),
+                s.playing().stream().filter(p -> p.t() >= cutoff).toList(),
+                cmcdSettled, s.cmcd().stream().filter(r -> r.t() >= cutoff).toList());
+        if (startAnchor == null) {
+            return settled;
+        }
+        Map<Piece, Integer> remaining = new HashMap<>();
+        pieces(settled).forEach(p -> remaining.merge(p, 1, Integer::sum));
+        long leaving = 0;
+        for (Piece piece : pieces(s)) {
+            if (remaining.merge(piece, -1, Integer::sum) < 0 && piece.t() >= startAnchor && piece.t() < startAnchor + ONCE_PER_MS) {
+                leaving += piece.ms();
+            }
+        }
+        return new PlaybackState(settled.accountId(), settled.content(), settled.contentTimeMs(), settled.newestEventMs(),
+                cutoff, startAnchor, anchorPlayedMs + leaving, settled.plays(), downloadAnchor, settled.downloads(),
+                settled.playing(), cmcdSettled, settled.cmcd());
+    }
+
+    private static Long lastBefore(List<Long> times, long cutoff, Long otherwise) {
+        Long last = otherwise;
+        for (long t : times) {
+            if (t < cutoff) {
+                last = t;
+            }
+        }
+        return last;
+    }
+
+    /** What changed, per hour, as changes to the hours' totals under the playback's content (before and after). */
+    private static List<PlaybackCount> difference(String accountId, Map<Slot, long[]> before, Map<Slot, long[]> after) {
+        // keyed by content too: when an earlier event names the content, the open counts move to it
+        Map<Slot, long[]> changes = new LinkedHashMap<>();
+        after.forEach((slot, counts) -> changes.put(slot, counts.clone()));
+        before.forEach((slot, counts) -> {
+            long[] change = changes.computeIfAbsent(slot, s -> new long[4]);
+            for (int i = 0; i < change.length; i++) {
+                change[i] -= counts[i];
+            }
+        });
+        return changes.entrySet().stream()
+                .map(e -> new PlaybackCount(accountId, e.getKey().content(), e.getKey().hourStartMs(),
+                        e.getValue()[START], e.getValue()[STREAM], e.getValue()[PLAYED_MS], e.getValue()[DOWNLOAD]))
+                .filter(change -> !change.isZero())
+                .sorted(Comparator.comparingLong(PlaybackCount::hourStartMs).thenComparing(PlaybackCount::key))
+                .toList();
+    }
+
+    private static <T> List<T> sortedWith(List<T> list, T added, Comparator<? super T> order) {
+        List<T> copy = new ArrayList<>(list.size() + 1);
+        copy.addAll(list);
+        copy.add(added);
+        copy.sort(order);
+        return List.copyOf(copy);
+    }
+}

@@ -1,0 +1,67 @@
+package liveccu.aggregator.playback;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import java.util.List;
+import liveccu.model.ContentDimensions;
+
+/**
+ * What the aggregator keeps of one playback (store {@code ccu-playbacks}, key {@code account/playback_id}):
+ * the events that can still change its counts — those no older than {@link #settledBeforeMs}, which
+ * trails its newest event by the open window — and, of the settled past, only what later events still
+ * need: the last counted start and download (for the 24 h rule) and the last CMCD report (the start of
+ * the next interval). Lists are sorted by time.
+ *
+ * @param content             what the playback is counted under: from its earliest event naming a content
+ * @param contentTimeMs       the time of that event ({@code Long.MAX_VALUE} while none has)
+ * @param newestEventMs       the newest event time seen
+ * @param settledBeforeMs     events before this are settled: their counts are final, later copies refused
+ * @param startAnchorMs       the last counted start before {@code settledBeforeMs}, or null
+ * @param startAnchorPlayedMs playing time in that start's 24 h already settled
+ * @param plays               open plays (their times)
+ * @param downloadAnchorMs    the last counted download before {@code settledBeforeMs}, or null
+ * @param downloads           open downloads (their times)
+ * @param playing             open {@code playing} events
+ * @param cmcdSettled         the last settled CMCD report with a state, or null
+ * @param cmcd                open CMCD reports with a state
+ */
+record PlaybackState(
+        String accountId,
+        ContentDimensions content,
+        long contentTimeMs,
+        long newestEventMs,
+        long settledBeforeMs,
+        Long startAnchorMs,
+        long startAnchorPlayedMs,
+        List<Long> plays,
+        Long downloadAnchorMs,
+        List<Long> downloads,
+        List<Playing> playing,
+        CmcdReport cmcdSettled,
+        List<CmcdReport> cmcd) {
+
+    static PlaybackState empty(String accountId) {
+        return new PlaybackState(accountId, ContentDimensions.UNKNOWN, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE,
+                null, 0, List.of(), null, List.of(), List.of(), null, List.of());
+    }
+
+    /**
+     * A {@code playing} event. Its identity (player events carry no event id) is the playback, the time,
+     * the seconds and the position: a retried batch repeats all of them, while two genuine {@code playing}
+     * events of one player differ at least in time.
+     *
+     * @param t   event time, epoch ms
+     * @param ms  the seconds it reports, in ms
+     * @param pos the position in ms, -1 when not sent
+     */
+    @JsonFormat(shape = JsonFormat.Shape.ARRAY)  // [t, ms, pos]: the bulk of a playing playback's state
+    record Playing(long t, long ms, long pos) {
+    }
+
+    /**
+     * A CMCD report with a player state. Identity: time, event type, state and sequence number (what a
+     * resent line repeats; the reporter numbers its reports).
+     */
+    @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+    record CmcdReport(long t, boolean playing, String e, String sta, Long sn) {
+    }
+}

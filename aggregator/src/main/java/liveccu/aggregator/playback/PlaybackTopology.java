@@ -1,0 +1,91 @@
+package liveccu.aggregator.playback;
+
+import java.time.Duration;
+import liveccu.model.CountingRules;
+import liveccu.model.JsonSerde;
+import liveccu.model.PlaybackCount;
+import liveccu.model.PlaybackRules;
+import liveccu.model.PlayerEvent;
+import liveccu.model.RejectReason;
+import liveccu.model.RejectedBeacon;
+import liveccu.model.Topics;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Player events and CMCD reports in, playback metrics per account, content and UTC hour out
+ * (definitions: {@link PlaybackRules}):
+ *
+ * <pre>
+ *  ccu.player-events (key: playback id)
+ *     ├─ too late (CountingRules' grace) ─► describe-too-late-player-events ─► ccu.beacons.rejected
+ *     └─ on time ─► track-playbacks          (per playback, where its events already are: no repartition;
+ *                      │                       store ccu-playbacks; events older than the playback's
+ *                      │                       settled part ─► ccu.beacons.rejected)
+ *                      ▼ changes to hours' totals
+ *                playback-changes-by-content-hour (repartition, keyed by account+content+hour)
+ *                      ▼
+ *                 sum-playback-changes ─► ccu.playback-counts   (store ccu-playback-hours)
+ * </pre>
+ *
+ * Every processor, store and internal topic is named, so changing the topology never renames state.
+ */
+public final class PlaybackTopology {
+
+    static final String PLAYBACKS_STORE = "ccu-playbacks";
+    static final String HOURS_STORE = "ccu-playback-hours";
+
+    private static final Serde<PlaybackCount> CHANGE_SERDE = new JsonSerde<>(PlaybackCount.class);
+
+    private PlaybackTopology() {
+    }
+
+    public static void addTo(StreamsBuilder builder, CountingRules rules, PlaybackRules definitions) {
+        PlaybackLedger ledger = new PlaybackLedger(definitions, rules);
+        // Cached: a playing player's state is read and rewritten with every event.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLAYBACKS_STORE),
+                Serdes.String(), new JsonSerde<>(PlaybackState.class)).withCachingEnabled());
+        // An hour changes until its last start's 24 h (its streams) and the open window have passed.
+        Duration hourRetention = PlaybackRules.ONCE_PER.plus(ledger.openWindow()).plusHours(2);
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(HOURS_STORE, hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
+                Serdes.String(), CHANGE_SERDE).withCachingEnabled());
+
+        KStream<String, PlayerEvent> events = builder.stream(Topics.PLAYER_EVENTS.name(),
+                Consumed.with(Topics.PLAYER_EVENTS.keySerde(), Topics.PLAYER_EVENTS.valueSerde()).withName("read-player-events"));
+        events.filter((playback, event) -> event != null && rules.isTooLate(event.eventTimeMs(), event.receivedAtMs()),
+                        Named.as("keep-too-late-player-events"))
+                .mapValues(PlaybackTopology::tooLate, Named.as("describe-too-late-player-events"))
+                .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
+                        .withName("write-too-late-player-events"));
+
+        KStream<String, PlaybackTracker.Output> tracked = events
+                .filter((playback, event) -> event != null && !rules.isTooLate(event.eventTimeMs(), event.receivedAtMs()),
+                        Named.as("keep-on-time-player-events"))
+                .process(() -> new PlaybackTracker(ledger), Named.as("track-playbacks"), PLAYBACKS_STORE);
+        tracked.filter((key, output) -> output.rejected() != null, Named.as("keep-settled-player-events"))
+                .mapValues(PlaybackTracker.Output::rejected, Named.as("describe-settled-player-events"))
+                .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
+                        .withName("write-settled-player-events"));
+        tracked.filter((key, output) -> output.change() != null, Named.as("keep-playback-changes"))
+                .mapValues(PlaybackTracker.Output::change, Named.as("unwrap-playback-changes"))
+                .repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName("playback-changes-by-content-hour"))
+                .process(PlaybackSummer::new, Named.as("sum-playback-changes"), HOURS_STORE)
+                .to(Topics.PLAYBACK_COUNTS.name(), Produced.with(Topics.PLAYBACK_COUNTS.keySerde(),
+                        Topics.PLAYBACK_COUNTS.valueSerde()).withName("write-playback-counts"));
+    }
+
+    private static RejectedBeacon tooLate(PlayerEvent event) {
+        long lateBySeconds = (event.receivedAtMs() - CountingRules.minuteStart(event.eventTimeMs())) / 1000;
+        return new RejectedBeacon(RejectReason.TOO_LATE.code(), "player event " + event.type() + " of playback "
+                + event.playbackId() + " received " + lateBySeconds + " s after the start of its minute, past the grace period",
+                null, event.receivedAtMs(), "aggregator", null);
+    }
+}

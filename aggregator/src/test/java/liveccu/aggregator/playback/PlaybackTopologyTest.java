@@ -1,0 +1,301 @@
+package liveccu.aggregator.playback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import liveccu.aggregator.topology.CcuTopology;
+import liveccu.model.ContentDimensions;
+import liveccu.model.CountingRules;
+import liveccu.model.PlaybackCount;
+import liveccu.model.PlaybackRules;
+import liveccu.model.PlayerEvent;
+import liveccu.model.RejectedBeacon;
+import liveccu.model.Topics;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Playback metrics through the production topology ({@link CcuTopology#build}): known event streams,
+ * exact numbers per content and hour.
+ */
+class PlaybackTopologyTest {
+
+    private static final String ACCOUNT = "123456789";
+    private static final long HOUR = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
+    private static final long H = PlaybackCount.HOUR_MS;
+    private static final ContentDimensions NEWS = new ContentDimensions("news-1", "vod", "web", "news", "dist", "prod",
+            "morning", "latam");
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, PlayerEvent> events;
+    private TestOutputTopic<String, PlaybackCount> counts;
+    private TestOutputTopic<String, RejectedBeacon> rejected;
+    private final Map<String, PlaybackCount> latest = new TreeMap<>();
+
+    @BeforeEach
+    void startDriver() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "playback-topology-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        driver = new TopologyTestDriver(CcuTopology.build(CountingRules.defaults(), Duration.ofMillis(100),
+                PlaybackRules.defaults()), props, Instant.ofEpochMilli(HOUR));
+        events = driver.createInputTopic(Topics.PLAYER_EVENTS.name(),
+                Topics.PLAYER_EVENTS.keySerde().serializer(), Topics.PLAYER_EVENTS.valueSerde().serializer());
+        counts = driver.createOutputTopic(Topics.PLAYBACK_COUNTS.name(),
+                Topics.PLAYBACK_COUNTS.keySerde().deserializer(), Topics.PLAYBACK_COUNTS.valueSerde().deserializer());
+        rejected = driver.createOutputTopic(Topics.REJECTED.name(),
+                Topics.REJECTED.keySerde().deserializer(), Topics.REJECTED.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void aPlayFollowedByFiveSecondsOfPlayingIsAStartAndAStreamWithItsTime() {
+        send(player("play", "pb-1", HOUR + 1_000, null));
+        send(player("playing", "pb-1", HOUR + 6_000, 5.0));
+        send(player("playing", "pb-1", HOUR + 16_000, 10.0));
+
+        assertEquals(List.of(1L, 1L, 15_000L, 0L), totals(NEWS, HOUR));
+    }
+
+    @Test
+    void aPlaybackUnderFiveSecondsIsAStartButNoStream() {
+        send(player("playback_start", "pb-1", HOUR + 1_000, null));
+        send(player("playing", "pb-1", HOUR + 3_000, 2.0));
+        send(player("playing", "pb-1", HOUR + 6_000, 2.9));
+        send(player("pause", "pb-1", HOUR + 6_100, null));
+
+        assertEquals(List.of(1L, 0L, 4_900L, 0L), totals(NEWS, HOUR));
+        // the fifth second, much later within its 24 h, makes it a stream, counted in the start's hour
+        send(player("playing", "pb-1", HOUR + 2 * H, 0.1));
+        assertEquals(List.of(1L, 1L, 4_900L, 0L), totals(NEWS, HOUR));
+        assertEquals(List.of(0L, 0L, 100L, 0L), totals(NEWS, HOUR + 2 * H));
+    }
+
+    @Test
+    void playingWithoutAPlayIsTimeButNoStart() {
+        send(player("playing", "pb-1", HOUR + 6_000, 30.0));
+
+        assertEquals(List.of(0L, 0L, 30_000L, 0L), totals(NEWS, HOUR));
+    }
+
+    @Test
+    void aPlaybackCountsOncePer24HoursAndAgainAfter() {
+        send(player("play", "pb-1", HOUR + 1_000, null));
+        send(player("playing", "pb-1", HOUR + 11_000, 10.0));
+        send(player("play", "pb-1", HOUR + H, null));                   // a resume: not a new start
+        send(player("play", "pb-1", HOUR + 23 * H + 1_000, null));      // still within 24 h of the start
+        send(player("play", "pb-1", HOUR + 24 * H + 1_000, null));      // 24 h after it: counts again
+        send(player("playing", "pb-1", HOUR + 24 * H + 4_000, 3.0));    // that start is no stream (3 s)
+
+        assertEquals(List.of(1L, 1L, 10_000L, 0L), totals(NEWS, HOUR));
+        assertEquals(List.of(0L, 0L, 0L, 0L), totals(NEWS, HOUR + H));
+        assertEquals(List.of(0L, 0L, 0L, 0L), totals(NEWS, HOUR + 23 * H));
+        assertEquals(List.of(1L, 0L, 3_000L, 0L), totals(NEWS, HOUR + 24 * H));
+    }
+
+    @Test
+    void downloadsCountOncePer24HoursAndAreNeverStartsNorStreams() {
+        send(player("file_downloaded", "pb-d", HOUR + 1_000, null));
+        send(player("file_downloaded", "pb-d", HOUR + 1_000, null));         // the same event again
+        send(player("file_downloaded", "pb-d", HOUR + 2 * H, null));         // within 24 h
+        send(player("file_downloaded", "pb-d", HOUR + 25 * H, null));        // after: again
+
+        assertEquals(List.of(0L, 0L, 0L, 1L), totals(NEWS, HOUR));
+        assertEquals(List.of(0L, 0L, 0L, 1L), totals(NEWS, HOUR + 25 * H));
+        assertEquals(2, latest.values().stream().mapToLong(PlaybackCount::downloads).sum());
+        assertEquals(0, latest.values().stream().mapToLong(PlaybackCount::starts).sum());
+    }
+
+    @Test
+    void aMissingPropertyIsCountedUnderOthers() {
+        send(event("player", "play", "pb-1", HOUR + 1_000, HOUR + 1_000, null, "news-1", null, null));
+
+        ContentDimensions others = new ContentDimensions("news-1", null, "Others", null, null, null, null, null);
+        assertEquals(List.of(1L, 0L, 0L, 0L), totals(others, HOUR));
+    }
+
+    @Test
+    void eachPlaybackCountsUnderItsOwnContentAndAccountsStayApart() {
+        ContentDimensions sports = new ContentDimensions("match-9", "live", "app", null, null, null, null, null);
+        send(player("play", "pb-1", HOUR + 1_000, null));
+        send(event("player", "play", "pb-2", HOUR + 2_000, HOUR + 2_000, null, sports, null));
+        send(event("player", "play", "pb-3", HOUR + 3_000, HOUR + 3_000, null, sports, null));
+        send(new PlayerEvent("player", "play", "other-account", "pb-1", HOUR + 4_000, HOUR + 4_000, "news-1", "vod", "web",
+                null, null, "news", "dist", "prod", "morning", "latam", null, null, null, null, null));
+
+        assertEquals(List.of(1L, 0L, 0L, 0L), totals(NEWS, HOUR));
+        assertEquals(List.of(2L, 0L, 0L, 0L), totals(sports, HOUR));
+        assertEquals(1, latest.values().stream().filter(c -> c.accountId().equals("other-account")).mapToLong(PlaybackCount::starts).sum());
+    }
+
+    @Test
+    void aRetriedBatchDuplicatesAndAnyOrderGiveTheSameNumbers() {
+        List<PlayerEvent> batch = new ArrayList<>();
+        for (int p = 0; p < 6; p++) {
+            String id = "pb-" + p;
+            long start = HOUR + 50 * 60_000 + p * 7_000;     // some playbacks cross into the next hour
+            batch.add(player("session_start", id, start - 500, null));
+            batch.add(player("play", id, start, null));
+            for (int i = 1; i <= p; i++) {
+                batch.add(player("playing", id, start + i * 2_000, 2.0));
+            }
+            batch.add(player("pause", id, start + p * 2_000 + 100, null));
+            batch.add(player("play", id, start + 15 * 60_000, null));
+            batch.add(player("playing", id, start + 15 * 60_000 + 4_000, 4.0));
+        }
+        batch.add(player("file_downloaded", "pb-d", HOUR + 55 * 60_000, null));
+        batch.forEach(this::send);
+        Map<String, PlaybackCount> inOrder = new TreeMap<>(latest);
+        // playbacks 0-2 have under 5 s before their resume (4 s more after it: 0+4, 2+4 ≥ 5 for p ≥ 1)
+        assertEquals(6, inOrder.values().stream().mapToLong(PlaybackCount::starts).sum());
+        assertEquals(5, inOrder.values().stream().mapToLong(PlaybackCount::streams).sum());
+        assertEquals((2 * (0 + 1 + 2 + 3 + 4 + 5) + 6 * 4) * 1000L, inOrder.values().stream().mapToLong(PlaybackCount::playedMs).sum());
+
+        batch.forEach(this::send);                                  // the whole batch again (a retry after a 503)
+        assertEquals(inOrder, latest);
+
+        closeDriver();
+        startDriver();
+        latest.clear();
+        List<PlayerEvent> shuffled = new ArrayList<>(batch);
+        shuffled.addAll(batch);
+        Collections.shuffle(shuffled, new Random(15));
+        shuffled.forEach(this::send);
+        assertEquals(inOrder, latest);
+    }
+
+    @Test
+    void aLateEventWithinTheGraceCorrectsItsHourAndMovesTheStartToTheEarlierPlay() {
+        send(player("play", "pb-1", HOUR + 10 * 60_000, null));
+        send(player("playing", "pb-1", HOUR + 10 * 60_000 + 10_000, 10.0));
+        assertEquals(List.of(1L, 1L, 10_000L, 0L), totals(NEWS, HOUR));
+
+        // the playback's real first play, in the hour before, received 20 minutes late
+        send(event("player", "play", "pb-1", HOUR - 5 * 60_000, HOUR + 15 * 60_000, null, NEWS, null));
+
+        assertEquals(List.of(1L, 1L, 0L, 0L), totals(NEWS, HOUR - H));
+        assertEquals(List.of(0L, 0L, 10_000L, 0L), totals(NEWS, HOUR));
+    }
+
+    @Test
+    void anEventPastTheGraceIsRejectedAndNotCounted() {
+        send(player("play", "pb-1", HOUR + 1_000, null));
+        send(event("player", "play", "pb-2", HOUR + 1_000, HOUR + 60_000 + 30 * 60_000 + 1, null, NEWS, null));
+
+        assertEquals(List.of(1L, 0L, 0L, 0L), totals(NEWS, HOUR));
+        List<RejectedBeacon> thrownAway = rejected.readValuesToList();
+        assertEquals(1, thrownAway.size());
+        assertEquals("too-late", thrownAway.get(0).reason());
+        assertTrue(thrownAway.get(0).message().contains("pb-2"), thrownAway.get(0).message());
+    }
+
+    @Test
+    void anEventOlderThanItsPlaybacksSettledPartIsRejectedAndNotCounted() {
+        send(player("play", "pb-1", HOUR + 2 * H, null));
+        // on time by its own timestamps (another collector's clock), but an hour older than its playback has settled
+        send(event("player", "play", "pb-1", HOUR + H, HOUR + H + 60_000, null, NEWS, null));
+
+        assertEquals(List.of(1L, 0L, 0L, 0L), totals(NEWS, HOUR + 2 * H));
+        assertEquals(List.of(0L, 0L, 0L, 0L), totals(NEWS, HOUR + H));
+        List<RejectedBeacon> thrownAway = rejected.readValuesToList();
+        assertEquals(1, thrownAway.size());
+        assertTrue(thrownAway.get(0).message().contains("settled"), thrownAway.get(0).message());
+    }
+
+    @Test
+    void aCmcdPlaybackStartsAtItsFirstPlayAndPlaysFromItsReportsStates() {
+        String sid = "6e2fb550-c457-11e9-bb97-0800200c9a66";
+        long t = HOUR + 59 * 60_000;                      // crosses into the next hour
+        send(cmcd(sid, "ps", "s", t, 1L));                // starting
+        send(cmcd(sid, "ps", "p", t + 1_500, 2L));        // playing: the start
+        send(cmcd(sid, "t", "p", t + 30_000, 3L));
+        send(cmcd(sid, "t", "p", t + 60_000, 4L));        // 10:59:00 + 60 s = the next hour
+        send(cmcd(sid, "ps", "a", t + 75_000, 5L));       // paused: 15 s more
+        send(cmcd(sid, "ps", "p", t + 100_000, 6L));      // playing again: no new start
+        send(cmcd(sid, "ps", "q", t + 101_000, 7L));      // quit: 1 s more
+        send(cmcd(sid, "ps", "p", t + 30_000, 3L));       // a copy (same ts and sn): nothing
+
+        ContentDimensions content = new ContentDimensions("news-1", "live", "Others", null, null, null, null, null);
+        assertEquals(List.of(1L, 1L, 58_500L, 0L), totals(content, HOUR));
+        assertEquals(List.of(0L, 0L, 16_000L, 0L), totals(content, HOUR + H));
+    }
+
+    @Test
+    void aLongPlaybackKeepsOnlyItsOpenWindowInState() {
+        // three hours of playing reported every 10 s
+        send(player("play", "pb-long", HOUR, null));
+        for (long t = HOUR + 10_000; t <= HOUR + 3 * H; t += 10_000) {
+            send(player("playing", "pb-long", t, 10.0));
+        }
+
+        assertEquals(List.of(1L, 1L, 359 * 10_000L, 0L), totals(NEWS, HOUR));   // 10:00:10 … 10:59:50
+        assertEquals(List.of(0L, 0L, 360 * 10_000L, 0L), totals(NEWS, HOUR + H));
+        PlaybackState state = driver.<String, PlaybackState>getKeyValueStore(PlaybackTopology.PLAYBACKS_STORE)
+                .get(ACCOUNT + "/pb-long");
+        long openEvents = Duration.ofMinutes(42).toMillis() / 10_000 + 1;
+        assertTrue(state.playing().size() <= openEvents, state.playing().size() + " playing events kept");
+        int bytes = new liveccu.model.JsonSerde<>(PlaybackState.class).serializer().serialize("t", state).length;
+        // measured: 253 events, 8,100 bytes of JSON (README, "Playback metrics")
+        assertTrue(bytes < 10_000, bytes + " bytes of state");
+    }
+
+    private List<Long> totals(ContentDimensions content, long hour) {
+        counts.readKeyValuesToList().forEach(kv -> latest.put(kv.key, kv.value));
+        PlaybackCount count = latest.get(new PlaybackCount(ACCOUNT, content, hour, 0, 0, 0, 0).key());
+        return count == null ? List.of(0L, 0L, 0L, 0L)
+                : List.of(count.starts(), count.streams(), count.playedMs(), count.downloads());
+    }
+
+    private void send(PlayerEvent event) {
+        events.pipeInput(event.playbackId(), event, event.receivedAtMs());
+        counts.readKeyValuesToList().forEach(kv -> latest.put(kv.key, kv.value));
+    }
+
+    /** A player event of the NEWS content, received a second after its time. */
+    private static PlayerEvent player(String type, String playback, long timeMs, Double seconds) {
+        return event("player", type, playback, timeMs, timeMs + 1_000, seconds, NEWS, null);
+    }
+
+    private static PlayerEvent event(String source, String type, String playback, long timeMs, long receivedMs, Double seconds,
+                                     String contentId, String contentType, PlayerEvent.Cmcd cmcd) {
+        return new PlayerEvent(source, type, ACCOUNT, playback, timeMs, receivedMs, contentId, contentType, PlayerEvent.OTHERS,
+                null, null, null, null, null, null, null, seconds, null, "UA/1", "hash", cmcd);
+    }
+
+    private static PlayerEvent event(String source, String type, String playback, long timeMs, long receivedMs, Double seconds,
+                                     ContentDimensions c, PlayerEvent.Cmcd cmcd) {
+        return new PlayerEvent(source, type, ACCOUNT, playback, timeMs, receivedMs, c.contentId(), c.contentType(), c.property(),
+                null, null, c.category(), c.distributor(), c.producer(), c.show(), c.zone(), seconds,
+                seconds == null ? null : (timeMs - HOUR) / 1000.0, "UA/1", "hash", cmcd);
+    }
+
+    private static PlayerEvent cmcd(String sid, String e, String sta, long ts, Long sn) {
+        return event("cmcd", "cmcd", sid, ts, ts + 500, null, "news-1", "live",
+                new PlayerEvent.Cmcd("142bbf588a574e018de94136a664cfaf", e, sta, true, sid.replace("-", ""), sn, 3000L, 5000L,
+                        "h", "l", 2L));
+    }
+}

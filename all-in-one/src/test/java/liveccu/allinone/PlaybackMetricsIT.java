@@ -1,0 +1,112 @@
+package liveccu.allinone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import liveccu.ops.config.Env;
+import liveccu.testsupport.Eventually;
+import liveccu.testsupport.Http;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Playback metrics over the real path: player events and a CMCD playback POSTed to the collector, a
+ * real broker, the aggregator, and {@code GET /playback} of the query API giving the exact numbers; a
+ * batch retried (as after a 503) changes nothing.
+ */
+class PlaybackMetricsIT {
+
+    @TempDir
+    static java.nio.file.Path dataDir;
+    static LocalSystem system;
+
+    @BeforeAll
+    static void startSystem() throws Exception {
+        system = LocalSystem.start(new Env(Viewers.testEnv(dataDir)));
+        Eventually.await(Duration.ofSeconds(30), "collector ready",
+                () -> Http.get(system.collectorPort(), "/health/ready").status(), status -> status == 200);
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        system.close();
+    }
+
+    @Test
+    void startsStreamsTimeAndDownloadsAreExactAndARetriedBatchChangesNothing() {
+        String content = "it-" + UUID.randomUUID();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        long t = System.currentTimeMillis() - 5 * 60_000;
+        String sid = UUID.randomUUID().toString();
+        // pb-a plays 10 s (a stream), pb-b 3 s (a start only), pb-c is a download
+        String batch = """
+                {"event":"session_start","playback_id":"a-%1$s","time":%2$d}
+                {"event":"play","playback_id":"a-%1$s","time":%2$d,"content_id":"%3$s","content_type":"vod","property":"web"}
+                {"event":"playing","playback_id":"a-%1$s","time":%4$d,"content_id":"%3$s","seconds":10,"position":10}
+                {"event":"playback_start","playback_id":"b-%1$s","time":%2$d,"content_id":"%3$s","content_type":"vod"}
+                {"event":"playing","playback_id":"b-%1$s","time":%5$d,"content_id":"%3$s","seconds":3,"position":3}
+                {"event":"pause","playback_id":"b-%1$s","time":%5$d,"content_id":"%3$s"}
+                {"event":"file_downloaded","playback_id":"c-%1$s","time":%2$d,"content_id":"%3$s","content_type":"vod"}
+                """.formatted(run, t, content, t + 10_000, t + 3_000);
+        // a CMCD player: playing from ts to ts+45 s (then paused): a start, a stream, 45 s
+        String reports = "e=ps,sid=\"" + sid + "\",cid=\"" + content + "\",ts=" + t + ",sta=p,sf=h,st=v,sn=1,v=2\n"
+                + "e=t,sid=\"" + sid + "\",cid=\"" + content + "\",ts=" + (t + 30_000) + ",sta=p,sf=h,st=v,sn=2,v=2\n"
+                + "e=ps,sid=\"" + sid + "\",cid=\"" + content + "\",ts=" + (t + 45_000) + ",sta=a,sf=h,st=v,sn=3,v=2\n";
+        postEvents(batch);
+        postCmcd(reports);
+        awaitTotals(content, 3, 2, 58.0, 1);
+
+        // the same requests again, as a player retries after a 503; then one more event of each playback
+        // (on its playback's partition, after the retry): once those are counted, so is the retry
+        postEvents(batch);
+        postCmcd(reports);
+        postEvents("""
+                {"event":"playing","playback_id":"a-%1$s","time":%2$d,"content_id":"%3$s","seconds":1,"position":11}
+                {"event":"playing","playback_id":"b-%1$s","time":%4$d,"content_id":"%3$s","seconds":2,"position":5}
+                {"event":"playing","playback_id":"c-%1$s","time":%4$d,"content_id":"%3$s","seconds":1,"position":1}
+                """.formatted(run, t + 60_000, content, t + 61_000));
+        postCmcd("e=ps,sid=\"" + sid + "\",cid=\"" + content + "\",ts=" + (t + 60_000) + ",sta=p,sf=h,st=v,sn=4,v=2\n"
+                + "e=ps,sid=\"" + sid + "\",cid=\"" + content + "\",ts=" + (t + 61_000) + ",sta=q,sf=h,st=v,sn=5,v=2\n");
+        // b reached 5 s: a stream now; no start again (within 24 h); time 58 + 1 + 2 + 1 + 1
+        awaitTotals(content, 3, 3, 63.0, 1);
+    }
+
+    private static void postEvents(String ndjson) {
+        Eventually.await(Duration.ofSeconds(30), "player events accepted", () -> Http.post(system.collectorPort(),
+                        "/v1/accounts/" + Viewers.ACCOUNT + "/events", ndjson, "content-type", "application/x-ndjson"),
+                reply -> reply.status() == 204);
+    }
+
+    private static void postCmcd(String reports) {
+        Eventually.await(Duration.ofSeconds(30), "CMCD reports accepted", () -> Http.post(system.collectorPort(),
+                        "/cmcd/" + Viewers.ACCOUNT + "/" + Viewers.randomHex32(), reports, "content-type", "application/cmcd"),
+                reply -> reply.status() == 204);
+    }
+
+    /** Waits until the content's rows over the last hours sum to exactly these totals. */
+    private static void awaitTotals(String content, long starts, long streams, double timeS, long downloads) {
+        long now = System.currentTimeMillis() / 1000;
+        String query = "/playback?accountid=" + Viewers.ACCOUNT + "&from=" + (now - 3 * 3600) + "&to=" + (now + 3600)
+                + "&contentid=" + content;
+        Eventually.await(Duration.ofSeconds(60), "/playback of " + content + " = " + List.of(starts, streams, timeS, downloads),
+                () -> totals(query), totals -> totals.equals(List.of((double) starts, (double) streams, timeS, (double) downloads)));
+    }
+
+    private static List<Double> totals(String query) {
+        Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
+        assertEquals(200, reply.status(), reply.body());
+        double[] sums = new double[4];
+        for (Map<String, Object> row : Viewers.parse(reply.body())) {
+            int i = 0;
+            for (String name : List.of("starts", "streams", "time_s", "downloads")) {
+                sums[i++] += ((Number) row.get(name)).doubleValue();
+            }
+        }
+        return List.of(sums[0], sums[1], sums[2], sums[3]);
+    }
+}

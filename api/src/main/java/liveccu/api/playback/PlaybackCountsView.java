@@ -1,0 +1,72 @@
+package liveccu.api.playback;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import liveccu.model.PlaybackCount;
+import liveccu.model.Topics;
+import liveccu.ops.kafka.TopicReader;
+
+/**
+ * The playback counts this API instance serves: the compacted ccu.playback-counts topic, the hours of
+ * the last {@code history}, in memory, by account. Small next to the per-minute counts: one record per
+ * account, content (with its dimensions) and hour with playbacks, under 1 KB each (estimated from its
+ * strings, not measured). A start reads only the records written within the history (and two days
+ * more: an hour's streams can change for a day after it), not the topic's whole retention.
+ */
+public final class PlaybackCountsView {
+
+    private static final Duration READ_MARGIN = Duration.ofDays(2);
+
+    private final Duration history;
+    private final Clock clock;
+    private final Map<String, Map<String, PlaybackCount>> byAccount = new ConcurrentHashMap<>();
+    private final TopicReader<PlaybackCount> reader;
+    private long nextEvictionMs;
+
+    public PlaybackCountsView(String bootstrapServers, Duration history, Clock clock) {
+        this.history = history;
+        this.clock = clock;
+        this.reader = new TopicReader<>(bootstrapServers, "ccu-api", Topics.PLAYBACK_COUNTS, history.plus(READ_MARGIN),
+                this::apply, this::evictOld);
+    }
+
+    public TopicReader<PlaybackCount> reader() {
+        return reader;
+    }
+
+    public Duration history() {
+        return history;
+    }
+
+    /** The account's hours with {@code fromMs <= hour < toMs}, in no particular order. */
+    public List<PlaybackCount> hours(String accountId, long fromMs, long toMs) {
+        return byAccount.getOrDefault(accountId, Map.of()).values().stream()
+                .filter(count -> count.hourStartMs() >= fromMs && count.hourStartMs() < toMs)
+                .toList();
+    }
+
+    /**
+     * Applies one record of the results topic (a tombstone as null), as the reader does for each;
+     * public so that route tests can fill the view without Kafka.
+     */
+    public void apply(String key, PlaybackCount count) {
+        if (count == null) {
+            byAccount.values().forEach(hours -> hours.remove(key));
+        } else if (count.hourStartMs() >= clock.millis() - history.toMillis()) {
+            byAccount.computeIfAbsent(count.accountId(), account -> new ConcurrentHashMap<>()).put(key, count);
+        }
+    }
+
+    private void evictOld() {
+        long now = clock.millis();
+        if (now < nextEvictionMs) {
+            return;
+        }
+        nextEvictionMs = now + 10 * 60_000;
+        long oldest = now - history.toMillis();
+        byAccount.values().forEach(hours -> hours.values().removeIf(count -> count.hourStartMs() < oldest));
+    }
+}

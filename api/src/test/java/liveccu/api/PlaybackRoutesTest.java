@@ -1,0 +1,212 @@
+package liveccu.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import liveccu.access.Access;
+import liveccu.access.AccessRecords;
+import liveccu.access.admin.KeyAdminRoutes;
+import liveccu.access.audit.KeyUses;
+import liveccu.access.keys.KeyRing;
+import liveccu.access.keys.KeyText;
+import liveccu.api.erasure.ViewerErasureRoutes;
+import liveccu.api.http.BlockingQueries;
+import liveccu.api.playback.PlaybackCountsView;
+import liveccu.api.playback.PlaybackRoutes;
+import liveccu.api.query.CcuRoutes;
+import liveccu.api.query.MinuteCountsView;
+import liveccu.api.viewers.ViewerReportRoutes;
+import liveccu.api.viewers.ViewerSessionsView;
+import liveccu.model.ApiKey;
+import liveccu.model.ContentDimensions;
+import liveccu.model.PlaybackCount;
+import liveccu.ops.http.HealthCheck;
+import liveccu.ops.http.OpsRoutes;
+import liveccu.ops.metrics.Metrics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code GET /playback} on the real verticle, the playback view filled directly (no Kafka): the
+ * access check, query validation, hours and days, groups, the content filter, JSON and CSV.
+ */
+@ExtendWith(VertxExtension.class)
+class PlaybackRoutesTest {
+
+    private static final String KEY = "test-api-key";
+    /** A per-account key for ACCOUNT only. */
+    private static final String TENANT_KEY = "ccu_tenant123456_counts-of-one-account";
+    private static final String ACCOUNT = "123456789";
+    private static final Instant NOW = Instant.parse("2026-11-23T12:30:00Z");
+    private static final long TEN = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
+    private static final long ELEVEN = TEN + PlaybackCount.HOUR_MS;
+    private static final long FROM = Instant.parse("2026-11-23T00:00:00Z").getEpochSecond();
+    private static final long TO = FROM + 86_400;
+    private static final ContentDimensions NEWS_WEB = new ContentDimensions("news-1", "vod", "web", "news", null, null, "morning", null);
+    private static final ContentDimensions NEWS_APP = new ContentDimensions("news-1", "vod", "app", "news", null, null, "morning", null);
+    private static final ContentDimensions MATCH = new ContentDimensions("match-9", "live", null, "sports", null, null, null, null);
+
+    static PlaybackCountsView playback;
+    static MinuteCountsView counts;
+    static ViewerSessionsView sessions;
+    static AccessRecords records;
+    static WebClient client;
+
+    @TempDir
+    static Path stateDir;
+
+    @BeforeAll
+    static void deploy(Vertx vertx, VertxTestContext test) {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        playback = new PlaybackCountsView("127.0.0.1:9", Duration.ofDays(35), clock);
+        for (PlaybackCount count : List.of(
+                new PlaybackCount(ACCOUNT, NEWS_WEB, TEN, 3, 2, 125_500, 0),
+                new PlaybackCount(ACCOUNT, NEWS_APP, TEN, 1, 1, 60_000, 1),
+                new PlaybackCount(ACCOUNT, MATCH, ELEVEN, 4, 0, 2_000, 0),
+                new PlaybackCount(ACCOUNT, MATCH, ELEVEN - 2 * 86_400_000L, 9, 9, 9_000, 9),   // another day
+                new PlaybackCount("other-account", NEWS_WEB, TEN, 7, 7, 7_000, 7))) {
+            playback.apply(count.key(), count);
+        }
+        counts = new MinuteCountsView("127.0.0.1:9", stateDir.resolve("minute-counts"), Duration.ofDays(7), Duration.ofHours(24), clock);
+        sessions = new ViewerSessionsView("127.0.0.1:9", Duration.ofHours(48), clock);
+        KeyRing keys = KeyRing.detached();
+        keys.apply("tenant123456", new ApiKey("tenant123456", "one account's counts", KeyText.sha256(TENANT_KEY), List.of(ACCOUNT),
+                List.of("counts"), 0, 0));
+        Access access = new Access(Optional.of(KEY), keys, new KeyUses(Metrics.newRegistry("api"), Optional.empty(), clock), clock);
+        records = new AccessRecords("127.0.0.1:9", "route-test");
+        ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofHours(24)),
+                new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
+                new ViewerErasureRoutes(sessions, HealthCheck.ALWAYS, erasures -> CompletableFuture.completedFuture(null), clock),
+                access, new KeyAdminRoutes(keys, records, clock),
+                new OpsRoutes(HealthCheck.ALWAYS, HealthCheck.ALWAYS, Metrics.newRegistry("api")),
+                new PlaybackRoutes(playback, new BlockingQueries(4)));
+        vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
+            client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
+            test.completeNow();
+        }));
+    }
+
+    @AfterAll
+    static void close() {
+        playback.reader().close();
+        sessions.reader().close();
+        counts.close();
+        records.close();
+    }
+
+    @Test
+    void hoursInTimeOrderWithEveryMetric(VertxTestContext test) {
+        get("/playback?accountid=" + ACCOUNT + "&from=" + FROM + "&to=" + TO, KEY).onComplete(test.succeeding(reply -> test.verify(() -> {
+            assertEquals(200, reply.statusCode(), reply.bodyAsString());
+            assertEquals("application/json", reply.getHeader("content-type"));
+            assertEquals(new JsonArray("""
+                    [{"time":"2026-11-23T10:00:00Z","starts":4,"streams":3,"time_s":185.5,"downloads":1},
+                     {"time":"2026-11-23T11:00:00Z","starts":4,"streams":0,"time_s":2.0,"downloads":0}]"""), reply.bodyAsJsonArray());
+            test.completeNow();
+        })));
+    }
+
+    @Test
+    void daysAreTheSumsOfTheirHours(VertxTestContext test) {
+        get("/playback?accountid=" + ACCOUNT + "&from=" + (FROM - 3 * 86_400) + "&to=" + TO + "&interval=day", KEY)
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(new JsonArray("""
+                            [{"time":"2026-11-21T00:00:00Z","starts":9,"streams":9,"time_s":9.0,"downloads":9},
+                             {"time":"2026-11-23T00:00:00Z","starts":8,"streams":3,"time_s":187.5,"downloads":1}]"""),
+                            reply.bodyAsJsonArray());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void groupedByPropertyWithAMissingPropertyUnderOthers(VertxTestContext test) {
+        get("/playback?accountid=" + ACCOUNT + "&from=" + FROM + "&to=" + TO + "&interval=day&group_by=property", KEY)
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(new JsonArray("""
+                            [{"time":"2026-11-23T00:00:00Z","property":"Others","starts":4,"streams":0,"time_s":2.0,"downloads":0},
+                             {"time":"2026-11-23T00:00:00Z","property":"app","starts":1,"streams":1,"time_s":60.0,"downloads":1},
+                             {"time":"2026-11-23T00:00:00Z","property":"web","starts":3,"streams":2,"time_s":125.5,"downloads":0}]"""),
+                            reply.bodyAsJsonArray());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void oneContentAsCsvGroupedByContent(VertxTestContext test) {
+        get("/playback?accountid=" + ACCOUNT + "&from=" + FROM + "&to=" + TO + "&contentid=news-1&group_by=content&format=csv", KEY)
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(200, reply.statusCode(), reply.bodyAsString());
+                    assertEquals("text/csv; charset=utf-8", reply.getHeader("content-type"));
+                    assertEquals("""
+                            time,content_id,starts,streams,time_s,downloads
+                            2026-11-23T10:00:00Z,news-1,4,3,185.5,1
+                            """, reply.bodyAsString());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void aKeyOfTheAccountReadsItAndNoOther(VertxTestContext test) {
+        get("/playback?accountid=" + ACCOUNT + "&from=" + FROM + "&to=" + TO, TENANT_KEY)
+                .compose(own -> {
+                    test.verify(() -> assertEquals(200, own.statusCode(), own.bodyAsString()));
+                    return get("/playback?accountid=other-account&from=" + FROM + "&to=" + TO, TENANT_KEY);
+                })
+                .onComplete(test.succeeding(other -> test.verify(() -> {
+                    assertEquals(403, other.statusCode(), other.bodyAsString());
+                    test.completeNow();
+                })));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = ';', value = {
+            "/playback?from=1764000000&to=1764086400; 400; accountid is required",
+            "/playback?accountid=123456789&to=1764086400; 400; from is required",
+            "/playback?accountid=123456789&from=yesterday&to=1764086400; 400; from must be Unix time",
+            "/playback?accountid=123456789&from=1764086400&to=1764086400; 400; to must be after from",
+            "/playback?accountid=123456789&from=1760000000&to=1764086400; 400; the range is at most 35 days",
+            "/playback?accountid=123456789&from=1764000000&to=1764086400&interval=week; 400; interval must be hour or day",
+            "/playback?accountid=123456789&from=1764000000&to=1764086400&group_by=device; 400; group_by must be one of",
+            "/playback?accountid=123456789&from=1764000000&to=1764086400&format=xml; 400; format must be json or csv",
+    })
+    void badQueriesAreRefusedWithTheirReason(String query, int status, String reason, VertxTestContext test) {
+        get(query, KEY).onComplete(test.succeeding(reply -> test.verify(() -> {
+            assertEquals(status, reply.statusCode(), reply.bodyAsString());
+            assertEquals(true, reply.bodyAsJsonObject().getString("error").startsWith(reason), reply.bodyAsString());
+            test.completeNow();
+        })));
+    }
+
+    @Test
+    void withoutTheKeyNothing(VertxTestContext test) {
+        client.get("/playback?accountid=" + ACCOUNT + "&from=" + FROM + "&to=" + TO).send()
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(401, reply.statusCode(), reply.bodyAsString());
+                    test.completeNow();
+                })));
+    }
+
+    private static io.vertx.core.Future<HttpResponse<Buffer>> get(String pathAndQuery, String key) {
+        return client.get(pathAndQuery).putHeader("x-api-key", key).send();
+    }
+}

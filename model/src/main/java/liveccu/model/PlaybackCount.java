@@ -1,0 +1,66 @@
+package liveccu.model;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Playback metrics of one account's content (with its dimensions) for one UTC hour, as defined by
+ * {@link PlaybackRules}: the record of {@link Topics#PLAYBACK_COUNTS}, keyed by {@link #key()}, the
+ * newest record of a key holding the hour's totals. Inside the aggregator the same shape carries a
+ * change to those totals.
+ *
+ * @param hourStartMs start of the UTC hour, epoch milliseconds
+ * @param starts      playbacks started in the hour (once per playback per 24 h)
+ * @param streams     of those starts, the ones followed by enough playing
+ * @param playedMs    playing time in the hour, milliseconds
+ * @param downloads   downloads in the hour (once per playback per 24 h)
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record PlaybackCount(
+        String accountId,
+        ContentDimensions content,
+        long hourStartMs,
+        long starts,
+        long streams,
+        long playedMs,
+        long downloads) {
+
+    public static final long HOUR_MS = 3_600_000;
+
+    public static long hourStart(long epochMs) {
+        return Math.floorDiv(epochMs, HOUR_MS) * HOUR_MS;
+    }
+
+    /**
+     * {@code account|hourStartMs|content_id|content_type|property|category|distributor|producer|show|zone},
+     * each value URL-encoded (so never a {@code |}), an absent one as {@code ~}: one key per account,
+     * content, dimensions and hour, readable with the console consumer.
+     */
+    public String key() {
+        return encode(accountId) + "|" + hourStartMs + "|" + contentKey(content);
+    }
+
+    /** The key without the account and hour: what one content with its dimensions is, as text. */
+    public static String contentKey(ContentDimensions content) {
+        return Stream.of(content.contentId(), content.contentType(), content.property(), content.category(),
+                content.distributor(), content.producer(), content.show(), content.zone())
+                .map(PlaybackCount::encode).collect(Collectors.joining("|"));
+    }
+
+    public boolean isZero() {
+        return starts == 0 && streams == 0 && playedMs == 0 && downloads == 0;
+    }
+
+    public PlaybackCount plus(PlaybackCount change) {
+        return new PlaybackCount(accountId, content, hourStartMs, starts + change.starts, streams + change.streams,
+                playedMs + change.playedMs, downloads + change.downloads);
+    }
+
+    private static String encode(String value) {
+        return value == null ? "~" : URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
