@@ -111,6 +111,9 @@ class CollectorLimitsIT {
         assertEquals(200, Http.get(system.collectorPort(), Viewers.beaconPath(job, randomHex32(), Side.CS, Long.toString(m + 2)),
                 "x-forwarded-for", client).status(), "an account without its own secret: open (no CCU_BEACON_SECRET here)");
 
-        viewers.awaitCounts(job, m, m + 60, List.of(minute(m, 1, 1)));
+        // one job id, two accounts: each account's own viewer in its own audience
+        String range = "&in=" + m + "&out=" + (m + 60);
+        viewers.awaitCounts("/ccu?jobid=" + job + "&accountid=" + OWN_ACCOUNT + range, List.of(minute(m, 1, 0)));
+        viewers.awaitCounts("/ccu?jobid=" + job + "&accountid=" + Viewers.ACCOUNT + range, List.of(minute(m, 0, 1)));
     }
 }

@@ -243,7 +243,7 @@ class ViewerTokensIT {
         tokens.put("wrong secret", Tokens.hs256("another-secret-of-at-least-32-bytes!!", claims(PAID, "t", Instant.now().plusSeconds(600)).build()));
         tokens.put("RS256 without registered key", Tokens.rs256(Tokens.rsaKeys().getPrivate(), null,
                 claims(PAID, "t", Instant.now().plusSeconds(600)).build()));
-        tokens.put("not a JWT", "abc");
+        tokens.put("not a JWT", "not-a-jwt");  // never inside a record by chance (ids are hex: "abc" could be)
         tokens.put("bad base64", "%%%.%%%.%%%");
         tokens.put("bad JSON", Tokens.base64Url("{\"alg\":\"HS256\"") + "." + Tokens.base64Url("{}") + ".c2ln");
         tokens.put("oversize", "a".repeat(5000));
