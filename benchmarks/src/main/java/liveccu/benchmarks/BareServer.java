@@ -4,15 +4,15 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
-import liveccu.model.Side;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The baseline: a Vert.x server with the collector's routes and event loops, answering an empty 200
- * without parsing or Kafka. Collector throughput is reported as a ratio to this, measured in the
- * same run, so the figure says what our work costs rather than what this machine can do.
+ * The baseline: a Vert.x server with the collector's event loops answering every request an empty
+ * 200, with no routing, parsing or Kafka: the barest HTTP answer this machine gives. The collector's
+ * costs are reported as ratios to this, measured in the same run, so the figures say what our work
+ * costs rather than what this machine can do. (Until 2026-12-01 it routed through a Router with the
+ * collector's beacon routes; the collector no longer routes beacons, so neither does the baseline.)
  */
 public final class BareServer extends VerticleBase {
 
@@ -26,12 +26,7 @@ public final class BareServer extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        Router router = Router.router(vertx);
-        for (Side side : Side.values()) {
-            router.get("/:guid/:jobid/:sessionid/:accountid/:time/" + side.pathSuffix())
-                    .handler(ctx -> ctx.response().end());
-        }
-        return vertx.createHttpServer().requestHandler(router).listen(port);
+        return vertx.createHttpServer().requestHandler(request -> request.response().end()).listen(port);
     }
 
     /** Usage: BareServer PORT EVENT_LOOPS */
