@@ -31,17 +31,22 @@ public final class Collector {
     private final OpsRoutes ops;
     private final AtomicInteger boundPort;
     private final String deploymentId;
+    private final long sweeps;
 
-    private Collector(Vertx vertx, BeaconPublisher publisher, OpsRoutes ops, AtomicInteger boundPort, String deploymentId) {
+    private Collector(Vertx vertx, BeaconPublisher publisher, OpsRoutes ops, AtomicInteger boundPort, String deploymentId,
+                      long sweeps) {
         this.vertx = vertx;
         this.publisher = publisher;
         this.ops = ops;
         this.boundPort = boundPort;
         this.deploymentId = deploymentId;
+        this.sweeps = sweeps;
     }
 
     /** How long start-up waits for Kafka before serving anyway (answering 503 until Kafka is there). */
     private static final Duration KAFKA_WAIT = Duration.ofSeconds(30);
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
+    private static final long NO_TIMER = -1;
 
     /**
      * Starts the collector; the future completes once every HTTP server instance listens and Kafka
@@ -54,7 +59,9 @@ public final class Collector {
                 config.compression()),
                 metrics::sendLatencyNanos);
         publisher.bindTo(registry);
-        BeaconSink sink = sink(config, publisher, metrics);
+        Optional<AcknowledgedFacts> facts = facts(config, publisher, metrics);
+        BeaconSink sink = facts.isPresent() ? facts.get() : publisher;
+        long sweeps = facts.map(remembered -> sweepEveryFewSeconds(vertx, remembered)).orElse(NO_TIMER);
         BeaconParser parser = new BeaconParser(config.pipeline().rules());
         BeaconSecret secret = new BeaconSecret(config.beaconSecret(), config.beaconSecretsByAccount());
         ClientRateLimit limit = new ClientRateLimit(config.rateLimitPerClient(), config.rateLimitBurst(),
@@ -87,19 +94,30 @@ public final class Collector {
                                 "Kafka not reachable; serving, answering beacons with 503 until it is")
                         .map(v -> {
                             LOG.info("collector listening on port {} ({} event loops)", boundPort.get(), config.eventLoops());
-                            return new Collector(vertx, publisher, ops, boundPort, id);
+                            return new Collector(vertx, publisher, ops, boundPort, id, sweeps);
                         }))
-                .onFailure(e -> publisher.close());
+                .onFailure(e -> {
+                    vertx.cancelTimer(sweeps);
+                    publisher.close();
+                });
     }
 
-    /** Every beacon, or only what changes a result (the default): see {@link AcknowledgedFacts}. */
-    private static BeaconSink sink(CollectorConfig config, BeaconPublisher publisher, CollectorMetrics metrics) {
+    /** Only what changes a result (the default), or every beacon (none): see {@link AcknowledgedFacts}. */
+    private static Optional<AcknowledgedFacts> facts(CollectorConfig config, BeaconPublisher publisher, CollectorMetrics metrics) {
         if (config.writeEveryBeacon()) {
-            return publisher;
+            return Optional.empty();
         }
         AcknowledgedFacts facts = new AcknowledgedFacts(publisher, config.lastSeenRefresh(), config.rememberedSessions());
         metrics.countAnsweredWithoutWrite(facts);
-        return facts;
+        return Optional.of(facts);
+    }
+
+    /** Forgets the sessions that can no longer save a write, on a worker: a sweep walks every entry. */
+    private static long sweepEveryFewSeconds(Vertx vertx, AcknowledgedFacts facts) {
+        return vertx.setPeriodic(SWEEP_EVERY.toMillis(), timer -> vertx.executeBlocking(() -> {
+            facts.forgetOlderThan(System.currentTimeMillis() - facts.remembered().toMillis());
+            return null;
+        }, false));
     }
 
     public int port() {
@@ -112,6 +130,7 @@ public final class Collector {
      */
     public Future<Void> stop() {
         ops.startDraining();
+        vertx.cancelTimer(sweeps);
         return vertx.undeploy(deploymentId)
                 .transform(ar -> vertx.executeBlocking(() -> {
                     publisher.close();

@@ -62,6 +62,9 @@ final class CollectorMetrics {
         FunctionCounter.builder("ccu.beacons.answered.without.write", facts, AcknowledgedFacts::answeredWithoutWrite)
                 .description("Beacons acknowledged by Kafka through an earlier beacon of the same session, side and minute")
                 .register(registry);
+        Gauge.builder("ccu.collector.remembered.sessions", facts, AcknowledgedFacts::remembering)
+                .description("Sessions (times sides) whose last written beacon the collector remembers (CCU_REMEMBERED_SESSIONS at most)")
+                .register(registry);
     }
 
     /** Clients whose rate-limit bucket is remembered. */

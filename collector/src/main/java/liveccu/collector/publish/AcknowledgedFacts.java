@@ -1,9 +1,8 @@
 package liveccu.collector.publish;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
@@ -23,8 +22,11 @@ import liveccu.model.Viewer;
  * writes again. Correctness never depends on this: several collectors each see part of a session's
  * beacons and each write their first, and the aggregator de-duplicates whatever arrives.
  *
- * <p>Memory is bounded: one entry per session and side recently seen, at most {@code maxSessions}
- * (least recently used go first; an evicted session's next beacon is simply written).
+ * <p>Memory is bounded: one entry per session and side written within the last minute and refresh,
+ * at most {@code maxSessions}. A plain concurrent map, swept of entries past that age by
+ * {@link #forgetOlderThan} (the caller's timer, off the event loops), rather than a cache that keeps
+ * books on every read: the lookup is on every beacon's path. When the map is full, a new session is
+ * not remembered, and its beacons are written, until the sweep makes room.
  */
 public final class AcknowledgedFacts implements BeaconSink {
 
@@ -44,7 +46,8 @@ public final class AcknowledgedFacts implements BeaconSink {
 
     private final BeaconSink kafka;
     private final long lastSeenRefreshMs;
-    private final Cache<SessionSide, Written> written;
+    private final long maxSessions;
+    private final ConcurrentHashMap<SessionSide, Written> written = new ConcurrentHashMap<>();
     private final LongAdder answeredWithoutWrite = new LongAdder();
 
     /**
@@ -55,11 +58,12 @@ public final class AcknowledgedFacts implements BeaconSink {
     public AcknowledgedFacts(BeaconSink kafka, Duration lastSeenRefresh, long maxSessions) {
         this.kafka = kafka;
         this.lastSeenRefreshMs = lastSeenRefresh.toMillis();
-        // A session's entry matters while its minute lasts; beyond that the next beacon is a new minute anyway.
-        this.written = Caffeine.newBuilder()
-                .maximumSize(maxSessions)
-                .expireAfterWrite(Duration.ofMillis(CountingRules.MINUTE_MS).plus(lastSeenRefresh))
-                .build();
+        this.maxSessions = maxSessions;
+    }
+
+    /** How long an entry can still save a write: its minute may last that long, plus the refresh. */
+    public Duration remembered() {
+        return Duration.ofMillis(CountingRules.MINUTE_MS + lastSeenRefreshMs);
     }
 
     /** Kafka's acknowledgement of this beacon's fact: an earlier write's, or a new write's. */
@@ -67,21 +71,34 @@ public final class AcknowledgedFacts implements BeaconSink {
     public CompletionStage<Void> publish(Beacon beacon) {
         SessionSide key = new SessionSide(beacon.sessionId(), beacon.side());
         Fact fact = Fact.of(beacon);
-        Written earlier = written.getIfPresent(key);
+        Written earlier = written.get(key);
         if (earlier != null && earlier.fact().equals(fact)
                 && beacon.receivedAtMs() - earlier.receivedAtMs() <= lastSeenRefreshMs) {
             answeredWithoutWrite.increment();
             return earlier.ack();
         }
         CompletionStage<Void> ack = kafka.publish(beacon);
+        if (earlier == null && written.size() >= maxSessions) {
+            return ack;  // full: this session's beacons are written until the sweep makes room
+        }
         Written now = new Written(fact, beacon.receivedAtMs(), ack);
         written.put(key, now);
         ack.whenComplete((ok, failure) -> {
             if (failure != null) {
-                written.asMap().remove(key, now);
+                written.remove(key, now);
             }
         });
         return ack;
+    }
+
+    /** Forgets what was written before {@code oldestMs}: such an entry can no longer save a write. */
+    public void forgetOlderThan(long oldestMs) {
+        written.values().removeIf(entry -> entry.receivedAtMs() < oldestMs);
+    }
+
+    /** Sessions (times sides) remembered now. */
+    public int remembering() {
+        return written.size();
     }
 
     @Override

@@ -95,4 +95,33 @@ class AcknowledgedFactsTest {
     private static Beacon beacon(Side side, long beaconTimeMs, long receivedAtMs, Viewer viewer) {
         return new Beacon("00000000000000000000000000000000", JOB, SESSION, "123456789", side, beaconTimeMs, receivedAtMs, viewer);
     }
+
+    @Test
+    void aSweepForgetsWhatCanNoLongerSaveAWriteAndAFullMemoryWritesNewSessionsThrough() {
+        AcknowledgedFacts small = new AcknowledgedFacts(new BeaconSink() {
+            @Override
+            public CompletionStage<Void> publish(Beacon beacon) {
+                writes.add(beacon);
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public boolean recordRejection(RejectedBeacon rejected) {
+                return true;
+            }
+        }, Duration.ofSeconds(20), 2);
+        small.publish(beacon(Side.SS, MINUTE, MINUTE, null));
+        small.publish(beacon(Side.CS, MINUTE, MINUTE + 30_000, null));
+        assertEquals(2, small.remembering());
+        small.publish(new Beacon("g", JOB, "00000000000000000000000000000002", "acc", Side.SS, MINUTE, MINUTE + 31_000));
+        small.publish(new Beacon("g", JOB, "00000000000000000000000000000002", "acc", Side.SS, MINUTE, MINUTE + 32_000));
+        assertEquals(4, writes.size(), "full: the new session is written every time, not remembered");
+        assertEquals(2, small.remembering());
+
+        small.forgetOlderThan(MINUTE + 1);
+        assertEquals(1, small.remembering(), "only the entry written before the cut is forgotten");
+        small.publish(beacon(Side.SS, MINUTE, MINUTE + 35_000, null));
+        assertEquals(5, writes.size(), "a forgotten session is written again");
+        assertEquals(Duration.ofSeconds(80), small.remembered());
+    }
 }
