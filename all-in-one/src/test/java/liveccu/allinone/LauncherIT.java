@@ -128,7 +128,7 @@ class LauncherIT {
 
     @Test
     void theTestCommandSaysWhatToInstallWhereItCannotInstall() throws Exception {
-        // A machine without apt-get or sudo, and no browser where the tests look for one.
+        // A machine without apt-get or sudo, and no browser or ffmpeg where the tests look for them.
         Path bin = Files.createDirectories(dataDir.resolve("bin"));
         for (String tool : List.of("bash", "dirname", "id")) {
             Path real = Path.of("/usr/bin", tool);
@@ -136,13 +136,14 @@ class LauncherIT {
         }
         Map<String, String> env = Map.of("PATH", bin.toString(),
                 "CCU_TEST_CHROMIUM", dataDir.resolve("no-chromium").toString(),
-                "CCU_TEST_CHROMEDRIVER", dataDir.resolve("no-chromedriver").toString());
+                "CCU_TEST_CHROMEDRIVER", dataDir.resolve("no-chromedriver").toString(),
+                "CCU_TEST_FFMPEG", dataDir.resolve("no-ffmpeg").toString());
 
         try (Launched test = Launched.start(PROJECT, env, "test")) {
             int exit = test.awaitExit(Duration.ofSeconds(30));
 
             assertEquals(1, exit, test.output());
-            assertTrue(test.output().contains("install: chromium chromium-driver"), test.output());
+            assertTrue(test.output().contains("install: chromium chromium-driver ffmpeg"), test.output());
             assertFalse(test.output().contains("[INFO]"), "stopped before any build:\n" + test.output());
         }
     }

@@ -1,0 +1,230 @@
+package liveccu.allinone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import liveccu.model.CountingRules;
+import liveccu.model.PlaybackRules;
+import liveccu.ops.config.Env;
+import liveccu.testsupport.Eventually;
+import liveccu.testsupport.Http;
+import org.greenbytes.http.sfv.ListElement;
+import org.greenbytes.http.sfv.Parser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real player: hls.js (npm, pinned in the all-in-one pom) in Debian's headless chromium plays an HLS
+ * stream that ffmpeg made for the test (H.264 test pattern + AAC sine, 4 segments of 2 s), served
+ * locally, with CMCD v2 event reporting pointed at the collector. Over the real path (collector, broker,
+ * aggregator, query API) the player is the job's one client-side viewer in each minute it reported
+ * while starting or playing, and its playback is one start and one stream with the playing time of
+ * the reports it sent.
+ */
+class HlsPlayerIT {
+
+    // `./liveccu test` installs Debian's ffmpeg here, or passes the one an operator chose.
+    private static final Path FFMPEG = Path.of(System.getenv().getOrDefault("CCU_TEST_FFMPEG", "/usr/bin/ffmpeg"));
+    // Unpacked by the download plugin (pre-integration-test) from the npm tarball the pom pins.
+    private static final Path HLS_JS = Path.of(System.getProperty("basedir", "."), "target", "hlsjs", "package",
+            "dist", "hls.min.js");
+    private static final Path SCREENSHOTS = Path.of("target", "player-screenshots");
+    private static final int STREAM_SECONDS = 8;
+
+    @TempDir
+    static Path dataDir;
+    static LocalSystem system;
+    static HttpServer webServer;
+
+    @BeforeAll
+    static void startSystemAndServeTheStream() throws Exception {
+        Path webRoot = Files.createDirectories(dataDir.resolve("web"));
+        makeStream(Files.createDirectories(webRoot.resolve("stream")));
+        if (!Files.isRegularFile(HLS_JS)) {
+            throw new IllegalStateException(HLS_JS + " is missing: the all-in-one build unpacks it before the"
+                    + " integration tests (run through ./mvnw verify)");
+        }
+        Files.copy(HLS_JS, webRoot.resolve("hls.min.js"));
+        try (InputStream page = HlsPlayerIT.class.getResourceAsStream("/hls-player/index.html")) {
+            Files.copy(page, webRoot.resolve("index.html"));
+        }
+
+        system = LocalSystem.start(new Env(Viewers.testEnv(dataDir.resolve("system"))));
+        Router router = Router.router(system.vertx());
+        router.route().handler(StaticHandler.create(FileSystemAccess.ROOT, webRoot.toString()).setCachingEnabled(false));
+        webServer = system.vertx().createHttpServer().requestHandler(router).listen(0)
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Eventually.await(Duration.ofSeconds(30), "collector ready",
+                () -> Http.get(system.collectorPort(), "/health/ready").status(), status -> status == 200);
+    }
+
+    @AfterAll
+    static void stopSystem() throws Exception {
+        if (webServer != null) {
+            webServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    /** A VOD stream: H.264 (baseline) test pattern and AAC sine, segments of 2 s. */
+    private static void makeStream(Path dir) throws IOException, InterruptedException {
+        if (!Files.isExecutable(FFMPEG)) {
+            throw new IllegalStateException(FFMPEG + " is missing: `./liveccu test` installs ffmpeg,"
+                    + " or set CCU_TEST_FFMPEG");
+        }
+        Path log = dir.resolveSibling("ffmpeg.log");
+        Process ffmpeg = new ProcessBuilder(FFMPEG.toString(), "-hide_banner", "-nostdin", "-loglevel", "error",
+                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+                "-t", Integer.toString(STREAM_SECONDS),
+                "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "baseline", "-pix_fmt", "yuv420p",
+                "-g", "50", "-keyint_min", "50", "-sc_threshold", "0",
+                "-c:a", "aac", "-b:a", "64k", "-ac", "2",
+                "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod",
+                "-hls_segment_filename", dir.resolve("seg%d.ts").toString(), dir.resolve("index.m3u8").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!ffmpeg.waitFor(60, TimeUnit.SECONDS) || ffmpeg.exitValue() != 0) {
+            ffmpeg.destroyForcibly();
+            throw new IllegalStateException("ffmpeg could not make the stream: " + Files.readString(log));
+        }
+    }
+
+    @Test
+    void aPlayingHlsJsPlayerIsAClientSideViewerAndItsPlaybackAStartAndAStreamWithItsPlayingTime() throws Exception {
+        String job = Viewers.randomHex32();
+        String content = "hlsjs-" + UUID.randomUUID();
+        String target = "http://localhost:" + system.collectorPort() + "/cmcd/" + Viewers.ACCOUNT + "/" + job;
+        String page = "http://localhost:" + webServer.actualPort() + "/index.html?src=stream/index.m3u8"
+                + "&content=" + content + "&target=" + URLEncoder.encode(target, StandardCharsets.UTF_8);
+
+        List<Report> reports;
+        try (Browser browser = Browser.start(dataDir.resolve("browser"), SCREENSHOTS)) {
+            browser.open(page);
+            Map<String, Object> player = player(browser);
+            assertTrue(player.get("version").toString().matches("1\\.(7|8|9|\\d\\d)\\..*|[2-9]\\..*"),
+                    "hls.js with CMCD v2 event mode (>= 1.7): " + player.get("version"));
+            assertEquals(true, player.get("mse"), "Media Source Extensions in this chromium");
+            assertEquals(true, player.get("h264aac"), "H.264/AAC in MSE in this chromium (Debian's plays it)");
+
+            // The stream plays to its end; then every report the player sent has had its answer.
+            player = Eventually.await(Duration.ofSeconds(45), "the player to play the stream to its end",
+                    () -> player(browser), p -> {
+                        if (!((List<?>) p.get("errors")).isEmpty()) {
+                            throw new AssertionError("hls.js failed: " + p);
+                        }
+                        return p.get("endedAt") != null && sentReports(p).stream()
+                                .anyMatch(r -> "e".equals(r.sta()) && r.status() != null);
+                    });
+            browser.screenshot("ended");
+            reports = sentReports(player);
+            for (Report report : reports) {
+                assertTrue(report.status() instanceof Number n && n.intValue() == 204, "the collector's answer to " + report);
+            }
+        }
+
+        // A start needs a play-state report while playing: hls.js sent one.
+        assertTrue(reports.stream().anyMatch(r -> "ps".equals(r.e()) && "p".equals(r.sta())), reports.toString());
+
+        // csccu: the player, once, in each minute in which it reported starting or playing (and no other).
+        TreeSet<Long> minutes = new TreeSet<>(Comparator.reverseOrder());
+        reports.stream().filter(r -> r.sta() != null && "psrkw".contains(r.sta()))
+                .forEach(r -> minutes.add(CountingRules.minuteStart(r.ts()) / 1000));
+        List<List<Object>> expectedCounts = minutes.stream().map(m -> Viewers.minute(m, 0, 1)).toList();
+        new Viewers(system).awaitCounts(job, minutes.last() - 600, minutes.first() + 600, expectedCounts);
+
+        // playback: one start, one stream (>= 5 s of playing), the playing time of its reports, no download
+        double playingSeconds = playingMs(reports) / 1000.0;
+        assertTrue(playingSeconds >= PlaybackRules.DEFAULT_STREAM_THRESHOLD.toSeconds(),
+                "the player played at least 5 s: " + reports);
+        long now = System.currentTimeMillis() / 1000;
+        String query = "/playback?accountid=" + Viewers.ACCOUNT + "&from=" + (now - 3 * 3600) + "&to=" + (now + 3600)
+                + "&contentid=" + content;
+        Eventually.await(Duration.ofSeconds(30), query + " = 1 start, 1 stream, " + playingSeconds + " s, 0 downloads",
+                () -> totals(query), totals -> totals.get(0) == 1 && totals.get(1) == 1
+                        && Math.abs(totals.get(2) - playingSeconds) < 0.0005 && totals.get(3) == 0);
+    }
+
+    /** One CMCD report as the player sent it, with the collector's answer to its request (null: none yet). */
+    record Report(String e, String sta, long ts, Object status) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> player(Browser browser) {
+        return (Map<String, Object>) browser.js("return window.player ? JSON.parse(JSON.stringify(window.player)) : null;");
+    }
+
+    /** Every report line of every request the player made, parsed as the RFC 8941 dictionary it is. */
+    @SuppressWarnings("unchecked")
+    private static List<Report> sentReports(Map<String, Object> player) {
+        List<Report> reports = new ArrayList<>();
+        for (Map<String, Object> request : (List<Map<String, Object>>) player.get("reports")) {
+            Object status = request.get("status");
+            for (String line : request.get("body").toString().split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Map<String, ListElement<?>> report = Parser.parseDictionary(line).get();
+                reports.add(new Report(value(report, "e"), value(report, "sta"),
+                        Long.parseLong(value(report, "ts")), status));
+            }
+        }
+        reports.sort(Comparator.comparingLong(Report::ts));
+        return reports;
+    }
+
+    private static String value(Map<String, ListElement<?>> report, String key) {
+        ListElement<?> element = report.get(key);
+        return element == null ? null : String.valueOf(element.get());
+    }
+
+    /**
+     * The README's CMCD playing time, from what the player sent: from each report in state playing to the
+     * next report with a state, at most {@link PlaybackRules#CMCD_MAX_GAP}.
+     */
+    private static long playingMs(List<Report> reports) {
+        List<Report> withState = reports.stream().filter(r -> r.sta() != null).toList();
+        long ms = 0;
+        for (int i = 0; i + 1 < withState.size(); i++) {
+            if ("p".equals(withState.get(i).sta())) {
+                ms += Math.min(withState.get(i + 1).ts() - withState.get(i).ts(), PlaybackRules.CMCD_MAX_GAP.toMillis());
+            }
+        }
+        return ms;
+    }
+
+    /** starts, streams, time_s and downloads summed over the query's rows. */
+    private static List<Double> totals(String query) {
+        Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
+        assertEquals(200, reply.status(), reply.body());
+        double[] sums = new double[4];
+        for (Map<String, Object> row : Viewers.parse(reply.body())) {
+            int i = 0;
+            for (String name : List.of("starts", "streams", "time_s", "downloads")) {
+                sums[i++] += ((Number) row.get(name)).doubleValue();
+            }
+        }
+        return List.of(sums[0], sums[1], sums[2], sums[3]);
+    }
+}
