@@ -2,10 +2,12 @@
 // The URL says what is shown (jobid, in/out or last, refresh), so every view is a link. The API key
 // stays in localStorage; only a share link the user asked for carries it, as `secret`.
 /* global Chart -- from the webjar's UMD script, loaded before this module */
+import { playbackRange, renderPlayback } from './playback.js';
 
 const MINUTE_MS = 60_000;
 const KEY_STORAGE = 'liveccu.apiKey';
 const DEFAULT_LAST_MINUTES = 60;
+const PLAYBACK_DEFAULT_LAST_MINUTES = 1440; // hourly numbers: a day by default
 const REQUEST_TIMEOUT_MS = 10_000;
 const REFRESH_SECONDS = Math.max(1, Number(new URLSearchParams(location.search).get('refresh')) || 5);
 const COLORS = {
@@ -24,11 +26,14 @@ const formatNumber = new Intl.NumberFormat('en').format;
 
 function currentView() {
   const params = new URLSearchParams(location.search);
+  const playback = params.get('view') === 'playback';
   return {
-    jobs: [...new Set(params.getAll('jobid').map(normaliseJob).filter(Boolean))],
+    playback,
+    accountId: playback ? params.get('accountid')?.trim() || null : null,
+    jobs: playback ? [] : [...new Set(params.getAll('jobid').map(normaliseJob).filter(Boolean))],
     inSeconds: wholeNumber(params.get('in')),
     outSeconds: wholeNumber(params.get('out')),
-    lastMinutes: wholeNumber(params.get('last')) || DEFAULT_LAST_MINUTES,
+    lastMinutes: wholeNumber(params.get('last')) || (playback ? PLAYBACK_DEFAULT_LAST_MINUTES : DEFAULT_LAST_MINUTES),
   };
 }
 
@@ -58,7 +63,8 @@ function navigate(change) {
 function setRange(params, { last, fromMs, toMs }) {
   ['in', 'out', 'last'].forEach(name => params.delete(name));
   if (last) {
-    if (last !== DEFAULT_LAST_MINUTES) params.set('last', last);
+    const byDefault = params.get('view') === 'playback' ? PLAYBACK_DEFAULT_LAST_MINUTES : DEFAULT_LAST_MINUTES;
+    if (last !== byDefault) params.set('last', last);
   } else {
     params.set('in', Math.floor(fromMs / 1000));
     params.set('out', Math.ceil(toMs / 1000));
@@ -136,6 +142,10 @@ async function refresh() {
   const view = currentView();
   const nowMs = Date.now();
   try {
+    if (view.playback) {
+      await refreshPlayback(view, nowMs, () => round === refreshRound);
+      return;
+    }
     const range = resolveRange(view, nowMs);
     const [access, jobs, ...rest] = await Promise.allSettled([getJson('access'), getJson('jobs'),
         ...view.jobs.map(job => getJson(ccuPath(job, range))),
@@ -167,7 +177,16 @@ async function refresh() {
 
 /** The one state the banner shows: a key or network problem hides everything else. */
 function overallState(view, jobs, perJob) {
-  const results = [jobs, ...perJob];
+  const failure = firstFailure([jobs, ...perJob]);
+  if (failure) {
+    return failure;
+  }
+  const shown = view.jobs.length ? perJob : [jobs];
+  return { kind: shown.every(r => r.value.length === 0) ? 'no-data' : 'ok' };
+}
+
+/** The failure that matters most among settled requests: a key or network problem hides everything else. */
+function firstFailure(results) {
   const failures = results.filter(r => r.status === 'rejected').map(r => r.reason);
   for (const kind of ['need-key', 'wrong-key', 'forbidden', 'unreachable', 'error']) {
     const failure = failures.find(f => f.kind === kind);
@@ -175,8 +194,66 @@ function overallState(view, jobs, perJob) {
       return failure;
     }
   }
-  const shown = view.jobs.length ? perJob : [jobs];
-  return { kind: shown.every(r => r.value.length === 0) ? 'no-data' : 'ok' };
+  return null;
+}
+
+// ---------------------------------------------------------------- the Playback view
+
+/**
+ * An account's playback metrics over the range: the hourly totals, and the same split by content and
+ * by property. The account is the URL's, else the key's first (or, for a key that reads every
+ * account, the one with viewers most recently); the list offers the others.
+ */
+async function refreshPlayback(view, nowMs, stillCurrent) {
+  const [access, accounts] = await Promise.allSettled([getJson('access'), getJson('accounts')]);
+  const choices = readableAccounts(access, accounts);
+  const account = view.accountId ?? choices[0] ?? null;
+  const range = playbackRange(resolveRange(view, nowMs));
+  let results = [];
+  if (account) {
+    const path = `playback?accountid=${encodeURIComponent(account)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}`;
+    results = await Promise.allSettled([getJson(path), getJson(`${path}&group_by=content`), getJson(`${path}&group_by=property`)]);
+  }
+  if (!stillCurrent()) {
+    return; // the view changed meanwhile; a newer round draws it
+  }
+  renderAccess(access.status === 'fulfilled' ? access.value : null);
+  renderAccountChoices(choices, account);
+  const element = $('#playback-view');
+  element.dataset.accountid = account ?? '';
+  $('[data-role=playback-range]', element).textContent = `Hours from ${minuteText(new Date(range.fromMs).toISOString())} `
+      + `to ${minuteText(new Date(range.toMs).toISOString())} UTC, the current hour so far.`;
+  if (results.length && results.every(r => r.status === 'fulfilled')) {
+    renderPlayback(element, ...results.map(r => r.value), range);
+  }
+  const failure = firstFailure([accounts, ...results]);
+  renderState(failure ?? { kind: results.length && results[0].value.length ? 'ok' : 'no-data', account }, view, nowMs);
+}
+
+/** The key's own accounts, then those with viewers recently (all of them for a key that reads every account). */
+function readableAccounts(access, accounts) {
+  const own = access.status === 'fulfilled' ? access.value.accounts.filter(account => account !== '*') : [];
+  const active = accounts.status === 'fulfilled' ? accounts.value.map(row => row.accountid) : [];
+  return [...new Set([...own, ...active])];
+}
+
+function renderAccountChoices(choices, account) {
+  const list = $('#playback-accounts');
+  if (list.dataset.accounts !== choices.join()) {
+    list.dataset.accounts = choices.join();
+    list.replaceChildren(...choices.map(choice => new Option(choice, choice)));
+  }
+  const input = $('#playback-account');
+  if (document.activeElement !== input) {
+    input.value = account ?? '';
+  }
+}
+
+function wirePlayback() {
+  $('#playback-account-form').addEventListener('submit', event => {
+    event.preventDefault();
+    navigate(params => params.set('accountid', $('#playback-account').value.trim()));
+  });
 }
 
 // ---------------------------------------------------------------- the state banner
@@ -212,6 +289,12 @@ function stateMessage(state, view) {
     case 'ok':
       return '';
     case 'no-data':
+      if (view.playback) {
+        return state.account
+            ? `No playback data yet for account ${state.account} in this range: no player event or CMCD report has been `
+              + 'counted. This page keeps watching and shows the numbers as soon as they arrive.'
+            : 'No account to show yet: type an account id above (the list holds the accounts with viewers recently).';
+      }
       return view.jobs.length
           ? 'No data yet: no beacon has been counted for this job in this time range. '
             + 'This page keeps watching and shows the counts as soon as beacons arrive.'
@@ -342,6 +425,11 @@ function wireJobList() {
     navigate(params => {
       params.delete('jobid');
       target.searchParams.getAll('jobid').forEach(job => params.append('jobid', job));
+      // Between the CCU and Playback views: each has its own range and default, so the range starts afresh.
+      if ((params.get('view') ?? '') !== (target.searchParams.get('view') ?? '')) {
+        ['view', 'in', 'out', 'last'].forEach(name => params.delete(name));
+        if (target.searchParams.has('view')) params.set('view', target.searchParams.get('view'));
+      }
     });
   });
   $('#open-job-form').addEventListener('submit', event => {
@@ -805,9 +893,17 @@ function tickClocks() {
 
 function show() {
   const view = currentView();
-  document.body.dataset.view = view.jobs.length ? 'job' : 'jobs';
-  $('#jobs-view').hidden = view.jobs.length > 0;
-  $('#job-view').hidden = view.jobs.length === 0;
+  document.body.dataset.view = view.playback ? 'playback' : view.jobs.length ? 'job' : 'jobs';
+  $('#jobs-view').hidden = view.playback || view.jobs.length > 0;
+  $('#job-view').hidden = view.playback || view.jobs.length === 0;
+  $('#playback-view').hidden = !view.playback;
+  document.querySelectorAll('[data-view-link]').forEach(link => {
+    if ((link.dataset.viewLink === 'playback') === view.playback) {
+      link.setAttribute('aria-current', 'page');
+    } else {
+      link.removeAttribute('aria-current');
+    }
+  });
   syncPanels(view.jobs);
   showRange(view);
   refreshNow();
@@ -819,6 +915,7 @@ wireKeyForm();
 wireJobList();
 wireRange();
 wireShare();
+wirePlayback();
 window.addEventListener('popstate', show);
 setInterval(tickClocks, 1000);
 show();

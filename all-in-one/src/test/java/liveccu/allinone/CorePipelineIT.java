@@ -92,6 +92,41 @@ class CorePipelineIT {
     }
 
     @Test
+    void anHoursAndADaysPeakIsTheirBusiestMinuteOnEachSide() {
+        String job = randomHex32();
+        long first = minuteAgo(4);
+        if ((first + 60) % 3600 == 0) {
+            first -= 60;  // both minutes in one hour
+        }
+        long second = first + 60;
+        String[] sessions = {randomHex32(), randomHex32(), randomHex32()};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, viewers.beacon(job, sessions[i], Side.SS, first + 10 + i).status());
+        }
+        assertEquals(200, viewers.beacon(job, sessions[0], Side.CS, first + 20).status());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(200, viewers.beacon(job, sessions[i], Side.SS, second + 10).status());
+            assertEquals(200, viewers.beacon(job, sessions[i], Side.CS, second + 20).status());
+        }
+        viewers.awaitCounts(job, first, second + 60, List.of(minute(second, 2, 2), minute(first, 3, 1)));
+
+        long hour = first / 3600 * 3600;
+        for (String interval : List.of("hour", "day")) {
+            Http.Reply reply = Http.get(system.apiPort(), "/ccu?jobid=" + job + "&interval=" + interval + "&in=" + first
+                    + "&out=" + (second + 60), "x-api-key", Viewers.API_KEY);
+            assertEquals(200, reply.status(), reply.body());
+            long start = interval.equals("hour") ? hour : first / 86_400 * 86_400;
+            assertEquals(List.of(Map.of("jobid", job, "accountid", Viewers.ACCOUNT, "time", iso(start), "interval", interval,
+                            "peak_ssccu", 3, "peak_ssccu_at", iso(first), "peak_csccu", 2, "peak_csccu_at", iso(second))),
+                    Viewers.parse(reply.body()), "the " + interval + " starting before in, whole");
+        }
+    }
+
+    private static String iso(long epochSeconds) {
+        return java.time.Instant.ofEpochSecond(epochSeconds).toString().replace("Z", ".000Z");
+    }
+
+    @Test
     void theCurrentMinuteShowsWithinSecondsAndCarriesTheReceiveTime() {
         String job = randomHex32();
         long now = System.currentTimeMillis() / 1000;

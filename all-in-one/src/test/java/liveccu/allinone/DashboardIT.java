@@ -75,6 +75,29 @@ class DashboardIT {
                 openMinute: metric('open-minute').textContent },
             });""";
 
+    /** What the Playback view shows: totals, the chart's hourly points, and its two tables' rows (name:starts:streams:time:downloads). */
+    record PlaybackShown(String state, List<Double> totals, List<String> labels, List<Double> starts, List<Double> streams,
+                         List<Double> minutes, List<String> contents, List<String> properties) {
+    }
+
+    private static final String READ_PLAYBACK = """
+            const view = document.querySelector('#playback-view');
+            if (view.hidden || view.dataset.accountid !== arguments[0] || !view.dataset.renderedAt) return null;
+            const chart = Chart.getChart(view.querySelector('canvas'));
+            const total = name => Number(view.querySelector(`[data-total="${name}"]`).dataset.value);
+            const rows = role => [...view.querySelectorAll(`[data-role="${role}"] tbody tr`)].map(row =>
+                [row.dataset.name, row.dataset.starts, row.dataset.streams, row.dataset.time, row.dataset.downloads].join(':'));
+            return JSON.stringify({
+              state: document.querySelector('#state').dataset.state,
+              totals: ['starts', 'streams', 'time', 'downloads'].map(total),
+              labels: chart.data.labels,
+              starts: chart.data.datasets[0].data,
+              streams: chart.data.datasets[1].data,
+              minutes: chart.data.datasets[2].data,
+              contents: rows('top-contents'),
+              properties: rows('by-property'),
+            });""";
+
     @TempDir
     static Path dataDir;
     @TempDir
@@ -437,7 +460,108 @@ class DashboardIT {
         assertTrue(message.contains("lacks scope counts"), message);
     }
 
+    @Test
+    void thePlaybackViewShowsAnAccountsTotalsHoursTopContentsAndProperties() throws IOException {
+        String account = "pb-" + randomHex32().substring(0, 8);
+        String news = "news-" + account;
+        String movie = "movie-" + account;
+        long t = System.currentTimeMillis() - 5 * 60_000;
+        long hour = t / 3_600_000 * 3_600_000;
+        if (t + 61_000 >= hour + 3_600_000) {
+            t = hour += 3_600_000;  // every event in one hour
+        }
+        // a plays news 10 s on the web player (a stream), b the movie 3 s on tv (a start only),
+        // c downloads news from a player that names no property (Others)
+        postPlayerEvents(account, """
+                {"event":"play","playback_id":"a","time":%1$d,"content_id":"%2$s","content_type":"vod","property":"web"}
+                {"event":"playing","playback_id":"a","time":%4$d,"content_id":"%2$s","seconds":10,"position":10}
+                {"event":"playback_start","playback_id":"b","time":%1$d,"content_id":"%3$s","content_type":"vod","property":"tv"}
+                {"event":"playing","playback_id":"b","time":%5$d,"content_id":"%3$s","seconds":3,"position":3}
+                {"event":"file_downloaded","playback_id":"c","time":%1$d,"content_id":"%2$s","content_type":"vod"}
+                """.formatted(t, news, movie, t + 10_000, t + 3_000));
+        long nowS = System.currentTimeMillis() / 1000;
+        String totalsQuery = "/playback?accountid=" + account + "&from=" + (nowS - 3 * 3600) + "&to=" + (nowS + 3600);
+        Eventually.await(PAGE_WAIT.multipliedBy(2), "the API counted the playbacks", () -> playbackTotals(totalsQuery),
+                List.of(2.0, 1.0, 13.0, 1.0)::equals);
+
+        open("/?refresh=1", Viewers.API_KEY);
+        browser.find("[data-view-link=playback]").click();
+        browser.find("#playback-account").clear();
+        browser.find("#playback-account").sendKeys(account);
+        browser.find("#playback-account-form button[type=submit]").click();
+
+        PlaybackShown shown = Eventually.await(PAGE_WAIT, "account " + account + "'s playback on the page", () -> readPlayback(account),
+                view -> view != null && view.totals().equals(List.of(2.0, 1.0, 13.0, 1.0)));
+        assertEquals("ok", shown.state());
+        assertTrue(browser.currentUrl().contains("view=playback") && browser.currentUrl().contains("accountid=" + account),
+                browser.currentUrl());
+        // One point per hour of the last 24 hours and the current one; only the events' hour has any.
+        assertTrue(shown.labels().size() == 24 || shown.labels().size() == 25, shown.labels().toString());
+        String eventsHour = Instant.ofEpochMilli(hour).toString().replace("Z", ".000Z");
+        assertTrue(shown.labels().contains(eventsHour), shown.labels() + " has " + eventsHour);
+        for (int i = 0; i < shown.labels().size(); i++) {
+            boolean theHour = shown.labels().get(i).equals(eventsHour);
+            assertEquals(theHour ? 2.0 : 0.0, shown.starts().get(i), "starts at " + shown.labels().get(i));
+            assertEquals(theHour ? 1.0 : 0.0, shown.streams().get(i), "streams at " + shown.labels().get(i));
+            assertEquals(theHour ? 13.0 / 60 : 0.0, shown.minutes().get(i), 1e-9, "minutes watched at " + shown.labels().get(i));
+        }
+        assertEquals(List.of(news + ":1:1:10:1", movie + ":1:0:3:0"), shown.contents(), "most starts first, then most time");
+        assertEquals(List.of("web:1:1:10:0", "tv:1:0:3:0", "Others:0:0:0:1"), shown.properties());
+        browser.screenshot("playback");
+
+        browser.find("[data-view-link=ccu]").click();
+        Eventually.await(PAGE_WAIT, "back on the CCU view's job list", () -> browser.js(
+                "return !document.querySelector('#jobs-view').hidden && document.querySelector('#playback-view').hidden;"),
+                Boolean.TRUE::equals);
+        assertFalse(browser.currentUrl().contains("view=playback"), browser.currentUrl());
+    }
+
+    @Test
+    void thePlaybackViewSaysWhenThereIsNoDataYetAndWhatAKeyLacks() throws IOException {
+        String account = "pb-empty-" + randomHex32().substring(0, 8);
+        open("/?view=playback&accountid=" + account, Viewers.API_KEY);
+        awaitState("no-data");
+        assertTrue(browser.find("#state-message").getText().startsWith("No playback data yet for account " + account),
+                browser.find("#state-message").getText());
+        browser.screenshot("playback-no-data");
+
+        open("/?view=playback", createKey(account + " reports", account, "viewers"));
+        awaitState("forbidden");
+        String message = browser.find("#state-message").getText();
+        assertTrue(message.contains("lacks scope counts"), message);
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** Player events as the platform's players post them, once the collector has acknowledged them. */
+    private static void postPlayerEvents(String account, String ndjson) {
+        Eventually.await(PAGE_WAIT, "player events accepted", () -> Http.post(system.collectorPort(),
+                        "/v1/accounts/" + account + "/events", ndjson, "content-type", "application/x-ndjson"),
+                reply -> reply.status() == 204);
+    }
+
+    /** Starts, streams, time_s and downloads summed over the rows of a {@code /playback} answer. */
+    private static List<Double> playbackTotals(String query) {
+        Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
+        assertEquals(200, reply.status(), reply.body());
+        double[] sums = new double[4];
+        for (Map<String, Object> row : Viewers.parse(reply.body())) {
+            List<String> columns = List.of("starts", "streams", "time_s", "downloads");
+            for (int i = 0; i < columns.size(); i++) {
+                sums[i] += ((Number) row.get(columns.get(i))).doubleValue();
+            }
+        }
+        return List.of(sums[0], sums[1], sums[2], sums[3]);
+    }
+
+    private static PlaybackShown readPlayback(String account) {
+        String json = (String) browser.js(READ_PLAYBACK, account);
+        try {
+            return json == null ? null : JSON.readValue(json, PlaybackShown.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** A per-account key made with the operator key, once the API serves it. */
     private static String createKey(String label, String account, String scope) throws IOException {

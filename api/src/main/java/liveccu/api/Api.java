@@ -87,7 +87,7 @@ public final class Api {
                 .map(erasure -> accessRecords.write(Topics.VIEWER_ERASURES, erasure.partitionKey(), erasure).toCompletableFuture())
                 .toArray(CompletableFuture[]::new));
         ApiVerticle verticle = new ApiVerticle(config.port(),
-                new CcuRoutes(counts, queries, clock, config.maxRange(), config.recentJobs()),
+                new CcuRoutes(counts, queries, clock, config.maxRange(), config.maxDayRange(), config.recentJobs()),
                 new ViewerReportRoutes(sessions, queries, clock, config.maxRange()),
                 new ViewerErasureRoutes(sessions, sessions.reader()::notReadyReason, erasures, clock),
                 access, new KeyAdminRoutes(keys, accessRecords, clock), ops, new PlaybackRoutes(playback, queries));

@@ -17,6 +17,8 @@ import liveccu.ops.config.PipelineSettings;
  *   <li>{@code CCU_API_STATE_DIR} [data/api] — this instance's own copy of the results on disk (rebuilt from
  *       Kafka when lost; two instances never share one)</li>
  *   <li>{@code CCU_API_MAX_RANGE_HOURS} [168] — the longest range one query may ask for</li>
+ *   <li>{@code CCU_API_MAX_DAY_RANGE_DAYS} [31] — the longest range of daily peaks ({@code /ccu…&interval=day}):
+ *       a month's report, about 45,000 minutes read per query</li>
  *   <li>{@code CCU_API_PLAYBACK_HISTORY_DAYS} [35] — how far back this instance keeps (in memory) and serves
  *       playback counts; also the longest range of one {@code /playback} query</li>
  *   <li>{@code CCU_API_RECENT_JOBS_HOURS} [24] — how recently a job must have had viewers to be listed</li>
@@ -30,6 +32,7 @@ public record ApiConfig(
         Duration history,
         Path stateDir,
         Duration maxRange,
+        Duration maxDayRange,
         Duration recentJobs,
         PipelineSettings pipeline,
         Duration playbackHistory) {
@@ -50,6 +53,7 @@ public record ApiConfig(
                 env.duration("CCU_API_HISTORY_DAYS", Duration.ofDays(366), ChronoUnit.DAYS, Duration.ofDays(3650)),
                 Path.of(env.string("CCU_API_STATE_DIR", "data/api")),
                 env.duration("CCU_API_MAX_RANGE_HOURS", Duration.ofDays(7), ChronoUnit.HOURS, Duration.ofDays(3650)),
+                env.duration("CCU_API_MAX_DAY_RANGE_DAYS", Duration.ofDays(31), ChronoUnit.DAYS, Duration.ofDays(3650)),
                 env.duration("CCU_API_RECENT_JOBS_HOURS", Duration.ofHours(24), ChronoUnit.HOURS, Duration.ofDays(3650)),
                 PipelineSettings.read(env, defaultBootstrap),
                 env.duration("CCU_API_PLAYBACK_HISTORY_DAYS", Duration.ofDays(35), ChronoUnit.DAYS, Duration.ofDays(3650)));
@@ -64,7 +68,7 @@ public record ApiConfig(
     @Override
     public String toString() {
         return "ApiConfig[port=" + port + ", apiKey=" + (apiKey.isPresent() ? "<set>" : "<unset>")
-                + ", history=" + history + ", stateDir=" + stateDir + ", maxRange=" + maxRange + ", recentJobs=" + recentJobs
+                + ", history=" + history + ", stateDir=" + stateDir + ", maxRange=" + maxRange + ", maxDayRange=" + maxDayRange + ", recentJobs=" + recentJobs
                 + ", pipeline=" + pipeline + ", playbackHistory=" + playbackHistory + "]";
     }
 }

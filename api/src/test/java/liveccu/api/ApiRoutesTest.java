@@ -64,6 +64,8 @@ class ApiRoutesTest {
     private static final String JOB = "142bbf588a574e018de94136a664cfaf";
     private static final String STALE_JOB = "242bbf588a574e018de94136a664cfaf";
     private static final String SHARED_JOB = "342bbf588a574e018de94136a664cfaf";
+    /** A job with minutes over two hours and two days, for peaks; over a day ago, so not in the recent lists. */
+    private static final String PEAK_JOB = "442bbf588a574e018de94136a664cfaf";
     private static final String ACCOUNT = "123456789";
     /** Another customer that also calls its viewers {@code gold}. */
     private static final String OTHER_ACCOUNT = "other.account";
@@ -92,7 +94,7 @@ class ApiRoutesTest {
         KeyRing keys = KeyRing.detached();
         Access access = new Access(Optional.of(KEY), keys, new KeyUses(Metrics.newRegistry("api"), Optional.empty(), clock), clock);
         records = new AccessRecords(NOT_A_BROKER, "route-test");
-        ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofHours(24)),
+        ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofDays(31), Duration.ofHours(24)),
                 new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
                 new ViewerErasureRoutes(sessions, HealthCheck.ALWAYS, erasures -> CompletableFuture.completedFuture(null), clock),
                 access, new KeyAdminRoutes(keys, records, clock), ops,
@@ -122,6 +124,12 @@ class ApiRoutesTest {
                 new MinuteCount(Audience.job(ACCOUNT, SHARED_JOB).key(), CURRENT * 1000, 1, 1, CURRENT * 1000 + 1_000),
                 new MinuteCount(Audience.job(OTHER_ACCOUNT, SHARED_JOB).key(), CURRENT * 1000, 4, 0, CURRENT * 1000 + 2_000),
                 new MinuteCount(Audience.account(ACCOUNT).key(), CURRENT * 1000, 4, 1, CURRENT * 1000 + 20_000),
+                peakMinute("2026-11-21T23:50:00Z", 9, 9),
+                peakMinute("2026-11-22T10:05:00Z", 4, 1),
+                peakMinute("2026-11-22T10:17:00Z", 6, 3),
+                peakMinute("2026-11-22T10:40:00Z", 6, 3),  // as high again, later: the peak stays at 10:17
+                peakMinute("2026-11-22T10:59:00Z", 2, 0),
+                peakMinute("2026-11-22T11:30:00Z", 1, 0),  // no player side in the hour
                 new MinuteCount(Audience.tracking(ACCOUNT, "gold").key(), EARLIER * 1000, 2, 1, EARLIER * 1000 + 30_000),
                 new MinuteCount(Audience.trackingInJob(ACCOUNT, JOB, "gold").key(), EARLIER * 1000, 2, 1, EARLIER * 1000 + 30_000),
                 new MinuteCount(Audience.tracking(OTHER_ACCOUNT, "gold").key(), EARLIER * 1000, 7, 0, EARLIER * 1000 + 40_000),
@@ -140,6 +148,11 @@ class ApiRoutesTest {
         String otherGold = "44444444444444444444444444444444";
         sessions.apply(otherGold, ViewerSession.of(new Beacon("33333333333333333333333333333333", STALE_JOB, otherGold, OTHER_ACCOUNT,
                 Side.SS, (EARLIER + 7) * 1000, (EARLIER + 7) * 1000).withViewer(new Viewer("gold", "theirs", null, true))));
+    }
+
+    private static MinuteCount peakMinute(String time, long ssccu, long csccu) {
+        long ms = Instant.parse(time).toEpochMilli();
+        return new MinuteCount(Audience.job(ACCOUNT, PEAK_JOB).key(), ms, ssccu, csccu, ms + 30_000);
     }
 
     private static Beacon beacon(String session, Side side, long epochSeconds) {
@@ -171,6 +184,9 @@ class ApiRoutesTest {
             "GET, /ccu?jobid=JOB&in=1534640160&out=1534640040, 400, out must not be before in, " + KEY,
             "GET, /ccu?jobid=JOB&in=1500000000&out=1534640040, 400, range too large, " + KEY,
             "GET, /ccu/account?accountid=a%20b, 400, accountid is required, " + KEY,
+            "GET, /ccu?jobid=JOB&interval=week, 400, 'interval must be minute, hour or day', " + KEY,
+            "GET, /ccu/account?accountid=123456789&interval=hour&in=1500000000&out=1500700000, 400, at most 168 hours per query with interval=hour, " + KEY,
+            "GET, /ccu/tracking?accountid=123456789&trackingid=gold&interval=day&in=1500000000&out=1503000000, 400, at most 31 days per query with interval=day, " + KEY,
             "GET, /ccu/tracking, 400, trackingid is required, " + KEY,
             "GET, /ccu/tracking?accountid=a:b&trackingid=gold, 400, accountid is required, " + KEY,
             "GET, /ccu/tracking?trackingid=silver, 400, give accountid: tracking ids are scoped by account, " + KEY,
@@ -238,6 +254,43 @@ class ApiRoutesTest {
                             .map(row -> ((JsonObject) row).getLong("ssccu")).toList(), "only that account's viewers");
                     test.completeNow();
                 })));
+    }
+
+    @Test
+    void eachHoursPeakWithItsMinuteOverTheWholeHoursTheRangeTouches(VertxTestContext test) {
+        long in = Instant.parse("2026-11-22T10:30:00Z").getEpochSecond();
+        get("/ccu?jobid=" + PEAK_JOB + "&interval=hour" + range(in, in + 3660)).onComplete(test.succeeding(reply -> test.verify(() -> {
+            assertEquals(200, reply.statusCode());
+            assertEquals("application/json", reply.getHeader("content-type"));
+            assertEquals(new JsonArray()
+                    .add(peak("2026-11-22T11:00:00.000Z", "hour", 1, "2026-11-22T11:30:00.000Z", 0, null))
+                    .add(peak("2026-11-22T10:00:00.000Z", "hour", 6, "2026-11-22T10:17:00.000Z", 3, "2026-11-22T10:17:00.000Z")),
+                    reply.bodyAsJsonArray(), "newest first; 10:05 counts though it is before in: the whole hour");
+            test.completeNow();
+        })));
+    }
+
+    @Test
+    void eachUtcDaysPeakOverMoreThanTheMinutesRange(VertxTestContext test) {
+        long in = NOW.getEpochSecond() - 30 * 86_400;
+        get("/ccu?jobid=" + PEAK_JOB + "&interval=day" + range(in, NOW.getEpochSecond()))
+                .compose(days -> get("/ccu/account?accountid=" + ACCOUNT + "&interval=HOUR").map(account -> List.of(days, account)))
+                .onComplete(test.succeeding(replies -> test.verify(() -> {
+                    assertEquals(new JsonArray()
+                            .add(peak("2026-11-22T00:00:00.000Z", "day", 6, "2026-11-22T10:17:00.000Z", 3, "2026-11-22T10:17:00.000Z"))
+                            .add(peak("2026-11-21T00:00:00.000Z", "day", 9, "2026-11-21T23:50:00.000Z", 9, "2026-11-21T23:50:00.000Z")),
+                            replies.get(0).bodyAsJsonArray(), "30 days: over the minutes' 168 hours, within the days' 31");
+                    assertEquals(new JsonArray().add(new JsonObject().put("accountid", ACCOUNT).put("time", "2026-11-23T12:00:00.000Z")
+                                    .put("interval", "hour").put("peak_ssccu", 4).put("peak_ssccu_at", "2026-11-23T12:00:00.000Z")
+                                    .put("peak_csccu", 1).put("peak_csccu_at", "2026-11-23T12:00:00.000Z")),
+                            replies.get(1).bodyAsJsonArray(), "an account's hours; without in and out the last hour's");
+                    test.completeNow();
+                })));
+    }
+
+    private static JsonObject peak(String time, String interval, long ssccu, String ssccuAt, long csccu, String csccuAt) {
+        return new JsonObject().put("jobid", PEAK_JOB).put("accountid", ACCOUNT).put("time", time).put("interval", interval)
+                .put("peak_ssccu", ssccu).put("peak_ssccu_at", ssccuAt).put("peak_csccu", csccu).put("peak_csccu_at", csccuAt);
     }
 
     @Test

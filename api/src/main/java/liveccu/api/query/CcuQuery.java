@@ -26,15 +26,30 @@ public record CcuQuery(Audience audience, long fromMs, long toMs) {
      * @throws HttpFailure 400 with the reason when a parameter is wrong
      */
     public static CcuQuery parse(Audience audience, String in, String out, long nowMs, Duration maxRange) {
+        return parse(audience, in, out, nowMs, maxRange, CcuInterval.MINUTE);
+    }
+
+    /**
+     * With rows per hour or day (peaks): the range is checked against {@code maxRange} as asked, then
+     * widened to the whole UTC intervals it touches, so that each interval's peak is over all its minutes.
+     */
+    public static CcuQuery parse(Audience audience, String in, String out, long nowMs, Duration maxRange, CcuInterval interval) {
         long toMs = out == null ? CountingRules.minuteStart(nowMs) + CountingRules.MINUTE_MS : seconds("out", out) * 1000;
         long fromMs = in == null ? toMs - DEFAULT_RANGE.toMillis() : seconds("in", in) * 1000;
         if (toMs < fromMs) {
             throw badRequest("out must not be before in");
         }
         if (toMs - fromMs > maxRange.toMillis()) {
-            throw badRequest("range too large: at most " + maxRange.toHours() + " hours per query");
+            throw badRequest(switch (interval) {
+                case MINUTE -> "range too large: at most " + maxRange.toHours() + " hours per query";
+                case HOUR -> "range too large: at most " + maxRange.toHours() + " hours per query with interval=hour";
+                case DAY -> "range too large: at most " + maxRange.toDays() + " days per query with interval=day";
+            });
         }
-        return new CcuQuery(audience, fromMs, toMs);
+        if (interval == CcuInterval.MINUTE) {
+            return new CcuQuery(audience, fromMs, toMs);  // as asked: minutes with in <= time < out
+        }
+        return new CcuQuery(audience, interval.start(fromMs), interval.endAtOrAfter(toMs));
     }
 
     /** The {@code jobid} parameter: 32 hex digits or a dashed UUID, normalised. */

@@ -19,7 +19,8 @@ import liveccu.ops.http.HttpFailure;
 
 /**
  * CCU served from the view: per job (the seed-compatible {@code GET /ccu}), per account and per
- * tracking id of an account, each as minutes over a range or as the latest minute of everything seen recently.
+ * tracking id of an account, each as minutes over a range (or, with {@code interval=hour|day}, each
+ * UTC hour's or day's peak minutes) or as the latest minute of everything seen recently.
  */
 public final class CcuRoutes {
 
@@ -30,14 +31,21 @@ public final class CcuRoutes {
     private final BlockingQueries queries;
     private final Clock clock;
     private final Duration maxRange;
+    private final Duration maxDayRange;
     private final Duration recent;
 
-    /** @param queries where the store is read: a worker, never the event loop */
-    public CcuRoutes(MinuteCountsView view, BlockingQueries queries, Clock clock, Duration maxRange, Duration recent) {
+    /**
+     * @param queries     where the store is read: a worker, never the event loop
+     * @param maxRange    the longest range of minutes, or of hourly peaks (the same minutes are read)
+     * @param maxDayRange the longest range of daily peaks: a month's report reads more minutes than a week's chart
+     */
+    public CcuRoutes(MinuteCountsView view, BlockingQueries queries, Clock clock, Duration maxRange, Duration maxDayRange,
+                     Duration recent) {
         this.view = view;
         this.queries = queries;
         this.clock = clock;
         this.maxRange = maxRange;
+        this.maxDayRange = maxDayRange.compareTo(maxRange) > 0 ? maxDayRange : maxRange;
         this.recent = recent;
     }
 
@@ -60,15 +68,17 @@ public final class CcuRoutes {
         if (named != null) {
             Access.checkAccount(ctx, named);
         }
-        CcuQuery query = parse(ctx, Audience.unscopedJob(jobId));
+        CcuInterval interval = interval(ctx);
+        CcuQuery query = parse(ctx, Audience.unscopedJob(jobId), interval);
         queries.run(ctx, () -> {
             String account = named != null ? named : accountOfJob(jobId, caller);
             Audience unscoped = Audience.unscopedJob(jobId);
             if (account == null) {
-                return toJson(view.range(unscoped, query.fromMs(), query.toMs()));
+                return toJson(view.range(unscoped, query.fromMs(), query.toMs()), interval);
             }
             List<MinuteCount> scoped = view.range(Audience.job(account, jobId), query.fromMs(), query.toMs());
-            return toJson(caller.allAccounts() ? withUnscoped(scoped, view.range(unscoped, query.fromMs(), query.toMs())) : scoped);
+            return toJson(caller.allAccounts() ? withUnscoped(scoped, view.range(unscoped, query.fromMs(), query.toMs())) : scoped,
+                    interval);
         }, CcuRoutes::json);
     }
 
@@ -135,13 +145,14 @@ public final class CcuRoutes {
 
     /** The upgrade path: minutes counted before tracking ids were scoped by account, while this instance keeps any. */
     private void unscopedRange(RoutingContext ctx, Audience unscoped) {
-        CcuQuery query = parse(ctx, unscoped);
+        CcuInterval interval = interval(ctx);
+        CcuQuery query = parse(ctx, unscoped, interval);
         queries.run(ctx, () -> {
             if (!view.holds(unscoped)) {
                 throw new HttpFailure(400, "give accountid: tracking ids are scoped by account (without it, only minutes "
                         + "counted before that change are read, and there are none for this trackingid)");
             }
-            return toJson(view.range(unscoped, query.fromMs(), query.toMs()));
+            return toJson(view.range(unscoped, query.fromMs(), query.toMs()), interval);
         }, CcuRoutes::json);
     }
 
@@ -196,12 +207,42 @@ public final class CcuRoutes {
     }
 
     private void range(RoutingContext ctx, Audience audience) {
-        CcuQuery query = parse(ctx, audience);
-        queries.run(ctx, () -> toJson(view.range(query.audience(), query.fromMs(), query.toMs())), CcuRoutes::json);
+        CcuInterval interval = interval(ctx);
+        CcuQuery query = parse(ctx, audience, interval);
+        queries.run(ctx, () -> toJson(view.range(query.audience(), query.fromMs(), query.toMs()), interval), CcuRoutes::json);
     }
 
-    private CcuQuery parse(RoutingContext ctx, Audience audience) {
-        return CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"), clock.millis(), maxRange);
+    private static CcuInterval interval(RoutingContext ctx) {
+        return CcuInterval.parse(ctx.request().getParam("interval"));
+    }
+
+    private CcuQuery parse(RoutingContext ctx, Audience audience, CcuInterval interval) {
+        return CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"), clock.millis(),
+                interval == CcuInterval.DAY ? maxDayRange : maxRange, interval);
+    }
+
+    /** Minutes newest first as they are, or each hour's or day's peaks, newest first. */
+    private static String toJson(List<MinuteCount> counts, CcuInterval interval) {
+        return interval == CcuInterval.MINUTE ? toJson(counts) : peaksToJson(Peaks.of(counts, interval), interval);
+    }
+
+    private static String peaksToJson(List<Peaks.Peak> peaks, CcuInterval interval) {
+        JsonArray array = new JsonArray();
+        for (Peaks.Peak peak : peaks) {
+            array.add(identify(new JsonObject(), Audience.fromKey(peak.audience()))
+                    .put("time", ISO_MILLIS.format(Instant.ofEpochMilli(peak.intervalStartMs())))
+                    .put("interval", interval.label())
+                    .put("peak_ssccu", peak.ssccu())
+                    .put("peak_ssccu_at", minute(peak.ssccuAtMs()))
+                    .put("peak_csccu", peak.csccu())
+                    .put("peak_csccu_at", minute(peak.csccuAtMs())));
+        }
+        return array.encode();
+    }
+
+    /** A peak's minute; null when that side had no viewer in the whole interval. */
+    private static String minute(long epochMs) {
+        return epochMs == Peaks.NO_MINUTE ? null : ISO_MILLIS.format(Instant.ofEpochMilli(epochMs));
     }
 
     private static String toJson(List<MinuteCount> counts) {

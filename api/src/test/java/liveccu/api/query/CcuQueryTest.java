@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import liveccu.model.Audience;
 import liveccu.ops.http.HttpFailure;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +31,32 @@ class CcuQueryTest {
         CcuQuery query = CcuQuery.parse(Audience.unscopedJob(CcuQuery.jobId(JOB.toUpperCase())), "1534640040", "1534640160", NOW, MAX_RANGE);
 
         assertEquals(new CcuQuery(Audience.unscopedJob(JOB), 1_534_640_040_000L, 1_534_640_160_000L), query);
+    }
+
+    @Test
+    void peaksAskForTheWholeUtcHoursOrDaysTheRangeTouches() {
+        CcuQuery hours = CcuQuery.parse(Audience.unscopedJob(JOB), "1534640050", "1534644000", NOW, MAX_RANGE, CcuInterval.HOUR);
+        CcuQuery days = CcuQuery.parse(Audience.unscopedJob(JOB), null, null, NOW, Duration.ofDays(31), CcuInterval.DAY);
+
+        assertEquals(List.of(Instant.parse("2018-08-19T00:00:00Z"), Instant.parse("2018-08-19T02:00:00Z")),
+                List.of(Instant.ofEpochMilli(hours.fromMs()), Instant.ofEpochMilli(hours.toMs())),
+                "00:54:10 to 02:00:00: two whole hours, an end on the hour stays");
+        assertEquals(List.of(Instant.parse("2026-11-23T00:00:00Z"), Instant.parse("2026-11-24T00:00:00Z")),
+                List.of(Instant.ofEpochMilli(days.fromMs()), Instant.ofEpochMilli(days.toMs())), "the last hour: today");
+    }
+
+    @ParameterizedTest(name = "interval={0} in={1}")
+    @CsvSource({
+            "week, 1534640040, 'interval must be minute, hour or day'",
+            "hour, 1534000000, range too large: at most 168 hours per query with interval=hour",
+            "day, 1531000000, range too large: at most 31 days per query with interval=day",
+    })
+    void badIntervalsAndTooLongRangesAreA400(String interval, String in, String reason) {
+        HttpFailure failure = assertThrows(HttpFailure.class, () -> CcuQuery.parse(Audience.unscopedJob(JOB), in, "1534640160", NOW,
+                interval.equals("day") ? Duration.ofDays(31) : MAX_RANGE, CcuInterval.parse(interval)));
+
+        assertEquals(400, failure.status());
+        assertEquals(reason, failure.getMessage());
     }
 
     @ParameterizedTest(name = "jobid={0} in={1} out={2}")

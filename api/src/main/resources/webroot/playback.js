@@ -1,0 +1,140 @@
+// The dashboard's Playback view: an account's starts, streams, viewing time and downloads per hour
+// (GET /playback), its top contents and its properties. app.js fetches and says the page's state;
+// this module only draws what it is given.
+/* global Chart -- from the webjar's UMD script, loaded before the modules */
+
+const HOUR_MS = 3_600_000;
+const TOP_CONTENTS = 10;
+const COLORS = { starts: '#4ea8ff', streams: '#3ddc97', time: '#f5a524', grid: 'rgba(139, 152, 165, 0.14)', text: '#8b98a5' };
+const formatNumber = new Intl.NumberFormat('en').format;
+const $ = (selector, root = document) => root.querySelector(selector);
+
+let chart = null;
+
+/** Hours starting in [fromMs, toMs), as GET /playback reads from and to: whole hours, the current one included. */
+export function playbackRange(range) {
+  return { fromMs: Math.floor(range.fromMs / HOUR_MS) * HOUR_MS, toMs: Math.ceil(range.toMs / HOUR_MS) * HOUR_MS };
+}
+
+/** The sums of the answer's rows: the API lists only hours (and groups) with something counted. */
+function totals(rows) {
+  return rows.reduce((sum, row) => ({
+    starts: sum.starts + row.starts, streams: sum.streams + row.streams,
+    time_s: sum.time_s + row.time_s, downloads: sum.downloads + row.downloads,
+  }), { starts: 0, streams: 0, time_s: 0, downloads: 0 });
+}
+
+/** Per group over the whole range: the API answers per hour and group, the view shows the range. */
+function byGroup(rows, column) {
+  const groups = new Map();
+  rows.forEach(row => {
+    const name = row[column] ?? '';
+    groups.set(name, [...(groups.get(name) ?? []), row]);
+  });
+  return [...groups].map(([name, groupRows]) => ({ name, ...totals(groupRows) }))
+      .sort((a, b) => b.starts - a.starts || b.time_s - a.time_s || b.downloads - a.downloads || a.name.localeCompare(b.name));
+}
+
+/**
+ * @param hours      GET /playback's hourly rows
+ * @param contents   the same with group_by=content
+ * @param properties the same with group_by=property
+ * @param range      the hours asked for, epoch ms
+ */
+export function renderPlayback(view, hours, contents, properties, range) {
+  const sums = totals(hours);
+  setTotal(view, 'starts', sums.starts, formatNumber(sums.starts));
+  setTotal(view, 'streams', sums.streams, formatNumber(sums.streams));
+  setTotal(view, 'time', sums.time_s, playTime(sums.time_s));
+  setTotal(view, 'downloads', sums.downloads, formatNumber(sums.downloads));
+  renderChart($('canvas', view), hours, range);
+  renderGroups($('[data-role=top-contents]', view), byGroup(contents, 'content_id').slice(0, TOP_CONTENTS), '(no content id)');
+  renderGroups($('[data-role=by-property]', view), byGroup(properties, 'property'), '(none)');
+  view.dataset.renderedAt = Date.now();
+}
+
+function setTotal(view, name, value, text) {
+  const target = $(`[data-total="${name}"]`, view);
+  target.dataset.value = value;
+  target.textContent = text;
+}
+
+function playTime(seconds) {
+  const whole = Math.round(seconds);
+  if (whole < 60) {
+    return `${whole} s`;
+  }
+  const minutes = Math.floor(whole / 60);
+  return minutes < 60 ? `${minutes} min ${whole % 60} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** One point per hour of the range, 0 where nothing was counted; time in minutes on its own axis. */
+function renderChart(canvas, hours, range) {
+  chart ??= createChart(canvas);
+  const byTime = new Map(hours.map(hour => [Date.parse(hour.time), hour]));
+  const labels = [];
+  const starts = [];
+  const streams = [];
+  const minutes = [];
+  for (let t = range.fromMs; t < range.toMs; t += HOUR_MS) {
+    const hour = byTime.get(t);
+    labels.push(new Date(t).toISOString());
+    starts.push(hour ? hour.starts : 0);
+    streams.push(hour ? hour.streams : 0);
+    minutes.push(hour ? hour.time_s / 60 : 0);
+  }
+  chart.data.labels = labels;
+  [starts, streams, minutes].forEach((data, i) => { chart.data.datasets[i].data = data; });
+  chart.update();
+}
+
+function createChart(canvas) {
+  const bars = (label, color) => ({ label, data: [], backgroundColor: color, borderColor: color, yAxisID: 'y' });
+  return new Chart(canvas, {
+    type: 'bar',
+    data: {
+      labels: [],
+      datasets: [bars('Starts', COLORS.starts), bars('Streams (≥ 5 s played)', COLORS.streams),
+        { type: 'line', label: 'Viewing time (min)', data: [], borderColor: COLORS.time, backgroundColor: COLORS.time,
+          borderWidth: 2.5, pointRadius: 2, yAxisID: 'time' }],
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: {
+          grid: { color: COLORS.grid },
+          ticks: {
+            color: COLORS.text, maxRotation: 0, autoSkipPadding: 24,
+            callback(value) {
+              return this.getLabelForValue(value).slice(5, 16).replace('T', ' ');
+            },
+          },
+        },
+        y: { beginAtZero: true, grid: { color: COLORS.grid }, ticks: { color: COLORS.text, precision: 0 },
+          title: { display: true, text: 'playbacks', color: COLORS.text } },
+        time: { position: 'right', beginAtZero: true, grid: { display: false }, ticks: { color: COLORS.time },
+          title: { display: true, text: 'minutes watched', color: COLORS.time } },
+      },
+      plugins: {
+        legend: { labels: { color: '#e6edf3', font: { size: 14 } } },
+        tooltip: { callbacks: { title: items => `${items[0].label.slice(0, 16).replace('T', ' ')} UTC (the hour from then)` } },
+      },
+    },
+  });
+}
+
+function renderGroups(table, groups, unnamed) {
+  $('tbody', table).replaceChildren(...groups.map(group => {
+    const row = document.createElement('tr');
+    Object.assign(row.dataset, {
+      name: group.name, starts: group.starts, streams: group.streams, time: group.time_s, downloads: group.downloads,
+    });
+    const name = Object.assign(document.createElement('th'), { scope: 'row', textContent: group.name || unnamed });
+    row.replaceChildren(name, ...[formatNumber(group.starts), formatNumber(group.streams), playTime(group.time_s),
+      formatNumber(group.downloads)].map(text => Object.assign(document.createElement('td'), { textContent: text })));
+    return row;
+  }));
+  table.closest('section').dataset.count = groups.length;
+}
