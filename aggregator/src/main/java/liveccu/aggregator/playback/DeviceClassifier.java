@@ -11,9 +11,9 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
  * distinct agents than playbacks). The analyzer is built with only this field, once per JVM (a few
  * seconds and tens of MB: README, "Dependencies and why"; docs/benchmarks.md, "Bots").
  */
-final class DeviceClassifier {
+public final class DeviceClassifier {
 
-    static final int CACHE_SIZE = 10_000;
+    public static final int CACHE_SIZE = 10_000;
 
     private final UserAgentAnalyzer analyzer;
 
@@ -27,7 +27,7 @@ final class DeviceClassifier {
     }
 
     /** A new analyzer: for measuring what one costs. */
-    static DeviceClassifier build(int cacheSize) {
+    public static DeviceClassifier build(int cacheSize) {
         UserAgentAnalyzer.UserAgentAnalyzerBuilder builder = UserAgentAnalyzer.newBuilder()
                 .hideMatcherLoadStats()
                 .dropTests()
@@ -38,7 +38,7 @@ final class DeviceClassifier {
     }
 
     /** The device class of a user agent; a missing one is parsed as empty. */
-    String deviceClass(String userAgent) {
+    public String deviceClass(String userAgent) {
         return analyzer.parse(userAgent == null ? "" : userAgent).getValue(UserAgent.DEVICE_CLASS);
     }
 
