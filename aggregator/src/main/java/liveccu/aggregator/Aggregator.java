@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import liveccu.aggregator.playback.PlaybackTopology;
 import liveccu.aggregator.topology.CcuTopology;
 import liveccu.model.Topics;
 import liveccu.ops.PortInUse;
@@ -52,6 +53,7 @@ public final class Aggregator {
         Router router = Router.router(vertx);
         ops.mount(router);
         ErrorResponses.install(router);
+        PlaybackTopology.warmUp();
         streams.start();
         return PortInUse.explain(vertx.createHttpServer().requestHandler(router).listen(config.port()), config.port(),
                         "aggregator's health and metrics server", "CCU_AGGREGATOR_PORT")

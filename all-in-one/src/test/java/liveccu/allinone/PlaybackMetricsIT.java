@@ -2,6 +2,7 @@ package liveccu.allinone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.UUID;
 import liveccu.ops.config.Env;
 import liveccu.testsupport.Eventually;
 import liveccu.testsupport.Http;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Playback metrics over the real path: player events and a CMCD playback POSTed to the collector, a
  * real broker, the aggregator, and {@code GET /playback} of the query API giving the exact numbers; a
- * batch retried (as after a 503) changes nothing.
+ * batch retried (as after a 503) changes nothing; a bot's playback counts nothing; devices exact for the hour.
  */
 class PlaybackMetricsIT {
 
@@ -76,15 +78,72 @@ class PlaybackMetricsIT {
         awaitTotals(content, 3, 3, 63.0, 1);
     }
 
+    @Test
+    void aBotsPlaybackIsNotCountedAndDevicesAreExactForTheHour() {
+        String content = "it-" + UUID.randomUUID();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        long t = System.currentTimeMillis() - 5 * 60_000;
+        t -= t % 3_600_000 > 3_600_000 - 5_000 ? 5_000 : 0;     // every start in one hour
+        String event = "{\"event\":\"%s\",\"playback_id\":\"%s\",\"time\":%d,\"content_id\":\"" + content
+                + "\",\"content_type\":\"vod\",\"property\":\"web\"%s}\n";
+        // the witness: a person's playback on the partition of the bot's playbacks, sent after them, so once
+        // it is counted the bot's events have been read
+        String witness = onPartition("w-" + run + "-", partitionOf("bot-" + run));
+        String botDownload = onPartition("bot-d-" + run + "-", partitionOf("bot-" + run));
+        postEvents(event.formatted("play", "bot-" + run, t, "") + event.formatted("playing", "bot-" + run, t + 10_000, ",\"seconds\":10")
+                + event.formatted("file_downloaded", botDownload, t, ""), GOOGLEBOT);
+        // a browser: two playbacks (a reload) on one device, a registered viewer's cookie on it another
+        postEvents(event.formatted("play", "p1-" + run, t, "") + event.formatted("play", "p2-" + run, t + 1_000, "")
+                + event.formatted("play", "p3-" + run, t + 2_000, ",\"device_id\":\"cookie-" + run + "\""), CHROME);
+        postEvents(event.formatted("file_downloaded", "p4-" + run, t + 3_000, ""), IPHONE);    // a phone: a third device
+        postEvents(event.formatted("play", witness, t + 4_000, ""), CHROME);                     // the browser again
+
+        awaitTotals(content, 4, 0, 0.0, 1);
+        long now = System.currentTimeMillis() / 1000;
+        Http.Reply reply = Http.get(system.apiPort(), "/playback?accountid=" + Viewers.ACCOUNT + "&from=" + (now - 3 * 3600)
+                + "&to=" + (now + 3600) + "&contentid=" + content, "x-api-key", Viewers.API_KEY);
+        List<Map<String, Object>> rows = Viewers.parse(reply.body());
+        assertEquals(1, rows.size(), reply.body());
+        assertEquals(3, ((Number) rows.get(0).get("devices")).intValue(), reply.body());
+        assertEquals(true, rows.get(0).get("devices_exact"), reply.body());
+    }
+
+    private static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            + "Chrome/120.0.0.0 Safari/537.36";
+    private static final String IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+            + "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+    private static final String GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+    private static final int PARTITIONS = 4;   // CCU_TOPIC_PARTITIONS of Viewers.testEnv
+
+    /** The partition of a playback's events (the producer's default: murmur2 of the key). */
+    private static int partitionOf(String playbackId) {
+        return Utils.toPositive(Utils.murmur2(playbackId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    }
+
+    private static String onPartition(String prefix, int partition) {
+        for (int i = 0; ; i++) {
+            if (partitionOf(prefix + i) == partition) {
+                return prefix + i;
+            }
+        }
+    }
+
     private static void postEvents(String ndjson) {
+        postEvents(ndjson, CHROME);
+    }
+
+    private static void postEvents(String ndjson, String userAgent) {
         Eventually.await(Duration.ofSeconds(30), "player events accepted", () -> Http.post(system.collectorPort(),
-                        "/v1/accounts/" + Viewers.ACCOUNT + "/events", ndjson, "content-type", "application/x-ndjson"),
+                        "/v1/accounts/" + Viewers.ACCOUNT + "/events", ndjson, "content-type", "application/x-ndjson",
+                        "user-agent", userAgent),
                 reply -> reply.status() == 204);
     }
 
     private static void postCmcd(String reports) {
+        // a browser's agent: the test's own HTTP client (Java-http-client) is, rightly, a robot
         Eventually.await(Duration.ofSeconds(30), "CMCD reports accepted", () -> Http.post(system.collectorPort(),
-                        "/cmcd/" + Viewers.ACCOUNT + "/" + Viewers.randomHex32(), reports, "content-type", "application/cmcd"),
+                        "/cmcd/" + Viewers.ACCOUNT + "/" + Viewers.randomHex32(), reports, "content-type", "application/cmcd",
+                        "user-agent", CHROME),
                 reply -> reply.status() == 204);
     }
 

@@ -34,6 +34,7 @@ import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.api.viewers.ViewerSessionsView;
 import liveccu.model.ApiKey;
 import liveccu.model.ContentDimensions;
+import liveccu.model.DeviceSketches;
 import liveccu.model.PlaybackCount;
 import liveccu.ops.http.HealthCheck;
 import liveccu.ops.http.OpsRoutes;
@@ -80,10 +81,10 @@ class PlaybackRoutesTest {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         playback = new PlaybackCountsView("127.0.0.1:9", Duration.ofDays(35), clock);
         for (PlaybackCount count : List.of(
-                new PlaybackCount(ACCOUNT, NEWS_WEB, TEN, 3, 2, 125_500, 0),
-                new PlaybackCount(ACCOUNT, NEWS_APP, TEN, 1, 1, 60_000, 1),
-                new PlaybackCount(ACCOUNT, MATCH, ELEVEN, 4, 0, 2_000, 0),
-                new PlaybackCount(ACCOUNT, MATCH, ELEVEN - 2 * 86_400_000L, 9, 9, 9_000, 9),   // another day
+                devices(new PlaybackCount(ACCOUNT, NEWS_WEB, TEN, 3, 2, 125_500, 0), "d1", "d2"),
+                devices(new PlaybackCount(ACCOUNT, NEWS_APP, TEN, 1, 1, 60_000, 1), "d2", "d3"),
+                devices(new PlaybackCount(ACCOUNT, MATCH, ELEVEN, 4, 0, 2_000, 0), "d1", "d4", "d5", "d6"),
+                devices(new PlaybackCount(ACCOUNT, MATCH, ELEVEN - 2 * 86_400_000L, 9, 9, 9_000, 9), "d1"),   // another day
                 new PlaybackCount("other-account", NEWS_WEB, TEN, 7, 7, 7_000, 7))) {
             playback.apply(count.key(), count);
         }
@@ -106,6 +107,11 @@ class PlaybackRoutesTest {
         }));
     }
 
+    /** The hour with these devices, exact and as its sketch, as the aggregator writes it. */
+    private static PlaybackCount devices(PlaybackCount count, String... devices) {
+        return count.withDevices(devices.length, DeviceSketches.of(List.of(devices)));
+    }
+
     @AfterAll
     static void close() {
         playback.reader().close();
@@ -120,8 +126,8 @@ class PlaybackRoutesTest {
             assertEquals(200, reply.statusCode(), reply.bodyAsString());
             assertEquals("application/json", reply.getHeader("content-type"));
             assertEquals(new JsonArray("""
-                    [{"time":"2026-11-23T10:00:00Z","starts":4,"streams":3,"time_s":185.5,"downloads":1},
-                     {"time":"2026-11-23T11:00:00Z","starts":4,"streams":0,"time_s":2.0,"downloads":0}]"""), reply.bodyAsJsonArray());
+                    [{"time":"2026-11-23T10:00:00Z","starts":4,"streams":3,"time_s":185.5,"downloads":1,"devices":3,"devices_exact":false},
+                     {"time":"2026-11-23T11:00:00Z","starts":4,"streams":0,"time_s":2.0,"downloads":0,"devices":4,"devices_exact":true}]"""), reply.bodyAsJsonArray());
             test.completeNow();
         })));
     }
@@ -131,8 +137,8 @@ class PlaybackRoutesTest {
         get("/playback?accountid=" + ACCOUNT + "&from=" + (FROM - 3 * 86_400) + "&to=" + TO + "&interval=day", KEY)
                 .onComplete(test.succeeding(reply -> test.verify(() -> {
                     assertEquals(new JsonArray("""
-                            [{"time":"2026-11-21T00:00:00Z","starts":9,"streams":9,"time_s":9.0,"downloads":9},
-                             {"time":"2026-11-23T00:00:00Z","starts":8,"streams":3,"time_s":187.5,"downloads":1}]"""),
+                            [{"time":"2026-11-21T00:00:00Z","starts":9,"streams":9,"time_s":9.0,"downloads":9,"devices":1,"devices_exact":true},
+                             {"time":"2026-11-23T00:00:00Z","starts":8,"streams":3,"time_s":187.5,"downloads":1,"devices":6,"devices_exact":false}]"""),
                             reply.bodyAsJsonArray());
                     test.completeNow();
                 })));
@@ -143,9 +149,9 @@ class PlaybackRoutesTest {
         get("/playback?accountid=" + ACCOUNT + "&from=" + FROM + "&to=" + TO + "&interval=day&group_by=property", KEY)
                 .onComplete(test.succeeding(reply -> test.verify(() -> {
                     assertEquals(new JsonArray("""
-                            [{"time":"2026-11-23T00:00:00Z","property":"Others","starts":4,"streams":0,"time_s":2.0,"downloads":0},
-                             {"time":"2026-11-23T00:00:00Z","property":"app","starts":1,"streams":1,"time_s":60.0,"downloads":1},
-                             {"time":"2026-11-23T00:00:00Z","property":"web","starts":3,"streams":2,"time_s":125.5,"downloads":0}]"""),
+                            [{"time":"2026-11-23T00:00:00Z","property":"Others","starts":4,"streams":0,"time_s":2.0,"downloads":0,"devices":4,"devices_exact":true},
+                             {"time":"2026-11-23T00:00:00Z","property":"app","starts":1,"streams":1,"time_s":60.0,"downloads":1,"devices":2,"devices_exact":true},
+                             {"time":"2026-11-23T00:00:00Z","property":"web","starts":3,"streams":2,"time_s":125.5,"downloads":0,"devices":2,"devices_exact":true}]"""),
                             reply.bodyAsJsonArray());
                     test.completeNow();
                 })));
@@ -158,8 +164,8 @@ class PlaybackRoutesTest {
                     assertEquals(200, reply.statusCode(), reply.bodyAsString());
                     assertEquals("text/csv; charset=utf-8", reply.getHeader("content-type"));
                     assertEquals("""
-                            time,content_id,starts,streams,time_s,downloads
-                            2026-11-23T10:00:00Z,news-1,4,3,185.5,1
+                            time,content_id,starts,streams,time_s,downloads,devices,devices_exact
+                            2026-11-23T10:00:00Z,news-1,4,3,185.5,1,3,false
                             """, reply.bodyAsString());
                     test.completeNow();
                 })));

@@ -1,5 +1,6 @@
 package liveccu.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.net.URLEncoder;
@@ -18,8 +19,14 @@ import java.util.stream.Stream;
  * @param streams     of those starts, the ones followed by enough playing
  * @param playedMs    playing time in the hour, milliseconds
  * @param downloads   downloads in the hour (once per playback per 24 h)
+ * @param devices     distinct devices of the hour's starts and downloads, exact ({@link PlaybackRules#device})
+ * @param devicesSketch the same devices as a mergeable sketch ({@link DeviceSketches}), null for none: what
+ *                    a day (or several contents) is estimated from
+ * @param device      inside the aggregator only, on a change: the device whose starts and downloads it
+ *                    changes; null on the results topic
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record PlaybackCount(
         String accountId,
         ContentDimensions content,
@@ -27,9 +34,18 @@ public record PlaybackCount(
         long starts,
         long streams,
         long playedMs,
-        long downloads) {
+        long downloads,
+        long devices,
+        String devicesSketch,
+        String device) {
 
     public static final long HOUR_MS = 3_600_000;
+
+    /** Counts without devices. */
+    public PlaybackCount(String accountId, ContentDimensions content, long hourStartMs, long starts, long streams,
+                         long playedMs, long downloads) {
+        this(accountId, content, hourStartMs, starts, streams, playedMs, downloads, 0, null, null);
+    }
 
     public static long hourStart(long epochMs) {
         return Math.floorDiv(epochMs, HOUR_MS) * HOUR_MS;
@@ -55,9 +71,14 @@ public record PlaybackCount(
         return starts == 0 && streams == 0 && playedMs == 0 && downloads == 0;
     }
 
+    /** These totals with a change's starts, streams, time and downloads added (devices are the summer's). */
     public PlaybackCount plus(PlaybackCount change) {
         return new PlaybackCount(accountId, content, hourStartMs, starts + change.starts, streams + change.streams,
-                playedMs + change.playedMs, downloads + change.downloads);
+                playedMs + change.playedMs, downloads + change.downloads, devices, devicesSketch, null);
+    }
+
+    public PlaybackCount withDevices(long count, String sketch) {
+        return new PlaybackCount(accountId, content, hourStartMs, starts, streams, playedMs, downloads, count, sketch, device);
     }
 
     private static String encode(String value) {

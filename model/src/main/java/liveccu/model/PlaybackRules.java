@@ -1,6 +1,11 @@
 package liveccu.model;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * What the playback metrics are: the one place that defines a start, a stream, playing time and a
@@ -17,7 +22,13 @@ import java.time.Duration;
  *       report in state playing ({@code sta=p}) to the playback's next report (by {@code ts}), at most
  *       {@link #CMCD_MAX_GAP}, split at hour boundaries.</li>
  *   <li><b>download</b>: {@code file_downloaded}, once per 24 h like a start; never a start nor a stream.</li>
+ *   <li><b>device</b>: distinct {@link #device devices} of the playbacks that start or download in the
+ *       hour (exact per content and hour; days from {@link DeviceSketches}).</li>
+ *   <li><b>bot</b>: a playback whose user agent's device class ({@link #BOT_DEVICE_CLASSES}) is not a
+ *       person: it counts nothing at all (no start, stream, time, download nor device).</li>
  * </ul>
+ * A playback's device (and so whether it is a bot) is that of its earliest event (by event time)
+ * carrying a user agent, an IP hash or a device cookie, like its content.
  *
  * @param streamThreshold how much playing makes a start a stream
  */
@@ -31,6 +42,13 @@ public record PlaybackRules(Duration streamThreshold) {
      * silence is a player that stopped reporting (closed, offline), not two minutes of watching.
      */
     public static final Duration CMCD_MAX_GAP = Duration.ofMinutes(2);
+
+    /**
+     * Yauaa's device classes that are not a person watching: crawlers and monitors ({@code Robot},
+     * {@code Robot Mobile}), bots pretending to be a browser ({@code Robot Imitator}), scripts and
+     * malformed agents ({@code Hacker}) and servers in a data centre ({@code Cloud}).
+     */
+    public static final Set<String> BOT_DEVICE_CLASSES = Set.of("Robot", "Robot Mobile", "Robot Imitator", "Hacker", "Cloud");
 
     public PlaybackRules {
         if (streamThreshold.isNegative()) {
@@ -50,5 +68,26 @@ public record PlaybackRules(Duration streamThreshold) {
      */
     public static Duration openWindow(CountingRules rules) {
         return rules.stateRetention().plusMinutes(5);
+    }
+
+    public static boolean isBot(String deviceClass) {
+        return deviceClass != null && BOT_DEVICE_CLASSES.contains(deviceClass);
+    }
+
+    /**
+     * The device a playback is on, as 32 hex digits (the first 128 bits of a SHA-256, so neither a
+     * cookie nor a user agent is kept): the device cookie ({@code device_id}) when the player sends one,
+     * else the user agent with the IP hash (IAB's definition; the IP hash's daily salt is the day's
+     * counting window). A missing user agent or IP hash counts as empty.
+     */
+    public static String device(String deviceId, String userAgent, String ipHash) {
+        String identity = deviceId != null && !deviceId.isBlank() ? "cookie\n" + deviceId
+                : "agent\n" + (userAgent == null ? "" : userAgent) + "\n" + (ipHash == null ? "" : ipHash);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 }

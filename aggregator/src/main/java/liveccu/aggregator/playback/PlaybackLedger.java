@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import liveccu.aggregator.playback.PlaybackState.CmcdReport;
 import liveccu.aggregator.playback.PlaybackState.Playing;
 import liveccu.model.ContentDimensions;
@@ -55,10 +56,13 @@ final class PlaybackLedger {
 
     private final long streamThresholdMs;
     private final long openWindowMs;
+    private final UnaryOperator<String> deviceClassOf;
 
-    PlaybackLedger(PlaybackRules rules, CountingRules counting) {
+    /** @param deviceClassOf a user agent's device class (Yauaa's; null for none) */
+    PlaybackLedger(PlaybackRules rules, CountingRules counting, UnaryOperator<String> deviceClassOf) {
         this.streamThresholdMs = rules.streamThreshold().toMillis();
         this.openWindowMs = PlaybackRules.openWindow(counting).toMillis();
+        this.deviceClassOf = deviceClassOf;
     }
 
     Duration openWindow() {
@@ -80,7 +84,7 @@ final class PlaybackLedger {
     }
 
     /** The state with the event in it (the same state for a duplicate or an event that counts nothing). */
-    private static PlaybackState withEvent(PlaybackState s, PlayerEvent event) {
+    private PlaybackState withEvent(PlaybackState s, PlayerEvent event) {
         long t = event.eventTimeMs();
         ContentDimensions content = s.content();
         long contentTimeMs = s.contentTimeMs();
@@ -91,6 +95,18 @@ final class PlaybackLedger {
                     && PlaybackCount.contentKey(named).compareTo(PlaybackCount.contentKey(content)) < 0) {
                 content = named;
                 contentTimeMs = t;
+            }
+        }
+        String device = s.device();
+        String deviceClass = s.deviceClass();
+        Long deviceTimeMs = s.deviceTimeMs();
+        if (event.userAgent() != null || event.ipHash() != null || event.deviceId() != null) {
+            String named = PlaybackRules.device(event.deviceId(), event.userAgent(), event.ipHash());
+            // the earliest event decides, as for the content; classified only then (in practice once a playback)
+            if (deviceTimeMs == null || t < deviceTimeMs || t == deviceTimeMs && named.compareTo(device) < 0) {
+                device = named;
+                deviceClass = deviceClassOf.apply(event.userAgent());
+                deviceTimeMs = t;
             }
         }
         List<Long> plays = s.plays();
@@ -135,17 +151,20 @@ final class PlaybackLedger {
             }
         }
         boolean counts = plays != s.plays() || downloads != s.downloads() || playing != s.playing() || cmcd != s.cmcd();
-        if (!counts && content == s.content()) {
+        if (!counts && content == s.content() && Objects.equals(deviceTimeMs, s.deviceTimeMs())) {
             return s;
         }
         return new PlaybackState(s.accountId(), content, contentTimeMs, Math.max(s.newestEventMs(), t), s.settledBeforeMs(),
                 s.startAnchorMs(), s.startAnchorPlayedMs(), plays, s.downloadAnchorMs(), downloads, playing,
-                s.cmcdSettled(), cmcd);
+                s.cmcdSettled(), cmcd, device, deviceClass, deviceTimeMs);
     }
 
-    /** The playback's counts that its open events can still change, per hour, under its content. */
+    /** The playback's counts that its open events can still change, per hour, under its content and device. */
     private Map<Slot, long[]> open(PlaybackState s) {
         Map<Slot, long[]> hours = new HashMap<>();
+        if (PlaybackRules.isBot(s.deviceClass())) {
+            return hours;  // a bot counts nothing; should an earlier event show a person, its counts appear
+        }
         List<Piece> pieces = pieces(s);
         for (long start : counted(s.startAnchorMs(), s.plays())) {
             long[] hour = hour(hours, s, start);
@@ -171,12 +190,12 @@ final class PlaybackLedger {
     private static final int PLAYED_MS = 2;
     private static final int DOWNLOAD = 3;
 
-    /** One hour of one content. */
-    private record Slot(ContentDimensions content, long hourStartMs) {
+    /** One hour of one content on one device. */
+    private record Slot(ContentDimensions content, String device, long hourStartMs) {
     }
 
     private static long[] hour(Map<Slot, long[]> hours, PlaybackState s, long t) {
-        return hours.computeIfAbsent(new Slot(s.content(), PlaybackCount.hourStart(t)), slot -> new long[4]);
+        return hours.computeIfAbsent(new Slot(s.content(), s.device(), PlaybackCount.hourStart(t)), slot -> new long[4]);
     }
 
     /** Playing time in a start's 24 h. */
@@ -246,7 +265,8 @@ final class PlaybackLedger {
                 startAnchor, anchorPlayedMs, s.plays().stream().filter(t -> t >= cutoff).toList(),
                 downloadAnchor, s.downloads().stream().filter(t -> t >= cutoff).toList(),
                 s.playing().stream().filter(p -> p.t() >= cutoff).toList(),
-                cmcdSettled, s.cmcd().stream().filter(r -> r.t() >= cutoff).toList());
+                cmcdSettled, s.cmcd().stream().filter(r -> r.t() >= cutoff).toList(), s.device(), s.deviceClass(),
+                s.deviceTimeMs());
         if (startAnchor == null) {
             return settled;
         }
@@ -260,7 +280,7 @@ final class PlaybackLedger {
         }
         return new PlaybackState(settled.accountId(), settled.content(), settled.contentTimeMs(), settled.newestEventMs(),
                 cutoff, startAnchor, anchorPlayedMs + leaving, settled.plays(), downloadAnchor, settled.downloads(),
-                settled.playing(), cmcdSettled, settled.cmcd());
+                settled.playing(), cmcdSettled, settled.cmcd(), s.device(), s.deviceClass(), s.deviceTimeMs());
     }
 
     private static Long lastBefore(List<Long> times, long cutoff, Long otherwise) {
@@ -275,7 +295,7 @@ final class PlaybackLedger {
 
     /** What changed, per hour, as changes to the hours' totals under the playback's content (before and after). */
     private static List<PlaybackCount> difference(String accountId, Map<Slot, long[]> before, Map<Slot, long[]> after) {
-        // keyed by content too: when an earlier event names the content, the open counts move to it
+        // keyed by content and device too: when an earlier event names another, the open counts move to it
         Map<Slot, long[]> changes = new LinkedHashMap<>();
         after.forEach((slot, counts) -> changes.put(slot, counts.clone()));
         before.forEach((slot, counts) -> {
@@ -286,9 +306,11 @@ final class PlaybackLedger {
         });
         return changes.entrySet().stream()
                 .map(e -> new PlaybackCount(accountId, e.getKey().content(), e.getKey().hourStartMs(),
-                        e.getValue()[START], e.getValue()[STREAM], e.getValue()[PLAYED_MS], e.getValue()[DOWNLOAD]))
+                        e.getValue()[START], e.getValue()[STREAM], e.getValue()[PLAYED_MS], e.getValue()[DOWNLOAD],
+                        0, null, e.getKey().device()))
                 .filter(change -> !change.isZero())
-                .sorted(Comparator.comparingLong(PlaybackCount::hourStartMs).thenComparing(PlaybackCount::key))
+                .sorted(Comparator.comparingLong(PlaybackCount::hourStartMs).thenComparing(PlaybackCount::key)
+                        .thenComparing(PlaybackCount::device, Comparator.nullsFirst(Comparator.naturalOrder())))
                 .toList();
     }
 

@@ -23,6 +23,10 @@ import liveccu.model.ContentDimensions;
  * @param playing             open {@code playing} events
  * @param cmcdSettled         the last settled CMCD report with a state, or null
  * @param cmcd                open CMCD reports with a state
+ * @param device              the playback's device ({@link liveccu.model.PlaybackRules#device}), from its
+ *                            earliest event carrying a user agent, IP hash or device cookie; null before one
+ * @param deviceClass         that event's user agent's device class (Yauaa): a bot's playback counts nothing
+ * @param deviceTimeMs        that event's time, null before one
  */
 record PlaybackState(
         String accountId,
@@ -37,11 +41,14 @@ record PlaybackState(
         List<Long> downloads,
         List<Playing> playing,
         CmcdReport cmcdSettled,
-        List<CmcdReport> cmcd) {
+        List<CmcdReport> cmcd,
+        String device,
+        String deviceClass,
+        Long deviceTimeMs) {
 
     static PlaybackState empty(String accountId) {
         return new PlaybackState(accountId, ContentDimensions.UNKNOWN, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE,
-                null, 0, List.of(), null, List.of(), List.of(), null, List.of());
+                null, 0, List.of(), null, List.of(), List.of(), null, List.of(), null, null, null);
     }
 
     /**

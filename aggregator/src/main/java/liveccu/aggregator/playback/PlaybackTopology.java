@@ -27,12 +27,13 @@ import org.apache.kafka.streams.state.Stores;
  *  ccu.player-events (key: playback id)
  *     ├─ too late (CountingRules' grace) ─► describe-too-late-player-events ─► ccu.beacons.rejected
  *     └─ on time ─► track-playbacks          (per playback, where its events already are: no repartition;
+ *                      │                       its device and bots from its earliest event's user agent;
  *                      │                       store ccu-playbacks; events older than the playback's
  *                      │                       settled part ─► ccu.beacons.rejected)
  *                      ▼ changes to hours' totals
  *                playback-changes-by-content-hour (repartition, keyed by account+content+hour)
  *                      ▼
- *                 sum-playback-changes ─► ccu.playback-counts   (store ccu-playback-hours)
+ *                 sum-playback-changes ─► ccu.playback-counts   (stores ccu-playback-hours, ccu-playback-hour-devices)
  * </pre>
  *
  * Every processor, store and internal topic is named, so changing the topology never renames state.
@@ -41,6 +42,7 @@ public final class PlaybackTopology {
 
     static final String PLAYBACKS_STORE = "ccu-playbacks";
     static final String HOURS_STORE = "ccu-playback-hours";
+    static final String HOUR_DEVICES_STORE = "ccu-playback-hour-devices";
 
     private static final Serde<PlaybackCount> CHANGE_SERDE = new JsonSerde<>(PlaybackCount.class);
 
@@ -48,7 +50,8 @@ public final class PlaybackTopology {
     }
 
     public static void addTo(StreamsBuilder builder, CountingRules rules, PlaybackRules definitions) {
-        PlaybackLedger ledger = new PlaybackLedger(definitions, rules);
+        // the analyzer is built once per JVM, on first use (or by warmUp at start), not here: building a topology stays fast
+        PlaybackLedger ledger = new PlaybackLedger(definitions, rules, userAgent -> DeviceClassifier.shared().deviceClass(userAgent));
         // Cached: a playing player's state is read and rewritten with every event.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLAYBACKS_STORE),
                 Serdes.String(), new JsonSerde<>(PlaybackState.class)).withCachingEnabled());
@@ -57,6 +60,9 @@ public final class PlaybackTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(HOURS_STORE, hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
                 Serdes.String(), CHANGE_SERDE).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(HOUR_DEVICES_STORE, hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
 
         KStream<String, PlayerEvent> events = builder.stream(Topics.PLAYER_EVENTS.name(),
                 Consumed.with(Topics.PLAYER_EVENTS.keySerde(), Topics.PLAYER_EVENTS.valueSerde()).withName("read-player-events"));
@@ -77,9 +83,19 @@ public final class PlaybackTopology {
         tracked.filter((key, output) -> output.change() != null, Named.as("keep-playback-changes"))
                 .mapValues(PlaybackTracker.Output::change, Named.as("unwrap-playback-changes"))
                 .repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName("playback-changes-by-content-hour"))
-                .process(PlaybackSummer::new, Named.as("sum-playback-changes"), HOURS_STORE)
+                .process(PlaybackSummer::new, Named.as("sum-playback-changes"), HOURS_STORE, HOUR_DEVICES_STORE)
                 .to(Topics.PLAYBACK_COUNTS.name(), Produced.with(Topics.PLAYBACK_COUNTS.keySerde(),
                         Topics.PLAYBACK_COUNTS.valueSerde()).withName("write-playback-counts"));
+    }
+
+    /**
+     * Builds the user-agent analyzer (bots) on a background thread now, so that the first playback does
+     * not wait the few seconds it takes; a playback that comes sooner waits for it.
+     */
+    public static void warmUp() {
+        Thread warm = new Thread(DeviceClassifier::shared, "build-user-agent-analyzer");
+        warm.setDaemon(true);
+        warm.start();
     }
 
     private static RejectedBeacon tooLate(PlayerEvent event) {

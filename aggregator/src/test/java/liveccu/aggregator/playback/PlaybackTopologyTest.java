@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import liveccu.aggregator.topology.CcuTopology;
 import liveccu.model.ContentDimensions;
 import liveccu.model.CountingRules;
+import liveccu.model.DeviceSketches;
 import liveccu.model.PlaybackCount;
 import liveccu.model.PlaybackRules;
 import liveccu.model.PlayerEvent;
@@ -39,6 +40,13 @@ class PlaybackTopologyTest {
     private static final String ACCOUNT = "123456789";
     private static final long HOUR = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
     private static final long H = PlaybackCount.HOUR_MS;
+    private static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            + "Chrome/120.0.0.0 Safari/537.36";
+    private static final String IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+            + "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+    private static final String SAFARI = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            + "Version/17.0 Safari/605.1.15";
+    private static final String GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
     private static final ContentDimensions NEWS = new ContentDimensions("news-1", "vod", "web", "news", "dist", "prod",
             "morning", "latam");
 
@@ -263,11 +271,105 @@ class PlaybackTopologyTest {
         assertTrue(bytes < 10_000, bytes + " bytes of state");
     }
 
+    @Test
+    void aBotsPlaybacksCountNothingAnywhere() {
+        // Googlebot plays 10 s and downloads; a script without a user agent plays; a person plays
+        send(as(player("play", "pb-bot", HOUR + 1_000, null), GOOGLEBOT, "ip-1", null));
+        send(as(player("playing", "pb-bot", HOUR + 11_000, 10.0), GOOGLEBOT, "ip-1", null));
+        send(as(player("file_downloaded", "pb-bot-d", HOUR + 2_000, null), GOOGLEBOT, "ip-1", null));
+        send(as(player("play", "pb-script", HOUR + 3_000, null), null, "ip-2", null));
+        send(as(player("playing", "pb-script", HOUR + 13_000, 10.0), null, "ip-2", null));
+        send(as(player("play", "pb-person", HOUR + 4_000, null), CHROME, "ip-3", null));
+
+        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS, HOUR));
+    }
+
+    @Test
+    void theSameDeviceAcrossTwoPlaybacksCountsOncePerHour() {
+        send(as(player("play", "pb-1", HOUR + 1_000, null), CHROME, "ip-1", null));
+        send(as(player("play", "pb-2", HOUR + 60_000, null), CHROME, "ip-1", null));          // a reload: same device
+        send(as(player("file_downloaded", "pb-3", HOUR + 90_000, null), CHROME, "ip-1", null)); // its download too
+        send(as(player("play", "pb-4", HOUR + 2_000, null), CHROME, "ip-2", null));           // another IP: another device
+        send(as(player("play", "pb-5", HOUR + 3_000, null), IPHONE, "ip-1", null));           // another agent: another
+        send(as(player("playing", "pb-6", HOUR + 4_000, 10.0), SAFARI, "ip-9", null));        // playing without a start: none
+        send(as(player("play", "pb-7", HOUR + H + 1_000, null), CHROME, "ip-1", null));       // the next hour: counted there
+
+        assertEquals(List.of(4L, 0L, 10_000L, 1L, 3L), totalsWithDevices(NEWS, HOUR));
+        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS, HOUR + H));
+    }
+
+    @Test
+    void theDeviceCookieNamesTheDeviceWhenSentElseTheUserAgentAndIp() {
+        send(as(player("play", "pb-1", HOUR + 1_000, null), CHROME, "ip-1", "cookie-1"));
+        send(as(player("play", "pb-2", HOUR + 2_000, null), IPHONE, "ip-2", "cookie-1"));     // the same registered device
+        send(as(player("play", "pb-3", HOUR + 3_000, null), CHROME, "ip-1", null));           // no cookie: agent + IP
+        send(as(player("play", "pb-4", HOUR + 4_000, null), CHROME, "ip-1", null));
+        send(as(player("play", "pb-5", HOUR + 5_000, null), CHROME, "ip-1", "cookie-2"));
+
+        assertEquals(List.of(5L, 0L, 0L, 0L, 3L), totalsWithDevices(NEWS, HOUR));
+    }
+
+    @Test
+    void aPlaybacksEarliestEventDecidesItsDeviceAndABotFoundLateTakesItsCountsBack() {
+        send(as(player("play", "pb-1", HOUR + 10_000, null), CHROME, "ip-1", null));
+        send(as(player("play", "pb-2", HOUR + 20_000, null), CHROME, "ip-1", null));
+        assertEquals(List.of(2L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS, HOUR));
+
+        // pb-1's earlier event, received late, names another device: pb-1 moves to it
+        send(as(player("session_start", "pb-1", HOUR + 5_000, null), IPHONE, "ip-2", null));
+        assertEquals(List.of(2L, 0L, 0L, 0L, 2L), totalsWithDevices(NEWS, HOUR));
+        // pb-2's earlier event shows a bot: pb-2 and its device leave the hour
+        send(as(player("session_start", "pb-2", HOUR + 6_000, null), GOOGLEBOT, "ip-1", null));
+        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS, HOUR));
+        PlaybackCount hour = latest.get(new PlaybackCount(ACCOUNT, NEWS, HOUR, 0, 0, 0, 0).key());
+        assertEquals(1, new DeviceSketches.Merged().add(hour.devicesSketch()).estimate());
+    }
+
+    @Test
+    void aDaysDevicesAreEstimatedWithinTheSketchsBound() {
+        // 3,000 devices, each starting a playback in two hours of the day: 6,000 device-hours, 3,000 devices
+        int devices = 3_000;
+        for (int d = 0; d < devices; d++) {
+            for (int k = 0; k < 2; k++) {
+                long t = HOUR - 10 * H + ((d + k) % 24) * H + 1_000 + d;
+                send(as(player("play", "pb-" + d + "-" + k, t, null), CHROME, "ip-" + d, null));
+            }
+        }
+        long day = HOUR - 10 * H;
+        DeviceSketches.Merged merged = new DeviceSketches.Merged();
+        long hourly = 0;
+        for (int h = 0; h < 24; h++) {
+            PlaybackCount hour = latest.get(new PlaybackCount(ACCOUNT, NEWS, day + h * H, 0, 0, 0, 0).key());
+            hourly += hour.devices();
+            merged.add(hour.devicesSketch());
+        }
+        assertEquals(2 * devices, hourly);                      // each hour exact
+        double error = Math.abs(merged.estimate() - devices) / (double) devices;
+        assertTrue(error <= 2 * DeviceSketches.RELATIVE_STANDARD_ERROR, "estimate " + merged.estimate() + " of " + devices);
+        assertTrue(merged.lowerBound(2) <= devices && devices <= merged.upperBound(2),
+                merged.lowerBound(2) + " .. " + merged.upperBound(2));
+    }
+
     private List<Long> totals(ContentDimensions content, long hour) {
         counts.readKeyValuesToList().forEach(kv -> latest.put(kv.key, kv.value));
         PlaybackCount count = latest.get(new PlaybackCount(ACCOUNT, content, hour, 0, 0, 0, 0).key());
         return count == null ? List.of(0L, 0L, 0L, 0L)
                 : List.of(count.starts(), count.streams(), count.playedMs(), count.downloads());
+    }
+
+    /** starts, streams, played ms, downloads and devices. */
+    private List<Long> totalsWithDevices(ContentDimensions content, long hour) {
+        List<Long> totals = new ArrayList<>(totals(content, hour));
+        PlaybackCount count = latest.get(new PlaybackCount(ACCOUNT, content, hour, 0, 0, 0, 0).key());
+        totals.add(count == null ? 0L : count.devices());
+        return totals;
+    }
+
+    /** The event from this user agent, IP hash and device cookie. */
+    private static PlayerEvent as(PlayerEvent e, String userAgent, String ipHash, String deviceId) {
+        return new PlayerEvent(e.source(), e.type(), e.accountId(), e.playbackId(), e.eventTimeMs(), e.receivedAtMs(),
+                e.contentId(), e.contentType(), e.property(), e.referrerDomain(), deviceId, e.category(), e.distributor(),
+                e.producer(), e.show(), e.zone(), e.secondsPlayed(), e.positionS(), userAgent, ipHash, e.cmcd());
     }
 
     private void send(PlayerEvent event) {
