@@ -35,6 +35,8 @@ import org.openqa.selenium.Rectangle;
  */
 class DashboardIT {
 
+    private static final String BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            + "Chrome/120.0.0.0 Safari/537.36";
     private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
     private static final Duration PAGE_WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -533,10 +535,14 @@ class DashboardIT {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Player events as the platform's players post them, once the collector has acknowledged them. */
+    /**
+     * Player events as the platform's players post them (with a browser's user agent: Java's HTTP
+     * client is a robot, whose playbacks count nothing), once the collector has acknowledged them.
+     */
     private static void postPlayerEvents(String account, String ndjson) {
         Eventually.await(PAGE_WAIT, "player events accepted", () -> Http.post(system.collectorPort(),
-                        "/v1/accounts/" + account + "/events", ndjson, "content-type", "application/x-ndjson"),
+                        "/v1/accounts/" + account + "/events", ndjson, "content-type", "application/x-ndjson",
+                        "user-agent", BROWSER_AGENT),
                 reply -> reply.status() == 204);
     }
 
