@@ -8,10 +8,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 import liveccu.access.Access;
 import liveccu.access.Caller;
-import java.util.function.Predicate;
 import liveccu.api.http.BlockingQueries;
 import liveccu.model.Audience;
 import liveccu.model.MinuteCount;
@@ -103,11 +107,11 @@ public final class CcuRoutes {
         if (unscoped.isEmpty()) {
             return scoped;
         }
-        java.util.Set<Long> minutes = new java.util.HashSet<>();
+        Set<Long> minutes = new HashSet<>();
         scoped.forEach(count -> minutes.add(count.minuteStartMs()));
-        List<MinuteCount> merged = new java.util.ArrayList<>(scoped);
+        List<MinuteCount> merged = new ArrayList<>(scoped);
         unscoped.stream().filter(count -> !minutes.contains(count.minuteStartMs())).forEach(merged::add);
-        merged.sort(java.util.Comparator.comparingLong(MinuteCount::minuteStartMs).reversed());
+        merged.sort(Comparator.comparingLong(MinuteCount::minuteStartMs).reversed());
         return merged;
     }
 
