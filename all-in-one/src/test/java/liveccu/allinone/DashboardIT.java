@@ -483,7 +483,8 @@ class DashboardIT {
                 """.formatted(t, news, movie, t + 10_000, t + 3_000));
         long nowS = System.currentTimeMillis() / 1000;
         String totalsQuery = "/playback?accountid=" + account + "&from=" + (nowS - 3 * 3600) + "&to=" + (nowS + 3600);
-        Eventually.await(PAGE_WAIT.multipliedBy(2), "the API counted the playbacks", () -> playbackTotals(totalsQuery),
+        Eventually.await(PAGE_WAIT.multipliedBy(2), "the API counted the playbacks",
+                () -> Viewers.playbackTotals(system.apiPort(), totalsQuery),
                 List.of(2.0, 1.0, 13.0, 1.0)::equals);
 
         open("/?refresh=1", Viewers.API_KEY);
@@ -544,20 +545,6 @@ class DashboardIT {
                         "/v1/accounts/" + account + "/events", ndjson, "content-type", "application/x-ndjson",
                         "user-agent", BROWSER_AGENT),
                 reply -> reply.status() == 204);
-    }
-
-    /** Starts, streams, time_s and downloads summed over the rows of a {@code /playback} answer. */
-    private static List<Double> playbackTotals(String query) {
-        Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
-        assertEquals(200, reply.status(), reply.body());
-        double[] sums = new double[4];
-        for (Map<String, Object> row : Viewers.parse(reply.body())) {
-            List<String> columns = List.of("starts", "streams", "time_s", "downloads");
-            for (int i = 0; i < columns.size(); i++) {
-                sums[i] += ((Number) row.get(columns.get(i))).doubleValue();
-            }
-        }
-        return List.of(sums[0], sums[1], sums[2], sums[3]);
     }
 
     private static PlaybackShown readPlayback(String account) {

@@ -162,7 +162,7 @@ class HlsPlayerIT {
         String query = "/playback?accountid=" + Viewers.ACCOUNT + "&from=" + (now - 3 * 3600) + "&to=" + (now + 3600)
                 + "&contentid=" + content;
         Eventually.await(Duration.ofSeconds(30), query + " = 1 start, 1 stream, " + playingSeconds + " s, 0 downloads",
-                () -> totals(query), totals -> totals.get(0) == 1 && totals.get(1) == 1
+                () -> Viewers.playbackTotals(system.apiPort(), query), totals -> totals.get(0) == 1 && totals.get(1) == 1
                         && Math.abs(totals.get(2) - playingSeconds) < 0.0005 && totals.get(3) == 0);
     }
 
@@ -212,19 +212,5 @@ class HlsPlayerIT {
             }
         }
         return ms;
-    }
-
-    /** starts, streams, time_s and downloads summed over the query's rows. */
-    private static List<Double> totals(String query) {
-        Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
-        assertEquals(200, reply.status(), reply.body());
-        double[] sums = new double[4];
-        for (Map<String, Object> row : Viewers.parse(reply.body())) {
-            int i = 0;
-            for (String name : List.of("starts", "streams", "time_s", "downloads")) {
-                sums[i++] += ((Number) row.get(name)).doubleValue();
-            }
-        }
-        return List.of(sums[0], sums[1], sums[2], sums[3]);
     }
 }

@@ -153,19 +153,6 @@ class PlaybackMetricsIT {
         String query = "/playback?accountid=" + Viewers.ACCOUNT + "&from=" + (now - 3 * 3600) + "&to=" + (now + 3600)
                 + "&contentid=" + content;
         Eventually.await(Duration.ofSeconds(60), "/playback of " + content + " = " + List.of(starts, streams, timeS, downloads),
-                () -> totals(query), totals -> totals.equals(List.of((double) starts, (double) streams, timeS, (double) downloads)));
-    }
-
-    private static List<Double> totals(String query) {
-        Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
-        assertEquals(200, reply.status(), reply.body());
-        double[] sums = new double[4];
-        for (Map<String, Object> row : Viewers.parse(reply.body())) {
-            int i = 0;
-            for (String name : List.of("starts", "streams", "time_s", "downloads")) {
-                sums[i++] += ((Number) row.get(name)).doubleValue();
-            }
-        }
-        return List.of(sums[0], sums[1], sums[2], sums[3]);
+                () -> Viewers.playbackTotals(system.apiPort(), query), totals -> totals.equals(List.of((double) starts, (double) streams, timeS, (double) downloads)));
     }
 }

@@ -137,6 +137,22 @@ final class Viewers {
         return rows.stream().sorted(Comparator.comparing(Object::toString)).toList();
     }
 
+    /** Starts, streams, time_s and downloads summed over the rows of a {@code /playback…} answer. */
+    static List<Double> playbackTotals(int apiPort, String query) {
+        Http.Reply reply = Http.get(apiPort, query, "x-api-key", API_KEY);
+        if (reply.status() != 200) {
+            throw new AssertionError("playback query answered " + reply.status() + ": " + reply.body());
+        }
+        List<String> columns = List.of("starts", "streams", "time_s", "downloads");
+        double[] sums = new double[columns.size()];
+        for (Map<String, Object> row : parse(reply.body())) {
+            for (int i = 0; i < columns.size(); i++) {
+                sums[i] += ((Number) row.get(columns.get(i))).doubleValue();
+            }
+        }
+        return List.of(sums[0], sums[1], sums[2], sums[3]);
+    }
+
     static List<Object> minute(long epochSeconds, long ssccu, long csccu) {
         return List.of(java.time.Instant.ofEpochSecond(epochSeconds).toString().replace("Z", ".000Z"), ssccu, csccu);
     }
