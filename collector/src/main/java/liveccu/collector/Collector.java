@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.limit.ClientRateLimit;
+import liveccu.collector.limit.RateLimitGate;
 import liveccu.collector.intake.PlaybackRoutes;
 import liveccu.collector.publish.AcknowledgedFacts;
 import liveccu.collector.publish.BeaconPublisher;
@@ -74,8 +75,10 @@ public final class Collector {
             LOG.warn("CCU_IP_HASH_SECRET is not set: IP hashes use a random secret of this process, so they differ "
                     + "between collectors and across restarts (devices are over-counted); set the same secret on every collector");
         }
-        PlaybackRoutes playback = new PlaybackRoutes(config.playback(), config.pipeline().rules(), secret, sink, publisher,
-                config.playback().ipHasher(), registry);
+        RateLimitGate playbackLimit = new RateLimitGate(limit, publisher, "requests", metrics::rateLimited,
+                metrics::rejectionNotRecorded);
+        PlaybackRoutes playback = new PlaybackRoutes(config.playback(), config.pipeline().rules(), secret, playbackLimit, sink,
+                publisher, config.playback().ipHasher(), registry);
         if (!secret.required()) {
             LOG.warn(secret.accountsWithOwnSecret() == 0
                     ? "CCU_BEACON_SECRET is not set: beacons are accepted without a key"

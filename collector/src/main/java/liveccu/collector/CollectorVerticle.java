@@ -18,8 +18,8 @@ import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconPath;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.beacon.ParseResult;
-import liveccu.collector.client.RequestAddresses;
 import liveccu.collector.limit.ClientRateLimit;
+import liveccu.collector.limit.RateLimitGate;
 import liveccu.collector.intake.PlaybackRoutes;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.publish.BeaconSink;
@@ -46,7 +46,7 @@ final class CollectorVerticle extends VerticleBase {
     private final int port;
     private final BeaconParser parser;
     private final BeaconSecret secret;
-    private final ClientRateLimit limit;
+    private final RateLimitGate limit;
     private final ViewerPolicy viewers;
     private final BeaconSink publisher;
     private final CollectorMetrics metrics;
@@ -67,7 +67,7 @@ final class CollectorVerticle extends VerticleBase {
         this.port = port;
         this.parser = parser;
         this.secret = secret;
-        this.limit = limit;
+        this.limit = new RateLimitGate(limit, publisher, "beacons", metrics::rateLimited, metrics::rejectionNotRecorded);
         this.viewers = viewers;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -112,9 +112,7 @@ final class CollectorVerticle extends VerticleBase {
     private void onBeacon(HttpServerRequest request, BeaconPath path) {
         long receivedAt = System.currentTimeMillis();
         // First, before any work: a limited beacon is never parsed, written or acknowledged.
-        if (limit.enabled() && limit.check(RequestAddresses.peer(request), RequestAddresses.forwardedFor(request))
-                instanceof ClientRateLimit.Limited limited) {
-            rateLimited(request, limited, receivedAt);
+        if (limit.refused(request, receivedAt)) {
             return;
         }
         BeaconSecret.Check key = secret.check(path.accountId(), request.getHeader("x-api-key"), request.getParam("key"));
@@ -161,28 +159,6 @@ final class CollectorVerticle extends VerticleBase {
             ErrorResponses.send(response, 503, error instanceof BeaconPublisher.KafkaUnavailable
                     ? error.getMessage() : "Kafka unavailable");
         }
-    }
-
-    /**
-     * 429 with the seconds until the client has a token again. Counted every time; recorded on the
-     * rejected topic only as the limit decides (sampled per client), so a flood does not flood it.
-     */
-    private void rateLimited(HttpServerRequest request, ClientRateLimit.Limited limited, long receivedAt) {
-        metrics.rateLimited();
-        String message = "too many beacons from this client: over its rate limit, retry after "
-                + limited.retryAfterSeconds() + " s";
-        if (limited.record()) {
-            var record = new RejectedBeacon(RejectReason.RATE_LIMITED.code(), message + " (client " + limited.client()
-                    + "; at most one such record per client every " + ClientRateLimit.RECORD_INTERVAL.toSeconds() + " s)",
-                    request.path(), receivedAt, "collector", null);
-            if (!publisher.recordRejection(record)) {
-                metrics.rejectionNotRecorded();
-            }
-        }
-        request.response()
-                .putHeader("retry-after", Long.toString(limited.retryAfterSeconds()))
-                .putHeader("access-control-allow-origin", "*");
-        ErrorResponses.send(request.response(), RejectReason.RATE_LIMITED.httpStatus(), message);
     }
 
     /** The viewer token: {@code Authorization: Bearer}, else the {@code token} parameter (sendBeacon cannot set headers). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.limit.ClientRateLimit;
+import liveccu.collector.limit.RateLimitGate;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.intake.IpHasher;
 import liveccu.collector.intake.PlaybackRoutes;
@@ -124,17 +126,54 @@ class PlaybackRoutesTest {
         OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, () -> SINKS.unavailable, registry);
         ViewerPolicy viewers = new ViewerPolicy(new ViewerTokens(new TokenSettings(Optional.empty(), List.of(), Duration.ofSeconds(30))),
                 TokenMode.OPEN, Map.of());
+        deploy(vertx, registry, ClientRateLimit.off()).onComplete(test.succeeding(bound -> {
+            client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(bound));
+            PlaybackRoutesTest.port = bound;
+            test.completeNow();
+        }));
+    }
+
+    /** The collector's verticle with the playback routes, as Collector wires them; completes with its port. */
+    static Future<Integer> deploy(Vertx vertx, PrometheusMeterRegistry registry, ClientRateLimit limit) {
+        OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, () -> SINKS.unavailable, registry);
+        ViewerPolicy viewers = new ViewerPolicy(new ViewerTokens(new TokenSettings(Optional.empty(), List.of(), Duration.ofSeconds(30))),
+                TokenMode.OPEN, Map.of());
         var settings = new PlaybackSettings(4096, 16384, 5, TrustedProxies.parse("127.0.0.1", new java.util.ArrayList<>()), Optional.empty(), Set.of("off"));
         BeaconSecret secret = new BeaconSecret(Optional.empty());
-        var playback = new PlaybackRoutes(settings, CountingRules.defaults(), secret, SINKS, SINKS, HASHER, registry);
+        CollectorMetrics metrics = new CollectorMetrics(registry);
+        var playback = new PlaybackRoutes(settings, CountingRules.defaults(), secret,
+                new RateLimitGate(limit, SINKS, "requests", () -> { }, () -> { }), SINKS, SINKS, HASHER, registry);
         AtomicInteger port = new AtomicInteger();
-        vertx.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), secret, ClientRateLimit.off(), viewers, SINKS,
-                        new CollectorMetrics(registry), ops, port, Optional.of(playback)))
-                .onComplete(test.succeeding(id -> {
-                    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port.get()));
-                    PlaybackRoutesTest.port = port.get();
-                    test.completeNow();
-                }));
+        return vertx.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), secret, limit, viewers, SINKS,
+                        metrics, ops, port, Optional.of(playback)))
+                .map(id -> port.get());
+    }
+
+    @Test
+    void aClientOverTheRateLimitIsAnswered429AndNothingItSentIsWritten(VertxTestContext test) {
+        // a Vert.x of its own: servers of one Vert.x on port 0 share a port, and this limit must not reach the other tests
+        Vertx vertx = Vertx.vertx();
+        // two requests at once, refilled at 1/s on a clock that never moves; one bucket per client whatever it sends
+        ClientRateLimit limit = new ClientRateLimit(1, 2, 1000, TrustedProxies.NONE, () -> 0L);
+        List<String> playbacks = List.of(randomId(), randomId(), randomId());
+        deploy(vertx, Metrics.newRegistry("collector"), limit).compose(bound -> {
+            WebClient limited = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(bound));
+            java.util.function.Function<String, Future<HttpResponse<Buffer>>> send = playback -> limited
+                    .post("/v1/accounts/acc-1/events").putHeader("content-type", "application/x-ndjson")
+                    .putHeader("user-agent", "TestPlayer/1.0").sendBuffer(Buffer.buffer(event("play", playback)));
+            return send.apply(playbacks.get(0)).compose(first -> send.apply(playbacks.get(1))
+                    .compose(second -> send.apply(playbacks.get(2)).map(third -> List.of(first, second, third))));
+        }).onComplete(test.succeeding(replies -> test.verify(() -> {
+            assertEquals(List.of(204, 204, 429), replies.stream().map(HttpResponse::statusCode).toList());
+            assertEquals("1", replies.get(2).getHeader("retry-after"));
+            assertTrue(body(replies.get(2)).contains("too many requests from this client"), body(replies.get(2)));
+            assertEquals(List.of(true, true, false), playbacks.stream()
+                    .map(playback -> SINKS.events.stream().anyMatch(e -> e.playbackId().equals(playback))).toList(),
+                    "the refused request's event is never written");
+            assertTrue(SINKS.rejected.stream().anyMatch(r -> r.reason().equals("rate-limited")
+                    && r.path().equals("/v1/accounts/acc-1/events")), "the refusal is recorded");
+            vertx.close().onComplete(closed -> test.completeNow());
+        })));
     }
 
     @AfterEach

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import liveccu.collector.beacon.BeaconSecret;
+import liveccu.collector.limit.RateLimitGate;
 import liveccu.collector.client.RequestAddresses;
 import liveccu.collector.cmcd.CmcdReportParser;
 import liveccu.collector.playback.PlayerEventParser;
@@ -43,7 +44,8 @@ import liveccu.ops.http.ErrorResponses;
  *       an account in {@code CCU_CMCD_DISABLED_ACCOUNTS}): CTA-5004-B tells the player to stop sending
  *       to that target for the rest of the session.</li>
  * </ul>
- * Both: {@code 401} without the beacon secret (when one is set), {@code 413} over the body or event
+ * Both: {@code 429} with {@code Retry-After} for a client over its rate limit (the beacons' limit, one
+ * bucket per client whatever it sends), {@code 401} without the beacon secret (when one is set), {@code 413} over the body or event
  * limits, {@code 415} for another content type or encoding, {@code 503} with {@code Retry-After} when
  * Kafka cannot take them.
  */
@@ -56,6 +58,7 @@ public final class PlaybackRoutes {
     private static final int LISTED_REJECTIONS = 20;
 
     private final PlaybackSettings settings;
+    private final RateLimitGate limit;
     private final BeaconSecret secret;
     private final BeaconSink beacons;
     private final PlayerEventSink events;
@@ -74,9 +77,10 @@ public final class PlaybackRoutes {
      *                also where rejections are recorded
      * @param events  where player events go ({@code ccu.player-events})
      */
-    public PlaybackRoutes(PlaybackSettings settings, CountingRules rules, BeaconSecret secret, BeaconSink beacons,
-                          PlayerEventSink events, IpHasher ipHasher, MeterRegistry registry) {
+    public PlaybackRoutes(PlaybackSettings settings, CountingRules rules, BeaconSecret secret, RateLimitGate limit,
+                          BeaconSink beacons, PlayerEventSink events, IpHasher ipHasher, MeterRegistry registry) {
         this.settings = settings;
+        this.limit = limit;
         this.secret = secret;
         this.beacons = beacons;
         this.events = events;
@@ -103,8 +107,17 @@ public final class PlaybackRoutes {
     }
 
     public void mount(Router router) {
-        router.post(EVENTS_PATH).handler(ctx -> readBody(ctx, PlayerEvent.SOURCE_PLAYER, this::onPlayerEvents));
-        router.post(CMCD_PATH).handler(ctx -> readBody(ctx, PlayerEvent.SOURCE_CMCD, this::onCmcd));
+        router.post(EVENTS_PATH).handler(ctx -> admit(ctx, PlayerEvent.SOURCE_PLAYER, this::onPlayerEvents));
+        router.post(CMCD_PATH).handler(ctx -> admit(ctx, PlayerEvent.SOURCE_CMCD, this::onCmcd));
+    }
+
+    /** The client's rate limit first (a refused body is read and dropped, so the connection stays usable), then the body. */
+    private void admit(RoutingContext ctx, String source, java.util.function.BiConsumer<RoutingContext, Buffer> then) {
+        if (limit.refused(ctx.request(), System.currentTimeMillis())) {
+            ctx.request().handler(chunk -> { }).resume();
+            return;
+        }
+        readBody(ctx, source, then);
     }
 
     /**
