@@ -98,10 +98,12 @@ public record ViewerSession(
         return Objects.hash(sessionId, firstSeenMs, lastSeenMs, firstMinuteMs) * 31 + Arrays.hashCode(minuteBits);
     }
 
+    /** Never the viewer's personal data (user id, custom data): a log line or an assertion message must not leak it. */
     @Override
     public String toString() {
         return "ViewerSession[" + sessionId + " job " + jobId + " account " + accountId + " tracking " + trackingId
-                + " data " + customViewerData + " user " + userId + (trusted ? " trusted" : " untrusted")
+                + (customViewerData == null ? "" : " data <set>") + (userId == null ? "" : " user <set>")
+                + (trusted ? " trusted" : " untrusted")
                 + " seen " + firstSeenMs + ".." + lastSeenMs + " minutes from " + firstMinuteMs + " "
                 + BitSet.valueOf(minuteBits) + (serverSide ? " ss" : "") + (clientSide ? " cs" : "") + "]";
     }
