@@ -2,6 +2,9 @@ package liveccu.allinone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Playback metrics over the real path: player events and a CMCD playback POSTed to the collector, a
  * real broker, the aggregator, and {@code GET /playback} of the query API giving the exact numbers; a
- * batch retried (as after a 503) changes nothing; a bot's playback counts nothing; devices exact for the hour.
+ * batch retried (as after a 503) changes nothing; a bot's playback counts nothing; devices exact for the hour;
+ * {@code GET /playback/retention} counts a playback once per bucket, without bots or live content.
  */
 class PlaybackMetricsIT {
 
@@ -108,11 +112,69 @@ class PlaybackMetricsIT {
         assertEquals(true, rows.get(0).get("devices_exact"), reply.body());
     }
 
+    @Test
+    void retentionCountsEachPlaybackOncePerBucketAndNeitherBotsNorLiveContent() {
+        String content = "it-" + UUID.randomUUID();
+        String live = "it-live-" + UUID.randomUUID();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        long t = System.currentTimeMillis() - 5 * 60_000;
+        String x = "x-" + run;
+        String event = "{\"event\":\"%s\",\"playback_id\":\"%s\",\"time\":%d,\"content_id\":\"%s\",\"content_type\":\"%s\"%s}\n";
+        // x watches 0-20 s, then seeks back to the start; y watches 0-10 s
+        String batch = event.formatted("play", x, t, content, "vod", "")
+                + event.formatted("playing", x, t + 10_000, content, "vod", ",\"seconds\":10,\"position\":10")
+                + event.formatted("playing", x, t + 20_000, content, "vod", ",\"seconds\":10,\"position\":20")
+                + event.formatted("playing", x, t + 30_000, content, "vod", ",\"seconds\":10,\"position\":10")
+                + event.formatted("play", "y-" + run, t, content, "vod", "")
+                + event.formatted("playing", "y-" + run, t + 10_000, content, "vod", ",\"seconds\":10,\"position\":10");
+        postEvents(batch);
+        awaitRetention(content, 2, List.of(List.of(0, 2, 1.0), List.of(10, 1, 0.5)));
+
+        // a retried batch, a bot and a live playback on x's partition, then x's next 10 s: once that is
+        // counted, all before it on the partition is too
+        String bot = onPartition("bot-" + run + "-", partitionOf(x));
+        String livePlayback = onPartition("live-" + run + "-", partitionOf(x));
+        postEvents(batch);
+        postEvents(event.formatted("play", bot, t, content, "vod", "")
+                + event.formatted("playing", bot, t + 10_000, content, "vod", ",\"seconds\":10,\"position\":30"), GOOGLEBOT);
+        postEvents(event.formatted("play", livePlayback, t, live, "live", "")
+                + event.formatted("playing", livePlayback, t + 10_000, live, "live", ",\"seconds\":10,\"position\":10"));
+        postEvents(event.formatted("playing", x, t + 50_000, content, "vod", ",\"seconds\":10,\"position\":30"));
+        awaitRetention(content, 2, List.of(List.of(0, 2, 1.0), List.of(10, 1, 0.5), List.of(20, 1, 0.5)));
+        awaitTotals(live, 1, 1, 10.0, 0);
+        awaitRetention(live, 1, List.of());
+    }
+
+    /** Waits until the content's retention over the last hours is exactly these starts and buckets ([from_s, playbacks, share]). */
+    @SuppressWarnings("unchecked")
+    private static void awaitRetention(String content, long starts, List<List<Object>> buckets) {
+        long now = System.currentTimeMillis() / 1000;
+        String query = "/playback/retention?accountid=" + Viewers.ACCOUNT + "&contentid=" + content + "&from=" + (now - 3 * 3600)
+                + "&to=" + (now + 3600);
+        List<Object> expected = List.of(starts, buckets);
+        Eventually.await(Duration.ofSeconds(60), query + " = " + expected, () -> {
+            Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
+            if (reply.status() != 200) {
+                return List.of(reply.status(), reply.body());
+            }
+            Map<String, Object> body;
+            try {
+                body = JSON.readValue(reply.body(), Map.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            List<List<Object>> rows = ((List<Map<String, Object>>) body.get("buckets")).stream()
+                    .map(row -> List.of(row.get("from_s"), row.get("playbacks"), row.get("share"))).toList();
+            return List.of(((Number) body.get("starts")).longValue(), rows);
+        }, expected::equals);
+    }
+
     private static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
             + "Chrome/120.0.0.0 Safari/537.36";
     private static final String IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
             + "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
     private static final String GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PARTITIONS = 4;   // CCU_TOPIC_PARTITIONS of Viewers.testEnv
 
     /** The partition of a playback's events (the producer's default: murmur2 of the key). */

@@ -19,6 +19,7 @@ import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
+import liveccu.api.playback.RetentionView;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
 import liveccu.api.viewers.ViewerReportRoutes;
@@ -67,7 +68,9 @@ public final class Api {
         ViewerSessionsView sessions = new ViewerSessionsView(config.pipeline().bootstrapServers(), config.viewerReportHistory(), clock);
         KeyRing keys = new KeyRing(config.pipeline().bootstrapServers(), "ccu-api");
         PlaybackCountsView playback = new PlaybackCountsView(config.pipeline().bootstrapServers(), config.playbackHistory(), clock);
-        List<TopicReader<?>> readers = List.of(counts.reader(), sessions.reader(), keys.reader(), playback.reader());
+        RetentionView retention = new RetentionView(config.pipeline().bootstrapServers(), config.playbackHistory(), clock);
+        List<TopicReader<?>> readers = List.of(counts.reader(), sessions.reader(), keys.reader(), playback.reader(),
+                retention.reader());
         readers.forEach(reader -> {
             reader.bindTo(registry);
             reader.start();
@@ -90,7 +93,7 @@ public final class Api {
                 new CcuRoutes(counts, queries, clock, config.maxRange(), config.maxDayRange(), config.recentJobs()),
                 new ViewerReportRoutes(sessions, queries, clock, config.maxRange()),
                 new ViewerErasureRoutes(sessions, sessions.reader()::notReadyReason, erasures, clock),
-                access, new KeyAdminRoutes(keys, accessRecords, clock), ops, new PlaybackRoutes(playback, queries));
+                access, new KeyAdminRoutes(keys, accessRecords, clock), ops, new PlaybackRoutes(playback, retention, queries));
         return vertx.deployVerticle(verticle)
                 .compose(id -> HealthCheck.awaitFirst(vertx, CompletableFuture.allOf(readers.stream()
                                 .map(reader -> reader.caughtUp().toCompletableFuture()).toArray(CompletableFuture[]::new)), RESULTS_WAIT,

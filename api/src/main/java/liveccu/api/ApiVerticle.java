@@ -66,6 +66,7 @@ final class ApiVerticle extends VerticleBase {
         router.get("/accounts").handler(access.require(Scope.COUNTS)).handler(ccu::accounts);
         router.get("/tracking").handler(access.require(Scope.COUNTS)).handler(ccu::trackingIds);
         router.get("/playback").handler(access.require(Scope.COUNTS)).handler(playback::playback);
+        router.get("/playback/retention").handler(access.require(Scope.COUNTS)).handler(playback::retention);
         router.get("/viewers").handler(access.require(Scope.VIEWERS)).handler(viewers::report);
         // (Vert.x takes the body handler first; 4 KiB bounds what is read before the key is checked.)
         router.post("/admin/viewers/erasures").handler(BodyHandler.create(false).setBodyLimit(4096))

@@ -32,6 +32,7 @@ import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
+import liveccu.api.playback.RetentionView;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
 import liveccu.api.viewers.ViewerReportRoutes;
@@ -98,7 +99,8 @@ class ApiRoutesTest {
                 new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
                 new ViewerErasureRoutes(sessions, HealthCheck.ALWAYS, erasures -> CompletableFuture.completedFuture(null), clock),
                 access, new KeyAdminRoutes(keys, records, clock), ops,
-                new PlaybackRoutes(new PlaybackCountsView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)));
+                new PlaybackRoutes(new PlaybackCountsView(NOT_A_BROKER, Duration.ofDays(35), clock),
+                        new RetentionView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -28,6 +29,7 @@ import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
+import liveccu.api.playback.RetentionView;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
 import liveccu.api.viewers.ViewerReportRoutes;
@@ -36,6 +38,7 @@ import liveccu.model.ApiKey;
 import liveccu.model.ContentDimensions;
 import liveccu.model.DeviceSketches;
 import liveccu.model.PlaybackCount;
+import liveccu.model.RetentionCount;
 import liveccu.ops.http.HealthCheck;
 import liveccu.ops.http.OpsRoutes;
 import liveccu.ops.metrics.Metrics;
@@ -68,6 +71,7 @@ class PlaybackRoutesTest {
     private static final ContentDimensions MATCH = new ContentDimensions("match-9", "live", null, "sports", null, null, null, null);
 
     static PlaybackCountsView playback;
+    static RetentionView retention;
     static MinuteCountsView counts;
     static ViewerSessionsView sessions;
     static AccessRecords records;
@@ -88,6 +92,17 @@ class PlaybackRoutesTest {
                 new PlaybackCount("other-account", NEWS_WEB, TEN, 7, 7, 7_000, 7))) {
             playback.apply(count.key(), count);
         }
+        retention = new RetentionView("127.0.0.1:9", Duration.ofDays(35), clock);
+        long day = FROM * 1000;
+        for (RetentionCount bucket : List.of(
+                new RetentionCount(ACCOUNT, "news-1", day, 0, 4), new RetentionCount(ACCOUNT, "news-1", day, 1, 3),
+                new RetentionCount(ACCOUNT, "news-1", day, 2, 2), new RetentionCount(ACCOUNT, "news-1", day, 7, 3),
+                new RetentionCount(ACCOUNT, "news-1", day, 8, 1), new RetentionCount(ACCOUNT, "news-1", day, 9, 0),
+                new RetentionCount(ACCOUNT, "news-1", day - 2 * 86_400_000L, 0, 9),   // another day
+                new RetentionCount(ACCOUNT, "match-9", day, 0, 5),                     // another content
+                new RetentionCount("other-account", "news-1", day, 0, 7))) {
+            retention.apply(bucket.key(), bucket);
+        }
         counts = new MinuteCountsView("127.0.0.1:9", stateDir.resolve("minute-counts"), Duration.ofDays(7), Duration.ofHours(24), clock);
         sessions = new ViewerSessionsView("127.0.0.1:9", Duration.ofHours(48), clock);
         KeyRing keys = KeyRing.detached();
@@ -100,7 +115,7 @@ class PlaybackRoutesTest {
                 new ViewerErasureRoutes(sessions, HealthCheck.ALWAYS, erasures -> CompletableFuture.completedFuture(null), clock),
                 access, new KeyAdminRoutes(keys, records, clock),
                 new OpsRoutes(HealthCheck.ALWAYS, HealthCheck.ALWAYS, Metrics.newRegistry("api")),
-                new PlaybackRoutes(playback, new BlockingQueries(4)));
+                new PlaybackRoutes(playback, retention, new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();
@@ -115,6 +130,7 @@ class PlaybackRoutesTest {
     @AfterAll
     static void close() {
         playback.reader().close();
+        retention.reader().close();
         sessions.reader().close();
         counts.close();
         records.close();
@@ -184,6 +200,54 @@ class PlaybackRoutesTest {
                 })));
     }
 
+    @Test
+    void retentionGivesEachWatchedBucketWithItsShareOfStartsAndTheMostWatched(VertxTestContext test) {
+        // from and to inside the day: the whole UTC day
+        get("/playback/retention?accountid=" + ACCOUNT + "&contentid=news-1&from=" + (FROM + 3_600) + "&to=" + (FROM + 7_200), KEY)
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(200, reply.statusCode(), reply.bodyAsString());
+                    assertEquals("application/json", reply.getHeader("content-type"));
+                    assertEquals(new JsonObject("""
+                            {"content_id":"news-1","from":"2026-11-23T00:00:00Z","to":"2026-11-24T00:00:00Z","bucket_s":10,"starts":4,
+                             "buckets":[{"from_s":0,"to_s":10,"playbacks":4,"share":1.0},
+                                        {"from_s":10,"to_s":20,"playbacks":3,"share":0.75},
+                                        {"from_s":20,"to_s":30,"playbacks":2,"share":0.5},
+                                        {"from_s":70,"to_s":80,"playbacks":3,"share":0.75},
+                                        {"from_s":80,"to_s":90,"playbacks":1,"share":0.25}],
+                             "top":[{"from_s":0,"to_s":10,"playbacks":4,"share":1.0},
+                                    {"from_s":10,"to_s":20,"playbacks":3,"share":0.75},
+                                    {"from_s":70,"to_s":80,"playbacks":3,"share":0.75},
+                                    {"from_s":20,"to_s":30,"playbacks":2,"share":0.5},
+                                    {"from_s":80,"to_s":90,"playbacks":1,"share":0.25}]}"""), reply.bodyAsJsonObject());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void retentionOfAContentWithNothingIsEmpty(VertxTestContext test) {
+        get("/playback/retention?accountid=" + ACCOUNT + "&contentid=never-played&from=" + FROM + "&to=" + TO, KEY)
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(200, reply.statusCode(), reply.bodyAsString());
+                    assertEquals(new JsonObject("""
+                            {"content_id":"never-played","from":"2026-11-23T00:00:00Z","to":"2026-11-24T00:00:00Z","bucket_s":10,
+                             "starts":0,"buckets":[],"top":[]}"""), reply.bodyAsJsonObject());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void retentionWithAKeyOfTheAccountReadsItAndNoOther(VertxTestContext test) {
+        get("/playback/retention?accountid=" + ACCOUNT + "&contentid=news-1&from=" + FROM + "&to=" + TO, TENANT_KEY)
+                .compose(own -> {
+                    test.verify(() -> assertEquals(200, own.statusCode(), own.bodyAsString()));
+                    return get("/playback/retention?accountid=other-account&contentid=news-1&from=" + FROM + "&to=" + TO, TENANT_KEY);
+                })
+                .onComplete(test.succeeding(other -> test.verify(() -> {
+                    assertEquals(403, other.statusCode(), other.bodyAsString());
+                    test.completeNow();
+                })));
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = ';', value = {
             "/playback?from=1764000000&to=1764086400; 400; accountid is required",
@@ -194,6 +258,10 @@ class PlaybackRoutesTest {
             "/playback?accountid=123456789&from=1764000000&to=1764086400&interval=week; 400; interval must be hour or day",
             "/playback?accountid=123456789&from=1764000000&to=1764086400&group_by=device; 400; group_by must be one of",
             "/playback?accountid=123456789&from=1764000000&to=1764086400&format=xml; 400; format must be json or csv",
+            "/playback/retention?accountid=123456789&from=1764000000&to=1764086400; 400; contentid is required",
+            "/playback/retention?contentid=news-1&from=1764000000&to=1764086400; 400; accountid is required",
+            "/playback/retention?accountid=123456789&contentid=news-1&from=1764086400&to=1764000000; 400; to must be after from",
+            "/playback/retention?accountid=123456789&contentid=news-1&from=1760000000&to=1764086400; 400; the range is at most 35 days",
     })
     void badQueriesAreRefusedWithTheirReason(String query, int status, String reason, VertxTestContext test) {
         get(query, KEY).onComplete(test.succeeding(reply -> test.verify(() -> {

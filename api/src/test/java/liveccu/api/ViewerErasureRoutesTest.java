@@ -37,6 +37,7 @@ import liveccu.model.ApiKey;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
+import liveccu.api.playback.RetentionView;
 import liveccu.api.query.CcuRoutes;
 import liveccu.api.query.MinuteCountsView;
 import liveccu.api.viewers.ViewerReportRoutes;
@@ -121,7 +122,8 @@ class ViewerErasureRoutesTest {
         ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofDays(31), Duration.ofHours(24)),
                 new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
                 new ViewerErasureRoutes(sessions, viewLoading::get, sink, clock), access, new KeyAdminRoutes(keys, records, clock), ops,
-                new PlaybackRoutes(new PlaybackCountsView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)));
+                new PlaybackRoutes(new PlaybackCountsView("127.0.0.1:9", Duration.ofDays(35), clock),
+                        new RetentionView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

@@ -26,6 +26,11 @@ import java.util.Set;
  *       hour (exact per content and hour; days from {@link DeviceSketches}).</li>
  *   <li><b>bot</b>: a playback whose user agent's device class ({@link #BOT_DEVICE_CLASSES}) is not a
  *       person: it counts nothing at all (no start, stream, time, download nor device).</li>
+ *   <li><b>retention</b>: for on-demand content ({@link #hasTimeline}), per content and UTC day, how many
+ *       playbacks with a start watched each {@link #RETENTION_BUCKET} of content position: a {@code playing}
+ *       event covers the positions {@code [position - seconds, position)}, in the day of the event; a
+ *       playback counts at most once per bucket and day however often it seeks back; positions from
+ *       {@link #RETENTION_MAX_BUCKETS} buckets on count nowhere.</li>
  * </ul>
  * A playback's device (and so whether it is a bot) is that of its earliest event (by event time)
  * carrying a user agent, an IP hash or a device cookie, like its content.
@@ -50,6 +55,13 @@ public record PlaybackRules(Duration streamThreshold) {
      */
     public static final Set<String> BOT_DEVICE_CLASSES = Set.of("Robot", "Robot Mobile", "Robot Imitator", "Hacker", "Cloud");
 
+    /** The width of a retention bucket: 10 s of content position. */
+    public static final Duration RETENTION_BUCKET = Duration.ofSeconds(10);
+    /** Retention buckets per content: 1,080 of 10 s are the first 3 hours of a content's timeline. */
+    public static final int RETENTION_MAX_BUCKETS = 1080;
+    /** The content types with a timeline: on demand, and DAR (a recorded live, played on its recording's timeline). */
+    public static final Set<String> TIMELINE_CONTENT_TYPES = Set.of("vod", "dar");
+
     public PlaybackRules {
         if (streamThreshold.isNegative()) {
             throw new IllegalArgumentException("streamThreshold must not be negative");
@@ -68,6 +80,26 @@ public record PlaybackRules(Duration streamThreshold) {
      */
     public static Duration openWindow(CountingRules rules) {
         return rules.stateRetention().plusMinutes(5);
+    }
+
+    /** Whether retention is counted for a content of this type (a live stream's positions are not a timeline). */
+    public static boolean hasTimeline(String contentType) {
+        return contentType != null && TIMELINE_CONTENT_TYPES.contains(contentType);
+    }
+
+    /**
+     * The retention buckets a {@code playing} event covers: from the bucket of {@code position - played}
+     * (at least 0) to the bucket just before {@code position}, as {@code [first, last]} (inclusive), capped at
+     * {@link #RETENTION_MAX_BUCKETS}; null when it covers none (no position, nothing played, or past the cap).
+     */
+    public static int[] retentionBuckets(long positionMs, long playedMs) {
+        if (positionMs <= 0 || playedMs <= 0) {
+            return null;
+        }
+        long bucketMs = RETENTION_BUCKET.toMillis();
+        long first = Math.max(0, positionMs - playedMs) / bucketMs;
+        long last = Math.min((positionMs - 1) / bucketMs, RETENTION_MAX_BUCKETS - 1);
+        return first > last ? null : new int[] {(int) first, (int) last};
     }
 
     public static boolean isBot(String deviceClass) {

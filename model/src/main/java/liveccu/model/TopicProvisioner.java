@@ -62,7 +62,8 @@ public final class TopicProvisioner {
         NewTopic viewerSessions = personalData(Topics.VIEWER_SESSIONS.name());
         ensure(List.of(shortLived(Topics.BEACONS.name()), shortLived(Topics.REJECTED.name()), shortLived(Topics.DEAD_LETTERS),
                 shortLived(Topics.PLAYER_EVENTS.name()),
-                compacted(Topics.MINUTE_COUNTS.name()), compacted(Topics.PLAYBACK_COUNTS.name()), viewerSessions,
+                compacted(Topics.MINUTE_COUNTS.name()), compacted(Topics.PLAYBACK_COUNTS.name()),
+                compacted(Topics.PLAYBACK_RETENTION.name()), viewerSessions,
                 keptForever(Topics.API_KEYS.name()), longLived(Topics.AUDIT.name())), timeout);
         ensureErasures(timeout);
         return enforceRetention(viewerSessions, timeout);

@@ -33,6 +33,13 @@ public final class Topics {
             new Topic<>("ccu.playback-counts", Serdes.String(), new JsonSerde<>(PlaybackCount.class));
 
     /**
+     * Retention of on-demand content: per account, content, UTC day and position bucket, how many playbacks
+     * watched it ({@link RetentionCount}), keyed by {@link RetentionCount#key()}; compacted like the counts.
+     */
+    public static final Topic<String, RetentionCount> PLAYBACK_RETENTION =
+            new Topic<>("ccu.playback-retention", Serdes.String(), new JsonSerde<>(RetentionCount.class));
+
+    /**
      * One record per viewer session, keyed by session id, for viewer reports; a tombstone when erased.
      * Compacted, kept as long as viewer data (personal data: not the counts' long retention).
      */

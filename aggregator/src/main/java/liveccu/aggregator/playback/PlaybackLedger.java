@@ -2,21 +2,27 @@ package liveccu.aggregator.playback;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import liveccu.aggregator.playback.PlaybackState.CmcdReport;
 import liveccu.aggregator.playback.PlaybackState.Playing;
+import liveccu.aggregator.playback.PlaybackState.Reached;
 import liveccu.model.ContentDimensions;
 import liveccu.model.CountingRules;
 import liveccu.model.PlaybackCount;
 import liveccu.model.PlaybackRules;
 import liveccu.model.PlayerEvent;
 import liveccu.model.PlayerEventType;
+import liveccu.model.RetentionCount;
 
 /**
  * Applies {@link PlaybackRules} to one playback, event by event: pure, no Kafka.
@@ -42,8 +48,11 @@ final class PlaybackLedger {
     sealed interface Outcome {
     }
 
-    /** The event was taken: the new state, and the changes to the hours' totals (none is fine). */
-    record Counted(PlaybackState state, List<PlaybackCount> changes) implements Outcome {
+    /**
+     * The event was taken: the new state, the changes to the hours' totals and to the days' retention
+     * buckets (none is fine).
+     */
+    record Counted(PlaybackState state, List<PlaybackCount> changes, List<RetentionCount> retention) implements Outcome {
     }
 
     /** A copy of an event already applied, or an event that counts nothing and changes nothing. */
@@ -79,8 +88,9 @@ final class PlaybackLedger {
             return new Unchanged();
         }
         List<PlaybackCount> changes = difference(state.accountId(), open(state), open(next));
+        List<RetentionCount> retention = retentionDifference(state.accountId(), openRetention(state), openRetention(next));
         long cutoff = next.newestEventMs() - openWindowMs;
-        return new Counted(cutoff > next.settledBeforeMs() ? settle(next, cutoff) : next, changes);
+        return new Counted(cutoff > next.settledBeforeMs() ? settle(next, cutoff) : next, changes, retention);
     }
 
     /** The state with the event in it (the same state for a duplicate or an event that counts nothing). */
@@ -156,7 +166,7 @@ final class PlaybackLedger {
         }
         return new PlaybackState(s.accountId(), content, contentTimeMs, Math.max(s.newestEventMs(), t), s.settledBeforeMs(),
                 s.startAnchorMs(), s.startAnchorPlayedMs(), plays, s.downloadAnchorMs(), downloads, playing,
-                s.cmcdSettled(), cmcd, device, deviceClass, deviceTimeMs);
+                s.cmcdSettled(), cmcd, device, deviceClass, deviceTimeMs, s.reached());
     }
 
     /** The playback's counts that its open events can still change, per hour, under its content and device. */
@@ -266,7 +276,7 @@ final class PlaybackLedger {
                 downloadAnchor, s.downloads().stream().filter(t -> t >= cutoff).toList(),
                 s.playing().stream().filter(p -> p.t() >= cutoff).toList(),
                 cmcdSettled, s.cmcd().stream().filter(r -> r.t() >= cutoff).toList(), s.device(), s.deviceClass(),
-                s.deviceTimeMs());
+                s.deviceTimeMs(), settleReached(s, cutoff));
         if (startAnchor == null) {
             return settled;
         }
@@ -280,7 +290,74 @@ final class PlaybackLedger {
         }
         return new PlaybackState(settled.accountId(), settled.content(), settled.contentTimeMs(), settled.newestEventMs(),
                 cutoff, startAnchor, anchorPlayedMs + leaving, settled.plays(), downloadAnchor, settled.downloads(),
-                settled.playing(), cmcdSettled, settled.cmcd(), s.device(), s.deviceClass(), s.deviceTimeMs());
+                settled.playing(), cmcdSettled, settled.cmcd(), s.device(), s.deviceClass(), s.deviceTimeMs(), settled.reached());
+    }
+
+    /** One content's day of retention. */
+    private record Day(String contentId, long dayStartMs) {
+    }
+
+    /**
+     * The retention buckets the playback counts in, per content and day: those its settled and open
+     * {@code playing} events covered, under its content, when that content has a timeline and the playback
+     * has a start and is no bot (else none: should that change, the buckets appear or leave).
+     */
+    private static Map<Day, BitSet> openRetention(PlaybackState s) {
+        Map<Day, BitSet> days = new HashMap<>();
+        boolean started = s.startAnchorMs() != null || !s.plays().isEmpty();
+        if (!started || PlaybackRules.isBot(s.deviceClass()) || s.content().contentId() == null
+                || !PlaybackRules.hasTimeline(s.content().contentType())) {
+            return days;
+        }
+        for (Map.Entry<Long, BitSet> day : reached(s.reachedOrNone(), s.playing(), Long.MAX_VALUE).entrySet()) {
+            days.put(new Day(s.content().contentId(), day.getKey()), day.getValue());
+        }
+        return days;
+    }
+
+    /** The buckets covered per day: the settled ones, and those of the playing events before {@code beforeMs}. */
+    private static Map<Long, BitSet> reached(List<Reached> settled, List<Playing> playing, long beforeMs) {
+        Map<Long, BitSet> days = new HashMap<>();
+        for (Reached day : settled) {
+            days.put(day.day(), BitSet.valueOf(Base64.getDecoder().decode(day.bits())));
+        }
+        for (Playing p : playing) {
+            int[] buckets = p.t() < beforeMs ? PlaybackRules.retentionBuckets(p.pos(), p.ms()) : null;
+            if (buckets != null) {
+                days.computeIfAbsent(RetentionCount.dayStart(p.t()), d -> new BitSet()).set(buckets[0], buckets[1] + 1);
+            }
+        }
+        return days;
+    }
+
+    /**
+     * The settled buckets once the playing events before {@code cutoff} are settled: theirs added, and the
+     * days before the cutoff's dropped (no event of theirs can be taken any more).
+     */
+    private static List<Reached> settleReached(PlaybackState s, long cutoff) {
+        long firstOpenDay = RetentionCount.dayStart(cutoff);
+        return reached(s.reachedOrNone(), s.playing(), cutoff).entrySet().stream()
+                .filter(day -> day.getKey() >= firstOpenDay && !day.getValue().isEmpty())
+                .sorted(Map.Entry.comparingByKey())
+                .map(day -> new Reached(day.getKey(), Base64.getEncoder().encodeToString(day.getValue().toByteArray())))
+                .toList();
+    }
+
+    /** What changed in the retention buckets: +1 for each bucket the playback now counts in, -1 for each it left. */
+    private static List<RetentionCount> retentionDifference(String accountId, Map<Day, BitSet> before, Map<Day, BitSet> after) {
+        List<RetentionCount> changes = new ArrayList<>();
+        Set<Day> days = new TreeSet<>(Comparator.comparingLong(Day::dayStartMs).thenComparing(Day::contentId));
+        days.addAll(before.keySet());
+        days.addAll(after.keySet());
+        for (Day day : days) {
+            BitSet was = before.getOrDefault(day, new BitSet());
+            BitSet is = after.getOrDefault(day, new BitSet());
+            BitSet changed = (BitSet) was.clone();
+            changed.xor(is);
+            changed.stream().forEach(bucket -> changes.add(new RetentionCount(accountId, day.contentId(), day.dayStartMs(), bucket,
+                    is.get(bucket) ? 1 : -1)));
+        }
+        return changes;
     }
 
     private static Long lastBefore(List<Long> times, long cutoff, Long otherwise) {

@@ -27,6 +27,8 @@ import liveccu.model.ContentDimensions;
  *                            earliest event carrying a user agent, IP hash or device cookie; null before one
  * @param deviceClass         that event's user agent's device class (Yauaa): a bot's playback counts nothing
  * @param deviceTimeMs        that event's time, null before one
+ * @param reached             retention: the position buckets the settled {@code playing} events covered, per
+ *                            UTC day, for the days still open (null in states written before retention: none)
  */
 record PlaybackState(
         String accountId,
@@ -44,11 +46,27 @@ record PlaybackState(
         List<CmcdReport> cmcd,
         String device,
         String deviceClass,
-        Long deviceTimeMs) {
+        Long deviceTimeMs,
+        List<Reached> reached) {
 
     static PlaybackState empty(String accountId) {
         return new PlaybackState(accountId, ContentDimensions.UNKNOWN, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE,
-                null, 0, List.of(), null, List.of(), List.of(), null, List.of(), null, null, null);
+                null, 0, List.of(), null, List.of(), List.of(), null, List.of(), null, null, null, List.of());
+    }
+
+    /** The settled buckets reached, never null. */
+    List<Reached> reachedOrNone() {
+        return reached == null ? List.of() : reached;
+    }
+
+    /**
+     * The retention buckets a playback's settled {@code playing} events covered on one UTC day.
+     *
+     * @param day  the day's start, epoch ms
+     * @param bits the buckets as a {@link java.util.BitSet}'s bytes, base64 (at most 135 bytes: 1,080 buckets)
+     */
+    @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+    record Reached(long day, String bits) {
     }
 
     /**

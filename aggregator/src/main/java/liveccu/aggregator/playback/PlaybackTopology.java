@@ -8,6 +8,7 @@ import liveccu.model.PlaybackRules;
 import liveccu.model.PlayerEvent;
 import liveccu.model.RejectReason;
 import liveccu.model.RejectedBeacon;
+import liveccu.model.RetentionCount;
 import liveccu.model.Topics;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -34,6 +35,11 @@ import org.apache.kafka.streams.state.Stores;
  *                playback-changes-by-content-hour (repartition, keyed by account+content+hour)
  *                      ▼
  *                 sum-playback-changes ─► ccu.playback-counts   (stores ccu-playback-hours, ccu-playback-hour-devices)
+ *                      ▲
+ *  track-playbacks ─► changes to days' retention buckets (on-demand content)
+ *                retention-changes-by-content-day-bucket (repartition, keyed by account+day+content+bucket)
+ *                      ▼
+ *                 sum-retention-changes ─► ccu.playback-retention   (store ccu-playback-retention-days)
  * </pre>
  *
  * Every processor, store and internal topic is named, so changing the topology never renames state.
@@ -43,8 +49,10 @@ public final class PlaybackTopology {
     static final String PLAYBACKS_STORE = "ccu-playbacks";
     static final String HOURS_STORE = "ccu-playback-hours";
     static final String HOUR_DEVICES_STORE = "ccu-playback-hour-devices";
+    static final String RETENTION_STORE = "ccu-playback-retention-days";
 
     private static final Serde<PlaybackCount> CHANGE_SERDE = new JsonSerde<>(PlaybackCount.class);
+    private static final Serde<RetentionCount> RETENTION_SERDE = new JsonSerde<>(RetentionCount.class);
 
     private PlaybackTopology() {
     }
@@ -63,6 +71,11 @@ public final class PlaybackTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(HOUR_DEVICES_STORE, hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
+        // A day's buckets change until its playbacks' events are settled: the open window after the day's end.
+        Duration dayRetention = Duration.ofMillis(RetentionCount.DAY_MS).plus(ledger.openWindow()).plusHours(2);
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(RETENTION_STORE, dayRetention, Duration.ofMillis(RetentionCount.DAY_MS), false),
+                Serdes.String(), RETENTION_SERDE).withCachingEnabled());
 
         KStream<String, PlayerEvent> events = builder.stream(Topics.PLAYER_EVENTS.name(),
                 Consumed.with(Topics.PLAYER_EVENTS.keySerde(), Topics.PLAYER_EVENTS.valueSerde()).withName("read-player-events"));
@@ -86,6 +99,12 @@ public final class PlaybackTopology {
                 .process(PlaybackSummer::new, Named.as("sum-playback-changes"), HOURS_STORE, HOUR_DEVICES_STORE)
                 .to(Topics.PLAYBACK_COUNTS.name(), Produced.with(Topics.PLAYBACK_COUNTS.keySerde(),
                         Topics.PLAYBACK_COUNTS.valueSerde()).withName("write-playback-counts"));
+        tracked.filter((key, output) -> output.retention() != null, Named.as("keep-retention-changes"))
+                .mapValues(PlaybackTracker.Output::retention, Named.as("unwrap-retention-changes"))
+                .repartition(Repartitioned.with(Serdes.String(), RETENTION_SERDE).withName("retention-changes-by-content-day-bucket"))
+                .process(RetentionSummer::new, Named.as("sum-retention-changes"), RETENTION_STORE)
+                .to(Topics.PLAYBACK_RETENTION.name(), Produced.with(Topics.PLAYBACK_RETENTION.keySerde(),
+                        Topics.PLAYBACK_RETENTION.valueSerde()).withName("write-playback-retention"));
     }
 
     /**

@@ -8,6 +8,7 @@ import liveccu.model.PlaybackRules;
 import liveccu.model.PlayerEvent;
 import liveccu.model.RejectReason;
 import liveccu.model.RejectedBeacon;
+import liveccu.model.RetentionCount;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,7 +20,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps each playback's state ({@link PlaybackState}) on the partition that already holds its events
  * (the topic is keyed by playback id), applies each event with the {@link PlaybackLedger}, and sends the
- * changes to the hours' totals on, keyed by {@link PlaybackCount#key()}. The state write and the changes
+ * changes to the hours' totals on, keyed by {@link PlaybackCount#key()}, and those to the days' retention
+ * buckets, keyed by {@link RetentionCount#key()}. The state write and the changes
  * share one exactly-once transaction. A playback silent for longer than its last 24 h window (and the
  * open window) leaves the store: none of its counts can change any more, and its next play counts anyway.
  */
@@ -27,8 +29,8 @@ final class PlaybackTracker implements Processor<String, PlayerEvent, String, Pl
 
     private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
 
-    /** A change to an hour's totals, or an event refused as too late for its playback. */
-    record Output(PlaybackCount change, RejectedBeacon rejected) {
+    /** A change to an hour's totals, to a day's retention bucket, or an event refused as too late for its playback. */
+    record Output(PlaybackCount change, RetentionCount retention, RejectedBeacon rejected) {
     }
 
     private final PlaybackLedger ledger;
@@ -57,10 +59,13 @@ final class PlaybackTracker implements Processor<String, PlayerEvent, String, Pl
         if (outcome instanceof PlaybackLedger.Counted counted) {
             playbacks.put(key, counted.state());
             for (PlaybackCount change : counted.changes()) {
-                context.forward(new Record<>(change.key(), new Output(change, null), record.timestamp()));
+                context.forward(new Record<>(change.key(), new Output(change, null, null), record.timestamp()));
+            }
+            for (RetentionCount change : counted.retention()) {
+                context.forward(new Record<>(change.key(), new Output(null, change, null), record.timestamp()));
             }
         } else if (outcome instanceof PlaybackLedger.Settled settled) {
-            context.forward(new Record<>(event.playbackId(), new Output(null, tooLate(event, settled.settledBeforeMs())),
+            context.forward(new Record<>(event.playbackId(), new Output(null, null, tooLate(event, settled.settledBeforeMs())),
                     record.timestamp()));
         }
         // otherwise a duplicate, or nothing to count: nothing written, nothing sent

@@ -21,6 +21,7 @@ import liveccu.model.PlaybackCount;
 import liveccu.model.PlaybackRules;
 import liveccu.model.PlayerEvent;
 import liveccu.model.RejectedBeacon;
+import liveccu.model.RetentionCount;
 import liveccu.model.Topics;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -57,7 +58,9 @@ class PlaybackTopologyTest {
     private TestInputTopic<String, PlayerEvent> events;
     private TestOutputTopic<String, PlaybackCount> counts;
     private TestOutputTopic<String, RejectedBeacon> rejected;
+    private TestOutputTopic<String, RetentionCount> retention;
     private final Map<String, PlaybackCount> latest = new TreeMap<>();
+    private final Map<String, RetentionCount> latestRetention = new TreeMap<>();
 
     @BeforeEach
     void startDriver() {
@@ -71,6 +74,8 @@ class PlaybackTopologyTest {
                 Topics.PLAYER_EVENTS.keySerde().serializer(), Topics.PLAYER_EVENTS.valueSerde().serializer());
         counts = driver.createOutputTopic(Topics.PLAYBACK_COUNTS.name(),
                 Topics.PLAYBACK_COUNTS.keySerde().deserializer(), Topics.PLAYBACK_COUNTS.valueSerde().deserializer());
+        retention = driver.createOutputTopic(Topics.PLAYBACK_RETENTION.name(),
+                Topics.PLAYBACK_RETENTION.keySerde().deserializer(), Topics.PLAYBACK_RETENTION.valueSerde().deserializer());
         rejected = driver.createOutputTopic(Topics.REJECTED.name(),
                 Topics.REJECTED.keySerde().deserializer(), Topics.REJECTED.valueSerde().deserializer());
     }
@@ -348,6 +353,110 @@ class PlaybackTopologyTest {
         assertTrue(error <= 2 * DeviceSketches.RELATIVE_STANDARD_ERROR, "estimate " + merged.estimate() + " of " + devices);
         assertTrue(merged.lowerBound(2) <= devices && devices <= merged.upperBound(2),
                 merged.lowerBound(2) + " .. " + merged.upperBound(2));
+    }
+
+    @Test
+    void aPlaybackCountsOncePerRetentionBucketEvenWhenItSeeksBack() {
+        send(player("play", "pb-1", HOUR + 1_000, null));
+        send(playing("pb-1", HOUR + 11_000, 10.0, 10.0, NEWS));       // [0, 10): bucket 0
+        send(playing("pb-1", HOUR + 21_000, 10.0, 20.0, NEWS));       // [10, 20): bucket 1
+        send(playing("pb-1", HOUR + 31_000, 10.0, 10.0, NEWS));       // seeks back to the start: bucket 0 again
+        send(playing("pb-1", HOUR + 46_000, 15.0, 25.0, NEWS));       // [10, 25): buckets 1 and 2
+        send(player("play", "pb-2", HOUR + 2_000, null));
+        send(playing("pb-2", HOUR + 7_000, 5.0, 5.0, NEWS));          // [0, 5): bucket 0
+        send(playing("pb-2", HOUR + 9_000, 2.0, 62.0, NEWS));         // a seek forward: [60, 62), bucket 6 only
+
+        assertEquals(Map.of(0, 2L, 1, 1L, 2, 1L, 6, 1L), buckets("news-1", HOUR));
+    }
+
+    @Test
+    void aDuplicateOrAnyOrderChangesNoRetentionBucket() {
+        List<PlayerEvent> batch = new ArrayList<>(List.of(
+                player("play", "pb-1", HOUR + 1_000, null),
+                playing("pb-1", HOUR + 11_000, 10.0, 10.0, NEWS),
+                playing("pb-1", HOUR + 21_000, 10.0, 20.0, NEWS),
+                playing("pb-1", HOUR + 31_000, 10.0, 30.0, NEWS)));
+        batch.forEach(this::send);
+        Map<Integer, Long> once = buckets("news-1", HOUR);
+        assertEquals(Map.of(0, 1L, 1, 1L, 2, 1L), once);
+
+        batch.forEach(this::send);                                      // a retried batch
+        assertTrue(retention.isEmpty(), "a duplicate writes nothing");
+        Collections.reverse(batch);                                     // another playback, its events backwards
+        batch.stream().map(e -> new PlayerEvent(e.source(), e.type(), e.accountId(), "pb-2", e.eventTimeMs(), e.receivedAtMs(),
+                e.contentId(), e.contentType(), e.property(), null, null, e.category(), e.distributor(), e.producer(),
+                e.show(), e.zone(), e.secondsPlayed(), e.positionS(), e.userAgent(), e.ipHash(), null)).forEach(this::send);
+        assertEquals(Map.of(0, 2L, 1, 2L, 2, 2L), buckets("news-1", HOUR));
+    }
+
+    @Test
+    void retentionCountsOnDemandAndDarStartsOfPeopleOnly() {
+        ContentDimensions live = new ContentDimensions("match-9", "live", "web", null, null, null, null, null);
+        ContentDimensions dar = new ContentDimensions("match-8", "dar", "web", null, null, null, null, null);
+        send(as(player("play", "pb-bot", HOUR + 1_000, null), GOOGLEBOT, "ip-1", null));
+        send(as(playing("pb-bot", HOUR + 11_000, 10.0, 10.0, NEWS), GOOGLEBOT, "ip-1", null));
+        send(playing("pb-no-play", HOUR + 11_000, 10.0, 10.0, NEWS));  // playing without a start
+        send(event("player", "play", "pb-live", HOUR + 1_000, HOUR + 2_000, null, live, null));
+        send(playing("pb-live", HOUR + 11_000, 10.0, 3_610.0, live));
+        send(event("player", "play", "pb-dar", HOUR + 1_000, HOUR + 2_000, null, dar, null));
+        send(playing("pb-dar", HOUR + 11_000, 10.0, 3_610.0, dar));     // an hour into the recording: bucket 360
+        send(playing("pb-dar", HOUR + 21_000, 10.0, 10_810.0, dar));    // past 3 hours: counted nowhere
+
+        assertEquals(Map.of(), buckets("news-1", HOUR));
+        assertEquals(Map.of(), buckets("match-9", HOUR));
+        assertEquals(Map.of(360, 1L), buckets("match-8", HOUR));
+        // the playing without a start counts once its play arrives (within the grace), the bot never
+        send(player("play", "pb-no-play", HOUR + 2_000, null));
+        assertEquals(Map.of(0, 1L), buckets("news-1", HOUR));
+    }
+
+    @Test
+    void aLongPlaybackThatSeeksBackToItsSettledStartCountsItOnce() {
+        send(player("play", "pb-long", HOUR, null));
+        for (long t = HOUR + 10_000; t <= HOUR + 2 * H; t += 10_000) {
+            send(playing("pb-long", t, 10.0, (t - HOUR) / 1000.0, NEWS));
+        }
+        send(playing("pb-long", HOUR + 2 * H + 10_000, 10.0, 10.0, NEWS));   // back to the start, long settled
+
+        Map<Integer, Long> buckets = buckets("news-1", HOUR);
+        assertEquals(720, buckets.size());
+        assertTrue(buckets.values().stream().allMatch(n -> n == 1L), buckets.toString());
+        PlaybackState state = driver.<String, PlaybackState>getKeyValueStore(PlaybackTopology.PLAYBACKS_STORE)
+                .get(ACCOUNT + "/pb-long");
+        assertEquals(1, state.reached().size());
+    }
+
+    @Test
+    void aPlaybackAcrossMidnightCountsInEachDay() {
+        long midnight = RetentionCount.dayStart(HOUR) + 24 * H;
+        send(player("play", "pb-1", midnight - 25_000, null));
+        send(playing("pb-1", midnight - 15_000, 10.0, 10.0, NEWS));
+        send(playing("pb-1", midnight - 1_000, 10.0, 20.0, NEWS));           // the last event of the day
+        send(playing("pb-1", midnight + 10_000, 10.0, 10.0, NEWS));          // seeks back, the next day
+
+        assertEquals(Map.of(0, 1L, 1, 1L), buckets("news-1", midnight - 24 * H));
+        assertEquals(Map.of(0, 1L), buckets("news-1", midnight));
+    }
+
+    /** The day's retention buckets of a content of ACCOUNT with playbacks: bucket to playbacks. */
+    private Map<Integer, Long> buckets(String contentId, long anyTimeOfDay) {
+        retention.readKeyValuesToList().forEach(kv -> latestRetention.put(kv.key, kv.value));
+        String day = new RetentionCount(ACCOUNT, contentId, RetentionCount.dayStart(anyTimeOfDay), 0, 0).contentDayKey() + "|";
+        Map<Integer, Long> buckets = new TreeMap<>();
+        latestRetention.forEach((key, count) -> {
+            if (key.startsWith(day) && count.playbacks() != 0) {
+                buckets.put(count.bucket(), count.playbacks());
+            }
+        });
+        return buckets;
+    }
+
+    /** A playing event of this content at this position, received a second after its time. */
+    private static PlayerEvent playing(String playback, long timeMs, double seconds, double positionS, ContentDimensions c) {
+        PlayerEvent e = event("player", "playing", playback, timeMs, timeMs + 1_000, seconds, c, null);
+        return new PlayerEvent(e.source(), e.type(), e.accountId(), e.playbackId(), e.eventTimeMs(), e.receivedAtMs(),
+                e.contentId(), e.contentType(), e.property(), null, null, e.category(), e.distributor(), e.producer(),
+                e.show(), e.zone(), seconds, positionS, e.userAgent(), e.ipHash(), null);
     }
 
     private List<Long> totals(ContentDimensions content, long hour) {

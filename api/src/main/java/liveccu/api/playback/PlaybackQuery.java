@@ -20,7 +20,7 @@ record PlaybackQuery(String accountId, long fromMs, long toMs, long intervalMs, 
                      boolean csv) {
 
     static final long DAY_MS = 24 * PlaybackCount.HOUR_MS;
-    private static final int MAX_CONTENT_ID = 256;
+    static final int MAX_CONTENT_ID = 256;
 
     /** Each dimension rows can be grouped by: its column name and how to read it. */
     static final Map<String, Function<ContentDimensions, String>> DIMENSIONS = Map.of(
@@ -69,7 +69,7 @@ record PlaybackQuery(String accountId, long fromMs, long toMs, long intervalMs, 
         return "content".equals(groupBy) ? "content_id" : groupBy;
     }
 
-    private static long seconds(String name, String text) {
+    static long seconds(String name, String text) {
         if (text == null) {
             throw bad(name + " is required: Unix time in whole seconds");
         }
@@ -84,7 +84,7 @@ record PlaybackQuery(String accountId, long fromMs, long toMs, long intervalMs, 
         throw bad(name + " must be Unix time in whole seconds");
     }
 
-    private static HttpFailure bad(String reason) {
+    static HttpFailure bad(String reason) {
         return new HttpFailure(400, reason);
     }
 }

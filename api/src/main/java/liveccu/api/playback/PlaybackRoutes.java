@@ -17,6 +17,8 @@ import liveccu.access.Access;
 import liveccu.api.http.BlockingQueries;
 import liveccu.model.DeviceSketches;
 import liveccu.model.PlaybackCount;
+import liveccu.model.PlaybackRules;
+import liveccu.model.RetentionCount;
 
 /**
  * {@code GET /playback?accountid=A&from=S&to=S[&interval=hour|day][&contentid=C][&group_by=D][&format=csv]}:
@@ -25,18 +27,75 @@ import liveccu.model.PlaybackCount;
  * intervals (and groups) with something in them are listed. Devices cannot be added up: a row made of
  * one content's hour gives its exact count ({@code devices_exact: true}); any other row (a day, several
  * contents) the estimate of the union of its hours' sketches ({@link DeviceSketches}, ±3.3 % at 95 %).
+ *
+ * <p>{@code GET /playback/retention?accountid=A&contentid=C&from=S&to=S}: the retention of one on-demand
+ * content over the UTC days overlapping {@code [from, to)} ({@link PlaybackRules}): per watched bucket of
+ * content position, the playbacks that watched it and their share of the content's starts in those days,
+ * and the most watched buckets.
  */
 public final class PlaybackRoutes {
 
     private static final ObjectWriter JSON = new ObjectMapper().writer();
     private static final CsvMapper CSV = new CsvMapper();
 
+    /** How many of the most watched buckets a retention answer lists. */
+    static final int TOP_BUCKETS = 5;
+
     private final PlaybackCountsView view;
+    private final RetentionView retention;
     private final BlockingQueries queries;
 
-    public PlaybackRoutes(PlaybackCountsView view, BlockingQueries queries) {
+    public PlaybackRoutes(PlaybackCountsView view, RetentionView retention, BlockingQueries queries) {
         this.view = view;
+        this.retention = retention;
         this.queries = queries;
+    }
+
+    public void retention(RoutingContext ctx) {
+        RetentionQuery query = RetentionQuery.parse(ctx.request()::getParam, view.history());
+        Access.checkAccount(ctx, query.accountId());
+        queries.run(ctx, () -> JSON.writeValueAsString(retention(query,
+                view.hours(query.accountId(), query.fromDayMs(), query.toDayMs()),
+                retention.buckets(query.accountId(), query.contentId(), query.fromDayMs(), query.toDayMs()))),
+                (context, body) -> context.response().putHeader("content-type", "application/json")
+                        .putHeader("cache-control", "no-store").end(body));
+    }
+
+    /**
+     * The content's starts in the days (all its dimensions), its buckets summed over the days in position
+     * order with their share of those starts, and the {@link #TOP_BUCKETS} most watched (most playbacks,
+     * then the earlier position).
+     */
+    static Map<String, Object> retention(RetentionQuery query, List<PlaybackCount> hours, List<RetentionCount> buckets) {
+        long starts = hours.stream().filter(hour -> query.contentId().equals(hour.content().contentId()))
+                .mapToLong(PlaybackCount::starts).sum();
+        Map<Integer, Long> playbacks = new TreeMap<>();
+        buckets.forEach(bucket -> playbacks.merge(bucket.bucket(), bucket.playbacks(), Long::sum));
+        long bucketS = PlaybackRules.RETENTION_BUCKET.toSeconds();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        playbacks.forEach((bucket, count) -> {
+            if (count <= 0) {
+                return;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("from_s", bucket * bucketS);
+            row.put("to_s", (bucket + 1) * bucketS);
+            row.put("playbacks", count);
+            row.put("share", starts == 0 ? null : Math.round(count * 10_000.0 / starts) / 10_000.0);
+            rows.add(row);
+        });
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("content_id", query.contentId());
+        answer.put("from", Instant.ofEpochMilli(query.fromDayMs()).toString());
+        answer.put("to", Instant.ofEpochMilli(query.toDayMs()).toString());
+        answer.put("bucket_s", bucketS);
+        answer.put("starts", starts);
+        answer.put("buckets", rows);
+        answer.put("top", rows.stream()
+                .sorted(Comparator.comparingLong((Map<String, Object> row) -> (Long) row.get("playbacks")).reversed()
+                        .thenComparingLong(row -> (Long) row.get("from_s")))
+                .limit(TOP_BUCKETS).toList());
+        return answer;
     }
 
     public void playback(RoutingContext ctx) {
