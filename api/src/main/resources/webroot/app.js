@@ -2,7 +2,7 @@
 // The URL says what is shown (jobid, in/out or last, refresh), so every view is a link. The API key
 // stays in localStorage; only a share link the user asked for carries it, as `secret`.
 /* global Chart -- from the webjar's UMD script, loaded before this module */
-import { playbackRange, renderPlayback } from './playback.js';
+import { playbackRange, renderPlayback, renderRetention } from './playback.js';
 
 const MINUTE_MS = 60_000;
 const KEY_STORAGE = 'liveccu.apiKey';
@@ -30,6 +30,7 @@ function currentView() {
   return {
     playback,
     accountId: playback ? params.get('accountid')?.trim() || null : null,
+    contentId: playback ? params.get('contentid')?.trim() || null : null,
     jobs: playback ? [] : [...new Set(params.getAll('jobid').map(normaliseJob).filter(Boolean))],
     inSeconds: wholeNumber(params.get('in')),
     outSeconds: wholeNumber(params.get('out')),
@@ -210,9 +211,14 @@ async function refreshPlayback(view, nowMs, stillCurrent) {
   const account = view.accountId ?? choices[0] ?? null;
   const range = playbackRange(resolveRange(view, nowMs));
   let results = [];
+  let retention = null;
   if (account) {
     const path = `playback?accountid=${encodeURIComponent(account)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}`;
     results = await Promise.allSettled([getJson(path), getJson(`${path}&group_by=content`), getJson(`${path}&group_by=property`)]);
+    if (view.contentId) {
+      [retention] = await Promise.allSettled([getJson(`playback/retention?accountid=${encodeURIComponent(account)}`
+          + `&contentid=${encodeURIComponent(view.contentId)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}`)]);
+    }
   }
   if (!stillCurrent()) {
     return; // the view changed meanwhile; a newer round draws it
@@ -226,7 +232,8 @@ async function refreshPlayback(view, nowMs, stillCurrent) {
   if (results.length && results.every(r => r.status === 'fulfilled')) {
     renderPlayback(element, ...results.map(r => r.value), range);
   }
-  const failure = firstFailure([accounts, ...results]);
+  renderRetention(element, retention?.status === 'fulfilled' ? retention.value : null);
+  const failure = firstFailure([accounts, ...results, ...(retention ? [retention] : [])]);
   renderState(failure ?? { kind: results.length && results[0].value.length ? 'ok' : 'no-data', account }, view, nowMs);
 }
 
@@ -252,7 +259,10 @@ function renderAccountChoices(choices, account) {
 function wirePlayback() {
   $('#playback-account-form').addEventListener('submit', event => {
     event.preventDefault();
-    navigate(params => params.set('accountid', $('#playback-account').value.trim()));
+    navigate(params => {
+      params.set('accountid', $('#playback-account').value.trim());
+      params.delete('contentid'); // another account's contents are others
+    });
   });
 }
 
@@ -429,6 +439,12 @@ function wireJobList() {
       if ((params.get('view') ?? '') !== (target.searchParams.get('view') ?? '')) {
         ['view', 'in', 'out', 'last'].forEach(name => params.delete(name));
         if (target.searchParams.has('view')) params.set('view', target.searchParams.get('view'));
+      }
+      // The content whose retention curve is shown: the link's, or none.
+      if (target.searchParams.has('contentid')) {
+        params.set('contentid', target.searchParams.get('contentid'));
+      } else {
+        params.delete('contentid');
       }
     });
   });

@@ -10,6 +10,7 @@ const formatNumber = new Intl.NumberFormat('en').format;
 const $ = (selector, root = document) => root.querySelector(selector);
 
 let chart = null;
+let retentionChart = null;
 
 /** Hours starting in [fromMs, toMs), as GET /playback reads from and to: whole hours, the current one included. */
 export function playbackRange(range) {
@@ -48,7 +49,12 @@ export function renderPlayback(view, hours, contents, properties, range) {
   setTotal(view, 'time', sums.time_s, playTime(sums.time_s));
   setTotal(view, 'downloads', sums.downloads, formatNumber(sums.downloads));
   renderChart($('canvas', view), hours, range);
-  renderGroups($('[data-role=top-contents]', view), byGroup(contents, 'content_id').slice(0, TOP_CONTENTS), '(no content id)');
+  renderGroups($('[data-role=top-contents]', view), byGroup(contents, 'content_id').slice(0, TOP_CONTENTS), '(no content id)',
+      name => { // a content's name opens its retention curve, in place (app.js follows data-nav links)
+        const params = new URLSearchParams(location.search);
+        params.set('contentid', name);
+        return `?${params}`;
+      });
   renderGroups($('[data-role=by-property]', view), byGroup(properties, 'property'), '(none)');
   view.dataset.renderedAt = Date.now();
 }
@@ -125,13 +131,75 @@ function createChart(canvas) {
   });
 }
 
-function renderGroups(table, groups, unnamed) {
+/**
+ * The retention curve of the content the URL names (GET /playback/retention): the share of its starts
+ * that played each bucket of it, 0 where none did; hidden when no content is picked.
+ */
+export function renderRetention(view, answer) {
+  const section = $('[data-role=retention]', view);
+  section.hidden = !answer;
+  if (!answer) {
+    return;
+  }
+  $('[data-role=retention-content]', section).textContent = answer.content_id;
+  retentionChart ??= createRetentionChart($('canvas', section));
+  const reached = new Map(answer.buckets.map(bucket => [bucket.from_s, bucket]));
+  const last = answer.buckets.reduce((max, bucket) => Math.max(max, bucket.from_s), -answer.bucket_s);
+  const labels = [];
+  const shares = [];
+  for (let from = 0; from <= last; from += answer.bucket_s) {
+    labels.push(position(from));
+    shares.push(reached.has(from) && reached.get(from).share !== null ? reached.get(from).share * 100 : 0);
+  }
+  retentionChart.data.labels = labels;
+  retentionChart.data.datasets[0].data = shares;
+  retentionChart.update();
+  $('[data-role=retention-top]', section).textContent = answer.top.length === 0
+      ? `No playing reported for this content in the range (${formatNumber(answer.starts)} starts).`
+      : `Most watched: ${answer.top.map(bucket => `${position(bucket.from_s)}–${position(bucket.to_s)} `
+          + `(${formatNumber(bucket.playbacks)} of ${formatNumber(answer.starts)} starts)`).join(', ')}.`;
+  section.dataset.renderedAt = Date.now();
+}
+
+/** A content position as m:ss (or h:mm:ss). */
+function position(seconds) {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor(seconds / 60) % 60;
+  const s = String(seconds % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+function createRetentionChart(canvas) {
+  return new Chart(canvas, {
+    type: 'line',
+    data: { labels: [], datasets: [{ label: 'Share of starts (%)', data: [], borderColor: COLORS.streams,
+      backgroundColor: COLORS.streams, borderWidth: 2.5, pointRadius: 2, stepped: 'before' }] },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: {
+        x: { grid: { color: COLORS.grid }, ticks: { color: COLORS.text, maxRotation: 0, autoSkipPadding: 24 },
+          title: { display: true, text: 'position in the content', color: COLORS.text } },
+        y: { beginAtZero: true, suggestedMax: 100, grid: { color: COLORS.grid }, ticks: { color: COLORS.text },
+          title: { display: true, text: '% of starts', color: COLORS.text } },
+      },
+      plugins: { legend: { labels: { color: '#e6edf3', font: { size: 14 } } } },
+    },
+  });
+}
+
+/** @param linkOf a group's name → where it links (none: plain text) */
+function renderGroups(table, groups, unnamed, linkOf = null) {
   $('tbody', table).replaceChildren(...groups.map(group => {
     const row = document.createElement('tr');
     Object.assign(row.dataset, {
       name: group.name, starts: group.starts, streams: group.streams, time: group.time_s, downloads: group.downloads,
     });
     const name = Object.assign(document.createElement('th'), { scope: 'row', textContent: group.name || unnamed });
+    if (linkOf && group.name) {
+      name.replaceChildren(Object.assign(document.createElement('a'), { href: linkOf(group.name), textContent: group.name }));
+      name.firstChild.dataset.nav = '';
+    }
     row.replaceChildren(name, ...[formatNumber(group.starts), formatNumber(group.streams), playTime(group.time_s),
       formatNumber(group.downloads)].map(text => Object.assign(document.createElement('td'), { textContent: text })));
     return row;

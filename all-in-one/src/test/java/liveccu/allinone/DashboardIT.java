@@ -512,6 +512,19 @@ class DashboardIT {
         assertEquals(List.of("web:1:1:10:0", "tv:1:0:3:0", "Others:0:0:0:1"), shown.properties());
         browser.screenshot("playback");
 
+        // a content's name opens its retention curve: a played news from 0 to 10 s, its one start
+        browser.find("[data-role=top-contents] tbody tr[data-name='" + news + "'] a").click();
+        String curve = Eventually.await(PAGE_WAIT, "news' retention curve", () -> (String) browser.js("""
+                const section = document.querySelector('[data-role=retention]');
+                if (section.hidden || !section.dataset.renderedAt
+                    || section.querySelector('[data-role=retention-content]').textContent !== arguments[0]) return null;
+                const chart = Chart.getChart(section.querySelector('canvas'));
+                return JSON.stringify([chart.data.labels, chart.data.datasets[0].data,
+                    section.querySelector('[data-role=retention-top]').textContent]);""", news), json -> json != null);
+        assertEquals("[[\"0:00\"],[100],\"Most watched: 0:00–0:10 (1 of 1 starts).\"]", curve);
+        assertTrue(browser.currentUrl().contains("contentid=" + news), browser.currentUrl());
+        browser.screenshot("playback-retention");
+
         browser.find("[data-view-link=ccu]").click();
         Eventually.await(PAGE_WAIT, "back on the CCU view's job list", () -> browser.js(
                 "return !document.querySelector('#jobs-view').hidden && document.querySelector('#playback-view').hidden;"),
