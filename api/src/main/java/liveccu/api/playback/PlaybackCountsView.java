@@ -3,8 +3,6 @@ package liveccu.api.playback;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import liveccu.model.PlaybackCount;
 import liveccu.model.Topics;
 import liveccu.ops.kafka.TopicReader;
@@ -21,16 +19,14 @@ public final class PlaybackCountsView {
     private static final Duration READ_MARGIN = Duration.ofDays(2);
 
     private final Duration history;
-    private final Clock clock;
-    private final Map<String, Map<String, PlaybackCount>> byAccount = new ConcurrentHashMap<>();
+    private final AccountPeriods<PlaybackCount> hours;
     private final TopicReader<PlaybackCount> reader;
-    private long nextEvictionMs;
 
     public PlaybackCountsView(String bootstrapServers, Duration history, Clock clock) {
         this.history = history;
-        this.clock = clock;
+        this.hours = new AccountPeriods<>(history, clock, PlaybackCount::accountId, PlaybackCount::hourStartMs, ms -> ms);
         this.reader = new TopicReader<>(bootstrapServers, "ccu-api", Topics.PLAYBACK_COUNTS, history.plus(READ_MARGIN),
-                this::apply, this::evictOld);
+                hours::apply, hours::evictOld);
     }
 
     public TopicReader<PlaybackCount> reader() {
@@ -43,9 +39,7 @@ public final class PlaybackCountsView {
 
     /** The account's hours with {@code fromMs <= hour < toMs}, in no particular order. */
     public List<PlaybackCount> hours(String accountId, long fromMs, long toMs) {
-        return byAccount.getOrDefault(accountId, Map.of()).values().stream()
-                .filter(count -> count.hourStartMs() >= fromMs && count.hourStartMs() < toMs)
-                .toList();
+        return hours.of(accountId, fromMs, toMs).toList();
     }
 
     /**
@@ -53,20 +47,6 @@ public final class PlaybackCountsView {
      * public so that route tests can fill the view without Kafka.
      */
     public void apply(String key, PlaybackCount count) {
-        if (count == null) {
-            byAccount.values().forEach(hours -> hours.remove(key));
-        } else if (count.hourStartMs() >= clock.millis() - history.toMillis()) {
-            byAccount.computeIfAbsent(count.accountId(), account -> new ConcurrentHashMap<>()).put(key, count);
-        }
-    }
-
-    private void evictOld() {
-        long now = clock.millis();
-        if (now < nextEvictionMs) {
-            return;
-        }
-        nextEvictionMs = now + 10 * 60_000;
-        long oldest = now - history.toMillis();
-        byAccount.values().forEach(hours -> hours.values().removeIf(count -> count.hourStartMs() < oldest));
+        hours.apply(key, count);
     }
 }

@@ -3,8 +3,6 @@ package liveccu.api.playback;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import liveccu.model.RetentionCount;
 import liveccu.model.Topics;
 import liveccu.ops.kafka.TopicReader;
@@ -18,17 +16,14 @@ public final class RetentionView {
 
     private static final Duration READ_MARGIN = Duration.ofDays(2);
 
-    private final Duration history;
-    private final Clock clock;
-    private final Map<String, Map<String, RetentionCount>> byAccount = new ConcurrentHashMap<>();
+    private final AccountPeriods<RetentionCount> days;
     private final TopicReader<RetentionCount> reader;
-    private long nextEvictionMs;
 
     public RetentionView(String bootstrapServers, Duration history, Clock clock) {
-        this.history = history;
-        this.clock = clock;
+        this.days = new AccountPeriods<>(history, clock, RetentionCount::accountId, RetentionCount::dayStartMs,
+                RetentionCount::dayStart);
         this.reader = new TopicReader<>(bootstrapServers, "ccu-api", Topics.PLAYBACK_RETENTION, history.plus(READ_MARGIN),
-                this::apply, this::evictOld);
+                days::apply, days::evictOld);
     }
 
     public TopicReader<RetentionCount> reader() {
@@ -37,9 +32,7 @@ public final class RetentionView {
 
     /** The content's buckets of the account's days with {@code fromMs <= day < toMs}, in no particular order. */
     public List<RetentionCount> buckets(String accountId, String contentId, long fromMs, long toMs) {
-        return byAccount.getOrDefault(accountId, Map.of()).values().stream()
-                .filter(count -> count.contentId().equals(contentId) && count.dayStartMs() >= fromMs && count.dayStartMs() < toMs)
-                .toList();
+        return days.of(accountId, fromMs, toMs).filter(count -> count.contentId().equals(contentId)).toList();
     }
 
     /**
@@ -47,20 +40,6 @@ public final class RetentionView {
      * public so that route tests can fill the view without Kafka.
      */
     public void apply(String key, RetentionCount count) {
-        if (count == null) {
-            byAccount.values().forEach(buckets -> buckets.remove(key));
-        } else if (count.dayStartMs() >= RetentionCount.dayStart(clock.millis() - history.toMillis())) {
-            byAccount.computeIfAbsent(count.accountId(), account -> new ConcurrentHashMap<>()).put(key, count);
-        }
-    }
-
-    private void evictOld() {
-        long now = clock.millis();
-        if (now < nextEvictionMs) {
-            return;
-        }
-        nextEvictionMs = now + 10 * 60_000;
-        long oldest = RetentionCount.dayStart(now - history.toMillis());
-        byAccount.values().forEach(buckets -> buckets.values().removeIf(count -> count.dayStartMs() < oldest));
+        days.apply(key, count);
     }
 }
