@@ -1,5 +1,6 @@
 package liveccu.access;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import liveccu.access.audit.AuditLog;
 import liveccu.access.audit.KeyUses;
 import liveccu.access.keys.KeyRing;
 import liveccu.access.keys.KeyText;
@@ -47,6 +49,12 @@ public final class Access {
         this.clock = clock;
     }
 
+    /** The service's access, every use counted in {@code registry} and personal-data uses audited through {@code records}. */
+    public static Access audited(Optional<String> operatorKey, KeyRing ring, AccessRecords records, MeterRegistry registry,
+                                 Clock clock) {
+        return new Access(operatorKey, ring, new KeyUses(registry, Optional.of(new AuditLog(records, registry)), clock), clock);
+    }
+
     public boolean isOpen() {
         return operatorKey == null;
     }
@@ -56,10 +64,7 @@ public final class Access {
         return ctx -> {
             Caller caller = authenticate(ctx.request().getHeader(HEADER));
             admit(ctx, caller, scope == Scope.VIEWERS);
-            if (!caller.has(scope)) {
-                throw new HttpFailure(403, "this key (" + caller.keyId() + ") lacks scope " + scope.label()
-                        + "; it has: " + String.join(", ", caller.scopeLabels()));
-            }
+            requireScope(caller, scope);
             ctx.next();
         };
     }
@@ -108,9 +113,7 @@ public final class Access {
         }
         Caller caller = authenticate(presented);
         admit(ctx, caller, true);
-        if (!caller.has(scope)) {
-            throw new HttpFailure(403, "this key (" + caller.keyId() + ") lacks scope " + scope.label());
-        }
+        requireScope(caller, scope);
         return Optional.of(caller);
     }
 
@@ -130,6 +133,13 @@ public final class Access {
         if (!caller.mayRead(account)) {
             throw new HttpFailure(403, "this key (" + caller.keyId() + ") may not read account " + account
                     + "; it reads: " + caller.describeAccounts());
+        }
+    }
+
+    private static void requireScope(Caller caller, Scope scope) {
+        if (!caller.has(scope)) {
+            throw new HttpFailure(403, "this key (" + caller.keyId() + ") lacks scope " + scope.label()
+                    + "; it has: " + String.join(", ", caller.scopeLabels()));
         }
     }
 

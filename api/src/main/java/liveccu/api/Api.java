@@ -6,13 +6,10 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import liveccu.access.Access;
 import liveccu.access.AccessRecords;
 import liveccu.access.admin.KeyAdminRoutes;
-import liveccu.access.audit.AuditLog;
-import liveccu.access.audit.KeyUses;
 import liveccu.access.keys.KeyRing;
 import liveccu.api.erasure.ErasureSink;
 import liveccu.api.erasure.ViewerErasureRoutes;
@@ -81,8 +78,7 @@ public final class Api {
             LOG.warn("CCU_API_KEY is not set: the query API answers anyone, and per-account keys cannot be created");
         }
         AccessRecords accessRecords = new AccessRecords(config.pipeline().bootstrapServers(), "ccu-api-access");
-        Access access = new Access(config.apiKey(), keys,
-                new KeyUses(registry, Optional.of(new AuditLog(accessRecords, registry)), clock), clock);
+        Access access = Access.audited(config.apiKey(), keys, accessRecords, registry, clock);
         BlockingQueries queries = new BlockingQueries(QUERIES_IN_FLIGHT);
         // Erasures keyed by session with the default partitioner, exactly as the collector keys beacons:
         // each lands on the partition whose aggregator task holds its session.

@@ -15,8 +15,6 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import liveccu.access.Access;
 import liveccu.access.AccessRecords;
-import liveccu.access.audit.AuditLog;
-import liveccu.access.audit.KeyUses;
 import liveccu.access.keys.KeyRing;
 import liveccu.model.TopicProvisioner;
 import liveccu.ops.PortInUse;
@@ -133,9 +131,7 @@ public final class SessionsService {
 
     /** The operator key and per-account keys with scope sessions-admin; their uses audited (the views show viewer ids). */
     private static Access access(SessionsConfig config, Parts parts, PrometheusMeterRegistry registry) {
-        Clock clock = Clock.systemUTC();
-        return new Access(config.operatorKey(), parts.keys(),
-                new KeyUses(registry, Optional.of(new AuditLog(parts.accessRecords(), registry)), clock), clock);
+        return Access.audited(config.operatorKey(), parts.keys(), parts.accessRecords(), registry, Clock.systemUTC());
     }
 
     private static Optional<String> notReadyReason(Parts parts) {
