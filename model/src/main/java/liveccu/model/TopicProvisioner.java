@@ -26,6 +26,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class TopicProvisioner {
 
+    /** CDN minutes serve the last day; three days leave room for a late log and a slow reader. */
+    public static final Duration CDN_MINUTES_RETENTION = Duration.ofDays(3);
+
     /**
      * The active segment is never deleted nor compacted: without a bound, a quiet partition's segment
      * rolls only after segment.ms (7 days), and records (erased ones too) outlive their retention by
@@ -61,9 +64,10 @@ public final class TopicProvisioner {
     public List<String> ensureAll(Duration timeout) throws InterruptedException, TimeoutException {
         NewTopic viewerSessions = personalData(Topics.VIEWER_SESSIONS.name());
         ensure(List.of(shortLived(Topics.BEACONS.name()), shortLived(Topics.REJECTED.name()), shortLived(Topics.DEAD_LETTERS),
-                shortLived(Topics.PLAYER_EVENTS.name()),
+                shortLived(Topics.PLAYER_EVENTS.name()), shortLived(Topics.CDN_REQUESTS.name()),
                 compacted(Topics.MINUTE_COUNTS.name()), compacted(Topics.PLAYBACK_COUNTS.name()),
-                compacted(Topics.PLAYBACK_RETENTION.name()), viewerSessions,
+                compacted(Topics.PLAYBACK_RETENTION.name()), compacted(Topics.CDN_HOURS.name()),
+                compactedFor(Topics.CDN_MINUTES.name(), CDN_MINUTES_RETENTION), viewerSessions,
                 keptForever(Topics.API_KEYS.name()), longLived(Topics.AUDIT.name())), timeout);
         ensureErasures(timeout);
         return enforceRetention(viewerSessions, timeout);
@@ -103,6 +107,13 @@ public final class TopicProvisioner {
         return new NewTopic(name, settings.partitions(), settings.replication()).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.resultsRetention().toMillis())));
+    }
+
+    /** A compacted topic that keeps its records only {@code retention} (results that serve a short past). */
+    public NewTopic compactedFor(String name, Duration retention) {
+        return new NewTopic(name, settings.partitions(), settings.replication()).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis())));
     }
 
     /** One partition that keeps the latest record per key for ever: small, and read whole by every instance. */

@@ -64,6 +64,24 @@ public final class Topics {
     public static final Topic<String, ViewerErasure> VIEWER_ERASURES =
             new Topic<>("ccu.viewer-erasures", Serdes.String(), new JsonSerde<>(ViewerErasure.class));
 
+    /**
+     * CDN access-log requests, normalised ({@link CdnRequest}), keyed by batch id so that a batch's lines
+     * meet on one partition (where a redelivered line is recognised). Kept as long as raw beacons.
+     */
+    public static final Topic<String, CdnRequest> CDN_REQUESTS =
+            new Topic<>("ccu.cdn-requests", Serdes.String(), new JsonSerde<>(CdnRequest.class));
+
+    /**
+     * CDN figures per account, zone, host, PoP, content and UTC minute ({@link CdnTraffic}), keyed by
+     * {@link CdnTraffic#key()}; compacted, and deleted after a few days (minutes serve the last day).
+     */
+    public static final Topic<String, CdnTraffic> CDN_MINUTES =
+            new Topic<>("ccu.cdn-minutes", Serdes.String(), new JsonSerde<>(CdnTraffic.class));
+
+    /** The same per UTC hour; compacted, long retention like the other results. */
+    public static final Topic<String, CdnTraffic> CDN_HOURS =
+            new Topic<>("ccu.cdn-hours", Serdes.String(), new JsonSerde<>(CdnTraffic.class));
+
     /** Records the aggregator could not even decode, as they were, for inspection. */
     public static final String DEAD_LETTERS = "ccu.aggregator.dead-letters";
 
