@@ -3,6 +3,7 @@ package liveccu.api.playback;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import liveccu.api.periods.AccountPeriods;
 import liveccu.model.PlaybackCount;
 import liveccu.model.Topics;
 import liveccu.ops.kafka.TopicReader;

@@ -1,4 +1,4 @@
-package liveccu.api.playback;
+package liveccu.api.periods;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,13 +10,13 @@ import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
 /**
- * The records of a compacted results topic whose periods (hours, days) fall within the last
- * {@code history}, in memory by account: what the playback views keep. Records of older periods are
- * not kept, and leave at most ten minutes after they age out.
+ * The records of a compacted results topic whose periods (minutes, hours, days) fall within the last
+ * {@code history}, in memory by account: what the playback and CDN views keep. Records of older
+ * periods are not kept, and leave at most ten minutes after they age out.
  *
  * @param <V> a record with an account and the start of its period
  */
-final class AccountPeriods<V> {
+public final class AccountPeriods<V> {
 
     private static final long EVICT_EVERY_MS = 10 * 60_000;
 
@@ -32,7 +32,7 @@ final class AccountPeriods<V> {
      * @param periodStart the start of a record's period, epoch ms
      * @param periodOf    the start of the period an instant falls in (the oldest period kept is that of now − history)
      */
-    AccountPeriods(Duration history, Clock clock, Function<V, String> account, ToLongFunction<V> periodStart,
+    public AccountPeriods(Duration history, Clock clock, Function<V, String> account, ToLongFunction<V> periodStart,
                    LongUnaryOperator periodOf) {
         this.history = history;
         this.clock = clock;
@@ -42,7 +42,7 @@ final class AccountPeriods<V> {
     }
 
     /** One record of the topic (a tombstone as null). */
-    void apply(String key, V record) {
+    public void apply(String key, V record) {
         if (record == null) {
             byAccount.values().forEach(records -> records.remove(key));
         } else if (periodStart.applyAsLong(record) >= oldestKept(clock.millis())) {
@@ -51,13 +51,13 @@ final class AccountPeriods<V> {
     }
 
     /** The account's records of periods starting in {@code fromMs <= period < toMs}, in no particular order. */
-    Stream<V> of(String accountId, long fromMs, long toMs) {
+    public Stream<V> of(String accountId, long fromMs, long toMs) {
         return byAccount.getOrDefault(accountId, Map.of()).values().stream()
                 .filter(record -> periodStart.applyAsLong(record) >= fromMs && periodStart.applyAsLong(record) < toMs);
     }
 
     /** After each poll of the topic: drops the periods that aged out, every ten minutes at most. */
-    void evictOld() {
+    public void evictOld() {
         long now = clock.millis();
         if (now < nextEvictionMs) {
             return;
