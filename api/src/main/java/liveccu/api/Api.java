@@ -11,6 +11,8 @@ import liveccu.access.Access;
 import liveccu.access.AccessRecords;
 import liveccu.access.admin.KeyAdminRoutes;
 import liveccu.access.keys.KeyRing;
+import liveccu.api.cdn.CdnRoutes;
+import liveccu.api.cdn.CdnTrafficView;
 import liveccu.api.erasure.ErasureSink;
 import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.BlockingQueries;
@@ -66,8 +68,9 @@ public final class Api {
         KeyRing keys = new KeyRing(config.pipeline().bootstrapServers(), "ccu-api");
         PlaybackCountsView playback = new PlaybackCountsView(config.pipeline().bootstrapServers(), config.playbackHistory(), clock);
         RetentionView retention = new RetentionView(config.pipeline().bootstrapServers(), config.playbackHistory(), clock);
+        CdnTrafficView cdn = new CdnTrafficView(config.pipeline().bootstrapServers(), config.cdnHistory(), clock);
         List<TopicReader<?>> readers = List.of(counts.reader(), sessions.reader(), keys.reader(), playback.reader(),
-                retention.reader());
+                retention.reader(), cdn.minuteReader(), cdn.hourReader());
         readers.forEach(reader -> {
             reader.bindTo(registry);
             reader.start();
@@ -89,7 +92,8 @@ public final class Api {
                 new CcuRoutes(counts, queries, clock, config.maxRange(), config.maxDayRange(), config.recentJobs()),
                 new ViewerReportRoutes(sessions, queries, clock, config.maxRange()),
                 new ViewerErasureRoutes(sessions, sessions.reader()::notReadyReason, erasures, clock),
-                access, new KeyAdminRoutes(keys, accessRecords, clock), ops, new PlaybackRoutes(playback, retention, queries));
+                access, new KeyAdminRoutes(keys, accessRecords, clock), ops, new PlaybackRoutes(playback, retention, queries),
+                new CdnRoutes(cdn, queries));
         return vertx.deployVerticle(verticle)
                 .compose(id -> HealthCheck.awaitFirst(vertx, CompletableFuture.allOf(readers.stream()
                                 .map(reader -> reader.caughtUp().toCompletableFuture()).toArray(CompletableFuture[]::new)), RESULTS_WAIT,

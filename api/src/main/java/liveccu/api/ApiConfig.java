@@ -21,6 +21,8 @@ import liveccu.ops.config.PipelineSettings;
  *       a month's report, about 45,000 minutes read per query</li>
  *   <li>{@code CCU_API_PLAYBACK_HISTORY_DAYS} [35] — how far back this instance keeps (in memory) and serves
  *       playback counts; also the longest range of one {@code /playback} query</li>
+ *   <li>{@code CCU_API_CDN_HISTORY_DAYS} [35] — how far back this instance keeps (in memory) and serves CDN
+ *       hours; also the longest range of one {@code /cdn} query (minutes are kept for the last 25 hours)</li>
  *   <li>{@code CCU_API_RECENT_JOBS_HOURS} [24] — how recently a job must have had viewers to be listed</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, …), among them
  *       {@code CCU_VIEWER_DATA_RETENTION_HOURS} [48]: how far back viewer sessions are kept for viewer reports</li>
@@ -35,7 +37,8 @@ public record ApiConfig(
         Duration maxDayRange,
         Duration recentJobs,
         PipelineSettings pipeline,
-        Duration playbackHistory) {
+        Duration playbackHistory,
+        Duration cdnHistory) {
 
     /** Replaced by {@link PipelineSettings#VIEWER_DATA_RETENTION}, which is the topic's retention too. */
     private static final String REPLACED_VIEWER_REPORT_HOURS = "CCU_API_VIEWER_REPORT_HOURS";
@@ -56,7 +59,8 @@ public record ApiConfig(
                 env.duration("CCU_API_MAX_DAY_RANGE_DAYS", Duration.ofDays(31), ChronoUnit.DAYS, Duration.ofDays(3650)),
                 env.duration("CCU_API_RECENT_JOBS_HOURS", Duration.ofHours(24), ChronoUnit.HOURS, Duration.ofDays(3650)),
                 PipelineSettings.read(env, defaultBootstrap),
-                env.duration("CCU_API_PLAYBACK_HISTORY_DAYS", Duration.ofDays(35), ChronoUnit.DAYS, Duration.ofDays(3650)));
+                env.duration("CCU_API_PLAYBACK_HISTORY_DAYS", Duration.ofDays(35), ChronoUnit.DAYS, Duration.ofDays(3650)),
+                env.duration("CCU_API_CDN_HISTORY_DAYS", Duration.ofDays(35), ChronoUnit.DAYS, Duration.ofDays(3650)));
     }
 
     /** How far back viewer sessions are kept for viewer reports: as long as the topic keeps them. */
@@ -69,6 +73,7 @@ public record ApiConfig(
     public String toString() {
         return "ApiConfig[port=" + port + ", apiKey=" + (apiKey.isPresent() ? "<set>" : "<unset>")
                 + ", history=" + history + ", stateDir=" + stateDir + ", maxRange=" + maxRange + ", maxDayRange=" + maxDayRange + ", recentJobs=" + recentJobs
-                + ", pipeline=" + pipeline + ", playbackHistory=" + playbackHistory + "]";
+                + ", pipeline=" + pipeline + ", playbackHistory=" + playbackHistory
+                + ", cdnHistory=" + cdnHistory + "]";
     }
 }

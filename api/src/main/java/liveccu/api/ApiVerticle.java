@@ -11,6 +11,7 @@ import java.util.Set;
 import liveccu.access.Access;
 import liveccu.access.Scope;
 import liveccu.access.admin.KeyAdminRoutes;
+import liveccu.api.cdn.CdnRoutes;
 import liveccu.api.dashboard.DashboardRoutes;
 import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.playback.PlaybackRoutes;
@@ -34,10 +35,11 @@ final class ApiVerticle extends VerticleBase {
     private final KeyAdminRoutes keys;
     private final OpsRoutes ops;
     private final PlaybackRoutes playback;
+    private final CdnRoutes cdn;
     private HttpServer server;
 
     ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, ViewerErasureRoutes erasures, Access access,
-                KeyAdminRoutes keys, OpsRoutes ops, PlaybackRoutes playback) {
+                KeyAdminRoutes keys, OpsRoutes ops, PlaybackRoutes playback, CdnRoutes cdn) {
         this.port = port;
         this.ccu = ccu;
         this.viewers = viewers;
@@ -46,6 +48,7 @@ final class ApiVerticle extends VerticleBase {
         this.keys = keys;
         this.ops = ops;
         this.playback = playback;
+        this.cdn = cdn;
     }
 
     @Override
@@ -67,6 +70,7 @@ final class ApiVerticle extends VerticleBase {
         router.get("/tracking").handler(access.require(Scope.COUNTS)).handler(ccu::trackingIds);
         router.get("/playback").handler(access.require(Scope.COUNTS)).handler(playback::playback);
         router.get("/playback/retention").handler(access.require(Scope.COUNTS)).handler(playback::retention);
+        router.get("/cdn").handler(access.require(Scope.COUNTS)).handler(cdn::cdn);
         router.get("/viewers").handler(access.require(Scope.VIEWERS)).handler(viewers::report);
         // (Vert.x takes the body handler first; 4 KiB bounds what is read before the key is checked.)
         router.post("/admin/viewers/erasures").handler(BodyHandler.create(false).setBodyLimit(4096))

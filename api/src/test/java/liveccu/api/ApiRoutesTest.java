@@ -28,6 +28,8 @@ import liveccu.access.admin.KeyAdminRoutes;
 import liveccu.access.audit.KeyUses;
 import liveccu.access.keys.KeyRing;
 import java.util.concurrent.CompletableFuture;
+import liveccu.api.cdn.CdnRoutes;
+import liveccu.api.cdn.CdnTrafficView;
 import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
@@ -100,7 +102,8 @@ class ApiRoutesTest {
                 new ViewerErasureRoutes(sessions, HealthCheck.ALWAYS, erasures -> CompletableFuture.completedFuture(null), clock),
                 access, new KeyAdminRoutes(keys, records, clock), ops,
                 new PlaybackRoutes(new PlaybackCountsView(NOT_A_BROKER, Duration.ofDays(35), clock),
-                        new RetentionView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)));
+                        new RetentionView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)),
+                new CdnRoutes(new CdnTrafficView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

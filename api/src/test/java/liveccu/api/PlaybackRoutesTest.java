@@ -25,6 +25,8 @@ import liveccu.access.admin.KeyAdminRoutes;
 import liveccu.access.audit.KeyUses;
 import liveccu.access.keys.KeyRing;
 import liveccu.access.keys.KeyText;
+import liveccu.api.cdn.CdnRoutes;
+import liveccu.api.cdn.CdnTrafficView;
 import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
@@ -115,7 +117,8 @@ class PlaybackRoutesTest {
                 new ViewerErasureRoutes(sessions, HealthCheck.ALWAYS, erasures -> CompletableFuture.completedFuture(null), clock),
                 access, new KeyAdminRoutes(keys, records, clock),
                 new OpsRoutes(HealthCheck.ALWAYS, HealthCheck.ALWAYS, Metrics.newRegistry("api")),
-                new PlaybackRoutes(playback, retention, new BlockingQueries(4)));
+                new PlaybackRoutes(playback, retention, new BlockingQueries(4)),
+                new CdnRoutes(new CdnTrafficView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

@@ -26,6 +26,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import liveccu.api.erasure.ErasureSink;
+import liveccu.api.cdn.CdnRoutes;
+import liveccu.api.cdn.CdnTrafficView;
 import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.access.Access;
 import liveccu.access.AccessRecords;
@@ -123,7 +125,8 @@ class ViewerErasureRoutesTest {
                 new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
                 new ViewerErasureRoutes(sessions, viewLoading::get, sink, clock), access, new KeyAdminRoutes(keys, records, clock), ops,
                 new PlaybackRoutes(new PlaybackCountsView("127.0.0.1:9", Duration.ofDays(35), clock),
-                        new RetentionView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)));
+                        new RetentionView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)),
+                new CdnRoutes(new CdnTrafficView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();
