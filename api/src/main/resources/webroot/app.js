@@ -2,12 +2,14 @@
 // The URL says what is shown (jobid, in/out or last, refresh), so every view is a link. The API key
 // stays in localStorage; only a share link the user asked for carries it, as `secret`.
 /* global Chart -- from the webjar's UMD script, loaded before this module */
+import { cdnRange, renderCdn } from './cdn.js';
 import { playbackRange, renderPlayback, renderRetention } from './playback.js';
 
 const MINUTE_MS = 60_000;
 const KEY_STORAGE = 'liveccu.apiKey';
 const DEFAULT_LAST_MINUTES = 60;
 const PLAYBACK_DEFAULT_LAST_MINUTES = 1440; // hourly numbers: a day by default
+const CDN_DEFAULT_LAST_MINUTES = 1440;
 const REQUEST_TIMEOUT_MS = 10_000;
 const REFRESH_SECONDS = Math.max(1, Number(new URLSearchParams(location.search).get('refresh')) || 5);
 const COLORS = {
@@ -27,15 +29,25 @@ const formatNumber = new Intl.NumberFormat('en').format;
 function currentView() {
   const params = new URLSearchParams(location.search);
   const playback = params.get('view') === 'playback';
+  const cdn = params.get('view') === 'cdn';
+  const ofAccount = playback || cdn;
+  const text = name => (ofAccount ? params.get(name)?.trim() || null : null);
   return {
     playback,
-    accountId: playback ? params.get('accountid')?.trim() || null : null,
-    contentId: playback ? params.get('contentid')?.trim() || null : null,
-    jobs: playback ? [] : [...new Set(params.getAll('jobid').map(normaliseJob).filter(Boolean))],
+    cdn,
+    accountId: text('accountid'),
+    contentId: text('contentid'),
+    zone: cdn ? text('zone') : null,
+    host: cdn ? text('host') : null,
+    jobs: ofAccount ? [] : [...new Set(params.getAll('jobid').map(normaliseJob).filter(Boolean))],
     inSeconds: wholeNumber(params.get('in')),
     outSeconds: wholeNumber(params.get('out')),
-    lastMinutes: wholeNumber(params.get('last')) || (playback ? PLAYBACK_DEFAULT_LAST_MINUTES : DEFAULT_LAST_MINUTES),
+    lastMinutes: wholeNumber(params.get('last')) || defaultLastMinutes(params.get('view')),
   };
+}
+
+function defaultLastMinutes(view) {
+  return view === 'playback' ? PLAYBACK_DEFAULT_LAST_MINUTES : view === 'cdn' ? CDN_DEFAULT_LAST_MINUTES : DEFAULT_LAST_MINUTES;
 }
 
 // The API accepts upper case and dashed UUIDs too; one spelling keeps one panel per job.
@@ -64,8 +76,7 @@ function navigate(change) {
 function setRange(params, { last, fromMs, toMs }) {
   ['in', 'out', 'last'].forEach(name => params.delete(name));
   if (last) {
-    const byDefault = params.get('view') === 'playback' ? PLAYBACK_DEFAULT_LAST_MINUTES : DEFAULT_LAST_MINUTES;
-    if (last !== byDefault) params.set('last', last);
+    if (last !== defaultLastMinutes(params.get('view'))) params.set('last', last);
   } else {
     params.set('in', Math.floor(fromMs / 1000));
     params.set('out', Math.ceil(toMs / 1000));
@@ -147,6 +158,10 @@ async function refresh() {
       await refreshPlayback(view, nowMs, () => round === refreshRound);
       return;
     }
+    if (view.cdn) {
+      await refreshCdn(view, nowMs, () => round === refreshRound);
+      return;
+    }
     const range = resolveRange(view, nowMs);
     const [access, jobs, ...rest] = await Promise.allSettled([getJson('access'), getJson('jobs'),
         ...view.jobs.map(job => getJson(ccuPath(job, range))),
@@ -224,7 +239,7 @@ async function refreshPlayback(view, nowMs, stillCurrent) {
     return; // the view changed meanwhile; a newer round draws it
   }
   renderAccess(access.status === 'fulfilled' ? access.value : null);
-  renderAccountChoices(choices, account);
+  renderAccountChoices($('#playback-account-form'), choices, account);
   const element = $('#playback-view');
   element.dataset.accountid = account ?? '';
   $('[data-role=playback-range]', element).textContent = `Hours from ${minuteText(new Date(range.fromMs).toISOString())} `
@@ -244,13 +259,14 @@ function readableAccounts(access, accounts) {
   return [...new Set([...own, ...active])];
 }
 
-function renderAccountChoices(choices, account) {
-  const list = $('#playback-accounts');
+/** @param form a view's account form: its input and the list it offers */
+function renderAccountChoices(form, choices, account) {
+  const list = $('datalist', form);
   if (list.dataset.accounts !== choices.join()) {
     list.dataset.accounts = choices.join();
     list.replaceChildren(...choices.map(choice => new Option(choice, choice)));
   }
-  const input = $('#playback-account');
+  const input = $('input', form);
   if (document.activeElement !== input) {
     input.value = account ?? '';
   }
@@ -264,6 +280,67 @@ function wirePlayback() {
       params.delete('contentid'); // another account's contents are others
     });
   });
+}
+
+// ---------------------------------------------------------------- the CDN view
+
+/**
+ * An account's CDN figures over the range (GET /cdn): per minute, hour or day by the range's length,
+ * and the same split by PoP; the account is chosen as in the Playback view, the filters are the URL's.
+ */
+async function refreshCdn(view, nowMs, stillCurrent) {
+  const [access, accounts] = await Promise.allSettled([getJson('access'), getJson('accounts')]);
+  const choices = readableAccounts(access, accounts);
+  const account = view.accountId ?? choices[0] ?? null;
+  const range = cdnRange(resolveRange(view, nowMs), nowMs);
+  let results = [];
+  if (account) {
+    const filters = [['zone', view.zone], ['host', view.host], ['contentid', view.contentId]]
+        .filter(([, value]) => value).map(([name, value]) => `&${name}=${encodeURIComponent(value)}`).join('');
+    const path = `cdn?accountid=${encodeURIComponent(account)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}`
+        + `&interval=${range.interval}${filters}`;
+    results = await Promise.allSettled([getJson(path), getJson(`${path}&group_by=pop`)]);
+  }
+  if (!stillCurrent()) {
+    return; // the view changed meanwhile; a newer round draws it
+  }
+  renderAccess(access.status === 'fulfilled' ? access.value : null);
+  renderAccountChoices($('#cdn-account-form'), choices, account);
+  const element = $('#cdn-view');
+  element.dataset.accountid = account ?? '';
+  const filters = $('#cdn-filters');
+  [['zone', view.zone], ['host', view.host], ['contentid', view.contentId]].forEach(([name, value]) => {
+    if (document.activeElement !== filters.elements[name]) {
+      filters.elements[name].value = value ?? '';
+    }
+  });
+  $('[data-role=cdn-range]', element).textContent = `${range.interval[0].toUpperCase()}${range.interval.slice(1)}s from `
+      + `${minuteText(new Date(range.fromMs).toISOString())} to ${minuteText(new Date(range.toMs).toISOString())} UTC, `
+      + 'the current one so far.';
+  if (results.length && results.every(r => r.status === 'fulfilled')) {
+    renderCdn(element, ...results.map(r => r.value), range);
+  }
+  const failure = firstFailure([accounts, ...results]);
+  renderState(failure ?? { kind: results.length && results[0].value.length ? 'ok' : 'no-data', account }, view, nowMs);
+}
+
+function wireCdn() {
+  $('#cdn-account-form').addEventListener('submit', event => {
+    event.preventDefault();
+    navigate(params => {
+      params.set('accountid', $('#cdn-account').value.trim());
+      ['zone', 'host', 'contentid'].forEach(name => params.delete(name)); // another account's zones and hosts are others
+    });
+  });
+  $('#cdn-filters').addEventListener('submit', event => {
+    event.preventDefault();
+    const form = event.target;
+    navigate(params => ['zone', 'host', 'contentid'].forEach(name => {
+      const value = form.elements[name].value.trim();
+      if (value) params.set(name, value); else params.delete(name);
+    }));
+  });
+  $('#cdn-filters').addEventListener('reset', () => navigate(params => ['zone', 'host', 'contentid'].forEach(name => params.delete(name))));
 }
 
 // ---------------------------------------------------------------- the state banner
@@ -299,6 +376,13 @@ function stateMessage(state, view) {
     case 'ok':
       return '';
     case 'no-data':
+      if (view.cdn) {
+        return state.account
+            ? `No CDN data yet for account ${state.account} in this range${view.zone || view.host || view.contentId
+              ? ' with these filters' : ''}: no CDN log line has been counted. This page keeps watching and shows the `
+              + 'figures as soon as they arrive.'
+            : 'No account to show yet: type an account id above (the list holds the accounts with viewers recently).';
+      }
       if (view.playback) {
         return state.account
             ? `No playback data yet for account ${state.account} in this range: no player event or CMCD report has been `
@@ -435,17 +519,19 @@ function wireJobList() {
     navigate(params => {
       params.delete('jobid');
       target.searchParams.getAll('jobid').forEach(job => params.append('jobid', job));
-      // Between the CCU and Playback views: each has its own range and default, so the range starts afresh.
+      // Between the CCU, Playback and CDN views: each has its own range and default, so the range starts afresh.
       if ((params.get('view') ?? '') !== (target.searchParams.get('view') ?? '')) {
         ['view', 'in', 'out', 'last'].forEach(name => params.delete(name));
         if (target.searchParams.has('view')) params.set('view', target.searchParams.get('view'));
       }
-      // The content whose retention curve is shown: the link's, or none.
-      if (target.searchParams.has('contentid')) {
-        params.set('contentid', target.searchParams.get('contentid'));
-      } else {
-        params.delete('contentid');
-      }
+      // The content whose retention curve is shown, and the CDN view's filters: the link's, or none.
+      ['contentid', 'zone', 'host'].forEach(name => {
+        if (target.searchParams.has(name)) {
+          params.set(name, target.searchParams.get(name));
+        } else {
+          params.delete(name);
+        }
+      });
     });
   });
   $('#open-job-form').addEventListener('submit', event => {
@@ -909,12 +995,15 @@ function tickClocks() {
 
 function show() {
   const view = currentView();
-  document.body.dataset.view = view.playback ? 'playback' : view.jobs.length ? 'job' : 'jobs';
-  $('#jobs-view').hidden = view.playback || view.jobs.length > 0;
-  $('#job-view').hidden = view.playback || view.jobs.length === 0;
+  const ofAccount = view.playback || view.cdn;
+  document.body.dataset.view = view.playback ? 'playback' : view.cdn ? 'cdn' : view.jobs.length ? 'job' : 'jobs';
+  $('#jobs-view').hidden = ofAccount || view.jobs.length > 0;
+  $('#job-view').hidden = ofAccount || view.jobs.length === 0;
   $('#playback-view').hidden = !view.playback;
+  $('#cdn-view').hidden = !view.cdn;
+  const viewLink = view.playback ? 'playback' : view.cdn ? 'cdn' : 'ccu';
   document.querySelectorAll('[data-view-link]').forEach(link => {
-    if ((link.dataset.viewLink === 'playback') === view.playback) {
+    if (link.dataset.viewLink === viewLink) {
       link.setAttribute('aria-current', 'page');
     } else {
       link.removeAttribute('aria-current');
@@ -932,6 +1021,7 @@ wireJobList();
 wireRange();
 wireShare();
 wirePlayback();
+wireCdn();
 window.addEventListener('popstate', show);
 setInterval(tickClocks, 1000);
 show();

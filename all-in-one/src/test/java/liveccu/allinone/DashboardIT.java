@@ -1,5 +1,6 @@
 package liveccu.allinone;
 
+import static liveccu.allinone.CdnResults.traffic;
 import static liveccu.allinone.Viewers.minuteAgo;
 import static liveccu.allinone.Viewers.randomHex32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import liveccu.model.CdnTraffic;
 import liveccu.model.Side;
 import liveccu.ops.config.Env;
 import liveccu.testsupport.Eventually;
@@ -98,6 +100,32 @@ class DashboardIT {
               minutes: chart.data.datasets[2].data,
               contents: rows('top-contents'),
               properties: rows('by-property'),
+            });""";
+
+    /**
+     * What the CDN view shows: its interval, totals (values, then texts), the charts' points per interval
+     * (traffic; hits, misses, other; 1xx to 5xx) and its PoP table's rows (name:bytes:requests:hit ratio:errors).
+     */
+    record CdnShown(String state, String interval, List<String> totals, List<String> totalsText, List<String> labels,
+                    List<Double> traffic, List<List<Double>> cache, List<List<Double>> status, List<String> pops) {
+    }
+
+    private static final String READ_CDN = """
+            const view = document.querySelector('#cdn-view');
+            if (view.hidden || view.dataset.accountid !== arguments[0] || !view.dataset.renderedAt) return null;
+            const chart = name => Chart.getChart(view.querySelector(`canvas[data-chart="${name}"]`));
+            const totals = ['bytes', 'requests', 'hit-ratio', 'errors'].map(name => view.querySelector(`[data-total="${name}"]`));
+            return JSON.stringify({
+              state: document.querySelector('#state').dataset.state,
+              interval: view.dataset.interval,
+              totals: totals.map(total => total.dataset.value),
+              totalsText: totals.map(total => total.textContent),
+              labels: chart('traffic').data.labels,
+              traffic: chart('traffic').data.datasets[0].data,
+              cache: chart('cache').data.datasets.map(dataset => dataset.data),
+              status: chart('status').data.datasets.map(dataset => dataset.data),
+              pops: [...view.querySelectorAll('[data-role=by-pop] tbody tr')].map(row =>
+                  [row.dataset.name, row.dataset.bytes, row.dataset.requests, row.dataset.hitRatio, row.dataset.errors].join(':')),
             });""";
 
     @TempDir
@@ -547,7 +575,92 @@ class DashboardIT {
         assertTrue(message.contains("lacks scope counts"), message);
     }
 
+    @Test
+    void theCdnViewShowsAnAccountsTotalsOverTimeTrafficPerPopAndFilters() throws Exception {
+        String account = "cdn-" + randomHex32().substring(0, 8);
+        long currentHour = System.currentTimeMillis() / CdnTraffic.HOUR_MS * CdnTraffic.HOUR_MS;
+        long twoHoursAgo = currentHour - 2 * CdnTraffic.HOUR_MS;
+        long anHourAgo = currentHour - CdnTraffic.HOUR_MS;
+        long hour = CdnTraffic.HOUR_MS;
+        // the hours' totals as the aggregator writes them (FRA's first record replaced by a newer one)
+        CdnResults.write(system.broker().orElseThrow().bootstrapServers(), List.of(
+                traffic(account, hour, twoHoursAgo, "vod-zone", "media.example.com", "FRA", "ep-1", 3, 3_000, 3, 0, 0, 3, 0, 0, 0),
+                traffic(account, hour, twoHoursAgo, "vod-zone", "media.example.com", "FRA", "ep-1", 10, 700_000, 6, 3, 0, 8, 0, 1, 1),
+                traffic(account, hour, twoHoursAgo, "vod-zone", "media.example.com", "AMS", "ep-1", 4, 200_000, 4, 0, 0, 4, 0, 0, 0),
+                traffic(account, hour, anHourAgo, "live-zone", "live.example.com", "FRA", null, 6, 60_000, 0, 2, 0, 5, 1, 0, 0)));
+
+        open("/?refresh=1", Viewers.API_KEY);
+        browser.find("[data-view-link=cdn]").click();
+        browser.find("#cdn-account").clear();
+        browser.find("#cdn-account").sendKeys(account);
+        browser.find("#cdn-account-form button[type=submit]").click();
+
+        CdnShown shown = Eventually.await(PAGE_WAIT, "account " + account + "'s CDN figures on the page", () -> readCdn(account),
+                view -> view != null && view.totals().equals(List.of("960000", "20", "0.6667", "1")));
+        assertEquals("ok", shown.state());
+        assertEquals("hour", shown.interval(), "the last 24 hours, per hour");
+        assertEquals(List.of("960.0 kB", "20", "66.7 %", "1"), shown.totalsText());
+        assertTrue(browser.currentUrl().contains("view=cdn") && browser.currentUrl().contains("accountid=" + account),
+                browser.currentUrl());
+        assertTrue(shown.labels().size() == 24 || shown.labels().size() == 25, shown.labels().toString());
+        for (int i = 0; i < shown.labels().size(); i++) {
+            long t = Instant.parse(shown.labels().get(i)).toEpochMilli();
+            String at = "at " + shown.labels().get(i);
+            assertEquals(t == twoHoursAgo ? 900_000.0 : t == anHourAgo ? 60_000.0 : 0.0, shown.traffic().get(i), "traffic " + at);
+            List<Double> cache = List.of(shown.cache().get(0).get(i), shown.cache().get(1).get(i), shown.cache().get(2).get(i));
+            assertEquals(t == twoHoursAgo ? List.of(10.0, 3.0, 1.0) : t == anHourAgo ? List.of(0.0, 2.0, 4.0) : List.of(0.0, 0.0, 0.0),
+                    cache, "hits, misses, other " + at);
+            int point = i;
+            List<Double> status = shown.status().stream().map(group -> group.get(point)).toList();
+            assertEquals(t == twoHoursAgo ? List.of(0.0, 12.0, 0.0, 1.0, 1.0) : t == anHourAgo ? List.of(0.0, 5.0, 1.0, 0.0, 0.0)
+                    : List.of(0.0, 0.0, 0.0, 0.0, 0.0), status, "1xx to 5xx " + at);
+        }
+        assertEquals(List.of("FRA:760000:16:0.5455:1", "AMS:200000:4:1:0"), shown.pops(), "the most traffic first");
+        browser.screenshot("cdn");
+
+        // one zone: its hour alone, its one PoP, no hit at all
+        browser.find("#cdn-zone").sendKeys("live-zone");
+        browser.find("#cdn-filters button[type=submit]").click();
+        CdnShown live = Eventually.await(PAGE_WAIT, "the live zone's figures", () -> readCdn(account),
+                view -> view != null && view.totals().equals(List.of("60000", "6", "0", "0")));
+        assertEquals(List.of("FRA:60000:6:0:0"), live.pops());
+        assertTrue(browser.currentUrl().contains("zone=live-zone"), browser.currentUrl());
+
+        browser.find("[data-view-link=ccu]").click();
+        Eventually.await(PAGE_WAIT, "back on the CCU view's job list", () -> browser.js(
+                "return !document.querySelector('#jobs-view').hidden && document.querySelector('#cdn-view').hidden;"),
+                Boolean.TRUE::equals);
+        assertFalse(browser.currentUrl().contains("zone="), browser.currentUrl());
+    }
+
+    @Test
+    void theCdnViewSaysWhenThereIsNoDataYetAndWhatAKeyLacks() throws IOException {
+        String account = "cdn-empty-" + randomHex32().substring(0, 8);
+        open("/?view=cdn&accountid=" + account, Viewers.API_KEY);
+        awaitState("no-data");
+        assertTrue(browser.find("#state-message").getText().startsWith("No CDN data yet for account " + account),
+                browser.find("#state-message").getText());
+
+        open("/?view=cdn", createKey(account + " reports", account, "viewers"));
+        awaitState("forbidden");
+        assertTrue(browser.find("#state-message").getText().contains("lacks scope counts"), browser.find("#state-message").getText());
+
+        open("/?view=cdn&accountid=another-" + account, createKey(account + " counts", account, "counts"));
+        awaitState("forbidden");
+        assertTrue(browser.find("#state-message").getText().contains("may not read account another-" + account),
+                browser.find("#state-message").getText());
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static CdnShown readCdn(String account) {
+        String json = (String) browser.js(READ_CDN, account);
+        try {
+            return json == null ? null : JSON.readValue(json, CdnShown.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /**
      * Player events as the platform's players post them (with a browser's user agent: Java's HTTP

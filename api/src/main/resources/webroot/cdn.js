@@ -1,0 +1,234 @@
+// The dashboard's CDN view: an account's traffic, requests, cache status and response status groups over
+// time (GET /cdn), and its traffic per PoP. app.js fetches and says the page's state; this module only
+// draws what it is given.
+/* global Chart -- from the webjar's UMD script, loaded before the modules */
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const STEP_MS = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS };
+// As the API chooses without `interval`: minutes up to 6 hours, hours up to a week, days beyond. Minutes
+// only for a range starting within the last day: the API keeps them for 25 hours, this leaves an hour
+// for a clock that is off.
+const MINUTES_UP_TO_MS = 6 * HOUR_MS;
+const HOURS_UP_TO_MS = 7 * DAY_MS;
+const COLORS = {
+  traffic: '#4ea8ff', requests: '#f5a524', hit: '#3ddc97', miss: '#f5a524', other: '#8b98a5',
+  status: ['#8b98a5', '#3ddc97', '#4ea8ff', '#f5a524', '#ff6b6b'],
+  grid: 'rgba(139, 152, 165, 0.14)', text: '#8b98a5',
+};
+const STATUS_GROUPS = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+const formatNumber = new Intl.NumberFormat('en').format;
+const $ = (selector, root = document) => root.querySelector(selector);
+
+const charts = {};
+
+/** The interval for the range's length, and the range widened to whole intervals, epoch ms. */
+export function cdnRange(range, nowMs) {
+  const length = range.toMs - range.fromMs;
+  const interval = length <= MINUTES_UP_TO_MS && range.fromMs >= nowMs - DAY_MS ? 'minute'
+      : length <= HOURS_UP_TO_MS ? 'hour' : 'day';
+  const stepMs = STEP_MS[interval];
+  return {
+    interval, stepMs,
+    fromMs: Math.floor(range.fromMs / stepMs) * stepMs,
+    toMs: Math.ceil(range.toMs / stepMs) * stepMs,
+  };
+}
+
+/** The sums of the answer's rows: the API lists only intervals (and groups) with requests. */
+function totals(rows) {
+  const sum = { requests: 0, bytes: 0, hits: 0, misses: 0, other: 0, errors: 0 };
+  STATUS_GROUPS.forEach(group => { sum[`status_${group}`] = 0; });
+  rows.forEach(row => Object.keys(sum).forEach(name => { sum[name] += row[name]; }));
+  return sum;
+}
+
+/** Hits ÷ (hits + misses), to 4 decimals as the API gives it; null without either. */
+function hitRatio(sums) {
+  const cached = sums.hits + sums.misses;
+  return cached === 0 ? null : Math.round(sums.hits * 10_000 / cached) / 10_000;
+}
+
+/**
+ * @param rows  GET /cdn's rows per interval
+ * @param pops  the same with group_by=pop
+ * @param range the intervals asked for ({@link cdnRange})
+ */
+export function renderCdn(view, rows, pops, range) {
+  const sums = totals(rows);
+  const ratio = hitRatio(sums);
+  setTotal(view, 'bytes', sums.bytes, formatBytes(sums.bytes));
+  setTotal(view, 'requests', sums.requests, formatNumber(sums.requests));
+  setTotal(view, 'hit-ratio', ratio ?? '', percent(ratio));
+  setTotal(view, 'errors', sums.errors, formatNumber(sums.errors));
+  $('[data-role=errors-share]', view).textContent = sums.requests
+      ? `${percent(sums.errors / sums.requests)} of requests answered 5xx` : 'requests answered 5xx';
+  const series = points(rows, range);
+  drawChart(view, 'traffic', series.labels, [series.of(row => row.bytes), series.of(row => row.requests)], trafficChart);
+  drawChart(view, 'cache', series.labels, [series.of(row => row.hits), series.of(row => row.misses), series.of(row => row.other)],
+      cacheChart);
+  drawChart(view, 'status', series.labels, STATUS_GROUPS.map(group => series.of(row => row[`status_${group}`])), statusChart);
+  renderPops($('[data-role=by-pop]', view), byPop(pops), sums.bytes);
+  view.dataset.interval = range.interval;
+  view.dataset.renderedAt = Date.now();
+}
+
+function setTotal(view, name, value, text) {
+  const target = $(`[data-total="${name}"]`, view);
+  target.dataset.value = value;
+  target.textContent = text;
+}
+
+/** Bytes in decimal units, as CDNs bill them. */
+function formatBytes(bytes) {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let unit = 0;
+  let value = bytes;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+function percent(share) {
+  return share === null || share === undefined ? '–' : `${(share * 100).toFixed(1)} %`;
+}
+
+/** One point per interval of the range, 0 where nothing was served. */
+function points(rows, range) {
+  const byTime = new Map(rows.map(row => [Date.parse(row.time), row]));
+  const times = [];
+  for (let t = range.fromMs; t < range.toMs; t += range.stepMs) {
+    times.push(t);
+  }
+  return {
+    labels: times.map(t => new Date(t).toISOString()),
+    of: figure => times.map(t => (byTime.has(t) ? figure(byTime.get(t)) : 0)),
+  };
+}
+
+function drawChart(view, name, labels, data, create) {
+  const canvas = $(`canvas[data-chart="${name}"]`, view);
+  charts[name] ??= create(canvas);
+  charts[name].data.labels = labels;
+  data.forEach((values, i) => { charts[name].data.datasets[i].data = values; });
+  charts[name].update();
+}
+
+function trafficChart(canvas) {
+  return new Chart(canvas, {
+    type: 'bar',
+    data: {
+      labels: [],
+      datasets: [
+        { label: 'Traffic', data: [], backgroundColor: COLORS.traffic, borderColor: COLORS.traffic, yAxisID: 'y' },
+        { type: 'line', label: 'Requests', data: [], borderColor: COLORS.requests, backgroundColor: COLORS.requests,
+          borderWidth: 2, pointRadius: 0, yAxisID: 'requests' },
+      ],
+    },
+    options: chartOptions({
+      y: { beginAtZero: true, grid: { color: COLORS.grid }, ticks: { color: COLORS.text, callback: formatBytes },
+        title: { display: true, text: 'traffic', color: COLORS.text } },
+      requests: { position: 'right', beginAtZero: true, grid: { display: false }, ticks: { color: COLORS.requests, precision: 0 },
+        title: { display: true, text: 'requests', color: COLORS.requests } },
+    }, (label, value) => (label === 'Traffic' ? formatBytes(value) : formatNumber(value))),
+  });
+}
+
+function cacheChart(canvas) {
+  return stackedChart(canvas, [['Hits', COLORS.hit], ['Misses', COLORS.miss], ['Other (neither)', COLORS.other]]);
+}
+
+function statusChart(canvas) {
+  return stackedChart(canvas, STATUS_GROUPS.map((group, i) => [group, COLORS.status[i]]));
+}
+
+/** Requests per interval, stacked by cache status or status group. */
+function stackedChart(canvas, series) {
+  return new Chart(canvas, {
+    type: 'bar',
+    data: {
+      labels: [],
+      datasets: series.map(([label, color]) => ({ label, data: [], backgroundColor: color, borderColor: color })),
+    },
+    options: chartOptions({
+      y: { stacked: true, beginAtZero: true, grid: { color: COLORS.grid }, ticks: { color: COLORS.text, precision: 0 },
+        title: { display: true, text: 'requests', color: COLORS.text } },
+    }, (label, value) => formatNumber(value), true),
+  });
+}
+
+function chartOptions(yScales, formatValue, stacked = false) {
+  return {
+    animation: false,
+    maintainAspectRatio: false,
+    interaction: { mode: 'index', intersect: false },
+    scales: {
+      x: {
+        stacked,
+        grid: { color: COLORS.grid },
+        ticks: {
+          color: COLORS.text, maxRotation: 0, autoSkipPadding: 24,
+          callback(value) {
+            return timeLabel(this.getLabelForValue(value), this.chart.data.labels);
+          },
+        },
+      },
+      ...yScales,
+    },
+    plugins: {
+      legend: { labels: { color: '#e6edf3', font: { size: 14 } } },
+      tooltip: {
+        callbacks: {
+          title: items => `${items[0].label.slice(0, 16).replace('T', ' ')} UTC`,
+          label: item => `${item.dataset.label}: ${formatValue(item.dataset.label, item.raw)}`,
+        },
+      },
+    },
+  };
+}
+
+/** A day's points are named by their date, shorter intervals by their time (and date, over several days). */
+function timeLabel(isoTime, labels) {
+  const days = labels.length > 1 && Date.parse(labels[1]) - Date.parse(labels[0]) >= DAY_MS;
+  if (days) {
+    return isoTime.slice(0, 10);
+  }
+  const spansDays = labels.length && labels[0].slice(0, 10) !== labels[labels.length - 1].slice(0, 10);
+  return spansDays ? isoTime.slice(5, 16).replace('T', ' ') : isoTime.slice(11, 16);
+}
+
+/** Per PoP over the whole range, the most traffic first: the API answers per interval and PoP. */
+function byPop(rows) {
+  const pops = new Map();
+  rows.forEach(row => {
+    const name = row.pop ?? '';
+    pops.set(name, [...(pops.get(name) ?? []), row]);
+  });
+  return [...pops].map(([name, popRows]) => ({ name, ...totals(popRows) }))
+      .sort((a, b) => b.bytes - a.bytes || b.requests - a.requests || a.name.localeCompare(b.name));
+}
+
+function renderPops(table, pops, allBytes) {
+  $('tbody', table).replaceChildren(...pops.map(pop => {
+    const row = document.createElement('tr');
+    const ratio = hitRatio(pop);
+    Object.assign(row.dataset, {
+      name: pop.name, bytes: pop.bytes, requests: pop.requests, hitRatio: ratio ?? '', errors: pop.errors,
+    });
+    const share = allBytes ? pop.bytes / allBytes : 0;
+    const bar = Object.assign(document.createElement('span'), { className: 'share-bar' });
+    bar.style.width = `${(share * 100).toFixed(1)}%`;
+    const shareCell = document.createElement('td');
+    shareCell.replaceChildren(Object.assign(document.createElement('span'), { className: 'share-track' }), percent(share));
+    shareCell.firstChild.append(bar);
+    row.replaceChildren(Object.assign(document.createElement('th'), { scope: 'row', textContent: pop.name || '(unknown)' }),
+        Object.assign(document.createElement('td'), { textContent: formatBytes(pop.bytes) }), shareCell,
+        ...[formatNumber(pop.requests), percent(ratio), formatNumber(pop.errors)]
+            .map(text => Object.assign(document.createElement('td'), { textContent: text })));
+    return row;
+  }));
+  table.closest('section').dataset.count = pops.length;
+}
