@@ -626,6 +626,21 @@ class DashboardIT {
         assertEquals(List.of("FRA:60000:6:0:0"), live.pops());
         assertTrue(browser.currentUrl().contains("zone=live-zone"), browser.currentUrl());
 
+        // 30 days: per UTC day, the same hour summed into its day
+        browser.find("#cdn-view [data-last='43200']").click();
+        CdnShown days = Eventually.await(PAGE_WAIT, "the live zone per day", () -> readCdn(account),
+                view -> view != null && view.interval().equals("day"));
+        assertEquals(List.of("60000", "6", "0", "0"), days.totals());
+        assertTrue(days.labels().size() == 30 || days.labels().size() == 31, days.labels().toString());
+        String theDay = Instant.ofEpochMilli(anHourAgo / 86_400_000 * 86_400_000).toString().replace("Z", ".000Z");
+        assertEquals(60_000.0, days.traffic().get(days.labels().indexOf(theDay)), days.labels() + " has " + theDay);
+        // 1 hour: per minute, and none of this zone's minutes were written
+        browser.find("#cdn-view [data-last='60']").click();
+        CdnShown minutes = Eventually.await(PAGE_WAIT, "the live zone per minute", () -> readCdn(account),
+                view -> view != null && view.interval().equals("minute"));
+        assertEquals(60, minutes.labels().size(), minutes.labels().toString());
+        assertEquals("no-data", minutes.state());
+
         browser.find("[data-view-link=ccu]").click();
         Eventually.await(PAGE_WAIT, "back on the CCU view's job list", () -> browser.js(
                 "return !document.querySelector('#jobs-view').hidden && document.querySelector('#cdn-view').hidden;"),
