@@ -295,10 +295,10 @@ async function refreshCdn(view, nowMs, stillCurrent) {
   const range = cdnRange(resolveRange(view, nowMs), nowMs);
   let results = [];
   if (account) {
-    const filters = [['zone', view.zone], ['host', view.host], ['contentid', view.contentId]]
+    const filterParams = [['zone', view.zone], ['host', view.host], ['contentid', view.contentId]]
         .filter(([, value]) => value).map(([name, value]) => `&${name}=${encodeURIComponent(value)}`).join('');
     const path = `cdn?accountid=${encodeURIComponent(account)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}`
-        + `&interval=${range.interval}${filters}`;
+        + `&interval=${range.interval}${filterParams}`;
     results = await Promise.allSettled([getJson(path), getJson(`${path}&group_by=pop`)]);
   }
   if (!stillCurrent()) {
@@ -308,10 +308,10 @@ async function refreshCdn(view, nowMs, stillCurrent) {
   renderAccountChoices($('#cdn-account-form'), choices, account);
   const element = $('#cdn-view');
   element.dataset.accountid = account ?? '';
-  const filters = $('#cdn-filters');
+  const filterForm = $('#cdn-filters');
   [['zone', view.zone], ['host', view.host], ['contentid', view.contentId]].forEach(([name, value]) => {
-    if (document.activeElement !== filters.elements[name]) {
-      filters.elements[name].value = value ?? '';
+    if (document.activeElement !== filterForm.elements[name]) {
+      filterForm.elements[name].value = value ?? ''; // what is shown, unless the user is typing there
     }
   });
   $('[data-role=cdn-range]', element).textContent = `${range.interval[0].toUpperCase()}${range.interval.slice(1)}s from `
