@@ -1,0 +1,81 @@
+package liveccu.benchmarks;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Writes a gzip access log in the README's nginx {@code ccu} format (combined + cache status, range,
+ * request time, host) for the log benchmark, and the content catalogue its paths match:
+ *
+ * <pre>
+ *   LogFileMaker LINES LOG_FILE CATALOGUE_FILE
+ * </pre>
+ *
+ * A podcast CDN's day compressed into an hour ending now: 50 episodes (one catalogue row each, plus
+ * artwork that matches none), 20,000 listeners (IP + app), range requests of 1 MB, mostly hits, a few
+ * misses, 404s, HEAD probes and 5xx. Seeded, so two runs write the same file.
+ */
+public final class LogFileMaker {
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final String[] AGENTS = {
+        "AppleCoreMedia/1.0.0.20E247 (iPhone; U; CPU OS 16_4 like Mac OS X; en_us)",
+        "Spotify/8.8.0 iOS/16.5 (iPhone14,2)",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+        "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)",
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"};
+    private static final String[] CACHE = {"HIT", "HIT", "HIT", "HIT", "MISS", "EXPIRED"};
+    private static final int EPISODES = 50;
+    private static final int LISTENERS = 20_000;
+    private static final long EPISODE_BYTES = 48_000_000;  // 40 min at 160 kbps
+
+    private LogFileMaker() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        long lines = Long.parseLong(args[0]);
+        Path log = Path.of(args[1]);
+        Path catalogue = Path.of(args[2]);
+        StringBuilder rows = new StringBuilder("content_id,path_pattern,bitrate_kbps,type\n");
+        for (int e = 0; e < EPISODES; e++) {
+            rows.append("episode-").append(e).append(",/podcasts/show-").append(e % 5).append("/episode-").append(e).append("*.mp3,160,vod\n");
+        }
+        Files.writeString(catalogue, rows);
+        SplittableRandom random = new SplittableRandom(42);
+        long end = System.currentTimeMillis() / 1000;
+        long start = end - 3600;
+        try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(
+                new GZIPOutputStream(Files.newOutputStream(log), 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
+            for (long i = 0; i < lines; i++) {
+                int listener = random.nextInt(LISTENERS);
+                int episode = random.nextInt(EPISODES);
+                boolean artwork = random.nextInt(20) == 0;
+                String path = artwork ? "/podcasts/show-" + episode % 5 + "/cover.jpg"
+                        : "/podcasts/show-" + episode % 5 + "/episode-" + episode + ".mp3";
+                int roll = random.nextInt(100);
+                String method = roll < 2 ? "HEAD" : "GET";
+                int status = roll < 4 ? 404 : roll < 5 ? 503 : artwork ? 200 : 206;
+                long from = (random.nextLong(EPISODE_BYTES) / 1_000_000) * 1_000_000;
+                long bytes = status >= 400 || method.equals("HEAD") ? 0 : artwork ? 80_000 : 1_000_000;
+                String range = status == 206 ? "bytes=" + from + "-" + (from + bytes - 1) : "-";
+                long time = start + i * 3600 / Math.max(lines, 1);
+                out.write("10." + (listener >> 16 & 255) + "." + (listener >> 8 & 255) + "." + (listener & 255)
+                        + " - - [" + TIME.format(Instant.ofEpochSecond(time)) + "] \"" + method + " " + path + " HTTP/1.1\" "
+                        + status + " " + bytes + " \"-\" \"" + AGENTS[listener % AGENTS.length] + "\" \""
+                        + CACHE[random.nextInt(CACHE.length)] + "\" \"" + range + "\" 0.0" + random.nextInt(10, 99)
+                        + " cdn" + (listener % 2) + ".example.com\n");
+            }
+        }
+    }
+}
