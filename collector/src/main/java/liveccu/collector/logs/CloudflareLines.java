@@ -1,7 +1,6 @@
 package liveccu.collector.logs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -68,8 +67,7 @@ final class CloudflareLines extends JsonLines {
         if (headers == null || !headers.isObject()) {
             return null;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = headers.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> header = it.next();
+        for (Map.Entry<String, JsonNode> header : headers.properties()) {
             if (header.getKey().equalsIgnoreCase("range") && header.getValue().isTextual()) {
                 return header.getValue().asText();
             }
