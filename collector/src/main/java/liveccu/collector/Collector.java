@@ -5,13 +5,16 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
 import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.limit.RateLimitGate;
+import liveccu.collector.intake.IpHasher;
 import liveccu.collector.intake.PlaybackRoutes;
+import liveccu.collector.logs.LogRoutes;
 import liveccu.collector.publish.AcknowledgedFacts;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.publish.BeaconSink;
@@ -77,8 +80,14 @@ public final class Collector {
         }
         RateLimitGate playbackLimit = new RateLimitGate(limit, publisher, "requests", metrics::rateLimited,
                 metrics::rejectionNotRecorded);
+        IpHasher ipHasher = config.playback().ipHasher();
         PlaybackRoutes playback = new PlaybackRoutes(config.playback(), config.pipeline().rules(), secret, playbackLimit, sink,
-                publisher, config.playback().ipHasher(), registry);
+                publisher, ipHasher, registry);
+        LogRoutes logs = new LogRoutes(config.logs(), config.pipeline().rules(), ipHasher, publisher, publisher,
+                metrics::rejectionNotRecorded, registry);
+        if (!config.logs().sources().isEmpty()) {
+            LOG.info("CDN log sources: {}", config.logs().sources().values());
+        }
         if (!secret.required()) {
             LOG.warn(secret.accountsWithOwnSecret() == 0
                     ? "CCU_BEACON_SECRET is not set: beacons are accepted without a key"
@@ -91,7 +100,7 @@ public final class Collector {
         }
         return vertx.deployVerticle(
                         () -> new CollectorVerticle(config.port(), parser, secret, limit, viewers, sink, metrics, ops, boundPort,
-                                Optional.of(playback)),
+                                List.of(playback, logs)),
                         new DeploymentOptions().setInstances(config.eventLoops()))
                 .compose(id -> HealthCheck.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
                                 "Kafka not reachable; serving, answering beacons with 503 until it is")

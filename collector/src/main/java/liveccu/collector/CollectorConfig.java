@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import liveccu.collector.client.TrustedProxies;
 import liveccu.collector.intake.PlaybackSettings;
+import liveccu.collector.logs.LogSettings;
 import liveccu.collector.viewer.TokenMode;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
@@ -49,6 +50,7 @@ import liveccu.tokens.TokenSettings;
  *   <li>plus {@link TokenSettings} (CCU_TOKEN_SECRET, CCU_TOKEN_PUBLIC_KEYS, CCU_TOKEN_CLOCK_SKEW_S)</li>
  *   <li>plus {@link PlaybackSettings} (player events and CMCD reports: body and batch limits,
  *       CCU_TRUSTED_PROXIES, CCU_IP_HASH_SECRET, CCU_CMCD_DISABLED_ACCOUNTS)</li>
+ *   <li>plus {@link LogSettings} (CDN log sources and their tokens, batch limits)</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, topics, counting rules)</li>
  * </ul>
  */
@@ -72,7 +74,8 @@ public record CollectorConfig(
         TokenMode tokenMode,
         Map<String, TokenMode> tokenModeByAccount,
         PipelineSettings pipeline,
-        PlaybackSettings playback) {
+        PlaybackSettings playback,
+        LogSettings logs) {
 
     public static CollectorConfig read(Env env, String defaultBootstrap) {
         int rate = env.integer("CCU_RATE_LIMIT_PER_CLIENT", 0, 0, 1_000_000);
@@ -97,7 +100,8 @@ public record CollectorConfig(
                 tokenMode(env, "CCU_TOKEN_MODE", env.string("CCU_TOKEN_MODE", "open")),
                 tokenModeByAccount(env),
                 PipelineSettings.read(env, defaultBootstrap),
-                PlaybackSettings.read(env, proxies)).checked(env);
+                PlaybackSettings.read(env, proxies),
+                LogSettings.read(env)).checked(env);
     }
 
     private CollectorConfig checked(Env env) {
@@ -195,6 +199,6 @@ public record CollectorConfig(
                 + ", deliveryTimeout=" + deliveryTimeout + ", linger=" + linger + ", compression=" + compression + ", writeEveryBeacon=" + writeEveryBeacon
                 + ", lastSeenRefresh=" + lastSeenRefresh + ", rememberedSessions=" + rememberedSessions + ", tokens=" + tokens
                 + ", tokenMode=" + tokenMode + ", tokenModeByAccount=" + tokenModeByAccount + ", pipeline=" + pipeline
-                + ", playback=" + playback + "]";
+                + ", playback=" + playback + ", logs=" + logs + "]";
     }
 }

@@ -11,7 +11,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.beacon.BeaconParser;
@@ -20,7 +20,7 @@ import liveccu.collector.beacon.BeaconSecret;
 import liveccu.collector.beacon.ParseResult;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.limit.RateLimitGate;
-import liveccu.collector.intake.PlaybackRoutes;
+import liveccu.collector.intake.IntakeRoutes;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.publish.BeaconSink;
 import liveccu.collector.viewer.ViewerCheck;
@@ -52,18 +52,18 @@ final class CollectorVerticle extends VerticleBase {
     private final CollectorMetrics metrics;
     private final OpsRoutes ops;
     private final AtomicInteger boundPort;
-    private final Optional<PlaybackRoutes> playback;
+    private final List<IntakeRoutes> intakes;
 
     CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ClientRateLimit limit, ViewerPolicy viewers,
                       BeaconSink publisher, CollectorMetrics metrics, OpsRoutes ops, AtomicInteger boundPort) {
-        this(port, parser, secret, limit, viewers, publisher, metrics, ops, boundPort, Optional.empty());
+        this(port, parser, secret, limit, viewers, publisher, metrics, ops, boundPort, List.of());
     }
 
-    /** @param playback the player-event and CMCD routes, when served */
+    /** @param intakes the other intakes' routes served beside beacons (player events and CMCD reports, CDN logs) */
     CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ClientRateLimit limit, ViewerPolicy viewers,
                       BeaconSink publisher, CollectorMetrics metrics, OpsRoutes ops, AtomicInteger boundPort,
-                      Optional<PlaybackRoutes> playback) {
-        this.playback = playback;
+                      List<IntakeRoutes> intakes) {
+        this.intakes = intakes;
         this.port = port;
         this.parser = parser;
         this.secret = secret;
@@ -92,7 +92,7 @@ final class CollectorVerticle extends VerticleBase {
                     ctx.pathParam("guid"), ctx.pathParam("jobid"), ctx.pathParam("sessionid"), ctx.pathParam("accountid"),
                     ctx.pathParam("time"), side)));
         }
-        playback.ifPresent(routes -> routes.mount(router));
+        intakes.forEach(routes -> routes.mount(router));
         ErrorResponses.install(router);
         // Beacons, nearly every request, go straight to their handler; everything else through the router.
         Handler<HttpServerRequest> requests = request -> {

@@ -145,7 +145,7 @@ class PlaybackRoutesTest {
                 new RateLimitGate(limit, SINKS, "requests", () -> { }, () -> { }), SINKS, SINKS, HASHER, registry);
         AtomicInteger port = new AtomicInteger();
         return vertx.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), secret, limit, viewers, SINKS,
-                        metrics, ops, port, Optional.of(playback)))
+                        metrics, ops, port, List.of(playback)))
                 .map(id -> port.get());
     }
 

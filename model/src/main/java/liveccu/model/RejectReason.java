@@ -41,6 +41,14 @@ public enum RejectReason {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415),
     /** CMCD intake: a report target that will never be accepted (malformed or disabled); the player stops sending to it. */
     TARGET_GONE("target-gone", 410),
+    /** CDN log intake: no log source of that name is configured. */
+    UNKNOWN_LOG_SOURCE("unknown-log-source", 404),
+    /** CDN log intake: an {@code X-CCU-Log-Batch} header that is not a batch id. */
+    BAD_LOG_BATCH("bad-log-batch", 400),
+    /** CDN log intake: more lines in one batch than allowed. */
+    TOO_MANY_LOG_LINES("too-many-log-lines", 413),
+    /** CDN log intake: a line of a batch that is not a request of the source's format (the rest of the batch is kept). */
+    BAD_LOG_LINE("bad-log-line", 400),
     /** Decided by the aggregator: received after its minute's grace period had passed. */
     TOO_LATE("too-late", 0);
 

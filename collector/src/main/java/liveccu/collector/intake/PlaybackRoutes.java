@@ -49,7 +49,7 @@ import liveccu.ops.http.ErrorResponses;
  * limits, {@code 415} for another content type or encoding, {@code 503} with {@code Retry-After} when
  * Kafka cannot take them.
  */
-public final class PlaybackRoutes {
+public final class PlaybackRoutes implements IntakeRoutes {
 
     public static final String EVENTS_PATH = "/v1/accounts/:accountid/events";
     public static final String CMCD_PATH = "/cmcd/:accountid/:jobid";
@@ -106,6 +106,7 @@ public final class PlaybackRoutes {
                 .register(registry);
     }
 
+    @Override
     public void mount(Router router) {
         router.post(EVENTS_PATH).handler(ctx -> admit(ctx, PlayerEvent.SOURCE_PLAYER, this::onPlayerEvents));
         router.post(CMCD_PATH).handler(ctx -> admit(ctx, PlayerEvent.SOURCE_CMCD, this::onCmcd));

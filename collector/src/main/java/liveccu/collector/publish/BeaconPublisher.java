@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import liveccu.model.Beacon;
+import liveccu.model.CdnRequest;
 import liveccu.model.PlayerEvent;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Topic;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * accepted and then dropped. A background check (off the hot path) follows the broker's reachability
  * and keeps the beacon topic's metadata warm, so sends never wait for metadata.
  */
-public final class BeaconPublisher implements BeaconSink, PlayerEventSink, AutoCloseable {
+public final class BeaconPublisher implements BeaconSink, PlayerEventSink, CdnRequestSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BeaconPublisher.class);
     private static final Duration HEALTH_CHECK_INTERVAL = Duration.ofMillis(500);
@@ -63,6 +64,7 @@ public final class BeaconPublisher implements BeaconSink, PlayerEventSink, AutoC
     private final Admin admin;
     private final Serializer<Beacon> beaconSerializer = Topics.BEACONS.valueSerde().serializer();
     private final Serializer<PlayerEvent> playerEventSerializer = Topics.PLAYER_EVENTS.valueSerde().serializer();
+    private final Serializer<CdnRequest> cdnRequestSerializer = Topics.CDN_REQUESTS.valueSerde().serializer();
     private final Serializer<RejectedBeacon> rejectedSerializer = Topics.REJECTED.valueSerde().serializer();
     private final ScheduledExecutorService healthChecks;
     private final Consumer<Long> sendLatencyNanos;
@@ -112,6 +114,12 @@ public final class BeaconPublisher implements BeaconSink, PlayerEventSink, AutoC
     @Override
     public CompletionStage<Void> publish(PlayerEvent event) {
         return send(Topics.PLAYER_EVENTS, event.partitionKey(), event, playerEventSerializer, "player event");
+    }
+
+    /** Completes when Kafka has acknowledged the CDN log request; fails with {@link KafkaUnavailable} otherwise. */
+    @Override
+    public CompletionStage<Void> publish(CdnRequest request) {
+        return send(Topics.CDN_REQUESTS, request.partitionKey(), request, cdnRequestSerializer, "CDN log line");
     }
 
     private <V> CompletionStage<Void> send(Topic<String, V> topic, String key, V value, Serializer<V> serializer,
@@ -191,6 +199,7 @@ public final class BeaconPublisher implements BeaconSink, PlayerEventSink, AutoC
             producer.partitionsFor(Topics.BEACONS.name());
             producer.partitionsFor(Topics.REJECTED.name());
             producer.partitionsFor(Topics.PLAYER_EVENTS.name());
+            producer.partitionsFor(Topics.CDN_REQUESTS.name());
             reason = Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

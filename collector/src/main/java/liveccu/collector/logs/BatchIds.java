@@ -1,0 +1,39 @@
+package liveccu.collector.logs;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * A batch's id, the first half of each of its lines' identity: the same batch sent again (a vendor's
+ * retry, the importer resending a chunk) must get the same id. Always within its source, so two sources
+ * can never collide: {@code <source>/<X-CCU-Log-Batch>} when the sender names its batch (the importer's
+ * {@code <file SHA-256>:<chunk>}), else {@code <source>/sha256:<hex SHA-256 of the decompressed body>}.
+ */
+public final class BatchIds {
+
+    public static final String HEADER = "x-ccu-log-batch";
+    private static final Pattern GIVEN = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
+
+    private BatchIds() {
+    }
+
+    /** Whether a sender's batch name can be used (null: none given, also fine). */
+    public static boolean isValid(String given) {
+        return given == null || GIVEN.matcher(given).matches();
+    }
+
+    public static String of(String source, String given, String body) {
+        if (given != null) {
+            return source + "/" + given;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+            return source + "/sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}
