@@ -18,12 +18,13 @@ import java.util.zip.GZIPOutputStream;
  * request time, host) for the log benchmark, and the content catalogue its paths match:
  *
  * <pre>
- *   LogFileMaker LINES LOG_FILE CATALOGUE_FILE
+ *   LogFileMaker LINES LOG_FILE CATALOGUE_FILE [SEED]
  * </pre>
  *
  * A podcast CDN's day compressed into an hour ending now: 50 episodes (one catalogue row each, plus
  * artwork that matches none), 20,000 listeners (IP + app), range requests of 1 MB, mostly hits, a few
- * misses, 404s, HEAD probes and 5xx. Seeded, so two runs write the same file.
+ * misses, 404s, HEAD probes and 5xx. Seeded (default 42): the same seed in the same second writes the
+ * same file; another seed another file, with other batch ids (the warm-up's).
  */
 public final class LogFileMaker {
 
@@ -52,7 +53,7 @@ public final class LogFileMaker {
             rows.append("episode-").append(e).append(",/podcasts/show-").append(e % 5).append("/episode-").append(e).append("*.mp3,160,vod\n");
         }
         Files.writeString(catalogue, rows);
-        SplittableRandom random = new SplittableRandom(42);
+        SplittableRandom random = new SplittableRandom(args.length > 3 ? Long.parseLong(args[3]) : 42);
         long end = System.currentTimeMillis() / 1000;
         long start = end - 3600;
         try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(

@@ -35,6 +35,7 @@ public final class ThreadCpu {
     private static final List<Map.Entry<Pattern, String>> COMPONENTS = List.of(
             Map.entry(Pattern.compile("^kafka-producer-network-thread \\| ccu-collector"), "collector: Kafka producer"),
             Map.entry(Pattern.compile("^vert\\.x-eventloop"), "collector + API: Vert.x event loops"),
+            Map.entry(Pattern.compile("^vert\\.x-worker"), "collector + API: Vert.x workers (log batches, queries)"),
             Map.entry(Pattern.compile("StreamThread-\\d+$"), "aggregator: stream threads"),
             Map.entry(Pattern.compile("^kafka-producer-network-thread .*StreamThread"), "aggregator: producers"),
             Map.entry(Pattern.compile("StreamThread|^ccu-aggregator|kafka-streams"), "aggregator: other"),
