@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,9 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * first row in file order whose pattern matches gives the content: put specific patterns before broad ones.
  * Types: {@code vod}, {@code live}, {@code dar} (a recorded live), as player events name them.
  *
- * <p>Matching is a few string comparisons per row (the patterns are split once, no regular expression),
- * and the answer for a path is remembered: a CDN serves the same files over and over. Safe for every
- * stream thread at once.
+ * <p>Matching is cheap: the patterns are split at their {@code *}s once (no regular expression), only the
+ * rows whose text before the first {@code *} starts the path are tried (found by hashing the path's
+ * beginnings, one per distinct length of those texts), and the answer for a path is remembered (a CDN
+ * serves the same files over and over). Safe for every stream thread at once.
  */
 public final class ContentCatalogue {
 
@@ -51,10 +53,20 @@ public final class ContentCatalogue {
     }
 
     private final List<Row> rows;
+    /** The rows (their indexes, in file order) by the text of their pattern before its first {@code *}. */
+    private final Map<String, int[]> rowsByPrefix = new HashMap<>();
+    /** The distinct lengths of those texts, shortest first. */
+    private final int[] prefixLengths;
     private final Map<String, Entry> byPath = new ConcurrentHashMap<>();
 
     private ContentCatalogue(List<Row> rows) {
         this.rows = rows;
+        Map<String, List<Integer>> byPrefix = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            byPrefix.computeIfAbsent(rows.get(i).pattern().parts()[0], prefix -> new ArrayList<>()).add(i);
+        }
+        byPrefix.forEach((prefix, indexes) -> rowsByPrefix.put(prefix, indexes.stream().mapToInt(Integer::intValue).toArray()));
+        this.prefixLengths = byPrefix.keySet().stream().mapToInt(String::length).distinct().sorted().toArray();
     }
 
     /** Reads the file; a mistake is an {@link InvalidCatalogueException} naming its line. */
@@ -138,19 +150,36 @@ public final class ContentCatalogue {
         }
         Entry known = byPath.get(path);
         if (known == null) {
-            known = NONE;
-            for (Row row : rows) {
-                if (row.pattern().matches(path)) {
-                    known = row.entry();
-                    break;
-                }
-            }
+            int first = firstMatchingRow(path);
+            known = first < 0 ? NONE : rows.get(first).entry();
             if (byPath.size() >= REMEMBERED_PATHS) {
                 byPath.clear();
             }
             byPath.put(path, known);
         }
         return known == NONE ? null : known;
+    }
+
+    private int firstMatchingRow(String path) {
+        int first = Integer.MAX_VALUE;
+        for (int length : prefixLengths) {
+            if (length > path.length()) {
+                break;
+            }
+            int[] candidates = rowsByPrefix.get(path.substring(0, length));
+            if (candidates != null) {
+                for (int row : candidates) {
+                    if (row >= first) {
+                        break;
+                    }
+                    if (rows.get(row).pattern().matches(path)) {
+                        first = row;
+                        break;
+                    }
+                }
+            }
+        }
+        return first == Integer.MAX_VALUE ? -1 : first;
     }
 
     public int size() {

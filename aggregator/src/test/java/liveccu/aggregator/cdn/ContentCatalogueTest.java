@@ -44,6 +44,28 @@ class ContentCatalogueTest {
     }
 
     @Test
+    void fileOrderDecidesWhateverTheTextBeforeTheFirstWildcard() throws IOException {
+        ContentCatalogue broadFirst = ContentCatalogue.load(write("""
+                content_id,path_pattern,bitrate_kbps,type
+                short,/a*,1,vod
+                any-mp3,*.mp3,2,vod
+                ep1,/audio/ep1.mp3,3,vod
+                """));
+        ContentCatalogue specificFirst = ContentCatalogue.load(write("""
+                content_id,path_pattern,bitrate_kbps,type
+                ep1,/audio/ep1.mp3,3,vod
+                any-mp3,*.mp3,2,vod
+                short,/a*,1,vod
+                """));
+
+        assertEquals("short", broadFirst.match("/audio/ep1.mp3").contentId());
+        assertEquals("any-mp3", broadFirst.match("/video/ep1.mp3").contentId());
+        assertEquals("ep1", specificFirst.match("/audio/ep1.mp3").contentId());
+        assertEquals("any-mp3", specificFirst.match("/audio/ep2.mp3").contentId());
+        assertEquals("short", specificFirst.match("/audio/ep2.ogg").contentId());
+    }
+
+    @Test
     void aPathNoPatternMatchesWhollyHasNoContent() throws IOException {
         ContentCatalogue catalogue = ContentCatalogue.load(write(GOOD));
 
