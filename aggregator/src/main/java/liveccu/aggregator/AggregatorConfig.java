@@ -3,6 +3,9 @@ package liveccu.aggregator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import liveccu.aggregator.cdn.CdnRules;
+import liveccu.aggregator.cdn.ContentCatalogue;
 import liveccu.model.PlaybackRules;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
@@ -23,6 +26,12 @@ import liveccu.ops.config.PipelineSettings;
  *   <li>{@code CCU_ROCKSDB_MEMORY_MB} [256] — native memory for all RocksDB stores of this instance
  *       (block cache and mem-tables), whatever the partitions it hosts</li>
  *   <li>{@code CCU_PLAYBACK_STREAM_SECONDS} [5] — playing time after a start that makes it a stream</li>
+ *   <li>{@code CCU_CDN_REDELIVERY_DAYS} [7] — how long after a CDN log batch was last delivered a
+ *       redelivery of its lines is still recognised (and not counted again)</li>
+ *   <li>{@code CCU_CDN_LATE_DAYS} [35] — how long after its hour a CDN log line still adds to it (an
+ *       operator may import last month's files); older lines are rejected</li>
+ *   <li>{@code CCU_CONTENT_CATALOGUE} [none] — the operator's content catalogue, a CSV file
+ *       ({@link ContentCatalogue}); a bad file is a start-up error naming its line</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, topics, counting rules)</li>
  * </ul>
  */
@@ -36,9 +45,11 @@ public record AggregatorConfig(
         long cacheBytes,
         long rocksDbMemoryBytes,
         PipelineSettings pipeline,
-        PlaybackRules playback) {
+        PlaybackRules playback,
+        CdnRules cdn) {
 
     public static AggregatorConfig read(Env env, String defaultBootstrap) {
+        PipelineSettings pipeline = PipelineSettings.read(env, defaultBootstrap);
         return new AggregatorConfig(
                 env.integer("CCU_AGGREGATOR_PORT", 8082, 0, 65535),
                 env.string("CCU_AGGREGATOR_APP_ID", "liveccu-aggregator"),
@@ -48,8 +59,24 @@ public record AggregatorConfig(
                 env.duration("CCU_FLUSH_INTERVAL_MS", Duration.ofMillis(250), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
                 env.longValue("CCU_STREAMS_CACHE_MB", 16, 0, 65_536) * 1024 * 1024,
                 env.longValue("CCU_ROCKSDB_MEMORY_MB", 256, 16, 1_048_576) * 1024 * 1024,
-                PipelineSettings.read(env, defaultBootstrap),
+                pipeline,
                 new PlaybackRules(env.duration("CCU_PLAYBACK_STREAM_SECONDS", PlaybackRules.DEFAULT_STREAM_THRESHOLD,
-                        ChronoUnit.SECONDS, Duration.ofHours(1))));
+                        ChronoUnit.SECONDS, Duration.ofHours(1))),
+                new CdnRules(env.duration("CCU_CDN_REDELIVERY_DAYS", CdnRules.DEFAULT_REDELIVERY, ChronoUnit.DAYS, Duration.ofDays(366)),
+                        env.duration("CCU_CDN_LATE_DAYS", CdnRules.DEFAULT_LATE_HOLD, ChronoUnit.DAYS, Duration.ofDays(366)),
+                        pipeline.rules().maxFutureSkew(), catalogue(env)));
+    }
+
+    private static ContentCatalogue catalogue(Env env) {
+        Optional<String> file = env.optional("CCU_CONTENT_CATALOGUE");
+        if (file.isEmpty()) {
+            return ContentCatalogue.EMPTY;
+        }
+        try {
+            return ContentCatalogue.load(Path.of(file.get()));
+        } catch (ContentCatalogue.InvalidCatalogueException e) {
+            env.error("CCU_CONTENT_CATALOGUE=" + file.get() + ": " + e.getMessage());
+            return ContentCatalogue.EMPTY;
+        }
     }
 }

@@ -3,6 +3,8 @@ package liveccu.aggregator.topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import liveccu.aggregator.cdn.CdnRules;
+import liveccu.aggregator.cdn.CdnTopology;
 import liveccu.aggregator.playback.PlaybackTopology;
 import liveccu.aggregator.viewers.ViewerSessionsTopology;
 import liveccu.model.Beacon;
@@ -40,6 +42,8 @@ import org.apache.kafka.streams.state.Stores;
  *  on time ─► track-viewer-sessions ─► ccu.viewer-sessions (one record per session: {@link ViewerSessionsTopology})
  *
  *  ccu.player-events ─► … ─► ccu.playback-counts (playback metrics per content and hour: {@link PlaybackTopology})
+ *
+ *  ccu.cdn-requests ─► … ─► ccu.cdn-minutes, ccu.cdn-hours (CDN figures from access logs: {@link CdnTopology})
  * </pre>
  *
  * <p>Every processor, store and internal topic is named, so a change to the topology never renames
@@ -73,6 +77,11 @@ public final class CcuTopology {
 
     /** @param playback what the playback metrics are (the stream threshold) */
     public static Topology build(CountingRules rules, Duration flushInterval, PlaybackRules playback) {
+        return build(rules, flushInterval, playback, CdnRules.defaults());
+    }
+
+    /** @param cdn what the CDN figures are (holds, redelivery, the content catalogue) */
+    public static Topology build(CountingRules rules, Duration flushInterval, PlaybackRules playback, CdnRules cdn) {
         StreamsBuilder builder = new StreamsBuilder();
         Duration retention = rules.stateRetention();
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -106,6 +115,7 @@ public final class CcuTopology {
                         Topics.MINUTE_COUNTS.valueSerde()).withName("write-minute-counts"));
         // Added last: the sub-topologies above keep their numbers, so their tasks and state stay where they are.
         PlaybackTopology.addTo(builder, rules, playback);
+        CdnTopology.addTo(builder, cdn);
 
         return builder.build();
     }
