@@ -23,7 +23,7 @@ import java.util.Set;
  *   <li><b>time</b>: each request of a start window plays {@link #contentMs} — more than was heard, since
  *       apps fetch ahead and fetch again; a download window adds no time (a download is not listening);</li>
  *   <li><b>IAB download</b> (IAB Tech Lab Podcast Measurement v2.2): per device and episode, per 24 h window
- *       anchored like the above, one count when the union of the byte ranges sent ({@link #iabRange}) holds
+ *       anchored like the above, for on-demand content (episodes), one count when the union of the byte ranges sent ({@link #iabRange}) holds
  *       {@link #IAB_MIN_CONTENT} of content after the ID3 tag ({@link #iabMinBytes}); 304s, other non-2xx,
  *       {@code HEAD} and {@code 0-1} probes ({@link #isProbe}) count nothing, small requests do count.</li>
  * </ul>
@@ -82,9 +82,13 @@ public record AudioRules(long minBytes, Duration streamThreshold, Duration openW
         return bitrateKbps > 0 ? bytes * 8 / bitrateKbps : 0;
     }
 
-    /** Whether a request takes part in the IAB count, bots aside: a {@code GET} answered 200 or 206, no probe. */
-    public static boolean iabCounts(String method, int status, Long rangeStart, Long rangeEnd) {
-        return "GET".equals(method) && (status == 200 || status == 206) && !isProbe(rangeStart, rangeEnd);
+    /**
+     * Whether a request takes part in the IAB count, bots aside: a {@code GET} of an on-demand file (an
+     * episode: a live stream has none), answered 200 or 206, no probe.
+     */
+    public static boolean iabCounts(String method, int status, Long rangeStart, Long rangeEnd, String contentType) {
+        return "GET".equals(method) && (status == 200 || status == 206) && !isProbe(rangeStart, rangeEnd)
+                && "vod".equals(contentType);
     }
 
     /** A range of at most {@link #IAB_PROBE_MAX_BYTES} bytes, such as {@code bytes=0-1}. */

@@ -75,15 +75,17 @@ class AudioRulesTest {
     }
 
     @Test
-    void iabTakesGetsAnswered200Or206ButNoProbes() {
-        assertTrue(AudioRules.iabCounts("GET", 200, null, null));
-        assertTrue(AudioRules.iabCounts("GET", 206, 0L, 2L));
-        assertTrue(AudioRules.iabCounts("GET", 206, 1000L, null));
-        assertFalse(AudioRules.iabCounts("GET", 206, 0L, 1L));
-        assertFalse(AudioRules.iabCounts("GET", 206, 5000L, 5000L));
-        assertFalse(AudioRules.iabCounts("HEAD", 200, null, null));
-        assertFalse(AudioRules.iabCounts("GET", 304, null, null));
-        assertFalse(AudioRules.iabCounts("GET", 404, null, null));
+    void iabTakesGetsOfEpisodesAnswered200Or206ButNoProbes() {
+        assertTrue(AudioRules.iabCounts("GET", 200, null, null, "vod"));
+        assertTrue(AudioRules.iabCounts("GET", 206, 0L, 2L, "vod"));
+        assertTrue(AudioRules.iabCounts("GET", 206, 1000L, null, "vod"));
+        assertFalse(AudioRules.iabCounts("GET", 206, 0L, 1L, "vod"));
+        assertFalse(AudioRules.iabCounts("GET", 206, 5000L, 5000L, "vod"));
+        assertFalse(AudioRules.iabCounts("HEAD", 200, null, null, "vod"));
+        assertFalse(AudioRules.iabCounts("GET", 304, null, null, "vod"));
+        assertFalse(AudioRules.iabCounts("GET", 404, null, null, "vod"));
+        assertFalse(AudioRules.iabCounts("GET", 200, null, null, "live"));
+        assertFalse(AudioRules.iabCounts("GET", 200, null, null, "dar"));
     }
 
     @Test
