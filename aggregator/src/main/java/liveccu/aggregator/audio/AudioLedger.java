@@ -149,8 +149,10 @@ final class AudioLedger {
             if (start && rules.isStream(sentBytes(group.first() == null ? settled : null, group.members()), content.bitrateKbps())) {
                 anchorHour[STREAM]++;
             }
-            for (Fetch fetch : start ? group.members() : List.<Fetch>of()) {
-                hour(hours, content, fetch.t())[PLAYED_MS] += AudioRules.contentMs(fetch.bytes(), content.bitrateKbps());
+            if (start) {  // a download is not listening: its bytes are no time
+                for (Fetch fetch : group.members()) {
+                    hour(hours, content, fetch.t())[PLAYED_MS] += AudioRules.contentMs(fetch.bytes(), content.bitrateKbps());
+                }
             }
         }
         IabWindow iab = s.iabWindow();
