@@ -2,7 +2,7 @@
 // The URL says what is shown (jobid, in/out or last, refresh), so every view is a link. The API key
 // stays in localStorage; only a share link the user asked for carries it, as `secret`.
 /* global Chart -- from the webjar's UMD script, loaded before this module */
-import { playbackRange, renderPlayback, renderRetention } from './playback.js';
+import { FILTERS, playbackRange, renderFilters, renderPlayback, renderRetention } from './playback.js';
 
 const MINUTE_MS = 60_000;
 const KEY_STORAGE = 'liveccu.apiKey';
@@ -31,6 +31,9 @@ function currentView() {
     playback,
     accountId: playback ? params.get('accountid')?.trim() || null : null,
     contentId: playback ? params.get('contentid')?.trim() || null : null,
+    // the Playback view's filters: only the playbacks with these dimensions' values
+    filters: playback ? Object.fromEntries([...FILTERS.keys()].filter(name => params.get(name)?.trim())
+        .map(name => [name, params.get(name).trim()])) : {},
     jobs: playback ? [] : [...new Set(params.getAll('jobid').map(normaliseJob).filter(Boolean))],
     inSeconds: wholeNumber(params.get('in')),
     outSeconds: wholeNumber(params.get('out')),
@@ -201,9 +204,10 @@ function firstFailure(results) {
 // ---------------------------------------------------------------- the Playback view
 
 /**
- * An account's playback metrics over the range: the hourly totals, and the same split by content and
- * by property. The account is the URL's, else the key's first (or, for a key that reads every
- * account, the one with viewers most recently); the list offers the others.
+ * An account's playback metrics over the range (only the playbacks the URL's filters keep): the hourly
+ * totals, and the same split by content, by property and by device class. The account is the URL's, else
+ * the key's first (or, for a key that reads every account, the one with viewers most recently); the list
+ * offers the others.
  */
 async function refreshPlayback(view, nowMs, stillCurrent) {
   const [access, accounts] = await Promise.allSettled([getJson('access'), getJson('accounts')]);
@@ -213,8 +217,10 @@ async function refreshPlayback(view, nowMs, stillCurrent) {
   let results = [];
   let retention = null;
   if (account) {
-    const path = `playback?accountid=${encodeURIComponent(account)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}`;
-    results = await Promise.allSettled([getJson(path), getJson(`${path}&group_by=content`), getJson(`${path}&group_by=property`)]);
+    const filters = Object.entries(view.filters).map(([name, value]) => `&${name}=${encodeURIComponent(value)}`).join('');
+    const path = `playback?accountid=${encodeURIComponent(account)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}${filters}`;
+    results = await Promise.allSettled([getJson(path), getJson(`${path}&group_by=content`), getJson(`${path}&group_by=property`),
+      getJson(`${path}&group_by=device_class`)]);
     if (view.contentId) {
       [retention] = await Promise.allSettled([getJson(`playback/retention?accountid=${encodeURIComponent(account)}`
           + `&contentid=${encodeURIComponent(view.contentId)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}`)]);
@@ -229,6 +235,7 @@ async function refreshPlayback(view, nowMs, stillCurrent) {
   element.dataset.accountid = account ?? '';
   $('[data-role=playback-range]', element).textContent = `Hours from ${minuteText(new Date(range.fromMs).toISOString())} `
       + `to ${minuteText(new Date(range.toMs).toISOString())} UTC, the current hour so far.`;
+  renderFilters(element, view.filters);
   if (results.length && results.every(r => r.status === 'fulfilled')) {
     renderPlayback(element, ...results.map(r => r.value), range);
   }
@@ -263,6 +270,16 @@ function wirePlayback() {
       params.set('accountid', $('#playback-account').value.trim());
       params.delete('contentid'); // another account's contents are others
     });
+  });
+  // a filter on any dimension; those of the breakdowns are also a click on their name
+  $('#playback-filter-dimension').replaceChildren(...[...FILTERS].map(([name, label]) => new Option(label, name)));
+  $('#playback-filter-form').addEventListener('submit', event => {
+    event.preventDefault();
+    const value = $('#playback-filter-value').value.trim();
+    if (value) {
+      navigate(params => params.set($('#playback-filter-dimension').value, value));
+    }
+    $('#playback-filter-value').value = '';
   });
 }
 
@@ -301,7 +318,8 @@ function stateMessage(state, view) {
     case 'no-data':
       if (view.playback) {
         return state.account
-            ? `No playback data yet for account ${state.account} in this range: no player event or CMCD report has been `
+            ? `No playback data yet for account ${state.account} in this range${Object.keys(view.filters).length
+                ? ' with these filters' : ''}: no player event or CMCD report has been `
               + 'counted. This page keeps watching and shows the numbers as soon as they arrive.'
             : 'No account to show yet: type an account id above (the list holds the accounts with viewers recently).';
       }
@@ -440,12 +458,14 @@ function wireJobList() {
         ['view', 'in', 'out', 'last'].forEach(name => params.delete(name));
         if (target.searchParams.has('view')) params.set('view', target.searchParams.get('view'));
       }
-      // The content whose retention curve is shown: the link's, or none.
-      if (target.searchParams.has('contentid')) {
-        params.set('contentid', target.searchParams.get('contentid'));
-      } else {
-        params.delete('contentid');
-      }
+      // The content whose retention curve is shown, and the Playback view's filters: the link's, or none.
+      ['contentid', ...FILTERS.keys()].forEach(name => {
+        if (target.searchParams.has(name)) {
+          params.set(name, target.searchParams.get(name));
+        } else {
+          params.delete(name);
+        }
+      });
     });
   });
   $('#open-job-form').addEventListener('submit', event => {
