@@ -3,7 +3,7 @@
 // stays in localStorage; only a share link the user asked for carries it, as `secret`.
 /* global Chart -- from the webjar's UMD script, loaded before this module */
 import { cdnRange, renderCdn } from './cdn.js';
-import { playbackRange, renderPlayback, renderRetention } from './playback.js';
+import { FILTERS, playbackRange, renderFilters, renderPlayback, renderRetention } from './playback.js';
 
 const MINUTE_MS = 60_000;
 const KEY_STORAGE = 'liveccu.apiKey';
@@ -39,6 +39,9 @@ function currentView() {
     contentId: text('contentid'),
     zone: cdn ? text('zone') : null,
     host: cdn ? text('host') : null,
+    // the Playback view's filters: only the playbacks with these dimensions' values
+    filters: playback ? Object.fromEntries([...FILTERS.keys()].filter(name => params.get(name)?.trim())
+        .map(name => [name, params.get(name).trim()])) : {},
     jobs: ofAccount ? [] : [...new Set(params.getAll('jobid').map(normaliseJob).filter(Boolean))],
     inSeconds: wholeNumber(params.get('in')),
     outSeconds: wholeNumber(params.get('out')),
@@ -216,9 +219,10 @@ function firstFailure(results) {
 // ---------------------------------------------------------------- the Playback view
 
 /**
- * An account's playback metrics over the range: the hourly totals, and the same split by content and
- * by property. The account is the URL's, else the key's first (or, for a key that reads every
- * account, the one with viewers most recently); the list offers the others.
+ * An account's playback metrics over the range (only the playbacks the URL's filters keep): the hourly
+ * totals, and the same split by content, by property and by device class. The account is the URL's, else
+ * the key's first (or, for a key that reads every account, the one with viewers most recently); the list
+ * offers the others.
  */
 async function refreshPlayback(view, nowMs, stillCurrent) {
   const [access, accounts] = await Promise.allSettled([getJson('access'), getJson('accounts')]);
@@ -228,8 +232,10 @@ async function refreshPlayback(view, nowMs, stillCurrent) {
   let results = [];
   let retention = null;
   if (account) {
-    const path = `playback?accountid=${encodeURIComponent(account)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}`;
-    results = await Promise.allSettled([getJson(path), getJson(`${path}&group_by=content`), getJson(`${path}&group_by=property`)]);
+    const filters = Object.entries(view.filters).map(([name, value]) => `&${name}=${encodeURIComponent(value)}`).join('');
+    const path = `playback?accountid=${encodeURIComponent(account)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}${filters}`;
+    results = await Promise.allSettled([getJson(path), getJson(`${path}&group_by=content`), getJson(`${path}&group_by=property`),
+      getJson(`${path}&group_by=device_class`)]);
     if (view.contentId) {
       [retention] = await Promise.allSettled([getJson(`playback/retention?accountid=${encodeURIComponent(account)}`
           + `&contentid=${encodeURIComponent(view.contentId)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}`)]);
@@ -244,6 +250,7 @@ async function refreshPlayback(view, nowMs, stillCurrent) {
   element.dataset.accountid = account ?? '';
   $('[data-role=playback-range]', element).textContent = `Hours from ${minuteText(new Date(range.fromMs).toISOString())} `
       + `to ${minuteText(new Date(range.toMs).toISOString())} UTC, the current hour so far.`;
+  renderFilters(element, view.filters);
   if (results.length && results.every(r => r.status === 'fulfilled')) {
     renderPlayback(element, ...results.map(r => r.value), range);
   }
@@ -279,6 +286,16 @@ function wirePlayback() {
       params.set('accountid', $('#playback-account').value.trim());
       params.delete('contentid'); // another account's contents are others
     });
+  });
+  // a filter on any dimension; those of the breakdowns are also a click on their name
+  $('#playback-filter-dimension').replaceChildren(...[...FILTERS].map(([name, label]) => new Option(label, name)));
+  $('#playback-filter-form').addEventListener('submit', event => {
+    event.preventDefault();
+    const value = $('#playback-filter-value').value.trim();
+    if (value) {
+      navigate(params => params.set($('#playback-filter-dimension').value, value));
+    }
+    $('#playback-filter-value').value = '';
   });
 }
 
@@ -385,7 +402,8 @@ function stateMessage(state, view) {
       }
       if (view.playback) {
         return state.account
-            ? `No playback data yet for account ${state.account} in this range: no player event or CMCD report has been `
+            ? `No playback data yet for account ${state.account} in this range${Object.keys(view.filters).length
+                ? ' with these filters' : ''}: no player event or CMCD report has been `
               + 'counted. This page keeps watching and shows the numbers as soon as they arrive.'
             : 'No account to show yet: type an account id above (the list holds the accounts with viewers recently).';
       }
@@ -524,8 +542,8 @@ function wireJobList() {
         ['view', 'in', 'out', 'last'].forEach(name => params.delete(name));
         if (target.searchParams.has('view')) params.set('view', target.searchParams.get('view'));
       }
-      // The content whose retention curve is shown, and the CDN view's filters: the link's, or none.
-      ['contentid', 'zone', 'host'].forEach(name => {
+      // The content whose retention curve is shown, and the Playback and CDN views' filters: the link's, or none.
+      ['contentid', 'zone', 'host', ...FILTERS.keys()].forEach(name => {
         if (target.searchParams.has(name)) {
           params.set(name, target.searchParams.get(name));
         } else {

@@ -1,6 +1,7 @@
 // The dashboard's Playback view: an account's starts, streams, viewing time and downloads per hour
-// (GET /playback), its top contents and its properties. app.js fetches and says the page's state;
-// this module only draws what it is given.
+// (GET /playback), its top contents, its properties and device classes, optionally only the playbacks
+// with some dimensions' values (the URL's filters). app.js fetches and says the page's state; this
+// module only draws what it is given.
 /* global Chart -- from the webjar's UMD script, loaded before the modules */
 
 const HOUR_MS = 3_600_000;
@@ -11,6 +12,25 @@ const $ = (selector, root = document) => root.querySelector(selector);
 
 let chart = null;
 let retentionChart = null;
+
+/**
+ * The dimensions the view can be filtered by, as GET /playback names them, with their labels. (contentid
+ * is no filter here: in this view it picks the content whose retention curve is shown.)
+ */
+export const FILTERS = new Map([['content_type', 'content type'], ['property', 'property'], ['category', 'category'],
+  ['distributor', 'distributor'], ['producer', 'producer'], ['show', 'show'], ['zone', 'zone'],
+  ['device_class', 'device class'], ['source', 'source']]);
+
+/** This page's address with one filter set (a value) or removed (null): the view in place, the rest kept. */
+export function withFilter(name, value) {
+  const params = new URLSearchParams(location.search);
+  if (value === null) {
+    params.delete(name);
+  } else {
+    params.set(name, value);
+  }
+  return `?${params}`;
+}
 
 /** Hours starting in [fromMs, toMs), as GET /playback reads from and to: whole hours, the current one included. */
 export function playbackRange(range) {
@@ -37,12 +57,13 @@ function byGroup(rows, column) {
 }
 
 /**
- * @param hours      GET /playback's hourly rows
- * @param contents   the same with group_by=content
- * @param properties the same with group_by=property
- * @param range      the hours asked for, epoch ms
+ * @param hours         GET /playback's hourly rows
+ * @param contents      the same with group_by=content
+ * @param properties    the same with group_by=property
+ * @param deviceClasses the same with group_by=device_class
+ * @param range         the hours asked for, epoch ms
  */
-export function renderPlayback(view, hours, contents, properties, range) {
+export function renderPlayback(view, hours, contents, properties, deviceClasses, range) {
   const sums = totals(hours);
   setTotal(view, 'starts', sums.starts, formatNumber(sums.starts));
   setTotal(view, 'streams', sums.streams, formatNumber(sums.streams));
@@ -55,8 +76,27 @@ export function renderPlayback(view, hours, contents, properties, range) {
         params.set('contentid', name);
         return `?${params}`;
       });
-  renderGroups($('[data-role=by-property]', view), byGroup(properties, 'property'), '(none)');
+  // a property's or device class's name shows only its playbacks
+  renderGroups($('[data-role=by-property]', view), byGroup(properties, 'property'), '(none)',
+      name => withFilter('property', name));
+  // counts written before device classes were recorded have none
+  renderGroups($('[data-role=by-device-class]', view), byGroup(deviceClasses, 'device_class'), '(not recorded)',
+      name => withFilter('device_class', name));
   view.dataset.renderedAt = Date.now();
+}
+
+/** The filters in effect ({name: value}), each with a link that removes it. */
+export function renderFilters(view, filters) {
+  const list = $('[data-role=playback-filters]', view);
+  list.replaceChildren(...Object.entries(filters).map(([name, value]) => {
+    const filter = Object.assign(document.createElement('span'), { className: 'filter' });
+    filter.dataset.filter = `${name}=${value}`;
+    const remove = Object.assign(document.createElement('a'), { href: withFilter(name, null), textContent: '×',
+      title: `Show every ${FILTERS.get(name)}` });
+    remove.dataset.nav = '';
+    filter.append(`${FILTERS.get(name)}: `, Object.assign(document.createElement('b'), { textContent: value }), remove);
+    return filter;
+  }));
 }
 
 function setTotal(view, name, value, text) {

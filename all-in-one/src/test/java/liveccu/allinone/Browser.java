@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import liveccu.testsupport.Eventually;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -87,6 +88,18 @@ final class Browser implements AutoCloseable {
 
     WebElement find(String cssSelector) {
         return driver.findElement(By.cssSelector(cssSelector));
+    }
+
+    /**
+     * Finds and clicks the element in one script: what the page redraws at every refresh (tables, the
+     * filters) can be replaced between a {@link #find} and its click, which then fails as stale.
+     */
+    void click(String cssSelector) {
+        Object clicked = driver.executeScript(
+                "const element = document.querySelector(arguments[0]); element?.click(); return element !== null;", cssSelector);
+        if (!Boolean.TRUE.equals(clicked)) {
+            throw new NoSuchElementException("no element " + cssSelector + " to click");
+        }
     }
 
     void back() {

@@ -39,6 +39,8 @@ class DashboardIT {
 
     private static final String BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
             + "Chrome/120.0.0.0 Safari/537.36";
+    private static final String PHONE_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+            + "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
     private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
     private static final Duration PAGE_WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -79,9 +81,13 @@ class DashboardIT {
                 openMinute: metric('open-minute').textContent },
             });""";
 
-    /** What the Playback view shows: totals, the chart's hourly points, and its two tables' rows (name:starts:streams:time:downloads). */
+    /**
+     * What the Playback view shows: totals, the chart's hourly points, its three tables' rows
+     * (name:starts:streams:time:downloads) and the filters in effect (name=value).
+     */
     record PlaybackShown(String state, List<Double> totals, List<String> labels, List<Double> starts, List<Double> streams,
-                         List<Double> minutes, List<String> contents, List<String> properties) {
+                         List<Double> minutes, List<String> contents, List<String> properties, List<String> deviceClasses,
+                         List<String> filters) {
     }
 
     private static final String READ_PLAYBACK = """
@@ -100,6 +106,8 @@ class DashboardIT {
               minutes: chart.data.datasets[2].data,
               contents: rows('top-contents'),
               properties: rows('by-property'),
+              deviceClasses: rows('by-device-class'),
+              filters: [...view.querySelectorAll('[data-role=playback-filters] .filter')].map(filter => filter.dataset.filter),
             });""";
 
     /**
@@ -491,7 +499,7 @@ class DashboardIT {
     }
 
     @Test
-    void thePlaybackViewShowsAnAccountsTotalsHoursTopContentsAndProperties() throws IOException {
+    void thePlaybackViewShowsAnAccountsTotalsHoursTopContentsPropertiesAndDeviceClassesAndFilters() throws IOException {
         String account = "pb-" + randomHex32().substring(0, 8);
         String news = "news-" + account;
         String movie = "movie-" + account;
@@ -500,15 +508,17 @@ class DashboardIT {
         if (t + 61_000 >= hour + 3_600_000) {
             t = hour += 3_600_000;  // every event in one hour
         }
-        // a plays news 10 s on the web player (a stream), b the movie 3 s on tv (a start only),
-        // c downloads news from a player that names no property (Others)
+        // a plays news 10 s on the web player (a stream), b the movie 3 s on tv (a start only), both on a
+        // desktop browser; c downloads news on a phone, from a player that names no property (Others)
         postPlayerEvents(account, """
                 {"event":"play","playback_id":"a","time":%1$d,"content_id":"%2$s","content_type":"vod","property":"web"}
                 {"event":"playing","playback_id":"a","time":%4$d,"content_id":"%2$s","seconds":10,"position":10}
                 {"event":"playback_start","playback_id":"b","time":%1$d,"content_id":"%3$s","content_type":"vod","property":"tv"}
                 {"event":"playing","playback_id":"b","time":%5$d,"content_id":"%3$s","seconds":3,"position":3}
+                """.formatted(t, news, movie, t + 10_000, t + 3_000), BROWSER_AGENT);
+        postPlayerEvents(account, """
                 {"event":"file_downloaded","playback_id":"c","time":%1$d,"content_id":"%2$s","content_type":"vod"}
-                """.formatted(t, news, movie, t + 10_000, t + 3_000));
+                """.formatted(t, news), PHONE_AGENT);
         long nowS = System.currentTimeMillis() / 1000;
         String totalsQuery = "/playback?accountid=" + account + "&from=" + (nowS - 3 * 3600) + "&to=" + (nowS + 3600);
         Eventually.await(PAGE_WAIT.multipliedBy(2), "the API counted the playbacks",
@@ -538,10 +548,38 @@ class DashboardIT {
         }
         assertEquals(List.of(news + ":1:1:10:1", movie + ":1:0:3:0"), shown.contents(), "most starts first, then most time");
         assertEquals(List.of("web:1:1:10:0", "tv:1:0:3:0", "Others:0:0:0:1"), shown.properties());
+        assertEquals(List.of("Desktop:2:1:13:0", "Phone:0:0:0:1"), shown.deviceClasses());
+        assertEquals(List.of(), shown.filters());
         browser.screenshot("playback");
 
+        // a device class's name shows only its playbacks, everywhere in the view
+        browser.click("[data-role=by-device-class] tbody tr[data-name='Phone'] a");
+        PlaybackShown phone = Eventually.await(PAGE_WAIT, "only the phone's playbacks", () -> readPlayback(account),
+                view -> view != null && view.totals().equals(List.of(0.0, 0.0, 0.0, 1.0)));
+        assertEquals(List.of("device_class=Phone"), phone.filters());
+        assertEquals(List.of("Phone:0:0:0:1"), phone.deviceClasses());
+        assertEquals(List.of("Others:0:0:0:1"), phone.properties());
+        assertEquals(List.of(news + ":0:0:0:1"), phone.contents());
+        assertTrue(browser.currentUrl().contains("device_class=Phone"), browser.currentUrl());
+        browser.screenshot("playback-filtered");
+        // its × takes the filter away; the form filters by any dimension
+        browser.click("[data-role=playback-filters] .filter a");
+        Eventually.await(PAGE_WAIT, "every playback again", () -> readPlayback(account),
+                view -> view != null && view.totals().equals(List.of(2.0, 1.0, 13.0, 1.0)) && view.filters().isEmpty());
+        browser.js("document.querySelector('#playback-filter-dimension').value = 'property';");
+        browser.find("#playback-filter-value").sendKeys("tv");
+        browser.find("#playback-filter-form button[type=submit]").click();
+        PlaybackShown tv = Eventually.await(PAGE_WAIT, "only the tv player's playbacks", () -> readPlayback(account),
+                view -> view != null && view.totals().equals(List.of(1.0, 0.0, 3.0, 0.0)));
+        assertEquals(List.of("property=tv"), tv.filters());
+        assertEquals(List.of(movie + ":1:0:3:0"), tv.contents());
+        assertEquals(List.of("Desktop:1:0:3:0"), tv.deviceClasses());
+        browser.click("[data-role=playback-filters] .filter a");
+        Eventually.await(PAGE_WAIT, "every playback again", () -> readPlayback(account),
+                view -> view != null && view.totals().equals(List.of(2.0, 1.0, 13.0, 1.0)) && view.filters().isEmpty());
+
         // a content's name opens its retention curve: a played news from 0 to 10 s, its one start
-        browser.find("[data-role=top-contents] tbody tr[data-name='" + news + "'] a").click();
+        browser.click("[data-role=top-contents] tbody tr[data-name='" + news + "'] a");
         String curve = Eventually.await(PAGE_WAIT, "news' retention curve", () -> (String) browser.js("""
                 const section = document.querySelector('[data-role=retention]');
                 if (section.hidden || !section.dataset.renderedAt
@@ -681,10 +719,10 @@ class DashboardIT {
      * Player events as the platform's players post them (with a browser's user agent: Java's HTTP
      * client is a robot, whose playbacks count nothing), once the collector has acknowledged them.
      */
-    private static void postPlayerEvents(String account, String ndjson) {
+    private static void postPlayerEvents(String account, String ndjson, String userAgent) {
         Eventually.await(PAGE_WAIT, "player events accepted", () -> Http.post(system.collectorPort(),
                         "/v1/accounts/" + account + "/events", ndjson, "content-type", "application/x-ndjson",
-                        "user-agent", BROWSER_AGENT),
+                        "user-agent", userAgent),
                 reply -> reply.status() == 204);
     }
 

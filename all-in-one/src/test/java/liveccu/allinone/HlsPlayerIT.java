@@ -3,26 +3,33 @@ package liveccu.allinone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import liveccu.model.CountingRules;
 import liveccu.model.PlaybackRules;
+import liveccu.model.RetentionCount;
 import liveccu.ops.config.Env;
 import liveccu.testsupport.Eventually;
 import liveccu.testsupport.Http;
@@ -39,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * locally, with CMCD v2 event reporting pointed at the collector. Over the real path (collector, broker,
  * aggregator, query API) the player is the job's one client-side viewer in each minute it reported
  * while starting or playing, and its playback is one start and one stream with the playing time of
- * the reports it sent.
+ * the reports it sent, counted under its device class (a desktop's headless chromium) and source
+ * ({@code cmcd}), and its retention is what its reports' playheads ({@code pt}) cover.
  */
 class HlsPlayerIT {
 
@@ -50,6 +58,7 @@ class HlsPlayerIT {
             "dist", "hls.min.js");
     private static final Path SCREENSHOTS = Path.of("target", "player-screenshots");
     private static final int STREAM_SECONDS = 8;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dataDir;
@@ -112,6 +121,7 @@ class HlsPlayerIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void aPlayingHlsJsPlayerIsAClientSideViewerAndItsPlaybackAStartAndAStreamWithItsPlayingTime() throws Exception {
         String job = Viewers.randomHex32();
         String content = "hlsjs-" + UUID.randomUUID();
@@ -139,6 +149,9 @@ class HlsPlayerIT {
                     });
             browser.screenshot("ended");
             reports = sentReports(player);
+            // kept beside the screenshots: what this hls.js really sends (keys, pt or not) is worth a look
+            Files.writeString(SCREENSHOTS.resolve("cmcd-reports.txt"), ((List<Map<String, Object>>) player.get("reports")).stream()
+                    .map(request -> request.get("status") + "\n" + request.get("body")).collect(Collectors.joining("\n")));
             for (Report report : reports) {
                 assertTrue(report.status() instanceof Number n && n.intValue() == 204, "the collector's answer to " + report);
             }
@@ -164,10 +177,74 @@ class HlsPlayerIT {
         Eventually.await(Duration.ofSeconds(30), query + " = 1 start, 1 stream, " + playingSeconds + " s, 0 downloads",
                 () -> Viewers.playbackTotals(system.apiPort(), query), totals -> totals.get(0) == 1 && totals.get(1) == 1
                         && Math.abs(totals.get(2) - playingSeconds) < 0.0005 && totals.get(3) == 0);
+        // under its device class and source: one record, so its one device is exact
+        Http.Reply bySource = Http.get(system.apiPort(), query + "&group_by=source&interval=day", "x-api-key", Viewers.API_KEY);
+        List<Map<String, Object>> rows = Viewers.parse(bySource.body());
+        assertEquals(1, rows.size(), bySource.body());
+        assertEquals(List.of("cmcd", 1, true), List.of(rows.get(0).get("source"), rows.get(0).get("devices"),
+                rows.get(0).get("devices_exact")), bySource.body());
+        Http.Reply byClass = Http.get(system.apiPort(), query + "&group_by=device_class&interval=day", "x-api-key", Viewers.API_KEY);
+        assertEquals("Desktop", Viewers.parse(byClass.body()).get(0).get("device_class"), byClass.body());
+
+        // retention: what the reports' playheads cover, if the content is on demand. hls.js 1.7.4 sends no
+        // pt at all (its CMCD controller never sets it), and st=v only once it has loaded the playlist, so
+        // its first reports (starting) leave the content type unsaid: no bucket, however long it plays
+        // (target/player-screenshots/cmcd-reports.txt). A player that sends both gets its buckets here.
+        List<List<Object>> expectedBuckets = retentionBuckets(reports);
+        String retentionQuery = "/playback/retention?accountid=" + Viewers.ACCOUNT + "&contentid=" + content
+                + "&from=" + (now - 3 * 3600) + "&to=" + (now + 3600);
+        Eventually.await(Duration.ofSeconds(30), retentionQuery + " = 1 start, " + expectedBuckets, () -> {
+            Map<String, Object> answer = retention(Http.get(system.apiPort(), retentionQuery, "x-api-key", Viewers.API_KEY).body());
+            return List.of(answer.get("starts"), bucketsOf(answer));
+        }, List.of(1, expectedBuckets)::equals);
     }
 
     /** One CMCD report as the player sent it, with the collector's answer to its request (null: none yet). */
-    record Report(String e, String sta, long ts, Object status) {
+    record Report(String e, String sta, long ts, String st, Long pt, Object status) {
+    }
+
+    /**
+     * The README's CMCD retention, from what the player sent, as [from_s, playbacks, share] of its one start:
+     * none unless the content is on demand (its type is the earliest report's {@code st}), else the buckets
+     * between each report in state playing and the next report with a state ({@link PlaybackRules#cmcdRetentionBuckets}),
+     * once per UTC day of the later report.
+     */
+    private static List<List<Object>> retentionBuckets(List<Report> reports) {
+        long firstTs = reports.get(0).ts();
+        // the earliest report names the content; of several at that instant the ledger takes the least content key
+        String contentType = reports.stream().filter(r -> r.ts() == firstTs)
+                .map(r -> "v".equals(r.st()) ? "vod" : "l".equals(r.st()) ? "live" : "~").min(String::compareTo).orElseThrow();
+        Map<Integer, Integer> playbacks = new TreeMap<>();
+        if (PlaybackRules.hasTimeline(contentType)) {
+            Map<Long, BitSet> days = new TreeMap<>();
+            List<Report> withState = reports.stream().filter(r -> r.sta() != null).toList();
+            for (int i = 0; i + 1 < withState.size(); i++) {
+                Report from = withState.get(i);
+                Report to = withState.get(i + 1);
+                int[] covered = "p".equals(from.sta()) ? PlaybackRules.cmcdRetentionBuckets(from.ts(), from.pt(), to.ts(), to.pt()) : null;
+                if (covered != null) {
+                    days.computeIfAbsent(RetentionCount.dayStart(to.ts()), d -> new BitSet()).set(covered[0], covered[1] + 1);
+                }
+            }
+            days.values().forEach(day -> day.stream().forEach(bucket -> playbacks.merge(bucket, 1, Integer::sum)));
+        }
+        long bucketS = PlaybackRules.RETENTION_BUCKET.toSeconds();
+        return playbacks.entrySet().stream()
+                .map(b -> List.<Object>of((int) (b.getKey() * bucketS), b.getValue(), (double) b.getValue())).toList();
+    }
+
+    private static Map<String, Object> retention(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<>() { });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<List<Object>> bucketsOf(Map<String, Object> retention) {
+        return ((List<Map<String, Object>>) retention.get("buckets")).stream()
+                .map(b -> List.of(b.get("from_s"), b.get("playbacks"), ((Number) b.get("share")).doubleValue())).toList();
     }
 
     @SuppressWarnings("unchecked")
@@ -186,8 +263,9 @@ class HlsPlayerIT {
                     continue;
                 }
                 Map<String, ListElement<?>> report = Parser.parseDictionary(line).get();
-                reports.add(new Report(value(report, "e"), value(report, "sta"),
-                        Long.parseLong(value(report, "ts")), status));
+                String pt = value(report, "pt");
+                reports.add(new Report(value(report, "e"), value(report, "sta"), Long.parseLong(value(report, "ts")),
+                        value(report, "st"), pt == null ? null : Long.valueOf(pt), status));
             }
         }
         reports.sort(Comparator.comparingLong(Report::ts));

@@ -1,12 +1,11 @@
 package liveccu.allinone;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Playback metrics over the real path: player events and a CMCD playback POSTed to the collector, a
  * real broker, the aggregator, and {@code GET /playback} of the query API giving the exact numbers; a
- * batch retried (as after a 503) changes nothing; a bot's playback counts nothing; devices exact for the hour;
- * {@code GET /playback/retention} counts a playback once per bucket, without bots or live content.
+ * batch retried (as after a 503) changes nothing; a bot's playback counts nothing; each playback under
+ * its device class and source, devices exact for an hour of one; {@code GET /playback/retention} counts a
+ * playback once per bucket, without bots or live content, and from a CMCD player's playheads.
  */
 class PlaybackMetricsIT {
 
@@ -103,13 +103,12 @@ class PlaybackMetricsIT {
         postEvents(event.formatted("play", witness, t + 4_000, ""), CHROME);                     // the browser again
 
         awaitTotals(content, 4, 0, 0.0, 1);
-        long now = System.currentTimeMillis() / 1000;
-        Http.Reply reply = Http.get(system.apiPort(), "/playback?accountid=" + Viewers.ACCOUNT + "&from=" + (now - 3 * 3600)
-                + "&to=" + (now + 3600) + "&contentid=" + content, "x-api-key", Viewers.API_KEY);
-        List<Map<String, Object>> rows = Viewers.parse(reply.body());
-        assertEquals(1, rows.size(), reply.body());
-        assertEquals(3, ((Number) rows.get(0).get("devices")).intValue(), reply.body());
-        assertEquals(true, rows.get(0).get("devices_exact"), reply.body());
+        // exact per device class (each one record of the hour: the browser's two devices, the phone);
+        // the hour of both is their sketches' union
+        awaitRows("&contentid=" + content + "&group_by=device_class", List.of(
+                List.of("Desktop", 4L, 0L, 0.0, 0L, 2L, true),
+                List.of("Phone", 0L, 0L, 0.0, 1L, 1L, true)));
+        awaitRows("&contentid=" + content, List.of(Arrays.asList(null, 4L, 0L, 0.0, 1L, 3L, false)));
     }
 
     @Test
@@ -143,6 +142,59 @@ class PlaybackMetricsIT {
         awaitRetention(content, 2, List.of(List.of(0, 2, 1.0), List.of(10, 1, 0.5), List.of(20, 1, 0.5)));
         awaitTotals(live, 1, 1, 10.0, 0);
         awaitRetention(live, 1, List.of());
+    }
+
+    @Test
+    void eachPlaybackCountsUnderItsDeviceClassAndSourceAndCmcdPlayheadsMakeRetention() {
+        String content = "it-" + UUID.randomUUID();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        long t = System.currentTimeMillis() - 5 * 60_000;
+        t -= t % 3_600_000 > 3_600_000 - 60_000 ? 60_000 : 0;     // every event in one hour
+        String event = "{\"event\":\"%s\",\"playback_id\":\"%s\",\"time\":%d,\"content_id\":\"" + content
+                + "\",\"content_type\":\"vod\"%s}\n";
+        // a desktop browser: d1 plays 10 s (a stream), d2 is a reload on the same device; an iPhone: p1 plays 3 s
+        postEvents(event.formatted("play", "d1-" + run, t, "") + event.formatted("playing", "d1-" + run, t + 10_000,
+                ",\"seconds\":10,\"position\":10") + event.formatted("play", "d2-" + run, t + 1_000, ""), CHROME);
+        postEvents(event.formatted("play", "p1-" + run, t, "") + event.formatted("playing", "p1-" + run, t + 3_000,
+                ",\"seconds\":3,\"position\":3"), IPHONE);
+        // the same iPhone in a standard player's CMCD reports: playing from 0:00 to 0:40 (then paused)
+        String sid = UUID.randomUUID().toString();
+        String report = "e=%s,sid=\"" + sid + "\",cid=\"" + content + "\",ts=%d,sta=%s,pt=%d,sf=h,st=v,sn=%d,v=2\n";
+        postCmcd(report.formatted("ps", t, "p", 0, 1) + report.formatted("t", t + 30_000, "p", 30_000, 2)
+                + report.formatted("ps", t + 40_000, "a", 40_000, 3), IPHONE);
+        awaitTotals(content, 4, 2, 53.0, 0);
+
+        // one record per device class and source: a row of one is exact, the iPhone's two rows one device
+        String query = "&contentid=" + content + "&interval=day";
+        awaitRows(query + "&group_by=device_class", List.of(
+                List.of("Desktop", 2L, 1L, 10.0, 0L, 1L, true),
+                List.of("Phone", 2L, 1L, 43.0, 0L, 1L, false)));
+        awaitRows(query + "&group_by=source", List.of(
+                List.of("cmcd", 1L, 1L, 40.0, 0L, 1L, true),
+                List.of("player", 3L, 1L, 13.0, 0L, 2L, false)));
+        awaitRows(query + "&device_class=Phone&source=cmcd", List.of(Arrays.asList(null, 1L, 1L, 40.0, 0L, 1L, true)));
+        // retention: each playing event's positions, and the CMCD player's from 0:00 to 0:40 (4 starts in all)
+        awaitRetention(content, 4, List.of(List.of(0, 3, 0.75), List.of(10, 1, 0.25), List.of(20, 1, 0.25), List.of(30, 1, 0.25)));
+    }
+
+    /**
+     * Waits until {@code /playback} of the account over the last hours, with these parameters, is exactly these
+     * rows: [group (null without group_by), starts, streams, time_s, downloads, devices, devices_exact].
+     */
+    private static void awaitRows(String parameters, List<List<Object>> expected) {
+        long now = System.currentTimeMillis() / 1000;
+        String query = "/playback?accountid=" + Viewers.ACCOUNT + "&from=" + (now - 3 * 3600) + "&to=" + (now + 3600) + parameters;
+        Eventually.await(Duration.ofSeconds(60), query + " = " + expected, () -> {
+            Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
+            if (reply.status() != 200) {
+                return List.of(reply.status(), reply.body());
+            }
+            String group = parameters.contains("group_by=") ? parameters.substring(parameters.indexOf("group_by=") + 9) : null;
+            return Viewers.parse(reply.body()).stream().map(row -> Arrays.asList(group == null ? null : row.get(group),
+                    ((Number) row.get("starts")).longValue(), ((Number) row.get("streams")).longValue(),
+                    ((Number) row.get("time_s")).doubleValue(), ((Number) row.get("downloads")).longValue(),
+                    ((Number) row.get("devices")).longValue(), row.get("devices_exact"))).toList();
+        }, expected::equals);
     }
 
     /** Waits until the content's retention over the last hours is exactly these starts and buckets ([from_s, playbacks, share]). */
@@ -203,9 +255,13 @@ class PlaybackMetricsIT {
 
     private static void postCmcd(String reports) {
         // a browser's agent: the test's own HTTP client (Java-http-client) is, rightly, a robot
+        postCmcd(reports, CHROME);
+    }
+
+    private static void postCmcd(String reports, String userAgent) {
         Eventually.await(Duration.ofSeconds(30), "CMCD reports accepted", () -> Http.post(system.collectorPort(),
                         "/cmcd/" + Viewers.ACCOUNT + "/" + Viewers.randomHex32(), reports, "content-type", "application/cmcd",
-                        "user-agent", CHROME),
+                        "user-agent", userAgent),
                 reply -> reply.status() == 204);
     }
 

@@ -20,7 +20,7 @@ import liveccu.ops.config.PipelineSettings;
  *   <li>{@code CCU_API_MAX_DAY_RANGE_DAYS} [31] — the longest range of daily peaks ({@code /ccu…&interval=day}):
  *       a month's report, about 45,000 minutes read per query</li>
  *   <li>{@code CCU_API_PLAYBACK_HISTORY_DAYS} [35] — how far back this instance keeps (in memory) and serves
- *       playback counts; also the longest range of one {@code /playback} query</li>
+ *       playback counts; also the longest range of one {@code /playback} query (a year of months needs 366)</li>
  *   <li>{@code CCU_API_CDN_HISTORY_DAYS} [35] — how far back this instance keeps (in memory) and serves CDN
  *       hours; also the longest range of one {@code /cdn} query (minutes are kept for the last 25 hours)</li>
  *   <li>{@code CCU_API_RECENT_JOBS_HOURS} [24] — how recently a job must have had viewers to be listed</li>

@@ -54,7 +54,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code GET /playback} on the real verticle, the playback view filled directly (no Kafka): the
- * access check, query validation, hours and days, groups, the content filter, JSON and CSV.
+ * access check, query validation, hours, days and months, groups, filters on every dimension, a record
+ * written before device classes and sources, JSON and CSV.
  */
 @ExtendWith(VertxExtension.class)
 class PlaybackRoutesTest {
@@ -68,9 +69,15 @@ class PlaybackRoutesTest {
     private static final long ELEVEN = TEN + PlaybackCount.HOUR_MS;
     private static final long FROM = Instant.parse("2026-11-23T00:00:00Z").getEpochSecond();
     private static final long TO = FROM + 86_400;
-    private static final ContentDimensions NEWS_WEB = new ContentDimensions("news-1", "vod", "web", "news", null, null, "morning", null);
-    private static final ContentDimensions NEWS_APP = new ContentDimensions("news-1", "vod", "app", "news", null, null, "morning", null);
-    private static final ContentDimensions MATCH = new ContentDimensions("match-9", "live", null, "sports", null, null, null, null);
+    private static final ContentDimensions NEWS_WEB = new ContentDimensions("news-1", "vod", "web", "news", null, null, "morning", null)
+            .measured("Desktop", "player");
+    private static final ContentDimensions NEWS_APP = new ContentDimensions("news-1", "vod", "app", "news", null, null, "morning", null)
+            .measured("Phone", "player");
+    private static final ContentDimensions MATCH = new ContentDimensions("match-9", "live", null, "sports", null, null, null, null)
+            .measured("Phone", "cmcd");
+    /** As records were written before device classes and sources were dimensions. */
+    private static final ContentDimensions MATCH_BEFORE = new ContentDimensions("match-9", "live", null, "sports", null, null, null, null);
+    private static final long OCTOBER_31_23H = Instant.parse("2026-10-31T23:00:00Z").toEpochMilli();
 
     static PlaybackCountsView playback;
     static RetentionView retention;
@@ -90,7 +97,8 @@ class PlaybackRoutesTest {
                 devices(new PlaybackCount(ACCOUNT, NEWS_WEB, TEN, 3, 2, 125_500, 0), "d1", "d2"),
                 devices(new PlaybackCount(ACCOUNT, NEWS_APP, TEN, 1, 1, 60_000, 1), "d2", "d3"),
                 devices(new PlaybackCount(ACCOUNT, MATCH, ELEVEN, 4, 0, 2_000, 0), "d1", "d4", "d5", "d6"),
-                devices(new PlaybackCount(ACCOUNT, MATCH, ELEVEN - 2 * 86_400_000L, 9, 9, 9_000, 9), "d1"),   // another day
+                devices(new PlaybackCount(ACCOUNT, MATCH_BEFORE, ELEVEN - 2 * 86_400_000L, 9, 9, 9_000, 9), "d1"),   // another day
+                devices(new PlaybackCount(ACCOUNT, NEWS_WEB, OCTOBER_31_23H, 1, 1, 30_000, 0), "d7"),                  // another month
                 new PlaybackCount("other-account", NEWS_WEB, TEN, 7, 7, 7_000, 7))) {
             playback.apply(count.key(), count);
         }
@@ -204,6 +212,80 @@ class PlaybackRoutesTest {
     }
 
     @Test
+    void groupedByDeviceClassWithARecordFromBeforeDeviceClassesUnderNone(VertxTestContext test) {
+        get("/playback?accountid=" + ACCOUNT + "&from=" + (FROM - 3 * 86_400) + "&to=" + TO + "&interval=day&group_by=device_class", KEY)
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(new JsonArray("""
+                            [{"time":"2026-11-21T00:00:00Z","device_class":null,"starts":9,"streams":9,"time_s":9.0,"downloads":9,"devices":1,"devices_exact":true},
+                             {"time":"2026-11-23T00:00:00Z","device_class":"Desktop","starts":3,"streams":2,"time_s":125.5,"downloads":0,"devices":2,"devices_exact":true},
+                             {"time":"2026-11-23T00:00:00Z","device_class":"Phone","starts":5,"streams":1,"time_s":62.0,"downloads":1,"devices":6,"devices_exact":false}]"""),
+                            reply.bodyAsJsonArray());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void groupedBySourceAsCsvWithAnAbsentSourceEmpty(VertxTestContext test) {
+        get("/playback?accountid=" + ACCOUNT + "&from=" + (FROM - 3 * 86_400) + "&to=" + TO + "&interval=day&group_by=source&format=csv", KEY)
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(200, reply.statusCode(), reply.bodyAsString());
+                    assertEquals("""
+                            time,source,starts,streams,time_s,downloads,devices,devices_exact
+                            2026-11-21T00:00:00Z,,9,9,9.0,9,1,true
+                            2026-11-23T00:00:00Z,cmcd,4,0,2.0,0,4,true
+                            2026-11-23T00:00:00Z,player,4,3,185.5,1,3,false
+                            """, reply.bodyAsString());
+                    test.completeNow();
+                })));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+            "device_class=Phone&source=cmcd; [{\"time\":\"2026-11-23T11:00:00Z\",\"starts\":4,\"streams\":0,\"time_s\":2.0,\"downloads\":0,\"devices\":4,\"devices_exact\":true}]",
+            "property=web; [{\"time\":\"2026-11-23T10:00:00Z\",\"starts\":3,\"streams\":2,\"time_s\":125.5,\"downloads\":0,\"devices\":2,\"devices_exact\":true}]",
+            "property=Others&category=sports; [{\"time\":\"2026-11-23T11:00:00Z\",\"starts\":4,\"streams\":0,\"time_s\":2.0,\"downloads\":0,\"devices\":4,\"devices_exact\":true}]",
+            "contentid=news-1&content_type=vod&show=morning&device_class=Phone; [{\"time\":\"2026-11-23T10:00:00Z\",\"starts\":1,\"streams\":1,\"time_s\":60.0,\"downloads\":1,\"devices\":2,\"devices_exact\":true}]",
+            "content_type=vod&device_class=Tablet; []",
+            "distributor=acme; []",
+            "producer=acme; []",
+            "zone=latam; []",
+    })
+    void everyDimensionFiltersAndFiltersCombine(String filters, String expected, VertxTestContext test) {
+        get("/playback?accountid=" + ACCOUNT + "&from=" + FROM + "&to=" + TO + "&" + filters, KEY)
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(200, reply.statusCode(), reply.bodyAsString());
+                    assertEquals(new JsonArray(expected), reply.bodyAsJsonArray());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void aFilterLeavesOutRecordsWithoutItsDimensionAndGroupsStillSplit(VertxTestContext test) {
+        get("/playback?accountid=" + ACCOUNT + "&from=" + (FROM - 3 * 86_400) + "&to=" + TO + "&interval=day&source=player&group_by=property", KEY)
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(new JsonArray("""
+                            [{"time":"2026-11-23T00:00:00Z","property":"app","starts":1,"streams":1,"time_s":60.0,"downloads":1,"devices":2,"devices_exact":true},
+                             {"time":"2026-11-23T00:00:00Z","property":"web","starts":3,"streams":2,"time_s":125.5,"downloads":0,"devices":2,"devices_exact":true}]"""),
+                            reply.bodyAsJsonArray());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void monthsAreTheSumsOfTheirHoursInTheRange(VertxTestContext test) {
+        // from 2026-10-20: October's rows are only its days in the range
+        long from = Instant.parse("2026-10-20T00:00:00Z").getEpochSecond();
+        get("/playback?accountid=" + ACCOUNT + "&from=" + from + "&to=" + TO + "&interval=month", KEY)
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(new JsonArray("""
+                            [{"time":"2026-10-01T00:00:00Z","starts":1,"streams":1,"time_s":30.0,"downloads":0,"devices":1,"devices_exact":true},
+                             {"time":"2026-11-01T00:00:00Z","starts":17,"streams":12,"time_s":196.5,"downloads":10,"devices":6,"devices_exact":false}]"""),
+                            reply.bodyAsJsonArray());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
     void retentionGivesEachWatchedBucketWithItsShareOfStartsAndTheMostWatched(VertxTestContext test) {
         // from and to inside the day: the whole UTC day
         get("/playback/retention?accountid=" + ACCOUNT + "&contentid=news-1&from=" + (FROM + 3_600) + "&to=" + (FROM + 7_200), KEY)
@@ -258,8 +340,10 @@ class PlaybackRoutesTest {
             "/playback?accountid=123456789&from=yesterday&to=1764086400; 400; from must be Unix time",
             "/playback?accountid=123456789&from=1764086400&to=1764086400; 400; to must be after from",
             "/playback?accountid=123456789&from=1760000000&to=1764086400; 400; the range is at most 35 days",
-            "/playback?accountid=123456789&from=1764000000&to=1764086400&interval=week; 400; interval must be hour or day",
-            "/playback?accountid=123456789&from=1764000000&to=1764086400&group_by=device; 400; group_by must be one of",
+            "/playback?accountid=123456789&from=1764000000&to=1764086400&interval=week; 400; interval must be hour, day or month",
+            "/playback?accountid=123456789&from=1764000000&to=1764086400&group_by=device; 400; group_by must be one of content, content_type, property, category, distributor, producer, show, zone, device_class, source",
+            "/playback?accountid=123456789&from=1764000000&to=1764086400&contentid=; 400; contentid must be 1-256 characters",
+            "/playback?accountid=123456789&from=1764000000&to=1764086400&device_class=; 400; device_class must be 1-256 characters",
             "/playback?accountid=123456789&from=1764000000&to=1764086400&format=xml; 400; format must be json or csv",
             "/playback/retention?accountid=123456789&from=1764000000&to=1764086400; 400; contentid is required",
             "/playback/retention?contentid=news-1&from=1764000000&to=1764086400; 400; accountid is required",

@@ -52,9 +52,11 @@ public record PlaybackCount(
     }
 
     /**
-     * {@code account|hourStartMs|content_id|content_type|property|category|distributor|producer|show|zone},
+     * {@code account|hourStartMs|content_id|content_type|property|category|distributor|producer|show|zone|device_class|source},
      * each value URL-encoded (so never a {@code |}), an absent one as {@code ~}: one key per account,
-     * content, dimensions and hour, readable with the console consumer.
+     * content, dimensions and hour, readable with the console consumer. Without a device class and a
+     * source the key ends at the zone, as every key did before those were dimensions: the counts a
+     * playback sent then stay under that key until they move (see {@code PlaybackLedger}).
      */
     public String key() {
         return encode(accountId) + "|" + hourStartMs + "|" + contentKey(content);
@@ -62,9 +64,11 @@ public record PlaybackCount(
 
     /** The key without the account and hour: what one content with its dimensions is, as text. */
     public static String contentKey(ContentDimensions content) {
-        return Stream.of(content.contentId(), content.contentType(), content.property(), content.category(),
-                content.distributor(), content.producer(), content.show(), content.zone())
-                .map(PlaybackCount::encode).collect(Collectors.joining("|"));
+        Stream<String> contentOnly = Stream.of(content.contentId(), content.contentType(), content.property(),
+                content.category(), content.distributor(), content.producer(), content.show(), content.zone());
+        Stream<String> values = content.deviceClass() == null && content.source() == null ? contentOnly
+                : Stream.concat(contentOnly, Stream.of(content.deviceClass(), content.source()));
+        return values.map(PlaybackCount::encode).collect(Collectors.joining("|"));
     }
 
     public boolean isZero() {

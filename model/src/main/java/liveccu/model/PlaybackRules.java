@@ -30,10 +30,14 @@ import java.util.Set;
  *       playbacks with a start watched each {@link #RETENTION_BUCKET} of content position: a {@code playing}
  *       event covers the positions {@code [position - seconds, position)}, in the day of the event; a
  *       playback counts at most once per bucket and day however often it seeks back; positions from
- *       {@link #RETENTION_MAX_BUCKETS} buckets on count nowhere.</li>
+ *       {@link #RETENTION_MAX_BUCKETS} buckets on count nowhere. CMCD: the positions between two consecutive
+ *       reports while playing ({@link #cmcdRetentionBuckets}).</li>
  * </ul>
  * A playback's device (and so whether it is a bot) is that of its earliest event (by event time)
- * carrying a user agent, an IP hash or a device cookie, like its content.
+ * carrying a user agent, an IP hash or a device cookie, like its content. Besides its content's
+ * dimensions, a playback is counted under its {@link #deviceClass device class} (that device's) and its
+ * <b>source</b>: how it was measured, the {@link PlayerEvent#source()} of its earliest event ({@code player},
+ * {@code cmcd}; a plain text, so that a new source is a new value, not a new dimension).
  *
  * @param streamThreshold how much playing makes a start a stream
  */
@@ -47,6 +51,14 @@ public record PlaybackRules(Duration streamThreshold) {
      * silence is a player that stopped reporting (closed, offline), not two minutes of watching.
      */
     public static final Duration CMCD_MAX_GAP = Duration.ofMinutes(2);
+    /**
+     * How much further than the wall clock a CMCD playhead may move between two reports and still be
+     * watched: a player reads its clock and its playhead a moment apart. Beyond it the player skipped
+     * ahead (a seek), which is not watching.
+     */
+    public static final Duration CMCD_PLAYHEAD_TOLERANCE = Duration.ofSeconds(2);
+    /** The device class of a playback whose events carried no user agent (nor IP, nor device cookie). */
+    public static final String UNKNOWN_DEVICE_CLASS = "Unknown";
 
     /**
      * Yauaa's device classes that are not a person watching: crawlers and monitors ({@code Robot},
@@ -100,6 +112,30 @@ public record PlaybackRules(Duration streamThreshold) {
         long first = Math.max(0, positionMs - playedMs) / bucketMs;
         long last = Math.min((positionMs - 1) / bucketMs, RETENTION_MAX_BUCKETS - 1);
         return first > last ? null : new int[] {(int) first, (int) last};
+    }
+
+    /**
+     * Retention from CMCD reports: the buckets a playback watched between a report in state playing, at
+     * playhead {@code fromPositionMs} ({@code pt}) and time {@code fromMs} ({@code ts}), and its next report
+     * with a state: the positions {@code [fromPositionMs, toPositionMs)}, when the next report came within
+     * {@link #CMCD_MAX_GAP} and the playhead moved forward by no more than the time elapsed (plus
+     * {@link #CMCD_PLAYHEAD_TOLERANCE}): a jump further ahead is a seek, and a move back (or none) watched
+     * nothing that the reports can tell. Null when it covers none, or a report has no playhead.
+     */
+    public static int[] cmcdRetentionBuckets(long fromMs, Long fromPositionMs, long toMs, Long toPositionMs) {
+        if (fromPositionMs == null || toPositionMs == null || toMs - fromMs > CMCD_MAX_GAP.toMillis()) {
+            return null;
+        }
+        long moved = toPositionMs - fromPositionMs;
+        if (moved <= 0 || moved > toMs - fromMs + CMCD_PLAYHEAD_TOLERANCE.toMillis()) {
+            return null;
+        }
+        return retentionBuckets(toPositionMs, moved);
+    }
+
+    /** A playback's device class: Yauaa's class of its device's user agent, {@link #UNKNOWN_DEVICE_CLASS} without one. */
+    public static String deviceClass(String classified) {
+        return classified == null ? UNKNOWN_DEVICE_CLASS : classified;
     }
 
     public static boolean isBot(String deviceClass) {

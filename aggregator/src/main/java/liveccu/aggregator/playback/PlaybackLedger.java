@@ -39,6 +39,7 @@ final class PlaybackLedger {
 
     private static final long ONCE_PER_MS = PlaybackRules.ONCE_PER.toMillis();
     private static final long CMCD_MAX_GAP_MS = PlaybackRules.CMCD_MAX_GAP.toMillis();
+    private static final Comparator<String> SOURCE_ORDER = Comparator.nullsFirst(Comparator.naturalOrder());
     private static final Comparator<CmcdReport> REPORT_ORDER = Comparator.comparingLong(CmcdReport::t)
             .thenComparing(CmcdReport::sn, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(CmcdReport::e, Comparator.nullsFirst(Comparator.naturalOrder()))
@@ -119,6 +120,13 @@ final class PlaybackLedger {
                 deviceTimeMs = t;
             }
         }
+        String source = s.source();
+        Long sourceTimeMs = s.sourceTimeMs();
+        // the earliest event decides, as for the content (a tie by the text, nulls first)
+        if (sourceTimeMs == null || t < sourceTimeMs || t == sourceTimeMs && SOURCE_ORDER.compare(event.source(), source) < 0) {
+            source = event.source();
+            sourceTimeMs = t;
+        }
         List<Long> plays = s.plays();
         List<Long> downloads = s.downloads();
         List<Playing> playing = s.playing();
@@ -126,8 +134,9 @@ final class PlaybackLedger {
         if (PlayerEvent.SOURCE_CMCD.equals(event.source())) {
             PlayerEvent.Cmcd report = event.cmcd();
             if (report != null && report.sta() != null) {
-                CmcdReport added = new CmcdReport(t, "p".equals(report.sta()), report.e(), report.sta(), report.sn());
-                if (!cmcd.contains(added)) {
+                CmcdReport added = new CmcdReport(t, "p".equals(report.sta()), report.e(), report.sta(), report.sn(),
+                        event.positionS() == null ? null : Math.round(event.positionS() * 1000));
+                if (cmcd.stream().noneMatch(added::sameAs)) {
                     cmcd = sortedWith(cmcd, added, REPORT_ORDER);
                     // a change of play state to playing is the CMCD player's real play
                     if ("ps".equals(report.e()) && added.playing() && !plays.contains(t)) {
@@ -161,12 +170,23 @@ final class PlaybackLedger {
             }
         }
         boolean counts = plays != s.plays() || downloads != s.downloads() || playing != s.playing() || cmcd != s.cmcd();
-        if (!counts && content == s.content() && Objects.equals(deviceTimeMs, s.deviceTimeMs())) {
+        if (!counts && content == s.content() && Objects.equals(deviceTimeMs, s.deviceTimeMs())
+                && Objects.equals(sourceTimeMs, s.sourceTimeMs()) && Objects.equals(source, s.source())) {
             return s;
         }
         return new PlaybackState(s.accountId(), content, contentTimeMs, Math.max(s.newestEventMs(), t), s.settledBeforeMs(),
                 s.startAnchorMs(), s.startAnchorPlayedMs(), plays, s.downloadAnchorMs(), downloads, playing,
-                s.cmcdSettled(), cmcd, device, deviceClass, deviceTimeMs, s.reached());
+                s.cmcdSettled(), cmcd, device, deviceClass, deviceTimeMs, source, sourceTimeMs, s.reached());
+    }
+
+    /**
+     * What the playback's counts go under: its content's dimensions with its device class and source. A state
+     * written before those were dimensions keeps its open counts where they went, under the content alone,
+     * until its next event: then they move (the same hour then has records under both keys, summing right).
+     */
+    private static ContentDimensions dimensions(PlaybackState s) {
+        return s.sourceTimeMs() == null ? s.content()
+                : s.content().measured(PlaybackRules.deviceClass(s.deviceClass()), s.source());
     }
 
     /** The playback's counts that its open events can still change, per hour, under its content and device. */
@@ -205,7 +225,7 @@ final class PlaybackLedger {
     }
 
     private static long[] hour(Map<Slot, long[]> hours, PlaybackState s, long t) {
-        return hours.computeIfAbsent(new Slot(s.content(), s.device(), PlaybackCount.hourStart(t)), slot -> new long[4]);
+        return hours.computeIfAbsent(new Slot(dimensions(s), s.device(), PlaybackCount.hourStart(t)), slot -> new long[4]);
     }
 
     /** Playing time in a start's 24 h. */
@@ -276,7 +296,7 @@ final class PlaybackLedger {
                 downloadAnchor, s.downloads().stream().filter(t -> t >= cutoff).toList(),
                 s.playing().stream().filter(p -> p.t() >= cutoff).toList(),
                 cmcdSettled, s.cmcd().stream().filter(r -> r.t() >= cutoff).toList(), s.device(), s.deviceClass(),
-                s.deviceTimeMs(), settleReached(s, cutoff));
+                s.deviceTimeMs(), s.source(), s.sourceTimeMs(), settleReached(s, cutoff));
         if (startAnchor == null) {
             return settled;
         }
@@ -290,7 +310,8 @@ final class PlaybackLedger {
         }
         return new PlaybackState(settled.accountId(), settled.content(), settled.contentTimeMs(), settled.newestEventMs(),
                 cutoff, startAnchor, anchorPlayedMs + leaving, settled.plays(), downloadAnchor, settled.downloads(),
-                settled.playing(), cmcdSettled, settled.cmcd(), s.device(), s.deviceClass(), s.deviceTimeMs(), settled.reached());
+                settled.playing(), cmcdSettled, settled.cmcd(), s.device(), s.deviceClass(), s.deviceTimeMs(), s.source(),
+                s.sourceTimeMs(), settled.reached());
     }
 
     /** One content's day of retention. */
@@ -299,8 +320,8 @@ final class PlaybackLedger {
 
     /**
      * The retention buckets the playback counts in, per content and day: those its settled and open
-     * {@code playing} events covered, under its content, when that content has a timeline and the playback
-     * has a start and is no bot (else none: should that change, the buckets appear or leave).
+     * {@code playing} events and CMCD intervals covered, under its content, when that content has a timeline
+     * and the playback has a start and is no bot (else none: should that change, the buckets appear or leave).
      */
     private static Map<Day, BitSet> openRetention(PlaybackState s) {
         Map<Day, BitSet> days = new HashMap<>();
@@ -309,34 +330,50 @@ final class PlaybackLedger {
                 || !PlaybackRules.hasTimeline(s.content().contentType())) {
             return days;
         }
-        for (Map.Entry<Long, BitSet> day : reached(s.reachedOrNone(), s.playing(), Long.MAX_VALUE).entrySet()) {
+        for (Map.Entry<Long, BitSet> day : reached(s, Long.MAX_VALUE).entrySet()) {
             days.put(new Day(s.content().contentId(), day.getKey()), day.getValue());
         }
         return days;
     }
 
-    /** The buckets covered per day: the settled ones, and those of the playing events before {@code beforeMs}. */
-    private static Map<Long, BitSet> reached(List<Reached> settled, List<Playing> playing, long beforeMs) {
+    /**
+     * The buckets covered per day: the settled ones, those of the playing events before {@code beforeMs}, and
+     * those of the CMCD intervals that end before it (an interval, like a playing event, counts in the day
+     * of the event that ends it, and is settled with it).
+     */
+    private static Map<Long, BitSet> reached(PlaybackState s, long beforeMs) {
         Map<Long, BitSet> days = new HashMap<>();
-        for (Reached day : settled) {
+        for (Reached day : s.reachedOrNone()) {
             days.put(day.day(), BitSet.valueOf(Base64.getDecoder().decode(day.bits())));
         }
-        for (Playing p : playing) {
-            int[] buckets = p.t() < beforeMs ? PlaybackRules.retentionBuckets(p.pos(), p.ms()) : null;
-            if (buckets != null) {
-                days.computeIfAbsent(RetentionCount.dayStart(p.t()), d -> new BitSet()).set(buckets[0], buckets[1] + 1);
+        for (Playing p : s.playing()) {
+            if (p.t() < beforeMs) {
+                cover(days, p.t(), PlaybackRules.retentionBuckets(p.pos(), p.ms()));
             }
+        }
+        CmcdReport previous = s.cmcdSettled();
+        for (CmcdReport report : s.cmcd()) {
+            if (previous != null && previous.playing() && report.t() < beforeMs) {
+                cover(days, report.t(), PlaybackRules.cmcdRetentionBuckets(previous.t(), previous.pos(), report.t(), report.pos()));
+            }
+            previous = report;
         }
         return days;
     }
 
+    private static void cover(Map<Long, BitSet> days, long t, int[] buckets) {
+        if (buckets != null) {
+            days.computeIfAbsent(RetentionCount.dayStart(t), d -> new BitSet()).set(buckets[0], buckets[1] + 1);
+        }
+    }
+
     /**
-     * The settled buckets once the playing events before {@code cutoff} are settled: theirs added, and the
-     * days before the cutoff's dropped (no event of theirs can be taken any more).
+     * The settled buckets once the events before {@code cutoff} are settled: theirs added, and the days
+     * before the cutoff's dropped (no event of theirs can be taken any more).
      */
     private static List<Reached> settleReached(PlaybackState s, long cutoff) {
         long firstOpenDay = RetentionCount.dayStart(cutoff);
-        return reached(s.reachedOrNone(), s.playing(), cutoff).entrySet().stream()
+        return reached(s, cutoff).entrySet().stream()
                 .filter(day -> day.getKey() >= firstOpenDay && !day.getValue().isEmpty())
                 .sorted(Map.Entry.comparingByKey())
                 .map(day -> new Reached(day.getKey(), Base64.getEncoder().encodeToString(day.getValue().toByteArray())))

@@ -2,6 +2,7 @@ package liveccu.aggregator.playback;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import java.util.List;
+import java.util.Objects;
 import liveccu.model.ContentDimensions;
 
 /**
@@ -27,6 +28,10 @@ import liveccu.model.ContentDimensions;
  *                            earliest event carrying a user agent, IP hash or device cookie; null before one
  * @param deviceClass         that event's user agent's device class (Yauaa): a bot's playback counts nothing
  * @param deviceTimeMs        that event's time, null before one
+ * @param source              how the playback was measured: the source of its earliest event ({@code player},
+ *                            {@code cmcd}…), counted as a dimension with its device class
+ * @param sourceTimeMs        that event's time; null before one, and in states written before the device class
+ *                            and source were dimensions: their open counts went out without them
  * @param reached             retention: the position buckets the settled {@code playing} events covered, per
  *                            UTC day, for the days still open (null in states written before retention: none)
  */
@@ -47,11 +52,13 @@ record PlaybackState(
         String device,
         String deviceClass,
         Long deviceTimeMs,
+        String source,
+        Long sourceTimeMs,
         List<Reached> reached) {
 
     static PlaybackState empty(String accountId) {
         return new PlaybackState(accountId, ContentDimensions.UNKNOWN, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE,
-                null, 0, List.of(), null, List.of(), List.of(), null, List.of(), null, null, null, List.of());
+                null, 0, List.of(), null, List.of(), List.of(), null, List.of(), null, null, null, null, null, List.of());
     }
 
     /** The settled buckets reached, never null. */
@@ -85,8 +92,15 @@ record PlaybackState(
     /**
      * A CMCD report with a player state. Identity: time, event type, state and sequence number (what a
      * resent line repeats; the reporter numbers its reports).
+     *
+     * @param pos the playhead ({@code pt}) in ms; null when not sent, and in states written before retention
+     *            from CMCD (so a copy of such a report is still the same report: see {@link #sameAs})
      */
     @JsonFormat(shape = JsonFormat.Shape.ARRAY)
-    record CmcdReport(long t, boolean playing, String e, String sta, Long sn) {
+    record CmcdReport(long t, boolean playing, String e, String sta, Long sn, Long pos) {
+
+        boolean sameAs(CmcdReport other) {
+            return t == other.t && Objects.equals(e, other.e) && Objects.equals(sta, other.sta) && Objects.equals(sn, other.sn);
+        }
     }
 }

@@ -50,6 +50,10 @@ class PlaybackTopologyTest {
     private static final String GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
     private static final ContentDimensions NEWS = new ContentDimensions("news-1", "vod", "web", "news", "dist", "prod",
             "morning", "latam");
+    /** NEWS as the player events of the tests count it: their agent "UA/1" is a device Yauaa cannot class. */
+    private static final ContentDimensions NEWS_PLAYER = NEWS.measured("Unknown", "player");
+    private static final ContentDimensions NEWS_DESKTOP = NEWS.measured("Desktop", "player");
+    private static final ContentDimensions NEWS_PHONE = NEWS.measured("Phone", "player");
 
     @TempDir
     Path stateDir;
@@ -91,7 +95,7 @@ class PlaybackTopologyTest {
         send(player("playing", "pb-1", HOUR + 6_000, 5.0));
         send(player("playing", "pb-1", HOUR + 16_000, 10.0));
 
-        assertEquals(List.of(1L, 1L, 15_000L, 0L), totals(NEWS, HOUR));
+        assertEquals(List.of(1L, 1L, 15_000L, 0L), totals(NEWS_PLAYER, HOUR));
     }
 
     @Test
@@ -101,18 +105,18 @@ class PlaybackTopologyTest {
         send(player("playing", "pb-1", HOUR + 6_000, 2.9));
         send(player("pause", "pb-1", HOUR + 6_100, null));
 
-        assertEquals(List.of(1L, 0L, 4_900L, 0L), totals(NEWS, HOUR));
+        assertEquals(List.of(1L, 0L, 4_900L, 0L), totals(NEWS_PLAYER, HOUR));
         // the fifth second, much later within its 24 h, makes it a stream, counted in the start's hour
         send(player("playing", "pb-1", HOUR + 2 * H, 0.1));
-        assertEquals(List.of(1L, 1L, 4_900L, 0L), totals(NEWS, HOUR));
-        assertEquals(List.of(0L, 0L, 100L, 0L), totals(NEWS, HOUR + 2 * H));
+        assertEquals(List.of(1L, 1L, 4_900L, 0L), totals(NEWS_PLAYER, HOUR));
+        assertEquals(List.of(0L, 0L, 100L, 0L), totals(NEWS_PLAYER, HOUR + 2 * H));
     }
 
     @Test
     void playingWithoutAPlayIsTimeButNoStart() {
         send(player("playing", "pb-1", HOUR + 6_000, 30.0));
 
-        assertEquals(List.of(0L, 0L, 30_000L, 0L), totals(NEWS, HOUR));
+        assertEquals(List.of(0L, 0L, 30_000L, 0L), totals(NEWS_PLAYER, HOUR));
     }
 
     @Test
@@ -124,10 +128,10 @@ class PlaybackTopologyTest {
         send(player("play", "pb-1", HOUR + 24 * H + 1_000, null));      // 24 h after it: counts again
         send(player("playing", "pb-1", HOUR + 24 * H + 4_000, 3.0));    // that start is no stream (3 s)
 
-        assertEquals(List.of(1L, 1L, 10_000L, 0L), totals(NEWS, HOUR));
-        assertEquals(List.of(0L, 0L, 0L, 0L), totals(NEWS, HOUR + H));
-        assertEquals(List.of(0L, 0L, 0L, 0L), totals(NEWS, HOUR + 23 * H));
-        assertEquals(List.of(1L, 0L, 3_000L, 0L), totals(NEWS, HOUR + 24 * H));
+        assertEquals(List.of(1L, 1L, 10_000L, 0L), totals(NEWS_PLAYER, HOUR));
+        assertEquals(List.of(0L, 0L, 0L, 0L), totals(NEWS_PLAYER, HOUR + H));
+        assertEquals(List.of(0L, 0L, 0L, 0L), totals(NEWS_PLAYER, HOUR + 23 * H));
+        assertEquals(List.of(1L, 0L, 3_000L, 0L), totals(NEWS_PLAYER, HOUR + 24 * H));
     }
 
     @Test
@@ -137,8 +141,8 @@ class PlaybackTopologyTest {
         send(player("file_downloaded", "pb-d", HOUR + 2 * H, null));         // within 24 h
         send(player("file_downloaded", "pb-d", HOUR + 25 * H, null));        // after: again
 
-        assertEquals(List.of(0L, 0L, 0L, 1L), totals(NEWS, HOUR));
-        assertEquals(List.of(0L, 0L, 0L, 1L), totals(NEWS, HOUR + 25 * H));
+        assertEquals(List.of(0L, 0L, 0L, 1L), totals(NEWS_PLAYER, HOUR));
+        assertEquals(List.of(0L, 0L, 0L, 1L), totals(NEWS_PLAYER, HOUR + 25 * H));
         assertEquals(2, latest.values().stream().mapToLong(PlaybackCount::downloads).sum());
         assertEquals(0, latest.values().stream().mapToLong(PlaybackCount::starts).sum());
     }
@@ -147,7 +151,8 @@ class PlaybackTopologyTest {
     void aMissingPropertyIsCountedUnderOthers() {
         send(event("player", "play", "pb-1", HOUR + 1_000, HOUR + 1_000, null, "news-1", null, null));
 
-        ContentDimensions others = new ContentDimensions("news-1", null, "Others", null, null, null, null, null);
+        ContentDimensions others = new ContentDimensions("news-1", null, "Others", null, null, null, null, null)
+                .measured("Unknown", "player");
         assertEquals(List.of(1L, 0L, 0L, 0L), totals(others, HOUR));
     }
 
@@ -160,8 +165,8 @@ class PlaybackTopologyTest {
         send(new PlayerEvent("player", "play", "other-account", "pb-1", HOUR + 4_000, HOUR + 4_000, "news-1", "vod", "web",
                 null, null, "news", "dist", "prod", "morning", "latam", null, null, null, null, null));
 
-        assertEquals(List.of(1L, 0L, 0L, 0L), totals(NEWS, HOUR));
-        assertEquals(List.of(2L, 0L, 0L, 0L), totals(sports, HOUR));
+        assertEquals(List.of(1L, 0L, 0L, 0L), totals(NEWS_PLAYER, HOUR));
+        assertEquals(List.of(2L, 0L, 0L, 0L), totals(sports.measured("Unknown", "player"), HOUR));
         assertEquals(1, latest.values().stream().filter(c -> c.accountId().equals("other-account")).mapToLong(PlaybackCount::starts).sum());
     }
 
@@ -205,13 +210,13 @@ class PlaybackTopologyTest {
     void aLateEventWithinTheGraceCorrectsItsHourAndMovesTheStartToTheEarlierPlay() {
         send(player("play", "pb-1", HOUR + 10 * 60_000, null));
         send(player("playing", "pb-1", HOUR + 10 * 60_000 + 10_000, 10.0));
-        assertEquals(List.of(1L, 1L, 10_000L, 0L), totals(NEWS, HOUR));
+        assertEquals(List.of(1L, 1L, 10_000L, 0L), totals(NEWS_PLAYER, HOUR));
 
         // the playback's real first play, in the hour before, received 20 minutes late
         send(event("player", "play", "pb-1", HOUR - 5 * 60_000, HOUR + 15 * 60_000, null, NEWS, null));
 
-        assertEquals(List.of(1L, 1L, 0L, 0L), totals(NEWS, HOUR - H));
-        assertEquals(List.of(0L, 0L, 10_000L, 0L), totals(NEWS, HOUR));
+        assertEquals(List.of(1L, 1L, 0L, 0L), totals(NEWS_PLAYER, HOUR - H));
+        assertEquals(List.of(0L, 0L, 10_000L, 0L), totals(NEWS_PLAYER, HOUR));
     }
 
     @Test
@@ -219,7 +224,7 @@ class PlaybackTopologyTest {
         send(player("play", "pb-1", HOUR + 1_000, null));
         send(event("player", "play", "pb-2", HOUR + 1_000, HOUR + 60_000 + 30 * 60_000 + 1, null, NEWS, null));
 
-        assertEquals(List.of(1L, 0L, 0L, 0L), totals(NEWS, HOUR));
+        assertEquals(List.of(1L, 0L, 0L, 0L), totals(NEWS_PLAYER, HOUR));
         List<RejectedBeacon> thrownAway = rejected.readValuesToList();
         assertEquals(1, thrownAway.size());
         assertEquals("too-late", thrownAway.get(0).reason());
@@ -232,8 +237,8 @@ class PlaybackTopologyTest {
         // on time by its own timestamps (another collector's clock), but an hour older than its playback has settled
         send(event("player", "play", "pb-1", HOUR + H, HOUR + H + 60_000, null, NEWS, null));
 
-        assertEquals(List.of(1L, 0L, 0L, 0L), totals(NEWS, HOUR + 2 * H));
-        assertEquals(List.of(0L, 0L, 0L, 0L), totals(NEWS, HOUR + H));
+        assertEquals(List.of(1L, 0L, 0L, 0L), totals(NEWS_PLAYER, HOUR + 2 * H));
+        assertEquals(List.of(0L, 0L, 0L, 0L), totals(NEWS_PLAYER, HOUR + H));
         List<RejectedBeacon> thrownAway = rejected.readValuesToList();
         assertEquals(1, thrownAway.size());
         assertTrue(thrownAway.get(0).message().contains("settled"), thrownAway.get(0).message());
@@ -252,7 +257,8 @@ class PlaybackTopologyTest {
         send(cmcd(sid, "ps", "q", t + 101_000, 7L));      // quit: 1 s more
         send(cmcd(sid, "ps", "p", t + 30_000, 3L));       // a copy (same ts and sn): nothing
 
-        ContentDimensions content = new ContentDimensions("news-1", "live", "Others", null, null, null, null, null);
+        ContentDimensions content = new ContentDimensions("news-1", "live", "Others", null, null, null, null, null)
+                .measured("Unknown", "cmcd");
         assertEquals(List.of(1L, 1L, 58_500L, 0L), totals(content, HOUR));
         assertEquals(List.of(0L, 0L, 16_000L, 0L), totals(content, HOUR + H));
     }
@@ -265,8 +271,8 @@ class PlaybackTopologyTest {
             send(player("playing", "pb-long", t, 10.0));
         }
 
-        assertEquals(List.of(1L, 1L, 359 * 10_000L, 0L), totals(NEWS, HOUR));   // 10:00:10 … 10:59:50
-        assertEquals(List.of(0L, 0L, 360 * 10_000L, 0L), totals(NEWS, HOUR + H));
+        assertEquals(List.of(1L, 1L, 359 * 10_000L, 0L), totals(NEWS_PLAYER, HOUR));   // 10:00:10 … 10:59:50
+        assertEquals(List.of(0L, 0L, 360 * 10_000L, 0L), totals(NEWS_PLAYER, HOUR + H));
         PlaybackState state = driver.<String, PlaybackState>getKeyValueStore(PlaybackTopology.PLAYBACKS_STORE)
                 .get(ACCOUNT + "/pb-long");
         long openEvents = Duration.ofMinutes(42).toMillis() / 10_000 + 1;
@@ -286,7 +292,8 @@ class PlaybackTopologyTest {
         send(as(player("playing", "pb-script", HOUR + 13_000, 10.0), null, "ip-2", null));
         send(as(player("play", "pb-person", HOUR + 4_000, null), CHROME, "ip-3", null));
 
-        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS, HOUR));
+        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS_DESKTOP, HOUR));
+        assertEquals(1, latest.values().stream().mapToLong(PlaybackCount::starts).sum());
     }
 
     @Test
@@ -299,8 +306,10 @@ class PlaybackTopologyTest {
         send(as(player("playing", "pb-6", HOUR + 4_000, 10.0), SAFARI, "ip-9", null));        // playing without a start: none
         send(as(player("play", "pb-7", HOUR + H + 1_000, null), CHROME, "ip-1", null));       // the next hour: counted there
 
-        assertEquals(List.of(4L, 0L, 10_000L, 1L, 3L), totalsWithDevices(NEWS, HOUR));
-        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS, HOUR + H));
+        // the phone is a device class of its own; the desktop browsers share one
+        assertEquals(List.of(3L, 0L, 10_000L, 1L, 2L), totalsWithDevices(NEWS_DESKTOP, HOUR));
+        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS_PHONE, HOUR));
+        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS_DESKTOP, HOUR + H));
     }
 
     @Test
@@ -311,23 +320,29 @@ class PlaybackTopologyTest {
         send(as(player("play", "pb-4", HOUR + 4_000, null), CHROME, "ip-1", null));
         send(as(player("play", "pb-5", HOUR + 5_000, null), CHROME, "ip-1", "cookie-2"));
 
-        assertEquals(List.of(5L, 0L, 0L, 0L, 3L), totalsWithDevices(NEWS, HOUR));
+        // the cookie's device counts under each device class it played on (an agent + IP is one class)
+        assertEquals(List.of(4L, 0L, 0L, 0L, 3L), totalsWithDevices(NEWS_DESKTOP, HOUR));
+        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS_PHONE, HOUR));
     }
 
     @Test
     void aPlaybacksEarliestEventDecidesItsDeviceAndABotFoundLateTakesItsCountsBack() {
         send(as(player("play", "pb-1", HOUR + 10_000, null), CHROME, "ip-1", null));
         send(as(player("play", "pb-2", HOUR + 20_000, null), CHROME, "ip-1", null));
-        assertEquals(List.of(2L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS, HOUR));
+        assertEquals(List.of(2L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS_DESKTOP, HOUR));
 
         // pb-1's earlier event, received late, names another device: pb-1 moves to it
-        send(as(player("session_start", "pb-1", HOUR + 5_000, null), IPHONE, "ip-2", null));
-        assertEquals(List.of(2L, 0L, 0L, 0L, 2L), totalsWithDevices(NEWS, HOUR));
+        send(as(player("session_start", "pb-1", HOUR + 5_000, null), SAFARI, "ip-2", null));
+        assertEquals(List.of(2L, 0L, 0L, 0L, 2L), totalsWithDevices(NEWS_DESKTOP, HOUR));
         // pb-2's earlier event shows a bot: pb-2 and its device leave the hour
         send(as(player("session_start", "pb-2", HOUR + 6_000, null), GOOGLEBOT, "ip-1", null));
-        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS, HOUR));
-        PlaybackCount hour = latest.get(new PlaybackCount(ACCOUNT, NEWS, HOUR, 0, 0, 0, 0).key());
+        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS_DESKTOP, HOUR));
+        PlaybackCount hour = latest.get(new PlaybackCount(ACCOUNT, NEWS_DESKTOP, HOUR, 0, 0, 0, 0).key());
         assertEquals(1, new DeviceSketches.Merged().add(hour.devicesSketch()).estimate());
+        // an earlier event on another class of device moves the playback to that class, device and all
+        send(as(player("session_start", "pb-1", HOUR + 4_000, null), IPHONE, "ip-2", null));
+        assertEquals(List.of(0L, 0L, 0L, 0L, 0L), totalsWithDevices(NEWS_DESKTOP, HOUR));
+        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS_PHONE, HOUR));
     }
 
     @Test
@@ -344,7 +359,7 @@ class PlaybackTopologyTest {
         DeviceSketches.Merged merged = new DeviceSketches.Merged();
         long hourly = 0;
         for (int h = 0; h < 24; h++) {
-            PlaybackCount hour = latest.get(new PlaybackCount(ACCOUNT, NEWS, day + h * H, 0, 0, 0, 0).key());
+            PlaybackCount hour = latest.get(new PlaybackCount(ACCOUNT, NEWS_DESKTOP, day + h * H, 0, 0, 0, 0).key());
             hourly += hour.devices();
             merged.add(hour.devicesSketch());
         }
@@ -438,6 +453,132 @@ class PlaybackTopologyTest {
         assertEquals(Map.of(0, 1L), buckets("news-1", midnight));
     }
 
+    @Test
+    void eachPlaybackCountsUnderItsDeviceClassAndTheSourceThatMeasuredIt() {
+        ContentDimensions liveNews = new ContentDimensions("news-1", "live", "Others", null, null, null, null, null);
+        send(as(player("play", "pb-desk", HOUR + 1_000, null), CHROME, "ip-1", null));
+        send(as(player("play", "pb-phone", HOUR + 2_000, null), IPHONE, "ip-2", null));
+        send(as(player("playing", "pb-phone", HOUR + 12_000, 10.0), IPHONE, "ip-2", null));
+        send(as(player("file_downloaded", "pb-unknown", HOUR + 3_000, null), null, null, null));   // no agent, IP nor cookie
+        String sid = "6e2fb550-c457-11e9-bb97-0800200c9a66";
+        send(as(cmcd(sid, "ps", "p", HOUR + 4_000, 1L), IPHONE, "ip-3", null));
+        send(as(cmcd(sid, "ps", "q", HOUR + 10_000, 2L), IPHONE, "ip-3", null));
+
+        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS_DESKTOP, HOUR));
+        assertEquals(List.of(1L, 1L, 10_000L, 0L, 1L), totalsWithDevices(NEWS_PHONE, HOUR));
+        // nothing names its device: a class of its own, and no device to count
+        assertEquals(List.of(0L, 0L, 0L, 1L, 0L), totalsWithDevices(NEWS.measured("Unknown", "player"), HOUR));
+        assertEquals(List.of(1L, 1L, 6_000L, 0L, 1L), totalsWithDevices(liveNews.measured("Phone", "cmcd"), HOUR));
+        assertEquals(4, latest.size(), latest.keySet().toString());
+    }
+
+    @Test
+    void aPlaybackWrittenBeforeDeviceClassesAndSourcesMovesItsOpenCountsAtItsNextEventAndTheHourStillSumsRight() {
+        // As the aggregator left them before the upgrade: a CMCD playback's state (its one report has no
+        // playhead), its hour's totals under the key without device class and source, with another,
+        // settled playback on another device, and the hour's devices.
+        ContentDimensions movie = new ContentDimensions("movie-1", "vod", "Others", null, null, null, null, null);
+        String sid = "6e2fb550-c457-11e9-bb97-0800200c9a66";
+        long t = HOUR + 60_000;
+        String device = PlaybackRules.device(null, CHROME, "ip-1");
+        String otherDevice = PlaybackRules.device(null, SAFARI, "ip-2");
+        PlaybackState written = new liveccu.model.JsonSerde<>(PlaybackState.class).deserializer().deserialize("t", """
+                {"accountId":"%1$s","content":{"content_id":"movie-1","content_type":"vod","property":"Others"},
+                 "contentTimeMs":%2$d,"newestEventMs":%2$d,"settledBeforeMs":-9223372036854775808,"startAnchorMs":null,
+                 "startAnchorPlayedMs":0,"plays":[%2$d],"downloadAnchorMs":null,"downloads":[],"playing":[],"cmcdSettled":null,
+                 "cmcd":[[%2$d,true,"ps","p",1]],"device":"%3$s","deviceClass":"Desktop","deviceTimeMs":%2$d,"reached":[]}"""
+                .formatted(ACCOUNT, t, device).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        driver.<String, PlaybackState>getKeyValueStore(PlaybackTopology.PLAYBACKS_STORE).put(ACCOUNT + "/" + sid, written);
+        String content = ACCOUNT + "|" + PlaybackCount.contentKey(movie);
+        driver.<String, PlaybackCount>getWindowStore(PlaybackTopology.HOURS_STORE).put(content, new PlaybackCount(ACCOUNT, movie,
+                HOUR, 2, 1, 30_000, 0, 2, DeviceSketches.of(List.of(device, otherDevice)), null), HOUR);
+        driver.<String, Long>getWindowStore(PlaybackTopology.HOUR_DEVICES_STORE).put(content + "#" + device, 1L, HOUR);
+        driver.<String, Long>getWindowStore(PlaybackTopology.HOUR_DEVICES_STORE).put(content + "#" + otherDevice, 1L, HOUR);
+
+        // after the upgrade: the first report again (retried, now with a playhead), then 40 s of playing
+        send(as(cmcdAt(sid, "ps", "p", t, 1L, 0L, "v"), CHROME, "ip-1", null));
+        send(as(cmcdAt(sid, "t", "p", t + 30_000, 2L, 30_000L, "v"), CHROME, "ip-1", null));
+        send(as(cmcdAt(sid, "ps", "a", t + 40_000, 3L, 40_000L, "v"), CHROME, "ip-1", null));
+
+        // the settled playback stays under the old key; this one's start and time moved to its device class and source
+        assertEquals(List.of(1L, 1L, 30_000L, 0L, 1L), totalsWithDevices(movie, HOUR));
+        assertEquals(List.of(1L, 1L, 40_000L, 0L, 1L), totalsWithDevices(movie.measured("Desktop", "cmcd"), HOUR));
+        assertEquals(List.of(2L, 2L, 70_000L), List.of(latest.values().stream().mapToLong(PlaybackCount::starts).sum(),
+                latest.values().stream().mapToLong(PlaybackCount::streams).sum(),
+                latest.values().stream().mapToLong(PlaybackCount::playedMs).sum()));
+        // the retried report is the one already held (not a second one at 0): only the interval with two playheads counts
+        assertEquals(Map.of(3, 1L), buckets("movie-1", HOUR));
+    }
+
+    @Test
+    void cmcdReportsWhilePlayingCoverThePositionsBetweenThemButNeitherASeekNorASilenceNorAPause() {
+        String sid = "cmcd-retention";
+        long t = HOUR + 60_000;
+        List<PlayerEvent> reports = List.of(
+                cmcdAt(sid, "ps", "p", t, 1L, 0L, "v"),                       // the start, at 0:00
+                cmcdAt(sid, "t", "p", t + 30_000, 2L, 30_000L, "v"),          // [0, 30): buckets 0-2
+                cmcdAt(sid, "t", "p", t + 60_000, 3L, 120_000L, "v"),         // 90 s ahead in 30 s: a seek
+                cmcdAt(sid, "t", "p", t + 90_000, 4L, 150_000L, "v"),         // [120, 150): 12-14
+                cmcdAt(sid, "ps", "a", t + 100_000, 5L, 160_000L, "v"),       // [150, 160): 15, then paused
+                cmcdAt(sid, "ps", "p", t + 200_000, 6L, 160_000L, "v"),       // resumed: the pause watched nothing
+                cmcdAt(sid, "t", "p", t + 400_000, 7L, 360_000L, "v"),        // 200 s of silence: not counted
+                cmcdAt(sid, "ps", "k", t + 410_000, 8L, 370_000L, "v"),       // [360, 370): 36, then seeking
+                cmcdAt(sid, "ps", "p", t + 411_000, 9L, 20_000L, "v"),        // back to 0:20
+                cmcdAt(sid, "t", "p", t + 441_000, 10L, 50_000L, "v"));       // [20, 50): 2-4
+        reports.forEach(this::send);
+        Map<Integer, Long> once = new TreeMap<>();
+        for (int bucket : new int[] {0, 1, 2, 3, 4, 12, 13, 14, 15, 36}) {
+            once.put(bucket, 1L);
+        }
+        assertEquals(once, buckets("movie-1", HOUR));
+
+        reports.forEach(this::send);                                  // a retried request
+        assertTrue(retention.isEmpty(), "a duplicate writes nothing");
+        List<PlayerEvent> shuffled = new ArrayList<>(reports.stream().map(r -> cmcdAt("cmcd-retention-2", r.cmcd().e(),
+                r.cmcd().sta(), r.eventTimeMs(), r.cmcd().sn(), Math.round(r.positionS() * 1000), "v")).toList());
+        shuffled.addAll(shuffled);
+        Collections.shuffle(shuffled, new Random(15));
+        shuffled.forEach(this::send);
+        Map<Integer, Long> twice = new TreeMap<>();
+        once.keySet().forEach(bucket -> twice.put(bucket, 2L));
+        assertEquals(twice, buckets("movie-1", HOUR));
+    }
+
+    @Test
+    void cmcdRetentionNeedsOnDemandContentAStartAndAPerson() {
+        long t = HOUR + 60_000;
+        send(cmcdAt("live", "ps", "p", t, 1L, 0L, "l"));                                  // a live stream
+        send(cmcdAt("live", "t", "p", t + 30_000, 2L, 30_000L, "l"));
+        send(cmcdAt("no-start", "t", "p", t, 1L, 0L, "v"));                               // playing, never a play
+        send(cmcdAt("no-start", "t", "p", t + 30_000, 2L, 30_000L, "v"));
+        send(as(cmcdAt("bot", "ps", "p", t, 1L, 0L, "v"), GOOGLEBOT, "ip-1", null));
+        send(as(cmcdAt("bot", "t", "p", t + 30_000, 2L, 30_000L, "v"), GOOGLEBOT, "ip-1", null));
+        send(cmcdAt("person", "ps", "p", t, 1L, 0L, "v"));
+        send(cmcdAt("person", "t", "p", t + 10_000, 2L, 10_000L, "v"));
+
+        assertEquals(Map.of(0, 1L), buckets("movie-1", HOUR));
+        assertEquals(Map.of(), buckets("news-1", HOUR));
+    }
+
+    @Test
+    void aLongCmcdPlaybackCountsEachBucketOnceAcrossItsSettledPart() {
+        String sid = "cmcd-long";
+        send(cmcdAt(sid, "ps", "p", HOUR, 0L, 0L, "v"));
+        long sn = 1;
+        for (long t = HOUR + 30_000; t <= HOUR + 2 * H; t += 30_000) {
+            send(cmcdAt(sid, "t", "p", t, sn++, t - HOUR, "v"));
+        }
+        send(cmcdAt(sid, "ps", "a", HOUR + 2 * H + 5_000, sn++, 2 * H + 5_000, "v"));    // [7200, 7205): bucket 720
+
+        Map<Integer, Long> buckets = buckets("movie-1", HOUR);
+        assertEquals(721, buckets.size());
+        assertTrue(buckets.values().stream().allMatch(n -> n == 1L), buckets.toString());
+        PlaybackState state = driver.<String, PlaybackState>getKeyValueStore(PlaybackTopology.PLAYBACKS_STORE)
+                .get(ACCOUNT + "/" + sid);
+        assertEquals(1, state.reached().size());
+        assertTrue(state.cmcd().size() <= Duration.ofMinutes(42).toMillis() / 30_000 + 2, state.cmcd().size() + " reports kept");
+    }
+
     /** The day's retention buckets of a content of ACCOUNT with playbacks: bucket to playbacks. */
     private Map<Integer, Long> buckets(String contentId, long anyTimeOfDay) {
         retention.readKeyValuesToList().forEach(kv -> latestRetention.put(kv.key, kv.value));
@@ -502,6 +643,13 @@ class PlaybackTopologyTest {
         return new PlayerEvent(source, type, ACCOUNT, playback, timeMs, receivedMs, c.contentId(), c.contentType(), c.property(),
                 null, null, c.category(), c.distributor(), c.producer(), c.show(), c.zone(), seconds,
                 seconds == null ? null : (timeMs - HOUR) / 1000.0, "UA/1", "hash", cmcd);
+    }
+
+    /** A CMCD report of the content movie-1 at playhead {@code ptMs}, stream type {@code st} (v: on demand, l: live). */
+    private static PlayerEvent cmcdAt(String sid, String e, String sta, long ts, Long sn, Long ptMs, String st) {
+        return new PlayerEvent("cmcd", "cmcd", ACCOUNT, sid, ts, ts + 500, "movie-1", "v".equals(st) ? "vod" : "live",
+                PlayerEvent.OTHERS, null, null, null, null, null, null, null, null, ptMs / 1000.0, "UA/1", "hash",
+                new PlayerEvent.Cmcd("142bbf588a574e018de94136a664cfaf", e, sta, true, sid, sn, 3000L, 5000L, "h", st, 2L));
     }
 
     private static PlayerEvent cmcd(String sid, String e, String sta, long ts, Long sn) {

@@ -21,12 +21,14 @@ import liveccu.model.PlaybackRules;
 import liveccu.model.RetentionCount;
 
 /**
- * {@code GET /playback?accountid=A&from=S&to=S[&interval=hour|day][&contentid=C][&group_by=D][&format=csv]}:
- * starts, streams, playing time, downloads and devices of the account per hour or UTC day (a day is the
- * sum of its hours), in time order, optionally for one content and split by one dimension. Only
- * intervals (and groups) with something in them are listed. Devices cannot be added up: a row made of
- * one content's hour gives its exact count ({@code devices_exact: true}); any other row (a day, several
- * contents) the estimate of the union of its hours' sketches ({@link DeviceSketches}, ±3.3 % at 95 %).
+ * {@code GET /playback?accountid=A&from=S&to=S[&interval=hour|day|month][&contentid=C][&<dimension>=V…][&group_by=D][&format=csv]}:
+ * starts, streams, playing time, downloads and devices of the account per hour, UTC day or calendar month
+ * (a day or month is the sum of its hours), in time order, optionally only the hours whose dimensions have
+ * the values asked for (one content, property, device class…) and split by one dimension. Only intervals
+ * (and groups) with something in them are listed. Devices cannot be added up: a row made of one record
+ * (one content's hour with its dimensions) gives its exact count ({@code devices_exact: true}); any other
+ * row (a day, several contents) the estimate of the union of its hours' sketches ({@link DeviceSketches},
+ * ±3.3 % at 95 %).
  *
  * <p>{@code GET /playback/retention?accountid=A&contentid=C&from=S&to=S}: the retention of one on-demand
  * content over the UTC days overlapping {@code [from, to)} ({@link PlaybackRules}): per watched bucket of
@@ -133,15 +135,18 @@ public final class PlaybackRoutes {
         }
     }
 
-    /** The hours summed per interval (and group), in time order, then by group. */
+    /**
+     * The hours that match the filters, summed per interval (and group), in time order, then by group. An
+     * interval the range covers in part (a month of a 35-day range) is the sum of its hours in the range.
+     */
     static List<Map<String, Object>> rows(PlaybackQuery query, List<PlaybackCount> hours) {
         Map<Long, Map<String, Sums>> intervals = new TreeMap<>();
         for (PlaybackCount hour : hours) {
-            if (query.contentId() != null && !query.contentId().equals(hour.content().contentId())) {
+            if (!query.matches(hour.content())) {
                 continue;
             }
             String group = query.groupBy() == null ? "" : PlaybackQuery.DIMENSIONS.get(query.groupBy()).apply(hour.content());
-            long interval = Math.floorDiv(hour.hourStartMs(), query.intervalMs()) * query.intervalMs();
+            long interval = query.interval().startOf(hour.hourStartMs());
             intervals.computeIfAbsent(interval, i -> new TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder())))
                     .computeIfAbsent(group, g -> new Sums()).add(hour);
         }
