@@ -1,25 +1,18 @@
 package liveccu.allinone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +20,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import liveccu.collector.intake.IpHasher;
-import liveccu.logimport.LogsMain;
 import liveccu.model.CdnRequest;
 import liveccu.model.Topics;
 import liveccu.ops.config.Env;
 import liveccu.testsupport.Eventually;
 import liveccu.testsupport.Http;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +33,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The CDN log intake over the real path: batches POSTed as Cloudflare Logpush and Fastly send them, and
@@ -112,14 +100,13 @@ class LogIntakeIT {
                 + "{\"EdgeStartTimestamp\":\"2026-11-30T10:15:00Z\",\"ClientIP\":\"203.0.113.78\"}\n"
                 + cloudflare("203.0.113.79", "/ep/3.mp3", 200, "dynamic") + "\n";
         for (int attempt = 0; attempt < 2; attempt++) {  // Cloudflare retrying the same batch
-            Http.Reply reply = Http.post(port, "/v1/logs/cf-main", gzip(body), "x-ccu-log-token", CF_TOKEN,
+            Http.Reply reply = Http.post(port, "/v1/logs/cf-main", CdnLogs.gzip(body), "x-ccu-log-token", CF_TOKEN,
                     "content-encoding", "gzip", "content-type", "application/json");
             assertEquals(200, reply.status(), reply.body());
             assertEquals(3, JSON.readTree(reply.body()).get("accepted").asInt());
             assertEquals(2, JSON.readTree(reply.body()).get("rejected").get(0).get("index").asInt());
         }
-        String batch = "cf-main/sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(body.getBytes(StandardCharsets.UTF_8)));
+        String batch = "cf-main/sha256:" + CdnLogs.sha256(body.getBytes(StandardCharsets.UTF_8));
         List<CdnRequest> pushed = Eventually.await(Duration.ofSeconds(20), "both deliveries' 6 lines", () -> requestsOf(batch),
                 list -> list.size() == 6);
         Map<Integer, List<CdnRequest>> byLine = pushed.stream().collect(Collectors.groupingBy(CdnRequest::line));
@@ -152,7 +139,7 @@ class LogIntakeIT {
 
         assertEquals(401, Http.post(port, "/v1/logs/cf-main", body, "x-ccu-log-token", FASTLY_TOKEN).status(), "another source's token");
         assertEquals(404, Http.post(port, "/v1/logs/nope", body, "x-ccu-log-token", CF_TOKEN).status());
-        Http.Reply probe = Http.post(port, "/v1/logs/cf-main", gzip("{\"content\":\"tests\"}"), "x-ccu-log-token", CF_TOKEN,
+        Http.Reply probe = Http.post(port, "/v1/logs/cf-main", CdnLogs.gzip("{\"content\":\"tests\"}"), "x-ccu-log-token", CF_TOKEN,
                 "content-encoding", "gzip");
         assertEquals(204, probe.status(), "Cloudflare's test upload: " + probe.body());
 
@@ -166,36 +153,15 @@ class LogIntakeIT {
     }
 
     private static void assertNoRawIpOnAnyTopic(List<String> ips) throws Exception {
-        Set<String> topics;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
-            topics = admin.listTopics(new ListTopicsOptions().listInternal(false)).names().get();
-        }
-        int records = 0;
-        for (String topic : topics) {
-            for (ConsumerRecord<String, String> record : TopicContents.read(bootstrap(), new liveccu.model.Topic<>(topic,
-                    org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.String()))) {
-                records++;
-                for (String ip : ips) {
-                    assertFalse(String.valueOf(record.key()).contains(ip) || String.valueOf(record.value()).contains(ip),
-                            "raw client IP on " + topic + ": " + record.value());
-                }
-            }
-        }
-        assertTrue(records >= 8, "read " + records + " records from " + topics);
+        int records = CdnLogs.assertNoRawIpOnAnyTopic(bootstrap(), ips);
+        assertTrue(records >= 8, "read " + records + " records");
     }
 
-    /** Runs {@code ./liveccu logs import} in this JVM; its exit status and what it printed. */
+    /** The importer in this JVM, in chunks of 10 lines; its exit status and what it printed. */
     private static Map.Entry<Integer, String> importLogs(String source, String token, Path state, String... args) {
-        List<String> all = new ArrayList<>(List.of("import", "--source", source, "--token", token,
-                "--collector", "http://127.0.0.1:" + system.collectorPort(), "--state", state.toString(), "--chunk-lines", "10",
-                "--max-wait-seconds", "1"));
+        List<String> all = new ArrayList<>(List.of("--chunk-lines", "10"));
         all.addAll(List.of(args));
-        StringWriter printed = new StringWriter();
-        CommandLine command = new CommandLine(new LogsMain());
-        command.setOut(new PrintWriter(printed, true));
-        command.setErr(new PrintWriter(printed, true));
-        int status = command.execute(all.toArray(String[]::new));
-        return Map.entry(status, printed.toString());
+        return CdnLogs.importLogs(system.collectorPort(), source, token, state, all.toArray(String[]::new));
     }
 
     /** Each request line of the file by its identity: chunk {@code p / 10}, index among the chunk's request lines. */
@@ -244,7 +210,7 @@ class LogIntakeIT {
         assertTrue(resumed.getValue().contains("1 chunks of 10 lines were acknowledged before, skipping them"), resumed.getValue());
         Map.Entry<Integer, String> again = importLogs("files", FILES_TOKEN, state, access.toString());
         assertTrue(again.getValue().contains("already imported (3 chunks), skipped"), again.getValue());
-        String accessPrint = fingerprint(access);
+        String accessPrint = CdnLogs.fingerprint(access);
         Map<String, String> expected = identities(accessPrint, combined);
         Map<String, String> imported = identitiesOnTopic("files", accessPrint, CdnRequest::path, 25);
         assertEquals(expected.keySet(), imported.keySet());
@@ -267,7 +233,7 @@ class LogIntakeIT {
         Map.Entry<Integer, String> partly = importLogs("cf-files", CLOUDFRONT_TOKEN, state, "--format", "cloudfront", "--max-chunks", "2",
                 log.toString());
         assertEquals(1, partly.getKey(), partly.getValue());
-        String logPrint = fingerprint(log);
+        String logPrint = CdnLogs.fingerprint(log);
         ObjectNode document = (ObjectNode) JSON.readTree(state.toFile());
         ArrayNode acknowledged = (ArrayNode) document.get("files").get(logPrint).get("acknowledged");
         assertEquals("[0,1]", acknowledged.toString());
@@ -308,20 +274,9 @@ class LogIntakeIT {
                 () -> Http.get(system.collectorPort(), "/health/ready").status(), status -> status == 200);
         Map.Entry<Integer, String> resumed = importLogs("files", FILES_TOKEN, state, file.toString());
         assertEquals(0, resumed.getKey(), resumed.getValue());
-        String print = fingerprint(file);
+        String print = CdnLogs.fingerprint(file);
         Map<String, String> onTopic = identitiesOnTopic("files", print, CdnRequest::path, 12);
         assertEquals(identities(print, lines).keySet(), onTopic.keySet());
     }
 
-    private static String fingerprint(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    }
-
-    private static byte[] gzip(String text) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        return out.toByteArray();
-    }
 }
