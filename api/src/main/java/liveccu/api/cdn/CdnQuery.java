@@ -45,8 +45,8 @@ record CdnQuery(String accountId, long fromMs, long toMs, long intervalMs, Strin
      */
     static CdnQuery parse(Function<String, String> params, Duration maxRange, long firstMinuteMs) {
         String account = CcuQuery.accountId(params.apply("accountid"));
-        long from = seconds("from", params.apply("from")) * 1000;
-        long to = seconds("to", params.apply("to")) * 1000;
+        long from = CcuQuery.seconds("from", params.apply("from")) * 1000;
+        long to = CcuQuery.seconds("to", params.apply("to")) * 1000;
         if (to <= from) {
             throw bad("to must be after from");
         }
@@ -110,20 +110,6 @@ record CdnQuery(String accountId, long fromMs, long toMs, long intervalMs, Strin
         return value;
     }
 
-    private static long seconds(String name, String text) {
-        if (text == null) {
-            throw bad(name + " is required: Unix time in whole seconds");
-        }
-        try {
-            long value = Long.parseLong(text.trim());
-            if (value >= 0 && value < 100_000_000_000L) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw bad(name + " must be Unix time in whole seconds");
-    }
 
     private static HttpFailure bad(String reason) {
         return new HttpFailure(400, reason);

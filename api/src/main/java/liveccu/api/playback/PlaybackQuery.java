@@ -67,8 +67,8 @@ record PlaybackQuery(String accountId, long fromMs, long toMs, Interval interval
     /** @throws HttpFailure 400 with the reason when a parameter is wrong */
     static PlaybackQuery parse(Function<String, String> params, Duration maxRange) {
         String account = CcuQuery.accountId(params.apply("accountid"));
-        long from = seconds("from", params.apply("from")) * 1000;
-        long to = seconds("to", params.apply("to")) * 1000;
+        long from = CcuQuery.seconds("from", params.apply("from")) * 1000;
+        long to = CcuQuery.seconds("to", params.apply("to")) * 1000;
         if (to <= from) {
             throw bad("to must be after from");
         }
@@ -118,20 +118,6 @@ record PlaybackQuery(String accountId, long fromMs, long toMs, Interval interval
         return "content".equals(groupBy) ? "content_id" : groupBy;
     }
 
-    static long seconds(String name, String text) {
-        if (text == null) {
-            throw bad(name + " is required: Unix time in whole seconds");
-        }
-        try {
-            long value = Long.parseLong(text.trim());
-            if (value >= 0 && value < 100_000_000_000L) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw bad(name + " must be Unix time in whole seconds");
-    }
 
     static HttpFailure bad(String reason) {
         return new HttpFailure(400, reason);

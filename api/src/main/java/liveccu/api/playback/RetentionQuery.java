@@ -19,8 +19,8 @@ record RetentionQuery(String accountId, String contentId, long fromDayMs, long t
         if (contentId == null || contentId.isEmpty() || contentId.length() > PlaybackQuery.MAX_CONTENT_ID) {
             throw PlaybackQuery.bad("contentid is required: 1-" + PlaybackQuery.MAX_CONTENT_ID + " characters");
         }
-        long from = PlaybackQuery.seconds("from", params.apply("from")) * 1000;
-        long to = PlaybackQuery.seconds("to", params.apply("to")) * 1000;
+        long from = CcuQuery.seconds("from", params.apply("from")) * 1000;
+        long to = CcuQuery.seconds("to", params.apply("to")) * 1000;
         if (to <= from) {
             throw PlaybackQuery.bad("to must be after from");
         }

@@ -78,7 +78,15 @@ public record CcuQuery(Audience audience, long fromMs, long toMs) {
         return trackingId;
     }
 
-    private static long seconds(String name, String text) {
+    /**
+     * A query's time parameter: Unix time in whole seconds (every range parameter of the API).
+     *
+     * @throws HttpFailure 400 naming the parameter when it is missing or not such a time
+     */
+    public static long seconds(String name, String text) {
+        if (text == null) {
+            throw badRequest(name + " is required: Unix time in whole seconds");
+        }
         try {
             long value = Long.parseLong(text.trim());
             if (value >= 0 && value < 100_000_000_000L) {
