@@ -12,7 +12,8 @@ import liveccu.model.AudioRules;
  * once its newest request is {@code stateRetention} behind that clock, and a request served more than
  * {@link #lateLimit()} ({@code stateRetention} − 24 h) behind it is refused as too late for audio. A request
  * that is still counted is then more than 24 h after the newest request of any state forgotten before it,
- * so it opens a window of its own whether the state is there or not (the windows are once per 24 h).
+ * so it opens a window of its own whether the state is there or not (the windows are once per 24 h). The clock
+ * only moves forward and survives restarts (Kafka Streams commits a partition's time with its offsets).
  *
  * @param rules          what counts
  * @param stateRetention how long after a device's newest request for a content its state is kept
