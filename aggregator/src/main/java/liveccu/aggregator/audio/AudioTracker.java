@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import liveccu.aggregator.cdn.ContentCatalogue;
 import liveccu.aggregator.cdn.MatchedRequest;
+import liveccu.model.AudioRules;
 import liveccu.model.CdnRequest;
 import liveccu.model.ContentDimensions;
 import liveccu.model.PlaybackCount;
@@ -26,7 +27,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps each device and content's {@link AudioState} (store {@code ccu-audio-states}, keyed
  * {@code account|device|content}: the requests arrive repartitioned by that key), applies each request with the
  * {@link AudioLedger}, and sends the changes to the hours' totals on as playback counts of source
- * {@value #SOURCE}, keyed by {@link PlaybackCount#key()}. The state write and the changes share one
+ * {@value AudioRules#SOURCE}, keyed by {@link PlaybackCount#key()}. The state write and the changes share one
  * exactly-once transaction.
  *
  * <p>The clock is the stream time: the newest request time seen on the partition (the records' time is the
@@ -41,8 +42,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class AudioTracker implements Processor<String, MatchedRequest, String, AudioTracker.Output> {
 
-    /** The playback counts' source of audio measured from CDN logs. */
-    static final String SOURCE = "cdn-log";
     static final long SWEEP_EVERY_HOURS = 6;
 
     /** A change to an hour's totals, or a request refused as too late. */
@@ -126,7 +125,7 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
     static PlaybackCount count(AudioChange change, String deviceClass) {
         AudioContent content = change.content();
         ContentDimensions dimensions = new ContentDimensions(content.contentId(), content.contentType(), change.app(),
-                null, null, null, null, null, deviceClass, SOURCE);
+                null, null, null, null, null, deviceClass, AudioRules.SOURCE);
         return new PlaybackCount(change.accountId(), dimensions, change.hourStartMs(), change.starts(), change.streams(),
                 change.playedMs(), change.downloads(), change.iabDownloads(), 0, null, change.device());
     }
