@@ -220,7 +220,7 @@ function firstFailure(results) {
 
 /**
  * An account's playback metrics over the range (only the playbacks the URL's filters keep): the hourly
- * totals, and the same split by content, by property and by device class. The account is the URL's, else
+ * totals, and the same split by content, by property, by device class and by source. The account is the URL's, else
  * the key's first (or, for a key that reads every account, the one with viewers most recently); the list
  * offers the others.
  */
@@ -235,7 +235,7 @@ async function refreshPlayback(view, nowMs, stillCurrent) {
     const filters = Object.entries(view.filters).map(([name, value]) => `&${name}=${encodeURIComponent(value)}`).join('');
     const path = `playback?accountid=${encodeURIComponent(account)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}${filters}`;
     results = await Promise.allSettled([getJson(path), getJson(`${path}&group_by=content`), getJson(`${path}&group_by=property`),
-      getJson(`${path}&group_by=device_class`)]);
+      getJson(`${path}&group_by=device_class`), getJson(`${path}&group_by=source`)]);
     if (view.contentId) {
       [retention] = await Promise.allSettled([getJson(`playback/retention?accountid=${encodeURIComponent(account)}`
           + `&contentid=${encodeURIComponent(view.contentId)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}`)]);
@@ -403,7 +403,7 @@ function stateMessage(state, view) {
       if (view.playback) {
         return state.account
             ? `No playback data yet for account ${state.account} in this range${Object.keys(view.filters).length
-                ? ' with these filters' : ''}: no player event or CMCD report has been `
+                ? ' with these filters' : ''}: no player event, CMCD report or CDN log line has been `
               + 'counted. This page keeps watching and shows the numbers as soon as they arrive.'
             : 'No account to show yet: type an account id above (the list holds the accounts with viewers recently).';
       }

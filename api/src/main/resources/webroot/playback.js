@@ -1,7 +1,7 @@
 // The dashboard's Playback view: an account's starts, streams, viewing time and downloads per hour
-// (GET /playback), its top contents, its properties and device classes, optionally only the playbacks
-// with some dimensions' values (the URL's filters). app.js fetches and says the page's state; this
-// module only draws what it is given.
+// (GET /playback), its top contents, its properties, sources and device classes, and IAB downloads where
+// audio measured from CDN logs has any, optionally only the playbacks with some dimensions' values (the
+// URL's filters). app.js fetches and says the page's state; this module only draws what it is given.
 /* global Chart -- from the webjar's UMD script, loaded before the modules */
 
 const HOUR_MS = 3_600_000;
@@ -37,12 +37,16 @@ export function playbackRange(range) {
   return { fromMs: Math.floor(range.fromMs / HOUR_MS) * HOUR_MS, toMs: Math.ceil(range.toMs / HOUR_MS) * HOUR_MS };
 }
 
+/** How each source of playback counts is measured, as the By source table names it. */
+const SOURCES = new Map([['player', 'Player events'], ['cmcd', 'CMCD reports'], ['cdn-log', 'CDN logs (audio)']]);
+
 /** The sums of the answer's rows: the API lists only hours (and groups) with something counted. */
 function totals(rows) {
   return rows.reduce((sum, row) => ({
     starts: sum.starts + row.starts, streams: sum.streams + row.streams,
     time_s: sum.time_s + row.time_s, downloads: sum.downloads + row.downloads,
-  }), { starts: 0, streams: 0, time_s: 0, downloads: 0 });
+    iab_downloads: sum.iab_downloads + row.iab_downloads,
+  }), { starts: 0, streams: 0, time_s: 0, downloads: 0, iab_downloads: 0 });
 }
 
 /** Per group over the whole range: the API answers per hour and group, the view shows the range. */
@@ -53,7 +57,8 @@ function byGroup(rows, column) {
     groups.set(name, [...(groups.get(name) ?? []), row]);
   });
   return [...groups].map(([name, groupRows]) => ({ name, ...totals(groupRows) }))
-      .sort((a, b) => b.starts - a.starts || b.time_s - a.time_s || b.downloads - a.downloads || a.name.localeCompare(b.name));
+      .sort((a, b) => b.starts - a.starts || b.time_s - a.time_s || b.downloads - a.downloads
+          || b.iab_downloads - a.iab_downloads || a.name.localeCompare(b.name));
 }
 
 /**
@@ -61,14 +66,18 @@ function byGroup(rows, column) {
  * @param contents      the same with group_by=content
  * @param properties    the same with group_by=property
  * @param deviceClasses the same with group_by=device_class
+ * @param sources       the same with group_by=source
  * @param range         the hours asked for, epoch ms
  */
-export function renderPlayback(view, hours, contents, properties, deviceClasses, range) {
+export function renderPlayback(view, hours, contents, properties, deviceClasses, sources, range) {
   const sums = totals(hours);
   setTotal(view, 'starts', sums.starts, formatNumber(sums.starts));
   setTotal(view, 'streams', sums.streams, formatNumber(sums.streams));
   setTotal(view, 'time', sums.time_s, playTime(sums.time_s));
   setTotal(view, 'downloads', sums.downloads, formatNumber(sums.downloads));
+  setTotal(view, 'iab_downloads', sums.iab_downloads, formatNumber(sums.iab_downloads));
+  // only audio measured from CDN logs has IAB downloads: their tile and columns where the range has any
+  view.dataset.iab = sums.iab_downloads > 0;
   renderChart($('canvas', view), hours, range);
   renderGroups($('[data-role=top-contents]', view), byGroup(contents, 'content_id').slice(0, TOP_CONTENTS), '(no content id)',
       name => { // a content's name opens its retention curve, in place (app.js follows data-nav links)
@@ -82,6 +91,8 @@ export function renderPlayback(view, hours, contents, properties, deviceClasses,
   // counts written before device classes were recorded have none
   renderGroups($('[data-role=by-device-class]', view), byGroup(deviceClasses, 'device_class'), '(not recorded)',
       name => withFilter('device_class', name));
+  renderGroups($('[data-role=by-source]', view), byGroup(sources, 'source'), '(not recorded)',
+      name => withFilter('source', name), name => SOURCES.get(name) ?? name);
   view.dataset.renderedAt = Date.now();
 }
 
@@ -140,7 +151,7 @@ function createChart(canvas) {
     type: 'bar',
     data: {
       labels: [],
-      datasets: [bars('Starts', COLORS.starts), bars('Streams (≥ 5 s played)', COLORS.streams),
+      datasets: [bars('Starts', COLORS.starts), bars('Streams', COLORS.streams),
         { type: 'line', label: 'Viewing time (min)', data: [], borderColor: COLORS.time, backgroundColor: COLORS.time,
           borderWidth: 2.5, pointRadius: 2, yAxisID: 'time' }],
     },
@@ -228,20 +239,26 @@ function createRetentionChart(canvas) {
   });
 }
 
-/** @param linkOf a group's name → where it links (none: plain text) */
-function renderGroups(table, groups, unnamed, linkOf = null) {
+/**
+ * @param linkOf  a group's name → where it links (none: plain text)
+ * @param labelOf a group's name → what the table shows
+ */
+function renderGroups(table, groups, unnamed, linkOf = null, labelOf = name => name) {
   $('tbody', table).replaceChildren(...groups.map(group => {
     const row = document.createElement('tr');
     Object.assign(row.dataset, {
       name: group.name, starts: group.starts, streams: group.streams, time: group.time_s, downloads: group.downloads,
+      iabDownloads: group.iab_downloads,
     });
-    const name = Object.assign(document.createElement('th'), { scope: 'row', textContent: group.name || unnamed });
+    const label = group.name ? labelOf(group.name) : unnamed;
+    const name = Object.assign(document.createElement('th'), { scope: 'row', textContent: label });
     if (linkOf && group.name) {
-      name.replaceChildren(Object.assign(document.createElement('a'), { href: linkOf(group.name), textContent: group.name }));
+      name.replaceChildren(Object.assign(document.createElement('a'), { href: linkOf(group.name), textContent: label }));
       name.firstChild.dataset.nav = '';
     }
     row.replaceChildren(name, ...[formatNumber(group.starts), formatNumber(group.streams), playTime(group.time_s),
-      formatNumber(group.downloads)].map(text => Object.assign(document.createElement('td'), { textContent: text })));
+      formatNumber(group.downloads)].map(text => Object.assign(document.createElement('td'), { textContent: text })),
+    Object.assign(document.createElement('td'), { className: 'iab', textContent: formatNumber(group.iab_downloads) }));
     return row;
   }));
   table.closest('section').dataset.count = groups.length;

@@ -43,7 +43,7 @@ public final class Aggregator {
 
     public static Future<Aggregator> start(Vertx vertx, AggregatorConfig config, PrometheusMeterRegistry registry) {
         KafkaStreams streams = new KafkaStreams(
-                CcuTopology.build(config.pipeline().rules(), config.flushInterval(), config.playback(), config.cdn()), streamsConfig(config));
+                CcuTopology.build(config.pipeline().rules(), config.flushInterval(), config.playback(), config.cdn(), config.audio()), streamsConfig(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it (state is restored from Kafka)", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;

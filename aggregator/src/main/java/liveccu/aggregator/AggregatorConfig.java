@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import liveccu.aggregator.audio.AudioSettings;
 import liveccu.aggregator.cdn.CdnRules;
 import liveccu.aggregator.cdn.ContentCatalogue;
+import liveccu.model.AudioRules;
 import liveccu.model.PlaybackRules;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
@@ -32,6 +34,15 @@ import liveccu.ops.config.PipelineSettings;
  *       operator may import last month's files); older lines are rejected</li>
  *   <li>{@code CCU_CONTENT_CATALOGUE} [none] — the operator's content catalogue, a CSV file
  *       ({@link ContentCatalogue}); a bad file is a start-up error naming its line</li>
+ *   <li>{@code CCU_AUDIO_MIN_BYTES} [70000] — audio from CDN logs: a request that sent fewer bytes starts
+ *       and downloads nothing (platform validation probes; {@link AudioRules})</li>
+ *   <li>{@code CCU_AUDIO_STREAM_SECONDS} [25] — content a start's requests must send within its 24 h to
+ *       be a stream</li>
+ *   <li>{@code CCU_AUDIO_OPEN_HOURS} [48] — how far behind a device and content's newest request its
+ *       requests still count; older ones are settled and refused as too late</li>
+ *   <li>{@code CCU_AUDIO_STATE_DAYS} [8] — how long after its newest request a device and content's
+ *       state is kept; requests served more than this less a day before the newest audio request seen are
+ *       refused as too late, so that a forgotten state never counts a request twice ({@link AudioSettings})</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, topics, counting rules)</li>
  * </ul>
  */
@@ -46,7 +57,8 @@ public record AggregatorConfig(
         long rocksDbMemoryBytes,
         PipelineSettings pipeline,
         PlaybackRules playback,
-        CdnRules cdn) {
+        CdnRules cdn,
+        AudioSettings audio) {
 
     public static AggregatorConfig read(Env env, String defaultBootstrap) {
         PipelineSettings pipeline = PipelineSettings.read(env, defaultBootstrap);
@@ -64,7 +76,14 @@ public record AggregatorConfig(
                         ChronoUnit.SECONDS, Duration.ofHours(1))),
                 new CdnRules(env.duration("CCU_CDN_REDELIVERY_DAYS", CdnRules.DEFAULT_REDELIVERY, ChronoUnit.DAYS, Duration.ofDays(366)),
                         env.duration("CCU_CDN_LATE_DAYS", CdnRules.DEFAULT_LATE_HOLD, ChronoUnit.DAYS, Duration.ofDays(366)),
-                        pipeline.rules().maxFutureSkew(), catalogue(env)));
+                        pipeline.rules().maxFutureSkew(), catalogue(env)),
+                new AudioSettings(new AudioRules(
+                        env.longValue("CCU_AUDIO_MIN_BYTES", AudioRules.DEFAULT_MIN_BYTES, 0, 1_000_000_000),
+                        env.duration("CCU_AUDIO_STREAM_SECONDS", AudioRules.DEFAULT_STREAM_THRESHOLD, ChronoUnit.SECONDS,
+                                Duration.ofHours(1)),
+                        Duration.ofHours(env.longValue("CCU_AUDIO_OPEN_HOURS", AudioRules.DEFAULT_OPEN_WINDOW.toHours(), 1, 24 * 366))),
+                        Duration.ofDays(env.longValue("CCU_AUDIO_STATE_DAYS", AudioSettings.DEFAULT_STATE_RETENTION.toDays(),
+                                AudioSettings.MIN_STATE_RETENTION.toDays(), 366))));
     }
 
     private static ContentCatalogue catalogue(Env env) {

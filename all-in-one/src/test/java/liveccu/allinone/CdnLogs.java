@@ -2,6 +2,8 @@ package liveccu.allinone;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,6 +30,8 @@ import picocli.CommandLine;
 
 /** What the CDN log ITs share: bodies as CDNs send them, the importer run in this JVM, and no raw client IP on any topic. */
 final class CdnLogs {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private CdnLogs() {
     }
@@ -59,6 +64,25 @@ final class CdnLogs {
         command.setErr(new PrintWriter(printed, true));
         int status = command.execute(all.toArray(String[]::new));
         return Map.entry(status, printed.toString());
+    }
+
+    /**
+     * A Cloudflare Logpush line (the fields a Logpush job sends) of a request for media.example.com served at
+     * {@code timeMs} by the CDG colo from its cache.
+     *
+     * @param range the requested bytes, {@code first-last}, or null
+     */
+    static String cloudflareLine(long timeMs, String ip, String userAgent, String method, String path, int status, long bytes,
+                                 String range) {
+        ObjectNode line = JSON.createObjectNode().put("EdgeStartTimestamp", Instant.ofEpochMilli(timeMs).toString())
+                .put("EdgeEndTimestamp", Instant.ofEpochMilli(timeMs + 40).toString()).put("ClientIP", ip)
+                .put("ClientRequestMethod", method).put("ClientRequestHost", "media.example.com").put("ClientRequestURI", path)
+                .put("EdgeResponseStatus", status).put("EdgeResponseBytes", bytes).put("ClientRequestUserAgent", userAgent)
+                .put("EdgeColoCode", "CDG").put("CacheCacheStatus", "hit").put("RayID", "7f1a2b3c4d5e6f70");
+        if (range != null) {
+            line.putObject("RequestHeaders").put("range", "bytes=" + range);
+        }
+        return line.toString();
     }
 
     /** Reads every record of every topic (Kafka's own aside) as text, fails on the first holding one of the IPs; how many it read. */

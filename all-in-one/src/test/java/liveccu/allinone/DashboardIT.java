@@ -9,13 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,12 +85,13 @@ class DashboardIT {
             });""";
 
     /**
-     * What the Playback view shows: totals, the chart's hourly points, its three tables' rows
-     * (name:starts:streams:time:downloads) and the filters in effect (name=value).
+     * What the Playback view shows: totals, the chart's hourly points, its tables' rows
+     * (name:starts:streams:time:downloads; sources name:label:starts:streams:time:downloads:IAB downloads), the
+     * filters in effect (name=value), and the IAB downloads' total, with whether their tile is shown.
      */
     record PlaybackShown(String state, List<Double> totals, List<String> labels, List<Double> starts, List<Double> streams,
                          List<Double> minutes, List<String> contents, List<String> properties, List<String> deviceClasses,
-                         List<String> filters) {
+                         List<String> sources, List<String> filters, double iabDownloads, boolean iabShown) {
     }
 
     private static final String READ_PLAYBACK = """
@@ -107,7 +111,12 @@ class DashboardIT {
               contents: rows('top-contents'),
               properties: rows('by-property'),
               deviceClasses: rows('by-device-class'),
+              sources: [...view.querySelectorAll('[data-role="by-source"] tbody tr')].map(row => [row.dataset.name,
+                  row.querySelector('th').textContent, row.dataset.starts, row.dataset.streams, row.dataset.time,
+                  row.dataset.downloads, row.dataset.iabDownloads].join(':')),
               filters: [...view.querySelectorAll('[data-role=playback-filters] .filter')].map(filter => filter.dataset.filter),
+              iabDownloads: total('iab_downloads'),
+              iabShown: getComputedStyle(view.querySelector('.tile.iab')).display !== 'none',
             });""";
 
     /**
@@ -136,6 +145,12 @@ class DashboardIT {
                   [row.dataset.name, row.dataset.bytes, row.dataset.requests, row.dataset.hitRatio, row.dataset.errors].join(':')),
             });""";
 
+    /** The account of the CDN log source the dashboard's audio test pushes to, and the episode its catalogue has. */
+    private static final String AUDIO_ACCOUNT = "pb-audio-" + randomHex32().substring(0, 8);
+    private static final String AUDIO_SOURCE = "dashboard-cdn";
+    private static final String AUDIO_TOKEN = "dashboard-cdn-token-0123456789";
+    private static final String EPISODE = "ep-" + AUDIO_ACCOUNT;
+
     @TempDir
     static Path dataDir;
     @TempDir
@@ -146,7 +161,13 @@ class DashboardIT {
 
     @BeforeAll
     static void startSystemAndBrowser() throws Exception {
-        system = LocalSystem.start(new Env(Viewers.testEnv(dataDir)));
+        Map<String, String> env = new HashMap<>(Viewers.testEnv(dataDir));
+        // a podcast episode at 128 kbps: 16,000 bytes a second
+        env.put("CCU_CONTENT_CATALOGUE", Files.writeString(dataDir.resolve("catalogue.csv"),
+                "content_id,path_pattern,bitrate_kbps,type\n" + EPISODE + ",/podcasts/dash-ep*.mp3,128,vod\n").toString());
+        env.put("CCU_LOG_SOURCES", AUDIO_SOURCE + ":cloudflare:" + AUDIO_ACCOUNT + ":podcasts");
+        env.put("CCU_LOG_SOURCE_TOKENS", AUDIO_SOURCE + "=" + AUDIO_TOKEN);
+        system = LocalSystem.start(new Env(env));
         viewers = new Viewers(system);
         Eventually.await(Duration.ofSeconds(30), "collector ready",
                 () -> Http.get(system.collectorPort(), "/health/ready").status(), status -> status == 200);
@@ -599,6 +620,70 @@ class DashboardIT {
     }
 
     @Test
+    void thePlaybackViewBreaksPlaybacksDownBySourceWithAudioFromCdnLogsAndItsIabDownloads() throws IOException {
+        String account = AUDIO_ACCOUNT;
+        String news = "news-" + account;
+        long t = System.currentTimeMillis() - 5 * 60_000;
+        long hour = t / 3_600_000 * 3_600_000;
+        if (t + 61_000 >= hour + 3_600_000) {
+            t = hour += 3_600_000;  // every event and line in one hour
+        }
+        // the platform's player: news played 10 s on the web player of a desktop browser
+        postPlayerEvents(account, """
+                {"event":"play","playback_id":"a","time":%1$d,"content_id":"%2$s","content_type":"vod","property":"web"}
+                {"event":"playing","playback_id":"a","time":%3$d,"content_id":"%2$s","seconds":10,"position":10}
+                """.formatted(t, news, t + 10_000), BROWSER_AGENT);
+        // the CDN: Spotify on an iPhone fetches the episode in two ranges, 600,000 bytes: a start, 37.5 s, a stream;
+        // Apple Podcasts downloads the whole file, 1,000,000 bytes: a download, and an IAB download (over a minute)
+        String spotify = "Spotify/8.8.0 iOS/16.5 (iPhone14,2)";
+        String podcasts = "Podcasts/1650.20 CFNetwork/1408.0.4 Darwin/22.5.0";
+        String path = "/podcasts/dash-ep-1.mp3";
+        String lines = String.join("\n",
+                CdnLogs.cloudflareLine(t + 1_000, "203.0.113.70", spotify, "GET", path, 206, 300_000, "0-299999"),
+                CdnLogs.cloudflareLine(t + 20_000, "203.0.113.70", spotify, "GET", path, 206, 300_000, "300000-599999"),
+                CdnLogs.cloudflareLine(t + 30_000, "203.0.113.71", podcasts, "GET", path, 200, 1_000_000, null));
+        Http.Reply pushed = Http.post(system.collectorPort(), "/v1/logs/" + AUDIO_SOURCE, lines, "x-ccu-log-token", AUDIO_TOKEN);
+        assertEquals(204, pushed.status(), pushed.body());
+        long nowS = System.currentTimeMillis() / 1000;
+        String bySource = "/playback?accountid=" + account + "&from=" + (nowS - 3 * 3600) + "&to=" + (nowS + 3600) + "&group_by=source";
+        String counted = """
+                [{"time":"%1$s","source":"cdn-log","starts":1,"streams":1,"time_s":37.5,"downloads":1,"iab_downloads":1,"devices":2,"devices_exact":false},
+                 {"time":"%1$s","source":"player","starts":1,"streams":1,"time_s":10.0,"downloads":0,"iab_downloads":0,"devices":1,"devices_exact":true}]"""
+                .formatted(Instant.ofEpochMilli(hour));
+        Eventually.await(PAGE_WAIT.multipliedBy(2), "the API counted the player's playback and the CDN's audio",
+                () -> tree(Http.get(system.apiPort(), bySource, "x-api-key", Viewers.API_KEY).body()), tree(counted)::equals);
+
+        open("/?view=playback&accountid=" + account, Viewers.API_KEY);
+        PlaybackShown shown = Eventually.await(PAGE_WAIT, "account " + account + "'s playback and audio on the page",
+                () -> readPlayback(account), view -> view != null && view.totals().equals(List.of(2.0, 2.0, 47.5, 1.0)));
+        assertEquals("ok", shown.state());
+        assertEquals(List.of("cdn-log:CDN logs (audio):1:1:37.5:1:1", "player:Player events:1:1:10:0:0"), shown.sources());
+        assertEquals(1.0, shown.iabDownloads());
+        assertTrue(shown.iabShown(), "the IAB downloads' tile where there are some");
+        assertEquals(List.of("Spotify:1:1:37.5:0", "web:1:1:10:0", "Apple Podcasts:0:0:0:1"), shown.properties());
+        assertEquals(List.of("Phone:1:1:37.5:0", "Desktop:1:1:10:0", "Mobile:0:0:0:1"), shown.deviceClasses());
+        assertEquals(List.of(EPISODE + ":1:1:37.5:1", news + ":1:1:10:0"), shown.contents());
+        browser.screenshot("playback-sources");
+
+        // a source's name shows only what it measured; the player's playbacks have no IAB downloads, nor their tile
+        browser.click("[data-role=by-source] tbody tr[data-name='cdn-log'] a");
+        PlaybackShown audio = Eventually.await(PAGE_WAIT, "only the audio from CDN logs", () -> readPlayback(account),
+                view -> view != null && view.totals().equals(List.of(1.0, 1.0, 37.5, 1.0)));
+        assertEquals(List.of("source=cdn-log"), audio.filters());
+        assertEquals(List.of("cdn-log:CDN logs (audio):1:1:37.5:1:1"), audio.sources());
+        assertTrue(audio.iabShown());
+        browser.click("[data-role=playback-filters] .filter a");
+        Eventually.await(PAGE_WAIT, "everything again", () -> readPlayback(account),
+                view -> view != null && view.totals().equals(List.of(2.0, 2.0, 47.5, 1.0)) && view.filters().isEmpty());
+        browser.click("[data-role=by-source] tbody tr[data-name='player'] a");
+        PlaybackShown player = Eventually.await(PAGE_WAIT, "only the player's playbacks", () -> readPlayback(account),
+                view -> view != null && view.totals().equals(List.of(1.0, 1.0, 10.0, 0.0)));
+        assertEquals(List.of("source=player"), player.filters());
+        assertEquals(0.0, player.iabDownloads());
+        assertFalse(player.iabShown(), "no IAB downloads: no tile");
+    }
+
+    @Test
     void thePlaybackViewSaysWhenThereIsNoDataYetAndWhatAKeyLacks() throws IOException {
         String account = "pb-empty-" + randomHex32().substring(0, 8);
         open("/?view=playback&accountid=" + account, Viewers.API_KEY);
@@ -724,6 +809,14 @@ class DashboardIT {
                         "/v1/accounts/" + account + "/events", ndjson, "content-type", "application/x-ndjson",
                         "user-agent", userAgent),
                 reply -> reply.status() == 204);
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static PlaybackShown readPlayback(String account) {

@@ -77,6 +77,10 @@ class PlaybackRoutesTest {
             .measured("Phone", "cmcd");
     /** As records were written before device classes and sources were dimensions. */
     private static final ContentDimensions MATCH_BEFORE = new ContentDimensions("match-9", "live", null, "sports", null, null, null, null);
+    /** Audio measured from CDN logs: the app is the property; IAB downloads only here. */
+    private static final ContentDimensions EPISODE_SPOTIFY = new ContentDimensions("ep42", "vod", "Spotify", null, null, null, null, null)
+            .measured("Phone", "cdn-log");
+    private static final long NOVEMBER_22_9H = Instant.parse("2026-11-22T09:00:00Z").toEpochMilli();
     private static final long OCTOBER_31_23H = Instant.parse("2026-10-31T23:00:00Z").toEpochMilli();
 
     static PlaybackCountsView playback;
@@ -99,6 +103,7 @@ class PlaybackRoutesTest {
                 devices(new PlaybackCount(ACCOUNT, MATCH, ELEVEN, 4, 0, 2_000, 0), "d1", "d4", "d5", "d6"),
                 devices(new PlaybackCount(ACCOUNT, MATCH_BEFORE, ELEVEN - 2 * 86_400_000L, 9, 9, 9_000, 9), "d1"),   // another day
                 devices(new PlaybackCount(ACCOUNT, NEWS_WEB, OCTOBER_31_23H, 1, 1, 30_000, 0), "d7"),                  // another month
+                devices(new PlaybackCount(ACCOUNT, EPISODE_SPOTIFY, NOVEMBER_22_9H, 2, 1, 80_000, 1, 2, 0, null, null), "d8", "d9", "d10"),
                 new PlaybackCount("other-account", NEWS_WEB, TEN, 7, 7, 7_000, 7))) {
             playback.apply(count.key(), count);
         }
@@ -153,8 +158,8 @@ class PlaybackRoutesTest {
             assertEquals(200, reply.statusCode(), reply.bodyAsString());
             assertEquals("application/json", reply.getHeader("content-type"));
             assertEquals(new JsonArray("""
-                    [{"time":"2026-11-23T10:00:00Z","starts":4,"streams":3,"time_s":185.5,"downloads":1,"devices":3,"devices_exact":false},
-                     {"time":"2026-11-23T11:00:00Z","starts":4,"streams":0,"time_s":2.0,"downloads":0,"devices":4,"devices_exact":true}]"""), reply.bodyAsJsonArray());
+                    [{"time":"2026-11-23T10:00:00Z","starts":4,"streams":3,"time_s":185.5,"downloads":1,"iab_downloads":0,"devices":3,"devices_exact":false},
+                     {"time":"2026-11-23T11:00:00Z","starts":4,"streams":0,"time_s":2.0,"downloads":0,"iab_downloads":0,"devices":4,"devices_exact":true}]"""), reply.bodyAsJsonArray());
             test.completeNow();
         })));
     }
@@ -164,8 +169,9 @@ class PlaybackRoutesTest {
         get("/playback?accountid=" + ACCOUNT + "&from=" + (FROM - 3 * 86_400) + "&to=" + TO + "&interval=day", KEY)
                 .onComplete(test.succeeding(reply -> test.verify(() -> {
                     assertEquals(new JsonArray("""
-                            [{"time":"2026-11-21T00:00:00Z","starts":9,"streams":9,"time_s":9.0,"downloads":9,"devices":1,"devices_exact":true},
-                             {"time":"2026-11-23T00:00:00Z","starts":8,"streams":3,"time_s":187.5,"downloads":1,"devices":6,"devices_exact":false}]"""),
+                            [{"time":"2026-11-21T00:00:00Z","starts":9,"streams":9,"time_s":9.0,"downloads":9,"iab_downloads":0,"devices":1,"devices_exact":true},
+                             {"time":"2026-11-22T00:00:00Z","starts":2,"streams":1,"time_s":80.0,"downloads":1,"iab_downloads":2,"devices":3,"devices_exact":true},
+                             {"time":"2026-11-23T00:00:00Z","starts":8,"streams":3,"time_s":187.5,"downloads":1,"iab_downloads":0,"devices":6,"devices_exact":false}]"""),
                             reply.bodyAsJsonArray());
                     test.completeNow();
                 })));
@@ -176,9 +182,9 @@ class PlaybackRoutesTest {
         get("/playback?accountid=" + ACCOUNT + "&from=" + FROM + "&to=" + TO + "&interval=day&group_by=property", KEY)
                 .onComplete(test.succeeding(reply -> test.verify(() -> {
                     assertEquals(new JsonArray("""
-                            [{"time":"2026-11-23T00:00:00Z","property":"Others","starts":4,"streams":0,"time_s":2.0,"downloads":0,"devices":4,"devices_exact":true},
-                             {"time":"2026-11-23T00:00:00Z","property":"app","starts":1,"streams":1,"time_s":60.0,"downloads":1,"devices":2,"devices_exact":true},
-                             {"time":"2026-11-23T00:00:00Z","property":"web","starts":3,"streams":2,"time_s":125.5,"downloads":0,"devices":2,"devices_exact":true}]"""),
+                            [{"time":"2026-11-23T00:00:00Z","property":"Others","starts":4,"streams":0,"time_s":2.0,"downloads":0,"iab_downloads":0,"devices":4,"devices_exact":true},
+                             {"time":"2026-11-23T00:00:00Z","property":"app","starts":1,"streams":1,"time_s":60.0,"downloads":1,"iab_downloads":0,"devices":2,"devices_exact":true},
+                             {"time":"2026-11-23T00:00:00Z","property":"web","starts":3,"streams":2,"time_s":125.5,"downloads":0,"iab_downloads":0,"devices":2,"devices_exact":true}]"""),
                             reply.bodyAsJsonArray());
                     test.completeNow();
                 })));
@@ -191,8 +197,8 @@ class PlaybackRoutesTest {
                     assertEquals(200, reply.statusCode(), reply.bodyAsString());
                     assertEquals("text/csv; charset=utf-8", reply.getHeader("content-type"));
                     assertEquals("""
-                            time,content_id,starts,streams,time_s,downloads,devices,devices_exact
-                            2026-11-23T10:00:00Z,news-1,4,3,185.5,1,3,false
+                            time,content_id,starts,streams,time_s,downloads,iab_downloads,devices,devices_exact
+                            2026-11-23T10:00:00Z,news-1,4,3,185.5,1,0,3,false
                             """, reply.bodyAsString());
                     test.completeNow();
                 })));
@@ -216,9 +222,10 @@ class PlaybackRoutesTest {
         get("/playback?accountid=" + ACCOUNT + "&from=" + (FROM - 3 * 86_400) + "&to=" + TO + "&interval=day&group_by=device_class", KEY)
                 .onComplete(test.succeeding(reply -> test.verify(() -> {
                     assertEquals(new JsonArray("""
-                            [{"time":"2026-11-21T00:00:00Z","device_class":null,"starts":9,"streams":9,"time_s":9.0,"downloads":9,"devices":1,"devices_exact":true},
-                             {"time":"2026-11-23T00:00:00Z","device_class":"Desktop","starts":3,"streams":2,"time_s":125.5,"downloads":0,"devices":2,"devices_exact":true},
-                             {"time":"2026-11-23T00:00:00Z","device_class":"Phone","starts":5,"streams":1,"time_s":62.0,"downloads":1,"devices":6,"devices_exact":false}]"""),
+                            [{"time":"2026-11-21T00:00:00Z","device_class":null,"starts":9,"streams":9,"time_s":9.0,"downloads":9,"iab_downloads":0,"devices":1,"devices_exact":true},
+                             {"time":"2026-11-22T00:00:00Z","device_class":"Phone","starts":2,"streams":1,"time_s":80.0,"downloads":1,"iab_downloads":2,"devices":3,"devices_exact":true},
+                             {"time":"2026-11-23T00:00:00Z","device_class":"Desktop","starts":3,"streams":2,"time_s":125.5,"downloads":0,"iab_downloads":0,"devices":2,"devices_exact":true},
+                             {"time":"2026-11-23T00:00:00Z","device_class":"Phone","starts":5,"streams":1,"time_s":62.0,"downloads":1,"iab_downloads":0,"devices":6,"devices_exact":false}]"""),
                             reply.bodyAsJsonArray());
                     test.completeNow();
                 })));
@@ -230,10 +237,11 @@ class PlaybackRoutesTest {
                 .onComplete(test.succeeding(reply -> test.verify(() -> {
                     assertEquals(200, reply.statusCode(), reply.bodyAsString());
                     assertEquals("""
-                            time,source,starts,streams,time_s,downloads,devices,devices_exact
-                            2026-11-21T00:00:00Z,,9,9,9.0,9,1,true
-                            2026-11-23T00:00:00Z,cmcd,4,0,2.0,0,4,true
-                            2026-11-23T00:00:00Z,player,4,3,185.5,1,3,false
+                            time,source,starts,streams,time_s,downloads,iab_downloads,devices,devices_exact
+                            2026-11-21T00:00:00Z,,9,9,9.0,9,0,1,true
+                            2026-11-22T00:00:00Z,cdn-log,2,1,80.0,1,2,3,true
+                            2026-11-23T00:00:00Z,cmcd,4,0,2.0,0,0,4,true
+                            2026-11-23T00:00:00Z,player,4,3,185.5,1,0,3,false
                             """, reply.bodyAsString());
                     test.completeNow();
                 })));
@@ -241,10 +249,10 @@ class PlaybackRoutesTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
-            "device_class=Phone&source=cmcd; [{\"time\":\"2026-11-23T11:00:00Z\",\"starts\":4,\"streams\":0,\"time_s\":2.0,\"downloads\":0,\"devices\":4,\"devices_exact\":true}]",
-            "property=web; [{\"time\":\"2026-11-23T10:00:00Z\",\"starts\":3,\"streams\":2,\"time_s\":125.5,\"downloads\":0,\"devices\":2,\"devices_exact\":true}]",
-            "property=Others&category=sports; [{\"time\":\"2026-11-23T11:00:00Z\",\"starts\":4,\"streams\":0,\"time_s\":2.0,\"downloads\":0,\"devices\":4,\"devices_exact\":true}]",
-            "contentid=news-1&content_type=vod&show=morning&device_class=Phone; [{\"time\":\"2026-11-23T10:00:00Z\",\"starts\":1,\"streams\":1,\"time_s\":60.0,\"downloads\":1,\"devices\":2,\"devices_exact\":true}]",
+            "device_class=Phone&source=cmcd; [{\"time\":\"2026-11-23T11:00:00Z\",\"starts\":4,\"streams\":0,\"time_s\":2.0,\"downloads\":0,\"iab_downloads\":0,\"devices\":4,\"devices_exact\":true}]",
+            "property=web; [{\"time\":\"2026-11-23T10:00:00Z\",\"starts\":3,\"streams\":2,\"time_s\":125.5,\"downloads\":0,\"iab_downloads\":0,\"devices\":2,\"devices_exact\":true}]",
+            "property=Others&category=sports; [{\"time\":\"2026-11-23T11:00:00Z\",\"starts\":4,\"streams\":0,\"time_s\":2.0,\"downloads\":0,\"iab_downloads\":0,\"devices\":4,\"devices_exact\":true}]",
+            "contentid=news-1&content_type=vod&show=morning&device_class=Phone; [{\"time\":\"2026-11-23T10:00:00Z\",\"starts\":1,\"streams\":1,\"time_s\":60.0,\"downloads\":1,\"iab_downloads\":0,\"devices\":2,\"devices_exact\":true}]",
             "content_type=vod&device_class=Tablet; []",
             "distributor=acme; []",
             "producer=acme; []",
@@ -264,9 +272,22 @@ class PlaybackRoutesTest {
         get("/playback?accountid=" + ACCOUNT + "&from=" + (FROM - 3 * 86_400) + "&to=" + TO + "&interval=day&source=player&group_by=property", KEY)
                 .onComplete(test.succeeding(reply -> test.verify(() -> {
                     assertEquals(new JsonArray("""
-                            [{"time":"2026-11-23T00:00:00Z","property":"app","starts":1,"streams":1,"time_s":60.0,"downloads":1,"devices":2,"devices_exact":true},
-                             {"time":"2026-11-23T00:00:00Z","property":"web","starts":3,"streams":2,"time_s":125.5,"downloads":0,"devices":2,"devices_exact":true}]"""),
+                            [{"time":"2026-11-23T00:00:00Z","property":"app","starts":1,"streams":1,"time_s":60.0,"downloads":1,"iab_downloads":0,"devices":2,"devices_exact":true},
+                             {"time":"2026-11-23T00:00:00Z","property":"web","starts":3,"streams":2,"time_s":125.5,"downloads":0,"iab_downloads":0,"devices":2,"devices_exact":true}]"""),
                             reply.bodyAsJsonArray());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void audioFromCdnLogsIsASourceWithItsIabDownloads(VertxTestContext test) {
+        get("/playback?accountid=" + ACCOUNT + "&from=" + (FROM - 86_400) + "&to=" + TO + "&source=cdn-log&group_by=property&format=csv", KEY)
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(200, reply.statusCode(), reply.bodyAsString());
+                    assertEquals("""
+                            time,property,starts,streams,time_s,downloads,iab_downloads,devices,devices_exact
+                            2026-11-22T09:00:00Z,Spotify,2,1,80.0,1,2,3,true
+                            """, reply.bodyAsString());
                     test.completeNow();
                 })));
     }
@@ -278,8 +299,8 @@ class PlaybackRoutesTest {
         get("/playback?accountid=" + ACCOUNT + "&from=" + from + "&to=" + TO + "&interval=month", KEY)
                 .onComplete(test.succeeding(reply -> test.verify(() -> {
                     assertEquals(new JsonArray("""
-                            [{"time":"2026-10-01T00:00:00Z","starts":1,"streams":1,"time_s":30.0,"downloads":0,"devices":1,"devices_exact":true},
-                             {"time":"2026-11-01T00:00:00Z","starts":17,"streams":12,"time_s":196.5,"downloads":10,"devices":6,"devices_exact":false}]"""),
+                            [{"time":"2026-10-01T00:00:00Z","starts":1,"streams":1,"time_s":30.0,"downloads":0,"iab_downloads":0,"devices":1,"devices_exact":true},
+                             {"time":"2026-11-01T00:00:00Z","starts":19,"streams":13,"time_s":276.5,"downloads":11,"iab_downloads":2,"devices":9,"devices_exact":false}]"""),
                             reply.bodyAsJsonArray());
                     test.completeNow();
                 })));
@@ -304,6 +325,18 @@ class PlaybackRoutesTest {
                                     {"from_s":70,"to_s":80,"playbacks":3,"share":0.75},
                                     {"from_s":20,"to_s":30,"playbacks":2,"share":0.5},
                                     {"from_s":80,"to_s":90,"playbacks":1,"share":0.25}]}"""), reply.bodyAsJsonObject());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void retentionLeavesOutTheStartsOfAudioFromCdnLogsWhichHaveNoPosition(VertxTestContext test) {
+        get("/playback/retention?accountid=" + ACCOUNT + "&contentid=ep42&from=" + (FROM - 86_400) + "&to=" + FROM, KEY)
+                .onComplete(test.succeeding(reply -> test.verify(() -> {
+                    assertEquals(200, reply.statusCode(), reply.bodyAsString());
+                    assertEquals(new JsonObject("""
+                            {"content_id":"ep42","from":"2026-11-22T00:00:00Z","to":"2026-11-23T00:00:00Z","bucket_s":10,
+                             "starts":0,"buckets":[],"top":[]}"""), reply.bodyAsJsonObject());
                     test.completeNow();
                 })));
     }

@@ -36,6 +36,8 @@ import java.util.Set;
  */
 public record AudioRules(long minBytes, Duration streamThreshold, Duration openWindow) {
 
+    /** The playback counts' source of audio measured from CDN logs (beside {@link PlayerEvent#SOURCE_PLAYER} and {@link PlayerEvent#SOURCE_CMCD}). */
+    public static final String SOURCE = "cdn-log";
     public static final long DEFAULT_MIN_BYTES = 70_000;
     public static final Duration DEFAULT_STREAM_THRESHOLD = Duration.ofSeconds(25);
     public static final Duration DEFAULT_OPEN_WINDOW = Duration.ofHours(48);

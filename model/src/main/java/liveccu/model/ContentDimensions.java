@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param deviceClass the playback's device class ({@link PlaybackRules#deviceClass}: Yauaa's, e.g. Desktop,
  *                    Phone, TV; {@code Unknown} when none); null for a content's own dimensions, and in
  *                    records written before it was a dimension
- * @param source      how the playback was measured ({@link PlaybackRules}: {@code player}, {@code cmcd}…);
+ * @param source      how the playback was measured ({@link PlaybackRules}: {@code player}, {@code cmcd}; audio
+ *                    from CDN logs: {@link AudioRules#SOURCE});
  *                    null for a content's own dimensions, and in records written before it was a dimension
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
  * @param streams     of those starts, the ones followed by enough playing
  * @param playedMs    playing time in the hour, milliseconds
  * @param downloads   downloads in the hour (once per playback per 24 h)
+ * @param iabDownloads IAB Tech Lab podcast-measurement downloads in the hour (audio from CDN logs:
+ *                    {@link AudioRules}); player events never have any; 0 in records written before it existed
  * @param devices     distinct devices of the hour's starts and downloads, exact ({@link PlaybackRules#device})
  * @param devicesSketch the same devices as a mergeable sketch ({@link DeviceSketches}), null for none: what
  *                    a day (or several contents) is estimated from
@@ -35,6 +37,7 @@ public record PlaybackCount(
         long streams,
         long playedMs,
         long downloads,
+        long iabDownloads,
         long devices,
         String devicesSketch,
         String device) {
@@ -44,7 +47,7 @@ public record PlaybackCount(
     /** Counts without devices. */
     public PlaybackCount(String accountId, ContentDimensions content, long hourStartMs, long starts, long streams,
                          long playedMs, long downloads) {
-        this(accountId, content, hourStartMs, starts, streams, playedMs, downloads, 0, null, null);
+        this(accountId, content, hourStartMs, starts, streams, playedMs, downloads, 0, 0, null, null);
     }
 
     public static long hourStart(long epochMs) {
@@ -72,17 +75,19 @@ public record PlaybackCount(
     }
 
     public boolean isZero() {
-        return starts == 0 && streams == 0 && playedMs == 0 && downloads == 0;
+        return starts == 0 && streams == 0 && playedMs == 0 && downloads == 0 && iabDownloads == 0;
     }
 
-    /** These totals with a change's starts, streams, time and downloads added (devices are the summer's). */
+    /** These totals with a change's starts, streams, time, downloads and IAB downloads added (devices are the summer's). */
     public PlaybackCount plus(PlaybackCount change) {
         return new PlaybackCount(accountId, content, hourStartMs, starts + change.starts, streams + change.streams,
-                playedMs + change.playedMs, downloads + change.downloads, devices, devicesSketch, null);
+                playedMs + change.playedMs, downloads + change.downloads, iabDownloads + change.iabDownloads, devices,
+                devicesSketch, null);
     }
 
     public PlaybackCount withDevices(long count, String sketch) {
-        return new PlaybackCount(accountId, content, hourStartMs, starts, streams, playedMs, downloads, count, sketch, device);
+        return new PlaybackCount(accountId, content, hourStartMs, starts, streams, playedMs, downloads, iabDownloads, count, sketch,
+                device);
     }
 
     private static String encode(String value) {

@@ -37,7 +37,8 @@ import java.util.Set;
  * carrying a user agent, an IP hash or a device cookie, like its content. Besides its content's
  * dimensions, a playback is counted under its {@link #deviceClass device class} (that device's) and its
  * <b>source</b>: how it was measured, the {@link PlayerEvent#source()} of its earliest event ({@code player},
- * {@code cmcd}; a plain text, so that a new source is a new value, not a new dimension).
+ * {@code cmcd}; a plain text, so that a new source is a new value, not a new dimension: audio measured from CDN
+ * logs is {@link AudioRules#SOURCE}).
  *
  * @param streamThreshold how much playing makes a start a stream
  */

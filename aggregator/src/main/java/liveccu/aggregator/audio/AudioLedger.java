@@ -74,7 +74,7 @@ final class AudioLedger {
         if (known != null && request.timeMs() < known.settledBeforeMs()) {
             return new Settled(known.settledBeforeMs());
         }
-        if (!"GET".equals(request.method()) || request.status() != 200 && request.status() != 206) {
+        if (!mayCount(request)) {
             return new Unchanged();
         }
         AudioState state = known;
@@ -99,6 +99,11 @@ final class AudioLedger {
         List<AudioChange> changes = difference(next, open(state), open(next));
         long cutoff = next.newestMs() - rules.openWindow().toMillis();
         return new Counted(cutoff > next.settledBeforeMs() ? settle(next, cutoff) : next, changes);
+    }
+
+    /** Whether either rule may take the request: a {@code GET} answered 200 or 206 (nothing else is ever kept). */
+    static boolean mayCount(CdnRequest request) {
+        return "GET".equals(request.method()) && (request.status() == 200 || request.status() == 206);
     }
 
     private static final int START = 0;

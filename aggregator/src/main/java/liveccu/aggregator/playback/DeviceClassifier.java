@@ -22,7 +22,7 @@ public final class DeviceClassifier {
     }
 
     /** The one per JVM, built on first use (every stream thread and topology shares it: it is thread-safe). */
-    static DeviceClassifier shared() {
+    public static DeviceClassifier shared() {
         return Shared.INSTANCE;
     }
 

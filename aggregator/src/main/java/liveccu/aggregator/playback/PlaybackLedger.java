@@ -421,7 +421,7 @@ final class PlaybackLedger {
         return changes.entrySet().stream()
                 .map(e -> new PlaybackCount(accountId, e.getKey().content(), e.getKey().hourStartMs(),
                         e.getValue()[START], e.getValue()[STREAM], e.getValue()[PLAYED_MS], e.getValue()[DOWNLOAD],
-                        0, null, e.getKey().device()))
+                        0, 0, null, e.getKey().device()))
                 .filter(change -> !change.isZero())
                 .sorted(Comparator.comparingLong(PlaybackCount::hourStartMs).thenComparing(PlaybackCount::key)
                         .thenComparing(PlaybackCount::device, Comparator.nullsFirst(Comparator.naturalOrder())))

@@ -14,7 +14,8 @@ import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Adds the playbacks' changes to their hour's totals (one window per content and hour) and sends the
- * new totals on: the newest record of a key on the results topic is the hour's totals.
+ * new totals on: the newest record of a key on the results topic is the hour's totals. One instance per
+ * source of changes, each with its own two stores ({@link PlaybackTopology#sumChanges}).
  *
  * <p>Devices, exactly: for each content, hour and device, how many starts and downloads of its
  * playbacks the hour holds (store {@code ccu-playback-hour-devices}, key {@code content#device}); a
@@ -25,15 +26,22 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 final class PlaybackSummer implements Processor<String, PlaybackCount, String, PlaybackCount> {
 
+    private final String hoursStore;
+    private final String devicesStore;
     private ProcessorContext<String, PlaybackCount> context;
     private WindowStore<String, PlaybackCount> hours;
     private WindowStore<String, Long> devices;
 
+    PlaybackSummer(String hoursStore, String devicesStore) {
+        this.hoursStore = hoursStore;
+        this.devicesStore = devicesStore;
+    }
+
     @Override
     public void init(ProcessorContext<String, PlaybackCount> context) {
         this.context = context;
-        this.hours = context.getStateStore(PlaybackTopology.HOURS_STORE);
-        this.devices = context.getStateStore(PlaybackTopology.HOUR_DEVICES_STORE);
+        this.hours = context.getStateStore(hoursStore);
+        this.devices = context.getStateStore(devicesStore);
     }
 
     @Override

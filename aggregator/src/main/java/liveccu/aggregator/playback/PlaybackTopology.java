@@ -47,8 +47,10 @@ import org.apache.kafka.streams.state.Stores;
 public final class PlaybackTopology {
 
     static final String PLAYBACKS_STORE = "ccu-playbacks";
-    static final String HOURS_STORE = "ccu-playback-hours";
-    static final String HOUR_DEVICES_STORE = "ccu-playback-hour-devices";
+    /** The name of this summer's processors, topic and stores ({@link #sumChanges}). */
+    private static final String SUMMED = "playback";
+    static final String HOURS_STORE = hoursStore(SUMMED);
+    static final String HOUR_DEVICES_STORE = hourDevicesStore(SUMMED);
     static final String RETENTION_STORE = "ccu-playback-retention-days";
 
     private static final Serde<PlaybackCount> CHANGE_SERDE = new JsonSerde<>(PlaybackCount.class);
@@ -64,13 +66,7 @@ public final class PlaybackTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLAYBACKS_STORE),
                 Serdes.String(), new JsonSerde<>(PlaybackState.class)).withCachingEnabled());
         // An hour changes until its last start's 24 h (its streams) and the open window have passed.
-        Duration hourRetention = PlaybackRules.ONCE_PER.plus(ledger.openWindow()).plusHours(2);
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(HOURS_STORE, hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
-                Serdes.String(), CHANGE_SERDE).withCachingEnabled());
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(HOUR_DEVICES_STORE, hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        addSummerStores(builder, SUMMED, PlaybackRules.ONCE_PER.plus(ledger.openWindow()).plusHours(2));
         // A day's buckets change until its playbacks' events are settled: the open window after the day's end.
         Duration dayRetention = Duration.ofMillis(RetentionCount.DAY_MS).plus(ledger.openWindow()).plusHours(2);
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -93,18 +89,51 @@ public final class PlaybackTopology {
                 .mapValues(PlaybackTracker.Output::rejected, Named.as("describe-settled-player-events"))
                 .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
                         .withName("write-settled-player-events"));
-        tracked.filter((key, output) -> output.change() != null, Named.as("keep-playback-changes"))
-                .mapValues(PlaybackTracker.Output::change, Named.as("unwrap-playback-changes"))
-                .repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName("playback-changes-by-content-hour"))
-                .process(PlaybackSummer::new, Named.as("sum-playback-changes"), HOURS_STORE, HOUR_DEVICES_STORE)
-                .to(Topics.PLAYBACK_COUNTS.name(), Produced.with(Topics.PLAYBACK_COUNTS.keySerde(),
-                        Topics.PLAYBACK_COUNTS.valueSerde()).withName("write-playback-counts"));
+        sumChanges(tracked.filter((key, output) -> output.change() != null, Named.as("keep-playback-changes"))
+                .mapValues(PlaybackTracker.Output::change, Named.as("unwrap-playback-changes")), SUMMED);
         tracked.filter((key, output) -> output.retention() != null, Named.as("keep-retention-changes"))
                 .mapValues(PlaybackTracker.Output::retention, Named.as("unwrap-retention-changes"))
                 .repartition(Repartitioned.with(Serdes.String(), RETENTION_SERDE).withName("retention-changes-by-content-day-bucket"))
                 .process(RetentionSummer::new, Named.as("sum-retention-changes"), RETENTION_STORE)
                 .to(Topics.PLAYBACK_RETENTION.name(), Produced.with(Topics.PLAYBACK_RETENTION.keySerde(),
                         Topics.PLAYBACK_RETENTION.valueSerde()).withName("write-playback-retention"));
+    }
+
+    /**
+     * Adds the stores of a {@link PlaybackSummer}: {@code ccu-NAME-hours} (an hour's totals per content) and
+     * {@code ccu-NAME-hour-devices} (its devices), each keeping an hour for {@code hourRetention}, which must
+     * cover how long after the hour a change to it can still come.
+     */
+    public static void addSummerStores(StreamsBuilder builder, String name, Duration hourRetention) {
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(hoursStore(name), hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
+                Serdes.String(), CHANGE_SERDE).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(hourDevicesStore(name), hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+    }
+
+    /**
+     * Sums changes to hours' totals (keyed by {@link PlaybackCount#key()}, each with its device) onto
+     * {@code ccu.playback-counts}: repartitioned by that key ({@code NAME-changes-by-content-hour}), summed by
+     * {@code sum-NAME-changes} in the stores {@link #addSummerStores} added, written by {@code write-NAME-counts}.
+     * Each source of changes has its own summer and stores; their keys differ (by source), so no two summers
+     * ever write the same key.
+     */
+    public static void sumChanges(KStream<String, PlaybackCount> changes, String name) {
+        changes.repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName(name + "-changes-by-content-hour"))
+                .process(() -> new PlaybackSummer(hoursStore(name), hourDevicesStore(name)), Named.as("sum-" + name + "-changes"),
+                        hoursStore(name), hourDevicesStore(name))
+                .to(Topics.PLAYBACK_COUNTS.name(), Produced.with(Topics.PLAYBACK_COUNTS.keySerde(),
+                        Topics.PLAYBACK_COUNTS.valueSerde()).withName("write-" + name + "-counts"));
+    }
+
+    static String hoursStore(String name) {
+        return "ccu-" + name + "-hours";
+    }
+
+    static String hourDevicesStore(String name) {
+        return "ccu-" + name + "-hour-devices";
     }
 
     /**

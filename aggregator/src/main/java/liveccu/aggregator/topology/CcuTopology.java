@@ -3,6 +3,8 @@ package liveccu.aggregator.topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import liveccu.aggregator.audio.AudioSettings;
+import liveccu.aggregator.audio.AudioTopology;
 import liveccu.aggregator.cdn.CdnRules;
 import liveccu.aggregator.cdn.CdnTopology;
 import liveccu.aggregator.playback.PlaybackTopology;
@@ -44,6 +46,7 @@ import org.apache.kafka.streams.state.Stores;
  *  ccu.player-events ─► … ─► ccu.playback-counts (playback metrics per content and hour: {@link PlaybackTopology})
  *
  *  ccu.cdn-requests ─► … ─► ccu.cdn-minutes, ccu.cdn-hours (CDN figures from access logs: {@link CdnTopology})
+ *                   └─► … ─► ccu.playback-counts (audio consumption from the same lines, source cdn-log: {@link AudioTopology})
  * </pre>
  *
  * <p>Every processor, store and internal topic is named, so a change to the topology never renames
@@ -82,6 +85,12 @@ public final class CcuTopology {
 
     /** @param cdn what the CDN figures are (holds, redelivery, the content catalogue) */
     public static Topology build(CountingRules rules, Duration flushInterval, PlaybackRules playback, CdnRules cdn) {
+        return build(rules, flushInterval, playback, cdn, AudioSettings.defaults());
+    }
+
+    /** @param audio what audio consumption from CDN logs is, and how long its states are kept */
+    public static Topology build(CountingRules rules, Duration flushInterval, PlaybackRules playback, CdnRules cdn,
+                                 AudioSettings audio) {
         StreamsBuilder builder = new StreamsBuilder();
         Duration retention = rules.stateRetention();
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -115,7 +124,7 @@ public final class CcuTopology {
                         Topics.MINUTE_COUNTS.valueSerde()).withName("write-minute-counts"));
         // Added last: the sub-topologies above keep their numbers, so their tasks and state stay where they are.
         PlaybackTopology.addTo(builder, rules, playback);
-        CdnTopology.addTo(builder, cdn);
+        AudioTopology.addTo(builder, CdnTopology.addTo(builder, cdn), audio);
 
         return builder.build();
     }

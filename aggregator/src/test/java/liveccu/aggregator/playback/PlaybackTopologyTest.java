@@ -491,7 +491,7 @@ class PlaybackTopologyTest {
         driver.<String, PlaybackState>getKeyValueStore(PlaybackTopology.PLAYBACKS_STORE).put(ACCOUNT + "/" + sid, written);
         String content = ACCOUNT + "|" + PlaybackCount.contentKey(movie);
         driver.<String, PlaybackCount>getWindowStore(PlaybackTopology.HOURS_STORE).put(content, new PlaybackCount(ACCOUNT, movie,
-                HOUR, 2, 1, 30_000, 0, 2, DeviceSketches.of(List.of(device, otherDevice)), null), HOUR);
+                HOUR, 2, 1, 30_000, 0, 0, 2, DeviceSketches.of(List.of(device, otherDevice)), null), HOUR);
         driver.<String, Long>getWindowStore(PlaybackTopology.HOUR_DEVICES_STORE).put(content + "#" + device, 1L, HOUR);
         driver.<String, Long>getWindowStore(PlaybackTopology.HOUR_DEVICES_STORE).put(content + "#" + otherDevice, 1L, HOUR);
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import liveccu.access.Access;
 import liveccu.api.http.BlockingQueries;
+import liveccu.model.AudioRules;
 import liveccu.model.DeviceSketches;
 import liveccu.model.PlaybackCount;
 import liveccu.model.PlaybackRules;
@@ -22,7 +24,8 @@ import liveccu.model.RetentionCount;
 
 /**
  * {@code GET /playback?accountid=A&from=S&to=S[&interval=hour|day|month][&contentid=C][&<dimension>=V…][&group_by=D][&format=csv]}:
- * starts, streams, playing time, downloads and devices of the account per hour, UTC day or calendar month
+ * starts, streams, playing time, downloads, IAB downloads (audio from CDN logs only) and devices of the account
+ * per hour, UTC day or calendar month
  * (a day or month is the sum of its hours), in time order, optionally only the hours whose dimensions have
  * the values asked for (one content, property, device class…) and split by one dimension. Only intervals
  * (and groups) with something in them are listed. Devices cannot be added up: a row made of one record
@@ -66,10 +69,11 @@ public final class PlaybackRoutes {
     /**
      * The content's starts in the days (all its dimensions), its buckets summed over the days in position
      * order with their share of those starts, and the {@link #TOP_BUCKETS} most watched (most playbacks,
-     * then the earlier position).
+     * then the earlier position). Audio measured from CDN logs has no position, so none of its starts.
      */
     static Map<String, Object> retention(RetentionQuery query, List<PlaybackCount> hours, List<RetentionCount> buckets) {
-        long starts = hours.stream().filter(hour -> query.contentId().equals(hour.content().contentId()))
+        long starts = hours.stream().filter(hour -> query.contentId().equals(hour.content().contentId())
+                        && !AudioRules.SOURCE.equals(hour.content().source()))
                 .mapToLong(PlaybackCount::starts).sum();
         Map<Integer, Long> playbacks = new TreeMap<>();
         buckets.forEach(bucket -> playbacks.merge(bucket.bucket(), bucket.playbacks(), Long::sum));
@@ -119,7 +123,7 @@ public final class PlaybackRoutes {
 
     /** One row's sums. */
     private static final class Sums {
-        final long[] counts = new long[4];
+        final long[] counts = new long[5];
         final DeviceSketches.Merged devices = new DeviceSketches.Merged();
         PlaybackCount only;
         int hours;
@@ -129,6 +133,7 @@ public final class PlaybackRoutes {
             counts[1] += hour.streams();
             counts[2] += hour.playedMs();
             counts[3] += hour.downloads();
+            counts[4] += hour.iabDownloads();
             devices.add(hour.devicesSketch());
             only = hour;
             hours++;
@@ -153,7 +158,7 @@ public final class PlaybackRoutes {
         List<Map<String, Object>> rows = new ArrayList<>();
         intervals.forEach((interval, groups) -> groups.forEach((group, sums) -> {
             long[] counts = sums.counts;
-            if (counts[0] == 0 && counts[1] == 0 && counts[2] == 0 && counts[3] == 0) {
+            if (Arrays.stream(counts).allMatch(count -> count == 0)) {
                 return;
             }
             Map<String, Object> row = new LinkedHashMap<>();
@@ -165,6 +170,7 @@ public final class PlaybackRoutes {
             row.put("streams", counts[1]);
             row.put("time_s", counts[2] / 1000.0);
             row.put("downloads", counts[3]);
+            row.put("iab_downloads", counts[4]);
             boolean exact = sums.hours == 1;
             row.put("devices", exact ? sums.only.devices() : sums.devices.estimate());
             row.put("devices_exact", exact);
@@ -179,6 +185,6 @@ public final class PlaybackRoutes {
             columns.addColumn(Objects.requireNonNull(query.groupColumn()));
         }
         return columns.addColumn("starts").addColumn("streams").addColumn("time_s").addColumn("downloads")
-                .addColumn("devices").addColumn("devices_exact").build().withHeader();
+                .addColumn("iab_downloads").addColumn("devices").addColumn("devices_exact").build().withHeader();
     }
 }

@@ -1,0 +1,94 @@
+package liveccu.aggregator.audio;
+
+import liveccu.aggregator.cdn.CdnTopology;
+import liveccu.aggregator.cdn.MatchedRequest;
+import liveccu.aggregator.playback.DeviceClassifier;
+import liveccu.aggregator.playback.PlaybackTopology;
+import liveccu.model.JsonSerde;
+import liveccu.model.PlaybackRules;
+import liveccu.model.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Audio consumption measured from CDN logs (definitions: {@link liveccu.model.AudioRules}), for players that
+ * never send an event, into the playback counts under source {@code cdn-log}:
+ *
+ * <pre>
+ *  the CDN lines' first deliveries with their catalogue content ({@link CdnTopology#addTo}; key: batch id, time: the line's)
+ *     ▼
+ *  keep-audio-requests            (a catalogue content; a GET answered 200 or 206: nothing else ever counts)
+ *     ▼
+ *  key-audio-requests-by-device   (account|device|content, the device from user agent + IP hash)
+ *  audio-requests-by-device (repartition)
+ *     ▼
+ *  track-audio                    (store ccu-audio-states: an AudioState per device and content, AudioLedger;
+ *     │                             the app, the bot rule and Yauaa's device class from the user agent)
+ *     ├─ too late (behind CCU_AUDIO_STATE_DAYS − 1 day, or settled) ─► write-too-late-audio-requests ─► ccu.beacons.rejected
+ *     ▼ changes to hours' totals (PlaybackCount, source cdn-log)
+ *  audio-changes-by-content-hour (repartition, keyed by account+hour+content+dimensions)
+ *     ▼
+ *  sum-audio-changes              (stores ccu-audio-hours, ccu-audio-hour-devices) ─► write-audio-counts ─► ccu.playback-counts
+ * </pre>
+ *
+ * <p>Its own summer and stores, beside the player events' ({@link PlaybackTopology}), whose state it never
+ * touches: their keys differ by source, so the two never write the same key of {@code ccu.playback-counts}.
+ *
+ * <p>Cost, on disk (RocksDB): a state is its key (~65 bytes), the device, app, content, two times, the last
+ * window of each rule and every counted request of the device's last {@code CCU_AUDIO_OPEN_HOURS} of activity:
+ * ~290 bytes + ~80 bytes a request as JSON (with a 36-character path; measured): an episode fetched in 10
+ * ranges ~1.1 KB; a live radio over HLS, a request per segment, ~58 KB for 2 h of 10 s segments (a stream
+ * served as one long 200 is one request). Kept {@code CCU_AUDIO_STATE_DAYS} after the newest request. The
+ * summer keeps an hour's totals per content, app and device class, and one entry per device of the hour
+ * (~130 bytes), for {@code CCU_AUDIO_STATE_DAYS} + 1 day.
+ *
+ * <p>Every processor, store and internal topic is named, so changing the topology never renames state.
+ */
+public final class AudioTopology {
+
+    static final String STATES_STORE = "ccu-audio-states";
+    /** The name of this summer's processors, topic and stores ({@link PlaybackTopology#sumChanges}). */
+    static final String SUMMED = "audio";
+
+    private AudioTopology() {
+    }
+
+    /** @param requests what {@link CdnTopology#addTo} returns */
+    public static void addTo(StreamsBuilder builder, KStream<String, MatchedRequest> requests, AudioSettings settings) {
+        AudioApps apps = AudioApps.standard();
+        // Cached: every request of a device reads and rewrites its state.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATES_STORE),
+                Serdes.String(), new JsonSerde<>(AudioState.class)).withCachingEnabled());
+        // A change comes up to 25 h before its request, a request up to the late limit behind the tracker's clock;
+        // a day more for the summer's clock being ahead of a tracker's (a partition catching up).
+        PlaybackTopology.addSummerStores(builder, SUMMED, settings.stateRetention().plusDays(1));
+
+        KStream<String, AudioTracker.Output> tracked = requests
+                .filter((batch, matched) -> matched.content() != null && AudioLedger.mayCount(matched.request()),
+                        Named.as("keep-audio-requests"))
+                .map((batch, matched) -> KeyValue.pair(key(matched), matched), Named.as("key-audio-requests-by-device"))
+                .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(MatchedRequest.class))
+                        .withName("audio-requests-by-device"))
+                // the analyzer is built once per JVM, on first use (or by PlaybackTopology.warmUp at start)
+                .process(() -> new AudioTracker(settings, apps, userAgent -> DeviceClassifier.shared().deviceClass(userAgent)),
+                        Named.as("track-audio"), STATES_STORE);
+        tracked.filter((key, output) -> output.rejected() != null, Named.as("keep-too-late-audio-requests"))
+                .mapValues(AudioTracker.Output::rejected, Named.as("unwrap-too-late-audio-requests"))
+                .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
+                        .withName("write-too-late-audio-requests"));
+        PlaybackTopology.sumChanges(tracked.filter((key, output) -> output.change() != null, Named.as("keep-audio-changes"))
+                .mapValues(AudioTracker.Output::change, Named.as("unwrap-audio-changes")), SUMMED);
+    }
+
+    /** One device's requests for one content meet on one partition, in one state. */
+    static String key(MatchedRequest matched) {
+        return matched.request().accountId() + "|" + PlaybackRules.device(null, matched.request().userAgent(),
+                matched.request().ipHash()) + "|" + matched.contentId();
+    }
+}

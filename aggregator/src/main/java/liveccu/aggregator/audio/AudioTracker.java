@@ -1,0 +1,156 @@
+package liveccu.aggregator.audio;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import liveccu.aggregator.cdn.ContentCatalogue;
+import liveccu.aggregator.cdn.MatchedRequest;
+import liveccu.model.AudioRules;
+import liveccu.model.CdnRequest;
+import liveccu.model.ContentDimensions;
+import liveccu.model.PlaybackCount;
+import liveccu.model.PlaybackRules;
+import liveccu.model.RejectReason;
+import liveccu.model.RejectedBeacon;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps each device and content's {@link AudioState} (store {@code ccu-audio-states}, keyed
+ * {@code account|device|content}: the requests arrive repartitioned by that key), applies each request with the
+ * {@link AudioLedger}, and sends the changes to the hours' totals on as playback counts of source
+ * {@value AudioRules#SOURCE}, keyed by {@link PlaybackCount#key()}. The state write and the changes share one
+ * exactly-once transaction.
+ *
+ * <p>The clock is the stream time: the newest request time seen on the partition (the records' time is the
+ * line's). A request more than {@link AudioSettings#lateLimit()} behind it, or older than its device and
+ * content's settled part, is refused as {@code too-late} on the rejected topic; a state whose newest request
+ * is {@link AudioSettings#stateRetention()} behind it is forgotten (swept every {@value #SWEEP_EVERY_HOURS} h of
+ * stream time). Why that never counts twice: {@link AudioSettings}.
+ *
+ * <p>Counted in Kafka Streams' metrics (group {@code stream-audio-metrics}, per stream thread):
+ * {@code counted-total} (requests that changed a state), {@code unchanged-total} (copies, bots, requests no
+ * rule counts), {@code too-late-total}.
+ */
+final class AudioTracker implements Processor<String, MatchedRequest, String, AudioTracker.Output> {
+
+    static final long SWEEP_EVERY_HOURS = 6;
+
+    /** A change to an hour's totals, or a request refused as too late. */
+    record Output(PlaybackCount change, RejectedBeacon rejected) {
+    }
+
+    private final AudioLedger ledger;
+    private final AudioSettings settings;
+    private final UnaryOperator<String> deviceClassOf;
+    private ProcessorContext<String, Output> context;
+    private KeyValueStore<String, AudioState> states;
+    private Sensor counted;
+    private Sensor unchanged;
+    private Sensor tooLate;
+
+    /** @param deviceClassOf a user agent's device class (Yauaa's) */
+    AudioTracker(AudioSettings settings, AudioApps apps, UnaryOperator<String> deviceClassOf) {
+        this.ledger = new AudioLedger(settings.rules(), apps, deviceClassOf);
+        this.settings = settings;
+        this.deviceClassOf = deviceClassOf;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Output> context) {
+        this.context = context;
+        this.states = context.getStateStore(AudioTopology.STATES_STORE);
+        this.counted = sensor("counted");
+        this.unchanged = sensor("unchanged");
+        this.tooLate = sensor("too-late");
+        context.schedule(Duration.ofHours(SWEEP_EVERY_HOURS), PunctuationType.STREAM_TIME, this::forgetIdle);
+    }
+
+    private Sensor sensor(String outcome) {
+        return context.metrics().addRateTotalSensor("audio", "requests", outcome, Sensor.RecordingLevel.INFO);
+    }
+
+    @Override
+    public void process(Record<String, MatchedRequest> record) {
+        CdnRequest request = record.value().request();
+        long coveredFromMs = context.currentStreamTimeMs() - settings.lateLimit().toMillis();
+        if (request.timeMs() < coveredFromMs) {
+            // its device and content's state may be forgotten already: counting it could count a window twice
+            long days = settings.lateLimit().toDays();
+            refuse(record, "more than " + days + (days == 1 ? " day" : " days") + " before the newest audio request seen ("
+                    + Instant.ofEpochMilli(context.currentStreamTimeMs()) + "; CCU_AUDIO_STATE_DAYS)");
+            return;
+        }
+        AudioLedger.Outcome outcome = ledger.apply(states.get(record.key()), request, content(record.value().content()));
+        if (outcome instanceof AudioLedger.Counted done) {
+            counted.record();
+            states.put(record.key(), done.state());
+            if (!done.changes().isEmpty()) {
+                String deviceClass = deviceClass(deviceClassOf.apply(request.userAgent()));
+                for (AudioChange change : done.changes()) {
+                    PlaybackCount count = count(change, deviceClass);
+                    context.forward(new Record<>(count.key(), new Output(count, null), record.timestamp()));
+                }
+            }
+        } else if (outcome instanceof AudioLedger.Settled settled) {
+            refuse(record, "older than its device and content's settled requests (before "
+                    + Instant.ofEpochMilli(settled.settledBeforeMs()) + "; CCU_AUDIO_OPEN_HOURS)");
+        } else {
+            unchanged.record();
+        }
+    }
+
+    /** The catalogue's entry as the ledger reads it; the catalogue does not give the ID3 tag's size. */
+    static AudioContent content(ContentCatalogue.Entry entry) {
+        return new AudioContent(entry.contentId(), entry.type(), entry.bitrateKbps(), 0);
+    }
+
+    /**
+     * The device class counted under: Yauaa's, {@code Unknown} without one — and for a listening app Yauaa takes
+     * for a robot (Overcast's agent carries a URL), which is counted, so no robot class says otherwise.
+     */
+    static String deviceClass(String yauaa) {
+        return PlaybackRules.isBot(yauaa) ? PlaybackRules.UNKNOWN_DEVICE_CLASS : PlaybackRules.deviceClass(yauaa);
+    }
+
+    /** The change as playback counts see it: the app is the property, no zone (one device's requests may come through several). */
+    static PlaybackCount count(AudioChange change, String deviceClass) {
+        AudioContent content = change.content();
+        ContentDimensions dimensions = new ContentDimensions(content.contentId(), content.contentType(), change.app(),
+                null, null, null, null, null, deviceClass, AudioRules.SOURCE);
+        return new PlaybackCount(change.accountId(), dimensions, change.hourStartMs(), change.starts(), change.streams(),
+                change.playedMs(), change.downloads(), change.iabDownloads(), 0, null, change.device());
+    }
+
+    private void refuse(Record<String, MatchedRequest> record, String why) {
+        tooLate.record();
+        CdnRequest request = record.value().request();
+        RejectedBeacon rejected = new RejectedBeacon(RejectReason.TOO_LATE.code(), "CDN log line " + request.line()
+                + " of batch " + request.batchId() + " (source " + request.source() + ", account " + request.accountId()
+                + "), served " + Instant.ofEpochMilli(request.timeMs()) + ": too late for audio, " + why,
+                null, request.receivedAtMs(), "aggregator", null);
+        context.forward(new Record<>(request.batchId(), new Output(null, rejected), record.timestamp()));
+    }
+
+    private void forgetIdle(long streamTimeMs) {
+        long oldest = streamTimeMs - settings.stateRetention().toMillis();
+        List<String> idle = new ArrayList<>();
+        try (KeyValueIterator<String, AudioState> all = states.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, AudioState> entry = all.next();
+                if (entry.value.newestMs() < oldest) {
+                    idle.add(entry.key);
+                }
+            }
+        }
+        idle.forEach(states::delete);
+    }
+}

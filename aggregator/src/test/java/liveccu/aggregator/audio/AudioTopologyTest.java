@@ -1,0 +1,286 @@
+package liveccu.aggregator.audio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import liveccu.aggregator.cdn.CdnRules;
+import liveccu.aggregator.cdn.ContentCatalogue;
+import liveccu.aggregator.cdn.MatchedRequest;
+import liveccu.aggregator.topology.CcuTopology;
+import liveccu.model.AudioRules;
+import liveccu.model.CdnRequest;
+import liveccu.model.ContentDimensions;
+import liveccu.model.CountingRules;
+import liveccu.model.PlaybackCount;
+import liveccu.model.PlaybackRules;
+import liveccu.model.RejectedBeacon;
+import liveccu.model.Topics;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.WindowStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Audio consumption from CDN log lines through the production topology ({@link CcuTopology#build}): lines in on
+ * {@code ccu.cdn-requests}, exact playback counts of source {@code cdn-log} out per content, app, device class
+ * and hour, refused lines on the rejected topic, and a forgotten state never counting a request twice.
+ */
+class AudioTopologyTest {
+
+    private static final String ACCOUNT = "123456789";
+    private static final long HOUR = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
+    private static final long M = 60_000;
+    private static final long H = PlaybackCount.HOUR_MS;
+    private static final long DAY = 24 * H;
+    private static final String CATALOGUE = """
+            content_id,path_pattern,bitrate_kbps,type
+            ep42,/podcasts/ep42*.mp3,128,vod
+            radio-1,/live/radio1/*,96,live
+            """;
+    private static final String SPOTIFY = "Spotify/8.8.0 iOS/16.5 (iPhone14,2)";
+    private static final String PODCASTS = "Podcasts/1650.20 CFNetwork/1408.0.4 Darwin/22.5.0";
+    private static final String TUNEIN = "TuneIn Radio/27.5 (Android 13)";
+    private static final String OVERCAST = "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)";
+    private static final String STAGEFRIGHT = "stagefright/1.2 (Linux;Android 12)";
+    private static final String GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+    private static final String FEED_PARSER = "PocketCasts/1.0 (Pocket Casts Feed Parser; +http://pocketcasts.com/)";
+
+    @TempDir
+    Path stateDir;
+    @TempDir
+    Path catalogueDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, CdnRequest> requests;
+    private TestOutputTopic<String, PlaybackCount> counts;
+    private TestOutputTopic<String, RejectedBeacon> rejectedTopic;
+    private final Map<String, PlaybackCount> latest = new TreeMap<>();
+    private final List<RejectedBeacon> rejected = new ArrayList<>();
+    private int lines;
+
+    private void start(AudioSettings audio) throws IOException {
+        CdnRules cdn = new CdnRules(CdnRules.DEFAULT_REDELIVERY, CdnRules.DEFAULT_LATE_HOLD, CountingRules.DEFAULT_MAX_FUTURE_SKEW,
+                ContentCatalogue.load(Files.writeString(catalogueDir.resolve("catalogue.csv"), CATALOGUE)));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audio-topology-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        driver = new TopologyTestDriver(CcuTopology.build(CountingRules.defaults(), Duration.ofMillis(100), PlaybackRules.defaults(),
+                cdn, audio), props, Instant.ofEpochMilli(HOUR));
+        requests = driver.createInputTopic(Topics.CDN_REQUESTS.name(),
+                Topics.CDN_REQUESTS.keySerde().serializer(), Topics.CDN_REQUESTS.valueSerde().serializer());
+        counts = driver.createOutputTopic(Topics.PLAYBACK_COUNTS.name(),
+                Topics.PLAYBACK_COUNTS.keySerde().deserializer(), Topics.PLAYBACK_COUNTS.valueSerde().deserializer());
+        rejectedTopic = driver.createOutputTopic(Topics.REJECTED.name(),
+                Topics.REJECTED.keySerde().deserializer(), Topics.REJECTED.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    @Test
+    void eachRuleCountsUnderSourceCdnLogTheAppAndTheDeviceClass() throws IOException {
+        start(AudioSettings.defaults());
+        // three ranges of one device: one start; 900,000 bytes at 128 kbps are 56.25 s, a stream; short of IAB's minute
+        send(range(SPOTIFY, "ip-1", HOUR + M, 0, 299_999));
+        send(range(SPOTIFY, "ip-1", HOUR + 2 * M, 300_000, 599_999));
+        send(range(SPOTIFY, "ip-1", HOUR + 3 * M, 600_000, 899_999));
+        // the whole file: a download (no time) and an IAB download
+        send(get(PODCASTS, "ip-2", HOUR + 5 * M, "/podcasts/ep42.mp3", 200, 5_000_000));
+        // live: a 200 is a start; 400,000 bytes at 96 kbps are 33.333 s, a stream
+        send(get(TUNEIN, "ip-3", HOUR + 6 * M, "/live/radio1/a.aac", 200, 400_000));
+        // a listening app Yauaa takes for a robot counts, under Unknown; an unknown app is Others
+        send(range(OVERCAST, "ip-4", HOUR + 7 * M, 0, 99_999));
+        send(range(STAGEFRIGHT, "ip-5", HOUR + 8 * M, 0, 99_999));
+        // nothing: bots, a feed parser, HEAD, 4xx, under 70,000 bytes, a path outside the catalogue
+        send(get(GOOGLEBOT, "ip-6", HOUR + 9 * M, "/podcasts/ep42.mp3", 200, 5_000_000));
+        send(get(FEED_PARSER, "ip-7", HOUR + 9 * M, "/podcasts/ep42.mp3", 200, 5_000_000));
+        send(line(SPOTIFY, "ip-8", HOUR + 9 * M, "HEAD", "/podcasts/ep42.mp3", 200, 5_000_000, null, null));
+        send(get(SPOTIFY, "ip-8", HOUR + 9 * M, "/podcasts/ep42.mp3", 404, 5_000_000));
+        send(range(SPOTIFY, "ip-8", HOUR + 9 * M, 0, 69_998));
+        send(get(SPOTIFY, "ip-8", HOUR + 9 * M, "/podcasts/ep43.mp3", 200, 5_000_000));
+
+        //                                                      starts, streams, ms, downloads, IAB, devices
+        assertEquals(List.of(1L, 1L, 56_250L, 0L, 0L, 1L), totals(episode("Spotify", "Phone"), HOUR));
+        assertEquals(List.of(0L, 0L, 0L, 1L, 1L, 1L), totals(episode("Apple Podcasts", "Mobile"), HOUR));
+        assertEquals(List.of(1L, 1L, 33_333L, 0L, 0L, 1L), totals(radio("TuneIn", "Mobile"), HOUR));
+        assertEquals(List.of(1L, 0L, 6_250L, 0L, 0L, 1L), totals(episode("Overcast", "Unknown"), HOUR));
+        assertEquals(List.of(1L, 0L, 6_250L, 0L, 0L, 1L), totals(episode("Others", "Mobile"), HOUR));
+        assertEquals(5, latest.size(), latest.keySet().toString());
+        assertTrue(rejected.isEmpty(), rejected.toString());
+        assertEquals(8, metric("counted-total"));            // the small range too: kept for the IAB count, no change
+        assertEquals(2, metric("unchanged-total"));   // the bot and the feed parser; the rest never reach the ledger
+        // the player events' summer holds none of it
+        assertEquals(0, windows("ccu-playback-hours"));
+        assertEquals(5, windows("ccu-audio-hours"));
+    }
+
+    @Test
+    void aLineInTwoBatchesAndARedeliveredBatchCountOnce() throws IOException {
+        start(AudioSettings.defaults());
+        CdnRequest first = range(SPOTIFY, "ip-1", HOUR + M, 0, 299_999);
+        send(first);
+        send(first);                                                            // the batch again: taken once
+        send(copy(first, "another-batch"));                                     // the same request pushed and imported
+        send(range(SPOTIFY, "ip-1", HOUR + 2 * M, 300_000, 399_999));
+
+        assertEquals(List.of(1L, 1L, 25_000L, 0L, 0L, 1L), totals(episode("Spotify", "Phone"), HOUR));
+        assertEquals(2, metric("counted-total"));
+        assertEquals(1, metric("unchanged-total"));
+    }
+
+    @Test
+    void aDeviceCountsAgainFrom24HoursAfterItsStartAndTimeGoesToEachRequestsHour() throws IOException {
+        start(AudioSettings.defaults());
+        send(range(SPOTIFY, "ip-1", HOUR + 59 * M, 0, 199_999));                // 12.5 s in HOUR
+        send(range(SPOTIFY, "ip-1", HOUR + 61 * M, 200_000, 399_999));          // 12.5 s in the next: a stream from 25 s
+        send(range(SPOTIFY, "ip-1", HOUR + 20 * H, 0, 99_999));                 // within the start's 24 h
+        send(range(SPOTIFY, "ip-1", HOUR + 30 * H, 0, 99_999));                 // 30 h later: a start again
+
+        assertEquals(List.of(1L, 1L, 12_500L, 0L, 0L, 1L), totals(episode("Spotify", "Phone"), HOUR));
+        assertEquals(List.of(0L, 0L, 12_500L, 0L, 0L, 0L), totals(episode("Spotify", "Phone"), HOUR + H));
+        assertEquals(List.of(0L, 0L, 6_250L, 0L, 0L, 0L), totals(episode("Spotify", "Phone"), HOUR + 20 * H));
+        assertEquals(List.of(1L, 0L, 6_250L, 0L, 0L, 1L), totals(episode("Spotify", "Phone"), HOUR + 30 * H));
+    }
+
+    @Test
+    void linesBehindTheLateLimitOrTheirDevicesSettledPartAreRefusedAsTooLateForAudio() throws IOException {
+        start(AudioSettings.defaults());
+        send(range(SPOTIFY, "ip-1", HOUR, 0, 99_999));
+        send(range(PODCASTS, "ip-2", HOUR + 8 * DAY, 0, 99_999));               // the newest line: 8 days on
+        // 7 days and 23 h behind the newest line: the CDN figures take it (35 days), audio no more
+        send(range(SPOTIFY, "ip-1", HOUR + H, 100_000, 399_999));
+        // within 7 days, but 50 h behind its own device's newest: settled
+        send(range(PODCASTS, "ip-2", HOUR + 8 * DAY - 50 * H, 0, 99_999));
+
+        assertEquals(List.of(1L, 0L, 6_250L, 0L, 0L, 1L), totals(episode("Spotify", "Phone"), HOUR));
+        assertNull(latest.get(new PlaybackCount(ACCOUNT, episode("Spotify", "Phone"), HOUR + H, 0, 0, 0, 0).key()));
+        assertNull(latest.get(new PlaybackCount(ACCOUNT, episode("Apple Podcasts", "Mobile"), HOUR + 6 * DAY - 2 * H, 0, 0, 0, 0)
+                .key()));
+        assertEquals(2, rejected.size(), rejected.toString());
+        assertEquals(List.of("too-late", "too-late"), rejected.stream().map(RejectedBeacon::reason).toList());
+        assertEquals("CDN log line 3 of batch batch-3 (source cdn-1, account 123456789), served 2026-11-23T11:00:00Z: too late "
+                + "for audio, more than 7 days before the newest audio request seen (2026-12-01T10:00:00Z; CCU_AUDIO_STATE_DAYS)",
+                rejected.get(0).message());
+        assertEquals("CDN log line 4 of batch batch-4 (source cdn-1, account 123456789), served 2026-11-29T08:00:00Z: too late "
+                + "for audio, older than its device and content's settled requests (before 2026-11-29T10:00:00Z; "
+                + "CCU_AUDIO_OPEN_HOURS)", rejected.get(1).message());
+        assertEquals(2, metric("too-late-total"));
+    }
+
+    @Test
+    void aForgottenStateNeverCountsARequestTwice() throws IOException {
+        // states kept 2 days after their newest request: lines up to a day behind the newest are counted
+        start(new AudioSettings(AudioRules.defaults(), Duration.ofDays(2)));
+        String spotify = AudioTopology.key(matched(range(SPOTIFY, "ip-1", HOUR, 0, 0)));
+        send(range(SPOTIFY, "ip-1", HOUR, 0, 399_999));                        // a start, a stream
+        assertNotNull(driver.<String, AudioState>getKeyValueStore(AudioTopology.STATES_STORE).get(spotify));
+        send(range(PODCASTS, "ip-2", HOUR + 2 * DAY + H, 0, 99_999));           // 2 days and an hour on
+        assertNull(driver.<String, AudioState>getKeyValueStore(AudioTopology.STATES_STORE).get(spotify), "forgotten");
+
+        // it would open a start again in a fresh state; its window's state is gone, so it is refused
+        send(range(SPOTIFY, "ip-1", HOUR + H, 0, 399_999));
+        // a day behind the newest line at most, 26 h after the first start: a start of its own either way
+        send(range(SPOTIFY, "ip-1", HOUR + 26 * H, 0, 99_999));
+
+        assertEquals(List.of(1L, 1L, 25_000L, 0L, 0L, 1L), totals(episode("Spotify", "Phone"), HOUR));
+        assertNull(latest.get(new PlaybackCount(ACCOUNT, episode("Spotify", "Phone"), HOUR + H, 0, 0, 0, 0).key()));
+        assertEquals(List.of(1L, 0L, 6_250L, 0L, 0L, 1L), totals(episode("Spotify", "Phone"), HOUR + 26 * H));
+        assertEquals(1, rejected.size(), rejected.toString());
+        assertTrue(rejected.get(0).message().contains("too late for audio, more than 1 day before the newest audio request"),
+                rejected.get(0).message());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static ContentDimensions episode(String app, String deviceClass) {
+        return new ContentDimensions("ep42", "vod", app, null, null, null, null, null, deviceClass, "cdn-log");
+    }
+
+    private static ContentDimensions radio(String app, String deviceClass) {
+        return new ContentDimensions("radio-1", "live", app, null, null, null, null, null, deviceClass, "cdn-log");
+    }
+
+    /** Starts, streams, played ms, downloads, IAB downloads and devices of the newest totals of the hour. */
+    private List<Long> totals(ContentDimensions content, long hour) {
+        PlaybackCount count = latest.get(new PlaybackCount(ACCOUNT, content, hour, 0, 0, 0, 0).key());
+        assertNotNull(count, "no totals for " + content + " at " + Instant.ofEpochMilli(hour) + " in " + latest.keySet());
+        return List.of(count.starts(), count.streams(), count.playedMs(), count.downloads(), count.iabDownloads(), count.devices());
+    }
+
+    /** Each line in a batch of its own (line n of batch-n), received when it was served. */
+    private CdnRequest line(String ua, String ip, long t, String method, String path, int status, long bytes, Long from, Long to) {
+        lines++;
+        return new CdnRequest("batch-" + lines, lines, ACCOUNT, "cdn-1", "cloudflare", "zone-1", t, t, ip, method,
+                "cdn.example.com", path, status, bytes, from, to, ua, null, "MAD", CdnRequest.HIT, null);
+    }
+
+    private CdnRequest get(String ua, String ip, long t, String path, int status, long bytes) {
+        return line(ua, ip, t, "GET", path, status, bytes, null, null);
+    }
+
+    private CdnRequest range(String ua, String ip, long t, long from, long to) {
+        return line(ua, ip, t, "GET", "/podcasts/ep42.mp3", 206, to - from + 1, from, to);
+    }
+
+    private static CdnRequest copy(CdnRequest request, String batch) {
+        return new CdnRequest(batch, 0, request.accountId(), request.source(), request.format(), request.zone(), request.timeMs(),
+                request.receivedAtMs(), request.ipHash(), request.method(), request.host(), request.path(), request.status(),
+                request.bytes(), request.rangeStart(), request.rangeEnd(), request.userAgent(), request.referrer(), request.pop(),
+                request.cacheStatus(), request.durationMs());
+    }
+
+    private static MatchedRequest matched(CdnRequest request) {
+        return new MatchedRequest(request, new ContentCatalogue.Entry("ep42", 128, "vod"));
+    }
+
+    /** Sends a line as the collector writes it (keyed by its batch, at its receive time) and collects what comes out. */
+    private void send(CdnRequest request) {
+        requests.pipeInput(request.partitionKey(), request, request.receivedAtMs());
+        for (KeyValue<String, PlaybackCount> count : counts.readKeyValuesToList()) {
+            latest.put(count.key, count.value);
+        }
+        rejected.addAll(rejectedTopic.readValuesToList());
+    }
+
+    private long windows(String store) {
+        long n = 0;
+        WindowStore<String, PlaybackCount> hours = driver.getWindowStore(store);
+        try (KeyValueIterator<org.apache.kafka.streams.kstream.Windowed<String>, PlaybackCount> all = hours.all()) {
+            while (all.hasNext()) {
+                all.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private double metric(String name) {
+        return driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("stream-audio-metrics") && e.getKey().name().equals(name))
+                .mapToDouble(e -> (Double) e.getValue().metricValue()).sum();
+    }
+}
