@@ -44,8 +44,9 @@ import liveccu.ops.http.ErrorResponses;
  * never refused for them: a vendor would retry it for ever; a line's index is its number, from
  * {@code X-CCU-Log-First-Line} when given). {@code 401} bad or missing token, {@code 404} unknown source (or
  * none configured), {@code 400} a bad {@code X-CCU-Log-Batch}, or an {@code X-CCU-Log-First-Line} that is not a
- * whole number or comes without {@code X-CCU-Log-Batch}, {@code 413} over the body or line limits, {@code 415} another encoding, {@code 503} with {@code Retry-After} when Kafka cannot take the
- * requests or the collector is already busy with {@code CCU_LOG_BATCHES_IN_FLIGHT} batches.
+ * whole number or comes without {@code X-CCU-Log-Batch}, {@code 413} over the body or line limits, {@code 415}
+ * another encoding, {@code 503} with {@code Retry-After} when Kafka cannot take the requests or the collector is
+ * already busy with {@code CCU_LOG_BATCHES_IN_FLIGHT} batches.
  *
  * <p>Only the body's bytes are gathered on the event loop; decompressing, parsing, hashing and publishing a
  * batch (megabytes, hundreds of thousands of lines) run on a worker, so beacons are never held up. The worker
