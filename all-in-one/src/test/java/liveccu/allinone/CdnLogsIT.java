@@ -46,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The CDN log feature end to end: Cloudflare and Fastly batches pushed over HTTP, combined and CloudFront files
  * imported with {@code ./liveccu logs import}, through the collector, a real broker and the real aggregator (with a
  * content catalogue) into {@code GET /cdn}: exact figures per minute and hour, per PoP, zone, host and content, as
- * JSON and CSV; a retried batch, a resumed import, a file imported again and once more with a fresh state file each
- * count once; no raw client IP on any topic.
+ * JSON and CSV; a retried batch, a resumed import, a file imported again, once more with a fresh state file and once
+ * more cut into other chunks each count once; no raw client IP on any topic.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CdnLogsIT {
@@ -56,7 +56,7 @@ class CdnLogsIT {
     private static final long M = CdnTraffic.MINUTE_MS;
     private static final long H = CdnTraffic.HOUR_MS;
     private static final int PARTITIONS = 4;   // CCU_TOPIC_PARTITIONS of Viewers.testEnv
-    private static final int CHUNK_LINES = 2;   // the combined file's chunks: 3 batches of its 5 lines
+    private static final int CHUNK_LINES = 2;   // the combined file's chunks: 3 of its 5 lines
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACCOUNT = "cdn-logs";
     private static final String MEDIA = "media.example.com";
@@ -244,7 +244,7 @@ class CdnLogsIT {
 
     @Test
     @Order(2)
-    void aRetriedBatchAndAFileImportedAgainCountOnce() throws Exception {
+    void aRetriedBatchAndAFileImportedAgainHoweverCutCountOnce() throws Exception {
         pushCloudflareBatch();   // the same body again, as Cloudflare retries a batch whose answer it did not get
         Path state = logs.resolve("state.json");
         Map.Entry<Integer, String> again = importLogs("nginx-files", state, combinedFile.toString());
@@ -254,29 +254,30 @@ class CdnLogsIT {
                 String.valueOf(CHUNK_LINES), combinedFile.toString());
         assertEquals(0, fresh.getKey(), fresh.getValue());
         assertTrue(fresh.getValue().contains("3 chunks sent: 5 lines accepted, 0 rejected"), fresh.getValue());
+        // cut otherwise, the file's lines keep their identities (the file and their numbers in it)
+        Map.Entry<Integer, String> recut = importLogs("nginx-files", logs.resolve("recut-state.json"), "--chunk-lines",
+                String.valueOf(CHUNK_LINES + 1), combinedFile.toString());
+        assertEquals(0, recut.getKey(), recut.getValue());
+        assertTrue(recut.getValue().contains("2 chunks sent: 5 lines accepted, 0 rejected"), recut.getValue());
 
-        // Each redelivered line is followed, on its batch's partition, by a witness: a line of the same traffic (zone,
-        // host, PoP, content). The aggregator reads a partition in order and sums a traffic on one partition of its own,
-        // so once the hour holds every witness it holds whatever the redeliveries added.
-        String cloudflareBatch = "cf-push/sha256:" + CdnLogs.sha256(cloudflareBody.getBytes(StandardCharsets.UTF_8));
+        // Each redelivered line is followed, on its partition (its Kafka key: batch id # block of 1,024 lines), by a
+        // witness: a line of the same traffic (zone, host, PoP, content). The aggregator reads a partition in order and
+        // sums a traffic on one partition of its own, so once the hour holds every witness it holds whatever the
+        // redeliveries added.
+        String cloudflareKey = "cf-push/sha256:" + CdnLogs.sha256(cloudflareBody.getBytes(StandardCharsets.UTF_8)) + "#0";
+        String fileKey = "nginx-files/" + CdnLogs.fingerprint(combinedFile) + "#0";
         Map<String, String> witnessOf = new HashMap<>();
         List<Request> witnesses = new ArrayList<>();
-        witnessOf.put(cloudflareBatch, pushWitnesses("cf-push", cloudflareBatch, cloudflare, "dynamic", CdnLogsIT::cloudflareLine,
+        witnessOf.put(cloudflareKey, pushWitnesses("cf-push", cloudflareKey, cloudflare, "dynamic", CdnLogsIT::cloudflareLine,
                 witnesses));
-        String print = CdnLogs.fingerprint(combinedFile);
-        for (int chunk = 0; chunk * CHUNK_LINES < combined.size(); chunk++) {
-            String batch = "nginx-files/" + print + ":" + chunk;
-            List<Request> lines = combined.subList(chunk * CHUNK_LINES, Math.min(combined.size(), (chunk + 1) * CHUNK_LINES));
-            witnessOf.put(batch, pushWitnesses("nginx-files", batch, lines, "-", CdnLogsIT::combinedLine, witnesses));
-        }
-        List<String> fileBatches = witnessOf.keySet().stream().filter(batch -> batch.startsWith("nginx-files/")).toList();
-        Map<String, List<ConsumerRecord<String, CdnRequest>>> byBatch = Eventually.await(WAIT,
-                "both deliveries of the batch's 4 requests, both imports of the file's 5 lines and the witnesses on the topic",
+        witnessOf.put(fileKey, pushWitnesses("nginx-files", fileKey, combined, "-", CdnLogsIT::combinedLine, witnesses));
+        Map<String, List<ConsumerRecord<String, CdnRequest>>> byKey = Eventually.await(WAIT,
+                "both deliveries of the batch's 4 requests, the 3 imports of the file's 5 lines and the witnesses on the topic",
                 () -> TopicContents.read(bootstrap(), Topics.CDN_REQUESTS).stream().collect(Collectors.groupingBy(ConsumerRecord::key)),
-                all -> records(all, List.of(cloudflareBatch)) == 8 && records(all, fileBatches) == 10
+                all -> records(all, List.of(cloudflareKey)) == 8 && records(all, List.of(fileKey)) == 15
                         && records(all, witnessOf.values()) == witnesses.size());
-        witnessOf.forEach((batch, witness) -> assertEquals(partitions(byBatch.get(batch)), partitions(byBatch.get(witness)),
-                "the witnesses of " + batch + " on its partition"));
+        witnessOf.forEach((key, witness) -> assertEquals(partitions(byKey.get(key)), partitions(byKey.get(witness)),
+                "the witnesses of " + key + " on its partition"));
 
         // the first deliveries' hour and the 9 witnesses (1 byte, 200, not cached): nothing more
         String theHour = range(hour, hour + H);
@@ -294,7 +295,7 @@ class CdnLogsIT {
                 .collect(Collectors.toCollection(ArrayList::new));
         ips.add("203.0.113.13");   // the rejected line's
         int records = CdnLogs.assertNoRawIpOnAnyTopic(bootstrap(), ips);
-        assertTrue(records >= 36, "read " + records + " records, fewer than ccu.cdn-requests holds");
+        assertTrue(records >= 41, "read " + records + " records, fewer than ccu.cdn-requests holds");
     }
 
     private static void pushCloudflareBatch() throws IOException {
@@ -308,14 +309,14 @@ class CdnLogsIT {
     }
 
     /**
-     * Pushes a witness of each line to the source, as a batch named to land on the partition of {@code batch}, in the
-     * minute of the witnesses; adds them to {@code witnesses}. Returns the witnesses' batch id.
+     * Pushes a witness of each line to the source, as a batch named to land on the partition of {@code key}, in the
+     * minute of the witnesses; adds them to {@code witnesses}. Returns the witnesses' Kafka key (their batch's block 0).
      */
-    private static String pushWitnesses(String source, String batch, List<Request> lines, String notCached,
+    private static String pushWitnesses(String source, String key, List<Request> lines, String notCached,
                                         Function<Request, String> format, List<Request> witnesses) {
         String prefix = "witness-" + witnesses.size() + "-";
         int n = 0;
-        while (partitionOf(source + "/" + prefix + n) != partitionOf(batch)) {
+        while (partitionOf(source + "/" + prefix + n + "#0") != partitionOf(key)) {
             n++;
         }
         String given = prefix + n;
@@ -328,15 +329,15 @@ class CdnLogsIT {
                 these.stream().map(format).collect(Collectors.joining("\n")), "x-ccu-log-token", TOKENS.get(source),
                 "x-ccu-log-batch", given);
         assertEquals(204, reply.status(), reply.body());
-        return source + "/" + given;
+        return source + "/" + given + "#0";
     }
 
-    private static int partitionOf(String batchId) {
-        return Utils.toPositive(Utils.murmur2(batchId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    private static int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
     }
 
-    private static int records(Map<String, List<ConsumerRecord<String, CdnRequest>>> byBatch, Collection<String> batches) {
-        return batches.stream().mapToInt(batch -> byBatch.getOrDefault(batch, List.of()).size()).sum();
+    private static int records(Map<String, List<ConsumerRecord<String, CdnRequest>>> byKey, Collection<String> keys) {
+        return keys.stream().mapToInt(key -> byKey.getOrDefault(key, List.of()).size()).sum();
     }
 
     private static Set<Integer> partitions(List<ConsumerRecord<String, CdnRequest>> records) {

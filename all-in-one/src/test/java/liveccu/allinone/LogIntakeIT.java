@@ -164,16 +164,13 @@ class LogIntakeIT {
         return CdnLogs.importLogs(system.collectorPort(), source, token, state, all.toArray(String[]::new));
     }
 
-    /** Each request line of the file by its identity: chunk {@code p / 10}, index among the chunk's request lines. */
+    /** Each request line of the file by its identity: the file, and its number among the file's request lines. */
     private static Map<String, String> identities(String fingerprint, List<String> fileLines) {
         Map<String, String> expected = new LinkedHashMap<>();
-        int index = 0;
-        for (int p = 0; p < fileLines.size(); p++) {
-            if (p % 10 == 0) {
-                index = 0;
-            }
-            if (!fileLines.get(p).startsWith("#")) {
-                expected.put(fingerprint + ":" + (p / 10) + "#" + index++, fileLines.get(p));
+        int number = 0;
+        for (String line : fileLines) {
+            if (!line.startsWith("#")) {
+                expected.put(fingerprint + "#" + number++, line);
             }
         }
         return expected;
@@ -182,7 +179,7 @@ class LogIntakeIT {
     private static Map<String, String> identitiesOnTopic(String source, String fingerprint, java.util.function.Function<CdnRequest, String> what,
                                                          int records) {
         List<CdnRequest> onTopic = Eventually.await(Duration.ofSeconds(20), records + " records of " + fingerprint,
-                () -> requestsOf(source + "/" + fingerprint + ":"), list -> list.size() == records);
+                () -> requestsOf(source + "/" + fingerprint), list -> list.size() == records);
         Map<String, String> byIdentity = new LinkedHashMap<>();
         for (CdnRequest request : onTopic) {
             String identity = request.batchId().substring(source.length() + 1) + "#" + request.line();

@@ -163,6 +163,38 @@ class LogRoutesTest {
     }
 
     @Test
+    void aNamedBatchNumbersItsLinesFromItsFirstLine() {
+        String body = line("203.0.113.9", 200) + "\nnot json\n" + line("203.0.113.10", 206);
+        Http.Reply reply = Http.post(port, PATH, body, "x-ccu-log-token", TOKEN, "x-ccu-log-batch", "file-1",
+                "x-ccu-log-first-line", "5000");
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals(List.of(5001), new JsonObject(reply.body()).getJsonArray("rejected").stream()
+                .map(o -> ((JsonObject) o).getInteger("index")).toList(), "a bad line by its number");
+        assertEquals(List.of(5000, 5002), SINKS.requests.stream().filter(r -> r.batchId().equals("cf-main/file-1"))
+                .map(CdnRequest::line).toList());
+        assertEquals(1, SINKS.rejected.stream().filter(r -> r.message().contains("batch cf-main/file-1, line 5001:")).count());
+    }
+
+    @Test
+    void aBadFirstLineIsRefused() {
+        String body = line("203.0.113.9", 200);
+        int before = SINKS.requests.size();
+        for (String bad : List.of("-1", "1e3", "", "2147483645", "99999999999")) {
+            Http.Reply reply = Http.post(port, PATH, body, "x-ccu-log-token", TOKEN, "x-ccu-log-batch", "file-2",
+                    "x-ccu-log-first-line", bad);
+            assertEquals(400, reply.status(), bad);
+            assertTrue(reply.body().contains("X-CCU-Log-First-Line must be a whole number from 0 to 2147483644"), reply.body());
+        }
+        Http.Reply unnamed = Http.post(port, PATH, body, "x-ccu-log-token", TOKEN, "x-ccu-log-first-line", "10");
+        assertEquals(400, unnamed.status());
+        assertTrue(unnamed.body().contains("X-CCU-Log-First-Line numbers the lines of a named batch: give X-CCU-Log-Batch too"),
+                unnamed.body());
+        assertEquals(before, SINKS.requests.size(), "nothing published");
+        assertEquals(204, Http.post(port, PATH, body, "x-ccu-log-token", TOKEN, "x-ccu-log-batch", "file-2",
+                "x-ccu-log-first-line", "2147483644").status(), "the largest first line");
+    }
+
+    @Test
     void refusalsOfWholeBatches() throws IOException {
         String body = line("203.0.113.9", 200);
         assertEquals(401, Http.post(port, PATH, body).status());

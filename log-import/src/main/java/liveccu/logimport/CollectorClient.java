@@ -16,8 +16,9 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Sends chunks to the collector's log intake ({@code POST /v1/logs/{source}}, gzipped, with the source's
- * token and the chunk's batch id). A 503 or an unreachable collector is retried with a growing wait (at
- * least the collector's Retry-After, at most {@code maxWait}); any other refusal stops the import.
+ * token, the file's batch id and the number of the chunk's first line in the file). A 503 or an unreachable
+ * collector is retried with a growing wait (at least the collector's Retry-After, at most {@code maxWait});
+ * any other refusal stops the import.
  */
 final class CollectorClient {
 
@@ -49,7 +50,7 @@ final class CollectorClient {
         this.maxWait = maxWait;
     }
 
-    Outcome send(String batchId, String text, int requests) throws InterruptedException {
+    Outcome send(String batchId, long firstLine, String text, int requests) throws InterruptedException {
         byte[] body = gzip(text);
         String last = null;
         long retryAfterMs = 0;
@@ -62,6 +63,7 @@ final class CollectorClient {
             try {
                 response = http.send(HttpRequest.newBuilder(endpoint).timeout(TIMEOUT)
                         .header("x-ccu-log-token", token).header("x-ccu-log-batch", batchId)
+                        .header("x-ccu-log-first-line", String.valueOf(firstLine))
                         .header("content-type", "text/plain; charset=utf-8").header("content-encoding", "gzip")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {

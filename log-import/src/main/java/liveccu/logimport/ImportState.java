@@ -12,10 +12,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What the importer has had acknowledged, per file fingerprint: the chunk size it cut the file with, the
- * chunks the collector acknowledged, and whether the file is done. Written (atomically, by a rename) after
- * every acknowledged chunk, so an interrupted import resumes where it stopped. A chunk acknowledged by the
- * collector but not yet written here is sent again on resume: it keeps its batch id, and is counted once.
+ * What the importer has had acknowledged, per file fingerprint: the chunk size it cut the file with (a
+ * resume cuts it alike, to skip the same chunks), the chunks the collector acknowledged, and whether the file
+ * is done. Written (atomically, by a rename) after every acknowledged chunk, so an interrupted import resumes
+ * where it stopped. A chunk acknowledged by the collector but not yet written here is sent again on resume:
+ * its lines keep their identities (the file's fingerprint, their numbers in the file), and are counted once.
  */
 final class ImportState {
 

@@ -36,8 +36,11 @@ public final class LogsMain {
     @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Imports nginx/Apache combined or CloudFront standard log files (plain or gzip) through the "
                     + "collector's POST /v1/logs/{source}, in chunks of a fixed number of lines, each with batch id "
-                    + "<file SHA-256>:<chunk>. Resumable: acknowledged chunks are kept in a state file, and a rerun skips "
-                    + "finished files and chunks; a chunk sent twice keeps its id and is counted once."})
+                    + "<file SHA-256> and the number of its first line in the file (X-CCU-Log-First-Line; blank and # lines "
+                    + "have none): a line's identity is the file and its place in it, however the file is cut. Resumable: "
+                    + "acknowledged chunks are kept in a state file, and a rerun skips finished files and chunks. A line sent "
+                    + "twice (a chunk resent, the file imported again with another state file or --chunk-lines) is counted "
+                    + "once while the aggregator remembers it (CCU_CDN_REDELIVERY_DAYS after its last delivery)."})
     static final class Import implements Callable<Integer> {
         @Option(names = "--source", required = true, description = "the collector's log source (CCU_LOG_SOURCES) the files belong to")
         String source;
@@ -127,7 +130,7 @@ public final class LogsMain {
                         state.save();
                         return "stopped after " + sent + " chunks (--max-chunks): rerun the same command to go on";
                     }
-                    CollectorClient.Outcome outcome = client.send(fingerprint + ":" + chunk.index(), chunk.text(), chunk.requests());
+                    CollectorClient.Outcome outcome = client.send(fingerprint, chunk.firstLine(), chunk.text(), chunk.requests());
                     if (outcome instanceof CollectorClient.Stop stop) {
                         state.save();
                         return "chunk " + chunk.index() + ": " + stop.message() + "; rerun the same command to resume";

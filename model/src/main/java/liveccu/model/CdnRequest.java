@@ -7,17 +7,18 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 /**
  * One request of a CDN access log, normalised from whichever format it came in (Cloudflare Logpush,
  * Fastly JSON logging, nginx/Apache combined, CloudFront standard logs): the record of
- * {@link Topics#CDN_REQUESTS}, keyed by {@link #batchId()}. The JSON field names are a contract:
+ * {@link Topics#CDN_REQUESTS}, keyed by {@link #partitionKey()}. The JSON field names are a contract:
  * snake_case of the component names; absent values are left out.
  *
- * <p>Identity: a log line is {@code (batchId, line)}. A vendor retrying a batch, or the importer
- * resending a chunk of a file, sends the same batch id with the same lines, so the aggregator counts
- * each line once whatever the number of deliveries.
+ * <p>Identity: a log line is {@code (batchId, line)}. A vendor retrying a batch sends the same body, and
+ * the importer names every chunk of a file by the file's fingerprint and numbers its lines from their
+ * place in the file, so a line keeps its identity whatever the number of deliveries and however the
+ * file was cut: the aggregator counts it once.
  *
  * @param batchId      the batch the line came in: SHA-256 of the pushed body (decompressed), or the
- *                     importer's {@code file fingerprint:chunk}; the topic key, so one batch's lines meet on
- *                     one partition
- * @param line         0-based index of the line in its batch
+ *                     importer's file fingerprint (SHA-256 of the file)
+ * @param line         0-based number of the line in its batch: in a pushed body, its index; in an imported
+ *                     file, its number in the whole file (chunks say where they start)
  * @param accountId    the account the log source belongs to
  * @param source       the configured log source (one CDN property or file drop) that sent it
  * @param format       {@code cloudflare}, {@code fastly}, {@code combined} or {@code cloudfront}
@@ -67,8 +68,15 @@ public record CdnRequest(
     public static final String MISS = "MISS";
     public static final String OTHER = "OTHER";
 
-    /** The Kafka key: one batch's lines meet on one partition, where its delivered lines are remembered. */
+    /** Lines of a batch per block: the unit the aggregator remembers delivered lines in, and the Kafka key's. */
+    public static final int BLOCK_LINES = 1024;
+
+    /**
+     * The Kafka key, {@code batchId#block} with block {@code line / BLOCK_LINES}: a block's lines meet on one
+     * partition, where the aggregator remembers which were delivered, while a big file's blocks spread over
+     * all partitions (one key per file would put all its lines on one stream thread).
+     */
     public String partitionKey() {
-        return batchId;
+        return batchId + "#" + Math.floorDiv(line, BLOCK_LINES);
     }
 }

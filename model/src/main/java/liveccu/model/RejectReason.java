@@ -43,7 +43,7 @@ public enum RejectReason {
     TARGET_GONE("target-gone", 410),
     /** CDN log intake: no log source of that name is configured. */
     UNKNOWN_LOG_SOURCE("unknown-log-source", 404),
-    /** CDN log intake: an {@code X-CCU-Log-Batch} header that is not a batch id. */
+    /** CDN log intake: an {@code X-CCU-Log-Batch} header that is not a batch id, or a bad {@code X-CCU-Log-First-Line}. */
     BAD_LOG_BATCH("bad-log-batch", 400),
     /** CDN log intake: more lines in one batch than allowed. */
     TOO_MANY_LOG_LINES("too-many-log-lines", 413),

@@ -65,8 +65,9 @@ public final class Topics {
             new Topic<>("ccu.viewer-erasures", Serdes.String(), new JsonSerde<>(ViewerErasure.class));
 
     /**
-     * CDN access-log requests, normalised ({@link CdnRequest}), keyed by batch id so that a batch's lines
-     * meet on one partition (where a redelivered line is recognised). Kept as long as raw beacons.
+     * CDN access-log requests, normalised ({@link CdnRequest}), keyed by batch id and block of lines
+     * ({@link CdnRequest#partitionKey()}) so that a block's lines meet on one partition (where a redelivered
+     * line is recognised). Kept as long as raw beacons.
      */
     public static final Topic<String, CdnRequest> CDN_REQUESTS =
             new Topic<>("ccu.cdn-requests", Serdes.String(), new JsonSerde<>(CdnRequest.class));

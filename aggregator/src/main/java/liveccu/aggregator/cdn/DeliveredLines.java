@@ -2,12 +2,14 @@ package liveccu.aggregator.cdn;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import liveccu.model.CdnRequest;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * Which lines of one block of a batch ({@link #LINES} lines: {@code batch id # line / LINES}) were
- * already taken, one bit each, and the newest receive time of the block's deliveries.
+ * Which lines of one block of a batch ({@link #LINES} lines, stored under the block's Kafka key
+ * {@link CdnRequest#partitionKey()}, {@code batch id # line / LINES}) were already taken, one bit each,
+ * and the newest receive time of the block's deliveries.
  *
  * <p>Why blocks: the store's cache copies an entry on every read and write, i.e. on every line; a whole
  * batch's bit set (a Cloudflare push may hold 100,000 lines, 12.5 KB) would make a batch cost the
@@ -19,15 +21,11 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 record DeliveredLines(long lastSeenMs, long[] words) {
 
-    static final int LINES = 1024;
+    static final int LINES = CdnRequest.BLOCK_LINES;
 
     static final Serde<DeliveredLines> SERDE = Serdes.serdeFrom(
             (topic, lines) -> lines == null ? null : lines.toBytes(),
             (topic, bytes) -> bytes == null ? null : fromBytes(bytes));
-
-    static String key(String batchId, int line) {
-        return batchId + "#" + Math.floorDiv(line, LINES);
-    }
 
     static DeliveredLines none() {
         return new DeliveredLines(Long.MIN_VALUE, new long[0]);

@@ -16,17 +16,17 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Takes each log line once: on the partition of its batch (the topic is keyed by batch id), remembers
- * which lines of the batch were already taken ({@link DeliveredLines}, store
- * {@code ccu-cdn-delivered-lines}) and lets only a line's first delivery through, judged by
- * {@link CdnRules}: too late or in the future it is rejected (once, like its count), otherwise it goes
- * on with the line's own time as the record's time. The store write and what is sent share one
- * exactly-once transaction, so Kafka's retries are safe too.
+ * Takes each log line once: on the partition of its block of lines (the topic is keyed by
+ * {@link CdnRequest#partitionKey()}, {@code batch id # block}), remembers which lines of the block were
+ * already taken ({@link DeliveredLines}, store {@code ccu-cdn-delivered-lines}, under the same key) and
+ * lets only a line's first delivery through, judged by {@link CdnRules}: too late or in the future it is
+ * rejected (once, like its count), otherwise it goes on with the line's own time as the record's time.
+ * The store write and what is sent share one exactly-once transaction, so Kafka's retries are safe too.
  *
- * <p>Cost per batch: one entry per 1,024 lines, its key (the batch id, 64 characters for a pushed batch)
- * and 8 bytes plus one bit per line: ~100 bytes + lines ÷ 8 on disk (a batch of 10,000 lines: ~2.2 KB),
- * for {@code redelivery} after its newest delivery; then a sweep every hour forgets it, and a delivery
- * after that counts again.
+ * <p>Cost per batch: one entry per 1,024 lines, its key (the batch id, 64 characters for a pushed batch or
+ * an imported file, and the block) and 8 bytes plus one bit per line: ~100 bytes + lines ÷ 8 on disk (a
+ * batch of 10,000 lines: ~2.2 KB), for {@code redelivery} after its newest delivery; then a sweep every
+ * hour forgets it, and a delivery after that counts again.
  *
  * <p>Counted in Kafka Streams' metrics (group {@code stream-cdn-metrics}, per stream thread):
  * {@code taken-total}, {@code redelivered-total}, {@code too-late-total}, {@code in-future-total}.
@@ -69,7 +69,7 @@ final class FirstDeliveries implements Processor<String, CdnRequest, String, Fir
     @Override
     public void process(Record<String, CdnRequest> record) {
         CdnRequest request = record.value();
-        String key = DeliveredLines.key(request.batchId(), request.line());
+        String key = request.partitionKey();  // the block's entry lives on the partition all its lines come to
         DeliveredLines known = delivered.get(key);
         if (known != null && known.has(request.line())) {
             redelivered.record();

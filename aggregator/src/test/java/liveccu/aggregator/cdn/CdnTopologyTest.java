@@ -297,7 +297,7 @@ class CdnTopologyTest {
 
         List<TestRecord<String, MatchedRequest>> out = firsts.readRecordsToList();
         assertEquals(2, out.size());
-        assertEquals("b1", out.get(0).key());
+        assertEquals("b1#0", out.get(0).key());
         assertEquals(HOUR + 1_000, out.get(0).timestamp());
         assertEquals(new ContentCatalogue.Entry("ep42", 128, "vod"), out.get(0).value().content());
         assertEquals(0, out.get(0).value().request().line());
@@ -316,7 +316,7 @@ class CdnTopologyTest {
 
     private void pipe(Line line) {
         CdnRequest request = line.request();
-        requests.pipeInput(request.batchId(), request, request.receivedAtMs());
+        requests.pipeInput(request.partitionKey(), request, request.receivedAtMs());
     }
 
     private CdnTraffic minute(long startMs, String pop, String content) {

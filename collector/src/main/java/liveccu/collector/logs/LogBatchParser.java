@@ -18,9 +18,12 @@ import liveccu.model.RejectReason;
  * {@code (batchId, line)} and the client IP replaced by its keyed hash, and the lines that are not
  * requests, with why. Pure apart from hashing: text in, records out; no HTTP or Kafka.
  *
- * <p>A line's index counts the batch's requests and bad lines in order, not blank lines or CloudFront's
- * {@code #} directives, so the same body always gives the same identities. One bad line never costs the
- * others; more lines than the limit refuse the whole batch.
+ * <p>A line's number counts the batch's requests and bad lines in order from the batch's first line's
+ * number (0 for a pushed body; for a chunk of a file, its first line's number in the file), not blank
+ * lines or lines starting with {@code #} (CloudFront's directives; no format's request starts so), so the
+ * same body always gives the same identities. The importer counts a file's lines by this same rule,
+ * whatever the source's format, so a line's number in a file does not depend on where the file was cut.
+ * One bad line never costs the others; more lines than the limit refuse the whole batch.
  */
 public final class LogBatchParser {
 
@@ -30,7 +33,7 @@ public final class LogBatchParser {
     public sealed interface Result permits Batch, Refused, ValidationProbe {
     }
 
-    /** @param rejected the bad lines, by index, in order */
+    /** @param rejected the bad lines, by number, in order */
     public record Batch(List<CdnRequest> requests, List<LineRejection> rejected) implements Result {
     }
 
@@ -51,45 +54,49 @@ public final class LogBatchParser {
         this.maxLines = maxLines;
     }
 
-    public Result parse(LogSource source, String batchId, String body, long receivedAtMs) {
+    /** @param firstLine the number of the batch's first line */
+    public Result parse(LogSource source, String batchId, int firstLine, String body, long receivedAtMs) {
         if (source.format() == LogFormat.CLOUDFLARE && isCloudflareTestUpload(body)) {
             return new ValidationProbe();
         }
         LineParser parser = source.format().newParser();
         List<CdnRequest> requests = new ArrayList<>();
         List<LineRejection> rejected = new ArrayList<>();
-        int index = 0;
+        int count = 0;
         for (Iterator<String> lines = body.lines().iterator(); lines.hasNext(); ) {
             String text = lines.next();
             if (text.isBlank()) {
                 continue;
             }
-            LineParser.Result result = parser.parse(text.strip());
-            if (result instanceof LineParser.Directive) {
+            String stripped = text.strip();
+            LineParser.Result result = parser.parse(stripped);
+            // no format's request starts with #: such a line has no number in any format, as the importer (knowing none) counts
+            if (result instanceof LineParser.Directive || stripped.startsWith("#")) {
                 continue;
             }
-            if (index == maxLines) {
+            if (count == maxLines) {
                 return new Refused(RejectReason.TOO_MANY_LOG_LINES, "more than " + maxLines + " lines in one batch: send smaller batches");
             }
+            int number = firstLine + count;
             if (result instanceof LineParser.Bad bad) {
-                rejected.add(new LineRejection(index, RejectReason.BAD_LOG_LINE, bad.message()));
+                rejected.add(new LineRejection(number, RejectReason.BAD_LOG_LINE, bad.message()));
             } else {
                 AccessLine line = ((LineParser.Parsed) result).line();
                 String timeProblem = EventTime.problem(line.timeMs(), receivedAtMs, rules);
                 if (timeProblem != null) {
-                    rejected.add(new LineRejection(index, RejectReason.BAD_LOG_LINE, timeProblem));
+                    rejected.add(new LineRejection(number, RejectReason.BAD_LOG_LINE, timeProblem));
                 } else {
-                    requests.add(request(source, batchId, index, line, receivedAtMs));
+                    requests.add(request(source, batchId, number, line, receivedAtMs));
                 }
             }
-            index++;
+            count++;
         }
         return new Batch(requests, rejected);
     }
 
-    private CdnRequest request(LogSource source, String batchId, int index, AccessLine line, long receivedAtMs) {
+    private CdnRequest request(LogSource source, String batchId, int number, AccessLine line, long receivedAtMs) {
         ByteRange range = line.range();
-        return new CdnRequest(batchId, index, source.accountId(), source.name(), source.format().wireName(), source.zone(),
+        return new CdnRequest(batchId, number, source.accountId(), source.name(), source.format().wireName(), source.zone(),
                 line.timeMs(), receivedAtMs, ipHasher.hash(line.clientIp(), line.timeMs()), line.method(), line.host(),
                 line.path(), line.status(), line.bytes(), range == null ? null : range.start(), range == null ? null : range.end(),
                 line.userAgent(), line.referrer(), line.pop(), line.cacheStatus(), line.durationMs());

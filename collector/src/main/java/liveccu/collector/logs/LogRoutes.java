@@ -41,10 +41,12 @@ import liveccu.ops.http.ErrorResponses;
  * <p>Answers, once Kafka has acknowledged every request of the batch: {@code 204} when every line was a
  * request; {@code 200 {"accepted": n, "rejected_count": m, "rejected": [the first 20: index, reason, message]}}
  * otherwise (bad lines are counted, recorded on the rejected topic and never cost the others, and a batch is
- * never refused for them: a vendor would retry it for ever). {@code 401} bad or missing token, {@code 404}
- * unknown source (or none configured), {@code 400} a bad {@code X-CCU-Log-Batch}, {@code 413} over the body or
- * line limits, {@code 415} another encoding, {@code 503} with {@code Retry-After} when Kafka cannot take the
- * requests or the collector is already busy with {@code CCU_LOG_BATCHES_IN_FLIGHT} batches.
+ * never refused for them: a vendor would retry it for ever; a line's index is its number, from
+ * {@code X-CCU-Log-First-Line} when given). {@code 401} bad or missing token, {@code 404} unknown source (or
+ * none configured), {@code 400} a bad {@code X-CCU-Log-Batch}, or an {@code X-CCU-Log-First-Line} that is not a
+ * whole number or comes without {@code X-CCU-Log-Batch}, {@code 413} over the body or line limits, {@code 415}
+ * another encoding, {@code 503} with {@code Retry-After} when Kafka cannot take the requests or the collector is
+ * already busy with {@code CCU_LOG_BATCHES_IN_FLIGHT} batches.
  *
  * <p>Only the body's bytes are gathered on the event loop; decompressing, parsing, hashing and publishing a
  * batch (megabytes, hundreds of thousands of lines) run on a worker, so beacons are never held up. The worker
@@ -134,6 +136,21 @@ public final class LogRoutes implements IntakeRoutes {
             refuse(ctx, source.name(), RejectReason.BAD_LOG_BATCH, "X-CCU-Log-Batch must be 1-200 of A-Z a-z 0-9 . _ : -", receivedAt);
             return;
         }
+        String givenFirst = request.getHeader(BatchIds.FIRST_LINE_HEADER);
+        if (givenFirst != null && given == null) {
+            // an unnamed batch is named by its body: its lines' numbers are their places in it
+            refuse(ctx, source.name(), RejectReason.BAD_LOG_BATCH, "X-CCU-Log-First-Line numbers the lines of a named batch:"
+                    + " give X-CCU-Log-Batch too", receivedAt);
+            return;
+        }
+        // every line's number, up to the first's plus the batch's line limit, fits CdnRequest.line
+        int maxFirstLine = Integer.MAX_VALUE - settings.maxLines();
+        int firstLine = BatchIds.firstLine(givenFirst, maxFirstLine);
+        if (firstLine < 0) {
+            refuse(ctx, source.name(), RejectReason.BAD_LOG_BATCH, "X-CCU-Log-First-Line must be a whole number from 0 to "
+                    + maxFirstLine, receivedAt);
+            return;
+        }
         if (inFlight.incrementAndGet() > settings.batchesInFlight()) {
             inFlight.decrementAndGet();
             unavailable(ctx, source, "this collector is busy with " + settings.batchesInFlight() + " log batches: retry shortly");
@@ -156,7 +173,7 @@ public final class LogRoutes implements IntakeRoutes {
         readBody(ctx, source, receivedAt, body -> {
             processing.set(true);
             metrics.bytes(source.name(), body.length());
-            ctx.vertx().executeBlocking(() -> process(source, given, body.getBytes(), encoding, receivedAt, path), false)
+            ctx.vertx().executeBlocking(() -> process(source, given, firstLine, body.getBytes(), encoding, receivedAt, path), false)
                     .onComplete(done -> {
                         release.run();
                         if (done.succeeded()) {
@@ -185,14 +202,15 @@ public final class LogRoutes implements IntakeRoutes {
     }
 
     /** On a worker: decompress, parse, record the bad lines, publish and wait for every acknowledgement. */
-    private Outcome process(LogSource source, String given, byte[] body, String encoding, long receivedAt, String path) {
+    private Outcome process(LogSource source, String given, int firstLine, byte[] body, String encoding, long receivedAt,
+                            String path) {
         BodyReader.Result text = bodies.read(body, encoding);
         if (text instanceof BodyReader.Refused refused) {
             return new Refused(refused.reason(), refused.message());
         }
         String plain = ((BodyReader.Text) text).text();
         String batchId = BatchIds.of(source.name(), given, plain);
-        LogBatchParser.Result parsed = parser.parse(source, batchId, plain, receivedAt);
+        LogBatchParser.Result parsed = parser.parse(source, batchId, firstLine, plain, receivedAt);
         if (parsed instanceof LogBatchParser.ValidationProbe) {
             return new Probe();
         }
