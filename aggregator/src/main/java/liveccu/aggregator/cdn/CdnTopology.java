@@ -25,9 +25,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * (definitions: {@link CdnRules}; figures: {@link CdnTraffic}):
  *
  * <pre>
- *  ccu.cdn-requests (key: batch id)
+ *  ccu.cdn-requests (key: batch id # block of 1,024 lines)
  *     ▼
- *  take-first-deliveries         (per batch, where its lines already are: no repartition; store
+ *  take-first-deliveries         (per block of a batch, where its lines already are: no repartition; store
  *     │                            ccu-cdn-delivered-lines; a line already taken goes no further)
  *     ├─ too late (CCU_CDN_LATE_DAYS after its hour) or in the future ─► write-rejected-cdn-lines ─► ccu.beacons.rejected
  *     ▼
@@ -62,7 +62,7 @@ public final class CdnTopology {
      * Adds the CDN figures to the builder.
      *
      * @return each log line's first delivery that counts (neither too late nor in the future) with its
-     *         catalogue content, keyed by batch id, the record's time being the line's: for the figures
+     *         catalogue content, keyed by batch id # block, the record's time being the line's: for the figures
      *         built from the same lines (audio consumption), so that they take each line once too
      */
     public static KStream<String, MatchedRequest> addTo(StreamsBuilder builder, CdnRules rules) {
