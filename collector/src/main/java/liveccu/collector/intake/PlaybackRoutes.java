@@ -121,40 +121,9 @@ public final class PlaybackRoutes implements IntakeRoutes {
         readBody(ctx, source, then);
     }
 
-    /**
-     * Reads the body, at most {@code CCU_PLAYBACK_MAX_BODY_KB} of it, as bytes whatever its content type
-     * (Vert.x's BodyHandler would try to decode a body labelled as a form, which {@code curl --data-binary}
-     * does by default); past the limit a 413 with a reason, recorded like any rejection, and the
-     * connection closed.
-     */
+    /** Reads the body, at most {@code CCU_PLAYBACK_MAX_BODY_KB} of it; past the limit a 413 with a reason, recorded like any rejection, and the connection closed. */
     private void readBody(RoutingContext ctx, String source, java.util.function.BiConsumer<RoutingContext, Buffer> then) {
-        HttpServerRequest request = ctx.request();
-        long max = settings.maxBodyBytes();
-        String length = request.getHeader("content-length");
-        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19 && Long.parseLong(length) > max) {
-            tooLarge(ctx, source);
-            return;
-        }
-        Buffer body = Buffer.buffer();
-        boolean[] over = {false};
-        request.handler(chunk -> {
-            if (over[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > max) {
-                over[0] = true;
-                tooLarge(ctx, source);
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        request.exceptionHandler(error -> over[0] = true);
-        request.endHandler(v -> {
-            if (!over[0]) {
-                then.accept(ctx, body);
-            }
-        });
-        request.resume();
+        BoundedBody.read(ctx.request(), settings.maxBodyBytes(), body -> then.accept(ctx, body), () -> tooLarge(ctx, source), () -> { });
     }
 
     private void tooLarge(RoutingContext ctx, String source) {

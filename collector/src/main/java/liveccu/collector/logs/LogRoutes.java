@@ -1,7 +1,6 @@
 package liveccu.collector.logs;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.intake.BatchParse.LineRejection;
 import liveccu.collector.intake.BodyReader;
+import liveccu.collector.intake.BoundedBody;
 import liveccu.collector.intake.IntakeRoutes;
 import liveccu.collector.intake.IpHasher;
 import liveccu.collector.publish.BeaconPublisher;
@@ -170,7 +170,7 @@ public final class LogRoutes implements IntakeRoutes {
             }
         });
         String path = request.path();
-        readBody(ctx, source, receivedAt, body -> {
+        BoundedBody.read(request, settings.maxBodyBytes(), body -> {
             processing.set(true);
             metrics.bytes(source.name(), body.length());
             ctx.vertx().executeBlocking(() -> process(source, given, firstLine, body.getBytes(), encoding, receivedAt, path), false)
@@ -182,6 +182,9 @@ public final class LogRoutes implements IntakeRoutes {
                             unavailable(ctx, source, "the batch could not be processed: " + done.cause().getClass().getSimpleName());
                         }
                     });
+        }, () -> {
+            release.run();
+            tooLarge(ctx, source, receivedAt);
         }, release);
     }
 
@@ -271,46 +274,6 @@ public final class LogRoutes implements IntakeRoutes {
                     .end(new JsonObject().put("accepted", published.accepted())
                             .put("rejected_count", published.rejected().size()).put("rejected", listed).encode());
         }
-    }
-
-    /**
-     * Gathers the body's bytes, at most {@code CCU_LOG_MAX_BODY_MB}, whatever its content type; past the limit a
-     * 413 and the connection closed. Then {@code then}, or {@code release} when the body never arrives whole.
-     */
-    private void readBody(RoutingContext ctx, LogSource source, long receivedAt, java.util.function.Consumer<Buffer> then,
-                          Runnable release) {
-        HttpServerRequest request = ctx.request();
-        long max = settings.maxBodyBytes();
-        String length = request.getHeader("content-length");
-        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19 && Long.parseLong(length) > max) {
-            release.run();
-            tooLarge(ctx, source, receivedAt);
-            return;
-        }
-        Buffer body = Buffer.buffer();
-        boolean[] over = {false};
-        request.handler(chunk -> {
-            if (over[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > max) {
-                over[0] = true;
-                release.run();
-                tooLarge(ctx, source, receivedAt);
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        request.exceptionHandler(error -> {
-            over[0] = true;
-            release.run();
-        });
-        request.endHandler(v -> {
-            if (!over[0]) {
-                then.accept(body);
-            }
-        });
-        request.resume();
     }
 
     private void tooLarge(RoutingContext ctx, LogSource source, long receivedAt) {
