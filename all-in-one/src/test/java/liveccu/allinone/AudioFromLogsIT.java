@@ -3,10 +3,8 @@ package liveccu.allinone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,10 +177,10 @@ class AudioFromLogsIT {
         String hours = range(t - 31 * H, t + H);
         String yesterday = """
                 {"time":"%s","starts":1,"streams":1,"time_s":25.0,"downloads":0,"iab_downloads":0,"devices":1,"devices_exact":true}"""
-                .formatted(iso(t - 30 * H));
-        awaitRows(hours, "[" + yesterday + """
+                .formatted(ApiAnswers.iso(t - 30 * H));
+        ApiAnswers.await(system.apiPort(), hours, "[" + yesterday + """
                 ,{"time":"%s","starts":7,"streams":4,"time_s":211.749,"downloads":1,"iab_downloads":1,"devices":8,"devices_exact":false}]"""
-                .formatted(iso(t)));
+                .formatted(ApiAnswers.iso(t)));
 
         // the batch again, as Cloudflare retries it; late lines; then the witness
         push(body, 16);
@@ -194,13 +192,13 @@ class AudioFromLogsIT {
         push(new Request(DEEZER, "203.0.113.11", t + 40 * M, "GET", RADIO, 200, 120_000, null).cloudflare(), 0);   // 10 s
 
         // the retried batch changes nothing; the line 3 days late has its hour, the one 8 days late none
-        awaitRows(range(t - 9 * 24 * H, t + H), """
+        ApiAnswers.await(system.apiPort(), range(t - 9 * 24 * H, t + H), """
                 [{"time":"%s","starts":1,"streams":0,"time_s":6.25,"downloads":0,"iab_downloads":0,"devices":1,"devices_exact":true},
-                """.formatted(iso(t - 72 * H)) + yesterday + """
+                """.formatted(ApiAnswers.iso(t - 72 * H)) + yesterday + """
                 ,{"time":"%s","starts":8,"streams":4,"time_s":221.749,"downloads":1,"iab_downloads":1,"devices":9,"devices_exact":false}]"""
-                .formatted(iso(t)));
+                .formatted(ApiAnswers.iso(t)));
         String theHour = range(t, t + H);
-        awaitRows(theHour + "&group_by=property", """
+        ApiAnswers.await(system.apiPort(), theHour + "&group_by=property", """
                 [{"time":"%1$s","property":"Alexa","starts":1,"streams":1,"time_s":25.0,"downloads":0,"iab_downloads":0,"devices":1,"devices_exact":true},
                  {"time":"%1$s","property":"Apple Podcasts","starts":0,"streams":0,"time_s":0.0,"downloads":1,"iab_downloads":1,"devices":1,"devices_exact":true},
                  {"time":"%1$s","property":"Castbox","starts":1,"streams":0,"time_s":12.5,"downloads":0,"iab_downloads":0,"devices":1,"devices_exact":true},
@@ -210,27 +208,27 @@ class AudioFromLogsIT {
                  {"time":"%1$s","property":"Spotify","starts":1,"streams":1,"time_s":68.75,"downloads":0,"iab_downloads":0,"devices":1,"devices_exact":true},
                  {"time":"%1$s","property":"TuneIn","starts":1,"streams":0,"time_s":12.5,"downloads":0,"iab_downloads":0,"devices":1,"devices_exact":true},
                  {"time":"%1$s","property":"iHeartRadio","starts":1,"streams":1,"time_s":25.0,"downloads":0,"iab_downloads":0,"devices":1,"devices_exact":true}]"""
-                .formatted(iso(t)));
-        awaitRows(theHour + "&content_type=live", """
+                .formatted(ApiAnswers.iso(t)));
+        ApiAnswers.await(system.apiPort(), theHour + "&content_type=live", """
                 [{"time":"%s","starts":4,"streams":1,"time_s":55.5,"downloads":0,"iab_downloads":0,"devices":4,"devices_exact":false}]"""
-                .formatted(iso(t)));
-        awaitRows(theHour + "&content_type=dar&contentid=show7", """
+                .formatted(ApiAnswers.iso(t)));
+        ApiAnswers.await(system.apiPort(), theHour + "&content_type=dar&contentid=show7", """
                 [{"time":"%s","starts":1,"streams":1,"time_s":25.0,"downloads":0,"iab_downloads":0,"devices":1,"devices_exact":true}]"""
-                .formatted(iso(t)));
+                .formatted(ApiAnswers.iso(t)));
         // a listening app Yauaa takes for a robot is counted under Unknown
-        awaitRows(theHour + "&content_type=vod&group_by=device_class", """
+        ApiAnswers.await(system.apiPort(), theHour + "&content_type=vod&group_by=device_class", """
                 [{"time":"%1$s","device_class":"Mobile","starts":1,"streams":0,"time_s":12.5,"downloads":1,"iab_downloads":1,"devices":2,"devices_exact":false},
                  {"time":"%1$s","device_class":"Phone","starts":1,"streams":1,"time_s":68.75,"downloads":0,"iab_downloads":0,"devices":1,"devices_exact":true},
                  {"time":"%1$s","device_class":"Unknown","starts":1,"streams":1,"time_s":59.999,"downloads":0,"iab_downloads":0,"devices":1,"devices_exact":true}]"""
-                .formatted(iso(t)));
+                .formatted(ApiAnswers.iso(t)));
 
         // on the rejected topic (this system's alone): the line 8 days late, refused by the audio count with its reason
         // (the CDN figures took it), and the malformed lines, by the collector, the retried batch's once more
         List<RejectedBeacon> rejected = TopicContents.read(bootstrap(), Topics.REJECTED).stream().map(ConsumerRecord::value).toList();
         List<String> tooLate = rejected.stream().filter(record -> record.message().contains("too late for audio"))
                 .map(record -> record.reason() + ": " + record.message().substring(record.message().indexOf("served "))).toList();
-        assertEquals(List.of("too-late: served " + iso(t - 8 * 24 * H) + ": too late for audio, more than 7 days before the "
-                + "newest audio request seen (" + iso(t + 20 * M) + "; CCU_AUDIO_STATE_DAYS)"), tooLate);
+        assertEquals(List.of("too-late: served " + ApiAnswers.iso(t - 8 * 24 * H) + ": too late for audio, more than 7 days before the "
+                + "newest audio request seen (" + ApiAnswers.iso(t + 20 * M) + "; CCU_AUDIO_STATE_DAYS)"), tooLate);
         assertEquals(List.of("bad-log-line", "bad-log-line", "bad-log-line"),
                 rejected.stream().map(RejectedBeacon::reason).filter(reason -> !reason.equals("too-late")).toList());
         awaitCdnRequests(range(t - 8 * 24 * H, t - 8 * 24 * H + H), 1);
@@ -252,35 +250,14 @@ class AudioFromLogsIT {
         return "/playback?accountid=" + ACCOUNT + "&from=" + fromMs / 1000 + "&to=" + toMs / 1000 + "&source=cdn-log";
     }
 
-    /** Waits until the API answers the query exactly these rows. */
-    private static void awaitRows(String query, String expected) {
-        JsonNode wanted = tree(expected);
-        Eventually.await(WAIT, query + " = " + wanted, () -> {
-            Http.Reply reply = Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
-            return reply.status() == 200 ? tree(reply.body()) : JSON.getNodeFactory().textNode(reply.status() + " " + reply.body());
-        }, wanted::equals);
-    }
-
     /** Waits until the CDN figures of the hour hold this many requests. */
     private static void awaitCdnRequests(String playbackRange, int requests) {
         String query = playbackRange.replace("/playback?", "/cdn?").replace("&source=cdn-log", "") + "&interval=hour";
-        Eventually.await(WAIT, query + " holds " + requests + " requests", () -> tree(Http.get(system.apiPort(), query,
+        Eventually.await(WAIT, query + " holds " + requests + " requests", () -> ApiAnswers.tree(Http.get(system.apiPort(), query,
                 "x-api-key", Viewers.API_KEY).body()), rows -> rows.size() == 1 && rows.get(0).get("requests").asInt() == requests);
     }
 
     private static String bootstrap() {
         return system.broker().orElseThrow().bootstrapServers();
-    }
-
-    private static JsonNode tree(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String iso(long epochMs) {
-        return Instant.ofEpochMilli(epochMs).toString();
     }
 }

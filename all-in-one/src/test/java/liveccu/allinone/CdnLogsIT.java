@@ -3,11 +3,9 @@ package liveccu.allinone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -207,13 +205,13 @@ class CdnLogsIT {
         assertTrue(imported.getValue().contains("3 chunks sent: 5 lines accepted, 0 rejected"), imported.getValue());
 
         String theHour = range(hour, hour + H);
-        awaitRows(theHour + "&interval=minute", "[{\"time\":\"%s\",%s},{\"time\":\"%s\",%s}]"
-                .formatted(iso(m0), MINUTE_0, iso(m1), MINUTE_1));
-        awaitRows(theHour + "&interval=hour", """
+        ApiAnswers.await(system.apiPort(), theHour + "&interval=minute", "[{\"time\":\"%s\",%s},{\"time\":\"%s\",%s}]"
+                .formatted(ApiAnswers.iso(m0), MINUTE_0, ApiAnswers.iso(m1), MINUTE_1));
+        ApiAnswers.await(system.apiPort(), theHour + "&interval=hour", """
                 [{"time":"%s","requests":18,"bytes":962400,"hits":7,"misses":6,"other":5,"hit_ratio":0.5385,
-                  "errors":3,"status_1xx":1,"status_2xx":11,"status_3xx":1,"status_4xx":2,"status_5xx":3}]""".formatted(iso(hour)));
+                  "errors":3,"status_1xx":1,"status_2xx":11,"status_3xx":1,"status_4xx":2,"status_5xx":3}]""".formatted(ApiAnswers.iso(hour)));
         // nginx logs no PoP; CloudFront's edge location is its own PoP
-        awaitRows(theHour + "&interval=hour&group_by=pop", """
+        ApiAnswers.await(system.apiPort(), theHour + "&interval=hour&group_by=pop", """
                 [{"time":"%1$s","pop":null,"requests":5,"bytes":151180,"hits":2,"misses":2,"other":1,"hit_ratio":0.5,
                   "errors":1,"status_1xx":0,"status_2xx":3,"status_3xx":0,"status_4xx":1,"status_5xx":1},
                  {"time":"%1$s","pop":"CDG","requests":4,"bytes":570020,"hits":1,"misses":2,"other":1,"hit_ratio":0.3333,
@@ -221,23 +219,23 @@ class CdnLogsIT {
                  {"time":"%1$s","pop":"FRA","requests":4,"bytes":144000,"hits":2,"misses":1,"other":1,"hit_ratio":0.6667,
                   "errors":0,"status_1xx":1,"status_2xx":3,"status_3xx":0,"status_4xx":0,"status_5xx":0},
                  {"time":"%1$s","pop":"FRA56-P1","requests":5,"bytes":97200,"hits":2,"misses":1,"other":2,"hit_ratio":0.6667,
-                  "errors":1,"status_1xx":0,"status_2xx":3,"status_3xx":0,"status_4xx":1,"status_5xx":1}]""".formatted(iso(hour)));
-        awaitRows(theHour + "&interval=minute&zone=live", """
+                  "errors":1,"status_1xx":0,"status_2xx":3,"status_3xx":0,"status_4xx":1,"status_5xx":1}]""".formatted(ApiAnswers.iso(hour)));
+        ApiAnswers.await(system.apiPort(), theHour + "&interval=minute&zone=live", """
                 [{"time":"%s","requests":6,"bytes":145200,"hits":3,"misses":1,"other":2,"hit_ratio":0.75,
                   "errors":0,"status_1xx":1,"status_2xx":4,"status_3xx":0,"status_4xx":1,"status_5xx":0},
                  {"time":"%s","requests":3,"bytes":96000,"hits":1,"misses":1,"other":1,"hit_ratio":0.5,
-                  "errors":1,"status_1xx":0,"status_2xx":2,"status_3xx":0,"status_4xx":0,"status_5xx":1}]""".formatted(iso(m0), iso(m1)));
+                  "errors":1,"status_1xx":0,"status_2xx":2,"status_3xx":0,"status_4xx":0,"status_5xx":1}]""".formatted(ApiAnswers.iso(m0), ApiAnswers.iso(m1)));
         // the query string does not stop /podcasts/ep42.mp3?t=1 being ep42
-        awaitRows(theHour + "&interval=hour&contentid=ep42", """
+        ApiAnswers.await(system.apiPort(), theHour + "&interval=hour&contentid=ep42", """
                 [{"time":"%s","requests":6,"bytes":720050,"hits":3,"misses":3,"other":0,"hit_ratio":0.5,
-                  "errors":2,"status_1xx":0,"status_2xx":4,"status_3xx":0,"status_4xx":0,"status_5xx":2}]""".formatted(iso(hour)));
+                  "errors":2,"status_1xx":0,"status_2xx":4,"status_3xx":0,"status_4xx":0,"status_5xx":2}]""".formatted(ApiAnswers.iso(hour)));
         String csvQuery = theHour + "&interval=hour&group_by=host&format=csv";
         String csv = """
                 time,host,requests,bytes,hits,misses,other,hit_ratio,errors,status_1xx,status_2xx,status_3xx,status_4xx,status_5xx
                 %1$s,live.example.com,9,241200,4,2,3,0.6667,1,1,6,0,1,1
                 %1$s,media.example.com,8,720200,3,4,1,0.4286,2,0,4,1,1,2
                 %1$s,www.example.com,1,1000,0,0,1,,0,0,1,0,0,0
-                """.formatted(iso(hour));
+                """.formatted(ApiAnswers.iso(hour));
         Http.Reply reply = Eventually.await(WAIT, csvQuery + " = " + csv, () -> get(csvQuery), r -> r.body().equals(csv));
         assertEquals("text/csv; charset=utf-8", reply.header("content-type"));
     }
@@ -281,15 +279,15 @@ class CdnLogsIT {
 
         // the first deliveries' hour and the 9 witnesses (1 byte, 200, not cached): nothing more
         String theHour = range(hour, hour + H);
-        awaitRows(theHour + "&interval=hour", """
+        ApiAnswers.await(system.apiPort(), theHour + "&interval=hour", """
                 [{"time":"%s","requests":27,"bytes":962409,"hits":7,"misses":6,"other":14,"hit_ratio":0.5385,
-                  "errors":3,"status_1xx":1,"status_2xx":20,"status_3xx":1,"status_4xx":2,"status_5xx":3}]""".formatted(iso(hour)));
+                  "errors":3,"status_1xx":1,"status_2xx":20,"status_3xx":1,"status_4xx":2,"status_5xx":3}]""".formatted(ApiAnswers.iso(hour)));
         // the first two minutes as they were; the witnesses' minute
-        awaitRows(theHour + "&interval=minute", """
+        ApiAnswers.await(system.apiPort(), theHour + "&interval=minute", """
                 [{"time":"%s",%s},{"time":"%s",%s},
                  {"time":"%s","requests":9,"bytes":9,"hits":0,"misses":0,"other":9,"hit_ratio":null,
                   "errors":0,"status_1xx":0,"status_2xx":9,"status_3xx":0,"status_4xx":0,"status_5xx":0}]"""
-                .formatted(iso(m0), MINUTE_0, iso(m1), MINUTE_1, iso(mw)));
+                .formatted(ApiAnswers.iso(m0), MINUTE_0, ApiAnswers.iso(m1), MINUTE_1, ApiAnswers.iso(mw)));
 
         List<String> ips = Stream.of(cloudflare, fastly, combined, cloudFront).flatMap(List::stream).map(Request::ip)
                 .collect(Collectors.toCollection(ArrayList::new));
@@ -302,10 +300,10 @@ class CdnLogsIT {
         Http.Reply reply = Http.post(system.collectorPort(), "/v1/logs/cf-push", CdnLogs.gzip(cloudflareBody),
                 "x-ccu-log-token", TOKENS.get("cf-push"), "content-encoding", "gzip", "content-type", "application/json");
         assertEquals(200, reply.status(), reply.body());
-        assertEquals(tree("""
+        assertEquals(ApiAnswers.tree("""
                 {"accepted":4,"rejected_count":1,"rejected":[{"index":2,"reason":"bad-log-line",
                  "message":"ClientRequestMethod must be an HTTP method (is the field in the Logpush job's list?)"}]}"""),
-                tree(reply.body()));
+                ApiAnswers.tree(reply.body()));
     }
 
     /**
@@ -345,8 +343,8 @@ class CdnLogsIT {
     }
 
     private static String cloudflareLine(Request r) {
-        ObjectNode line = JSON.createObjectNode().put("EdgeStartTimestamp", iso(r.timeMs()))
-                .put("EdgeEndTimestamp", iso(r.timeMs() + 40)).put("ClientIP", r.ip()).put("ClientRequestMethod", "GET")
+        ObjectNode line = JSON.createObjectNode().put("EdgeStartTimestamp", ApiAnswers.iso(r.timeMs()))
+                .put("EdgeEndTimestamp", ApiAnswers.iso(r.timeMs() + 40)).put("ClientIP", r.ip()).put("ClientRequestMethod", "GET")
                 .put("ClientRequestHost", r.host()).put("ClientRequestURI", r.path()).put("EdgeResponseStatus", r.status())
                 .put("EdgeResponseBytes", r.bytes()).put("ClientRequestUserAgent", "AppleCoreMedia/1.0")
                 .put("EdgeColoCode", r.pop()).put("CacheCacheStatus", r.cache()).put("RayID", "7f1a2b3c4d5e6f70");
@@ -393,28 +391,7 @@ class CdnLogsIT {
         return "/cdn?accountid=" + ACCOUNT + "&from=" + fromMs / 1000 + "&to=" + toMs / 1000;
     }
 
-    /** Waits until the API answers the query exactly these rows. */
-    private static void awaitRows(String query, String expected) {
-        JsonNode wanted = tree(expected);
-        Eventually.await(WAIT, query + " = " + wanted, () -> {
-            Http.Reply reply = get(query);
-            return reply.status() == 200 ? tree(reply.body()) : JSON.getNodeFactory().textNode(reply.status() + " " + reply.body());
-        }, wanted::equals);
-    }
-
     private static Http.Reply get(String query) {
         return Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
-    }
-
-    private static JsonNode tree(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String iso(long epochMs) {
-        return Instant.ofEpochMilli(epochMs).toString();
     }
 }

@@ -3,13 +3,9 @@ package liveccu.allinone;
 import static liveccu.allinone.CdnResults.traffic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import liveccu.model.CdnTraffic;
@@ -82,10 +78,10 @@ class CdnTrafficIT {
                   "errors":1,"status_1xx":0,"status_2xx":12,"status_3xx":0,"status_4xx":1,"status_5xx":1},
                  {"time":"%s","requests":6,"bytes":60000,"hits":0,"misses":2,"other":4,"hit_ratio":0.0,
                   "errors":0,"status_1xx":0,"status_2xx":5,"status_3xx":1,"status_4xx":0,"status_5xx":0}]"""
-                .formatted(iso(hour + 5 * CdnTraffic.MINUTE_MS), iso(hour + 6 * CdnTraffic.MINUTE_MS));
-        awaitJson(range(hour, hour + CdnTraffic.HOUR_MS) + "&interval=minute", rows);
+                .formatted(ApiAnswers.iso(hour + 5 * CdnTraffic.MINUTE_MS), ApiAnswers.iso(hour + 6 * CdnTraffic.MINUTE_MS));
+        ApiAnswers.await(system.apiPort(), range(hour, hour + CdnTraffic.HOUR_MS) + "&interval=minute", rows);
         // an hour's range in the last day: minutes by default
-        awaitJson(range(hour, hour + CdnTraffic.HOUR_MS), rows);
+        ApiAnswers.await(system.apiPort(), range(hour, hour + CdnTraffic.HOUR_MS), rows);
     }
 
     @Test
@@ -96,36 +92,36 @@ class CdnTrafficIT {
         String earlier = """
                 "requests":50,"bytes":5000000,"hits":40,"misses":10,"other":0,"hit_ratio":0.8,
                 "errors":5,"status_1xx":0,"status_2xx":45,"status_3xx":0,"status_4xx":0,"status_5xx":5""";
-        awaitJson(range(hour, hour + CdnTraffic.HOUR_MS) + "&interval=hour", "[{\"time\":\"%s\",%s}]".formatted(iso(hour), theHour));
-        String hours = "[{\"time\":\"%s\",%s},{\"time\":\"%s\",%s}]".formatted(iso(earlierHour), earlier, iso(hour), theHour);
-        String days = "[{\"time\":\"%s\",%s},{\"time\":\"%s\",%s}]".formatted(iso(day - 2 * 86_400_000), earlier, iso(day), theHour);
+        ApiAnswers.await(system.apiPort(), range(hour, hour + CdnTraffic.HOUR_MS) + "&interval=hour", "[{\"time\":\"%s\",%s}]".formatted(ApiAnswers.iso(hour), theHour));
+        String hours = "[{\"time\":\"%s\",%s},{\"time\":\"%s\",%s}]".formatted(ApiAnswers.iso(earlierHour), earlier, ApiAnswers.iso(hour), theHour);
+        String days = "[{\"time\":\"%s\",%s},{\"time\":\"%s\",%s}]".formatted(ApiAnswers.iso(day - 2 * 86_400_000), earlier, ApiAnswers.iso(day), theHour);
         long from = day - 2 * 86_400_000;
-        awaitJson(range(from, day + 86_400_000) + "&interval=hour", hours);
-        awaitJson(range(from, day + 86_400_000), hours);                       // three days: hours by default
-        awaitJson(range(from, day + 86_400_000) + "&interval=day", days);
-        awaitJson(range(day - 7 * 86_400_000, day + 86_400_000), days);        // eight days: days by default
+        ApiAnswers.await(system.apiPort(), range(from, day + 86_400_000) + "&interval=hour", hours);
+        ApiAnswers.await(system.apiPort(), range(from, day + 86_400_000), hours);                       // three days: hours by default
+        ApiAnswers.await(system.apiPort(), range(from, day + 86_400_000) + "&interval=day", days);
+        ApiAnswers.await(system.apiPort(), range(day - 7 * 86_400_000, day + 86_400_000), days);        // eight days: days by default
     }
 
     @Test
     void trafficPerPopOverTheDay() {
-        awaitJson(range(day, day + 86_400_000) + "&interval=day&group_by=pop", """
+        ApiAnswers.await(system.apiPort(), range(day, day + 86_400_000) + "&interval=day&group_by=pop", """
                 [{"time":"%1$s","pop":"AMS","requests":4,"bytes":200000,"hits":4,"misses":0,"other":0,"hit_ratio":1.0,
                   "errors":0,"status_1xx":0,"status_2xx":4,"status_3xx":0,"status_4xx":0,"status_5xx":0},
                  {"time":"%1$s","pop":"FRA","requests":16,"bytes":760000,"hits":6,"misses":5,"other":5,"hit_ratio":0.5455,
-                  "errors":1,"status_1xx":0,"status_2xx":13,"status_3xx":1,"status_4xx":1,"status_5xx":1}]""".formatted(iso(day)));
+                  "errors":1,"status_1xx":0,"status_2xx":13,"status_3xx":1,"status_4xx":1,"status_5xx":1}]""".formatted(ApiAnswers.iso(day)));
     }
 
     @Test
     void filtersAndCsv() {
-        awaitJson(range(hour, hour + CdnTraffic.HOUR_MS) + "&interval=hour&zone=" + VOD + "&host=" + MEDIA + "&contentid=ep-1", """
+        ApiAnswers.await(system.apiPort(), range(hour, hour + CdnTraffic.HOUR_MS) + "&interval=hour&zone=" + VOD + "&host=" + MEDIA + "&contentid=ep-1", """
                 [{"time":"%s","requests":14,"bytes":900000,"hits":10,"misses":3,"other":1,"hit_ratio":0.7692,
-                  "errors":1,"status_1xx":0,"status_2xx":12,"status_3xx":0,"status_4xx":1,"status_5xx":1}]""".formatted(iso(hour)));
+                  "errors":1,"status_1xx":0,"status_2xx":12,"status_3xx":0,"status_4xx":1,"status_5xx":1}]""".formatted(ApiAnswers.iso(hour)));
         String query = range(hour, hour + CdnTraffic.HOUR_MS) + "&interval=hour&group_by=content&format=csv";
         String csv = """
                 time,content_id,requests,bytes,hits,misses,other,hit_ratio,errors,status_1xx,status_2xx,status_3xx,status_4xx,status_5xx
                 %1$s,,6,60000,0,2,4,0.0,0,0,5,1,0,0
                 %1$s,ep-1,14,900000,10,3,1,0.7692,1,0,12,0,1,1
-                """.formatted(iso(hour));
+                """.formatted(ApiAnswers.iso(hour));
         Http.Reply reply = Eventually.await(WAIT, query + " = " + csv, () -> get(query), r -> r.body().equals(csv));
         assertEquals(200, reply.status());
     }
@@ -134,28 +130,7 @@ class CdnTrafficIT {
         return "/cdn?accountid=" + account + "&from=" + fromMs / 1000 + "&to=" + toMs / 1000;
     }
 
-    /** Waits until the API answers the query exactly these rows. */
-    private static void awaitJson(String query, String expected) {
-        JsonNode wanted = tree(expected);
-        Eventually.await(WAIT, query + " = " + wanted, () -> {
-            Http.Reply reply = get(query);
-            return reply.status() == 200 ? tree(reply.body()) : JSON.getNodeFactory().textNode(reply.status() + " " + reply.body());
-        }, wanted::equals);
-    }
-
     private static Http.Reply get(String query) {
         return Http.get(system.apiPort(), query, "x-api-key", Viewers.API_KEY);
-    }
-
-    private static JsonNode tree(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String iso(long epochMs) {
-        return Instant.ofEpochMilli(epochMs).toString();
     }
 }
