@@ -21,9 +21,9 @@ import java.util.zip.GZIPOutputStream;
  *   LogFileMaker LINES LOG_FILE CATALOGUE_FILE [SEED]
  * </pre>
  *
- * A podcast CDN's day compressed into an hour ending now: 50 episodes (one catalogue row each, plus
- * artwork that matches none), 20,000 listeners (IP + app), range requests of 1 MB, mostly hits, a few
- * misses, 404s, HEAD probes and 5xx. Seeded (default 42): the same seed in the same second writes the
+ * A podcast CDN's hour ending now: 50 episodes (one catalogue row each, plus artwork that matches
+ * none), 20,000 listeners (IP + app) each playing an episode through in 1 MB range requests (and one in
+ * 50 times moving to another), mostly hits, a few misses, 404s, HEAD probes and 5xx. Seeded (default 42): the same seed in the same second writes the
  * same file; another seed another file, with other batch ids (the warm-up's).
  */
 public final class LogFileMaker {
@@ -58,16 +58,26 @@ public final class LogFileMaker {
         long start = end - 3600;
         try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(
                 new GZIPOutputStream(Files.newOutputStream(log), 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
+            // each listener plays an episode through, 1 MB range after 1 MB range, and sometimes moves on
+            int[] episodeOf = new int[LISTENERS];
+            int[] rangesDone = new int[LISTENERS];
+            for (int l = 0; l < LISTENERS; l++) {
+                episodeOf[l] = random.nextInt(EPISODES);
+            }
             for (long i = 0; i < lines; i++) {
                 int listener = random.nextInt(LISTENERS);
-                int episode = random.nextInt(EPISODES);
+                if ((long) rangesDone[listener] * 1_000_000 >= EPISODE_BYTES || random.nextInt(50) == 0) {
+                    episodeOf[listener] = random.nextInt(EPISODES);
+                    rangesDone[listener] = 0;
+                }
+                int episode = episodeOf[listener];
                 boolean artwork = random.nextInt(20) == 0;
                 String path = artwork ? "/podcasts/show-" + episode % 5 + "/cover.jpg"
                         : "/podcasts/show-" + episode % 5 + "/episode-" + episode + ".mp3";
                 int roll = random.nextInt(100);
                 String method = roll < 2 ? "HEAD" : "GET";
                 int status = roll < 4 ? 404 : roll < 5 ? 503 : artwork ? 200 : 206;
-                long from = (random.nextLong(EPISODE_BYTES) / 1_000_000) * 1_000_000;
+                long from = artwork ? 0 : rangesDone[listener]++ * 1_000_000L;
                 long bytes = status >= 400 || method.equals("HEAD") ? 0 : artwork ? 80_000 : 1_000_000;
                 String range = status == 206 ? "bytes=" + from + "-" + (from + bytes - 1) : "-";
                 long time = start + i * 3600 / Math.max(lines, 1);

@@ -101,8 +101,9 @@ public final class ThreadCpu {
     }
 
     static String component(String threadName) {
+        // an unknown thread is named by its name without numbers, so that a busy one says what it is
         return COMPONENTS.stream().filter(c -> c.getKey().matcher(threadName).find()).map(Map.Entry::getValue)
-                .findFirst().orElse("other");
+                .findFirst().orElse("other: " + threadName.replaceAll("[-_:]?\\d+", "").strip());
     }
 
     private static Properties load(Path file) throws IOException {
