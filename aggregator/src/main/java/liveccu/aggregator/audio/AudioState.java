@@ -35,6 +35,30 @@ record AudioState(
         return new AudioState(accountId, device, app, content, Long.MIN_VALUE, Long.MIN_VALUE, null, null, List.of());
     }
 
+    Summary summary() {
+        return new Summary(accountId, device, app, content, newestMs, settledBeforeMs, window, iabWindow);
+    }
+
+    /**
+     * All of a state but its fetches: what the tracker keeps under the state's key. The fetches are kept one
+     * an entry beside it ({@link AudioFetchKeys}), so that a request writes its own fetch, not all of them.
+     */
+    record Summary(
+            String accountId,
+            String device,
+            String app,
+            AudioContent content,
+            long newestMs,
+            long settledBeforeMs,
+            Window window,
+            IabWindow iabWindow) {
+
+        /** @param fetches in {@link AudioLedger#ORDER} */
+        AudioState with(List<Fetch> fetches) {
+            return new AudioState(accountId, device, app, content, newestMs, settledBeforeMs, window, iabWindow, fetches);
+        }
+    }
+
     /**
      * A kept request. Its identity — what a line delivered twice repeats, while two real requests of one
      * device differ at least in one — is all of it: time, status, bytes, range and path (the method is

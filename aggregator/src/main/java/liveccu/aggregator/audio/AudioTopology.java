@@ -28,8 +28,9 @@ import org.apache.kafka.streams.state.Stores;
  *  key-audio-requests-by-device   (account|device|content, the device from user agent + IP hash)
  *  audio-requests-by-device (repartition)
  *     ▼
- *  track-audio                    (store ccu-audio-states: an AudioState per device and content, AudioLedger;
- *     │                             the app, the bot rule and Yauaa's device class from the user agent)
+ *  track-audio                    (stores ccu-audio-summaries: an AudioState's summary per device and content,
+ *     │                             ccu-audio-fetches: an entry per open fetch of it; AudioLedger; the app, the
+ *     │                             bot rule and Yauaa's device class from the user agent)
  *     ├─ too late (behind CCU_AUDIO_STATE_DAYS − 1 day, or settled) ─► write-too-late-audio-requests ─► ccu.beacons.rejected
  *     ▼ changes to hours' totals (PlaybackCount, source cdn-log)
  *  audio-changes-by-content-hour (repartition, keyed by account+hour+content+dimensions)
@@ -40,11 +41,13 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Its own summer and stores, beside the player events' ({@link PlaybackTopology}), whose state it never
  * touches: their keys differ by source, so the two never write the same key of {@code ccu.playback-counts}.
  *
- * <p>Cost, on disk (RocksDB): a state is its key (~65 bytes), the device, app, content, two times, the last
- * window of each rule and every counted request of the device's last {@code CCU_AUDIO_OPEN_HOURS} of activity:
- * ~290 bytes + ~80 bytes a request as JSON (with a 36-character path; measured): an episode fetched in 10
- * ranges ~1.1 KB; a live radio over HLS, a request per segment, ~58 KB for 2 h of 10 s segments (a stream
- * served as one long 200 is one request). Kept {@code CCU_AUDIO_STATE_DAYS} after the newest request. The
+ * <p>Cost, on disk (RocksDB): a state's summary is its key (~65 bytes), the device, app, content, two times and
+ * the last window of each rule, ~290 bytes as JSON; each counted request of the device's last
+ * {@code CCU_AUDIO_OPEN_HOURS} of activity is an entry of its own, ~145 bytes of key (the state's key, then the
+ * request in binary with a 36-character path) and no value: an episode fetched in 10 ranges ~1.7 KB; a live
+ * radio over HLS, a request per segment, ~95 KB for 2 h of 10 s segments (a stream served as one long 200 is
+ * one request). A request writes the summary and its own entry (and deletes the entries it settles), so a
+ * session writes each request once. Kept {@code CCU_AUDIO_STATE_DAYS} after the newest request. The
  * summer keeps an hour's totals per content, app and device class, and one entry per device of the hour
  * (~130 bytes), for {@code CCU_AUDIO_STATE_DAYS} + 1 day.
  *
@@ -52,7 +55,9 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class AudioTopology {
 
-    static final String STATES_STORE = "ccu-audio-states";
+    /** A state but its fetches (was ccu-audio-states, the whole state, before the fetches had a store of their own). */
+    static final String SUMMARIES_STORE = "ccu-audio-summaries";
+    static final String FETCHES_STORE = "ccu-audio-fetches";
     /** The name of this summer's processors, topic and stores ({@link PlaybackTopology#sumChanges}). */
     static final String SUMMED = "audio";
 
@@ -62,9 +67,11 @@ public final class AudioTopology {
     /** @param requests what {@link CdnTopology#addTo} returns */
     public static void addTo(StreamsBuilder builder, KStream<String, MatchedRequest> requests, AudioSettings settings) {
         AudioApps apps = AudioApps.standard();
-        // Cached: every request of a device reads and rewrites its state.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATES_STORE),
-                Serdes.String(), new JsonSerde<>(AudioState.class)).withCachingEnabled());
+        // Cached: every request of a device reads its state and rewrites its summary.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUMMARIES_STORE),
+                Serdes.String(), new JsonSerde<>(AudioState.Summary.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FETCHES_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         // A change comes up to 25 h before its request, a request up to the late limit behind the tracker's clock;
         // a day more for the summer's clock being ahead of a tracker's (a partition catching up).
         PlaybackTopology.addSummerStores(builder, SUMMED, settings.stateRetention().plusDays(1));
@@ -77,7 +84,7 @@ public final class AudioTopology {
                         .withName("audio-requests-by-device"))
                 // the analyzer is built once per JVM, on first use (or by PlaybackTopology.warmUp at start)
                 .process(() -> new AudioTracker(settings, apps, userAgent -> DeviceClassifier.shared().deviceClass(userAgent)),
-                        Named.as("track-audio"), STATES_STORE);
+                        Named.as("track-audio"), SUMMARIES_STORE, FETCHES_STORE);
         tracked.filter((key, output) -> output.rejected() != null, Named.as("keep-too-late-audio-requests"))
                 .mapValues(AudioTracker.Output::rejected, Named.as("unwrap-too-late-audio-requests"))
                 .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())

@@ -3,8 +3,11 @@ package liveccu.aggregator.audio;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
+import liveccu.aggregator.audio.AudioState.Fetch;
 import liveccu.aggregator.cdn.ContentCatalogue;
 import liveccu.aggregator.cdn.MatchedRequest;
 import liveccu.model.AudioRules;
@@ -15,6 +18,9 @@ import liveccu.model.PlaybackRules;
 import liveccu.model.RejectReason;
 import liveccu.model.RejectedBeacon;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,11 +30,13 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps each device and content's {@link AudioState} (store {@code ccu-audio-states}, keyed
- * {@code account|device|content}: the requests arrive repartitioned by that key), applies each request with the
- * {@link AudioLedger}, and sends the changes to the hours' totals on as playback counts of source
- * {@value AudioRules#SOURCE}, keyed by {@link PlaybackCount#key()}. The state write and the changes share one
- * exactly-once transaction.
+ * Keeps each device and content's {@link AudioState} (keyed {@code account|device|content}: the requests arrive
+ * repartitioned by that key) as its summary (store {@code ccu-audio-summaries}) and one entry per open fetch
+ * (store {@code ccu-audio-fetches}, {@link AudioFetchKeys}), applies each request with the {@link AudioLedger},
+ * and sends the changes to the hours' totals on as playback counts of source {@value AudioRules#SOURCE}, keyed
+ * by {@link PlaybackCount#key()}. A request rewrites the summary and writes only the fetches it added or
+ * settled: a device's session writes each fetch once, not all of them at every request. The state writes and
+ * the changes share one exactly-once transaction.
  *
  * <p>The clock is the stream time: the newest request time seen on the partition (the records' time is the
  * line's). A request more than {@link AudioSettings#lateLimit()} behind it, or older than its device and
@@ -43,6 +51,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class AudioTracker implements Processor<String, MatchedRequest, String, AudioTracker.Output> {
 
     static final long SWEEP_EVERY_HOURS = 6;
+    /** A fetch's entry is all key ({@link AudioFetchKeys}). */
+    private static final byte[] NO_VALUE = new byte[0];
+    private static final Serializer<Bytes> PREFIX = Serdes.Bytes().serializer();
 
     /** A change to an hour's totals, or a request refused as too late. */
     record Output(PlaybackCount change, RejectedBeacon rejected) {
@@ -52,7 +63,8 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
     private final AudioSettings settings;
     private final UnaryOperator<String> deviceClassOf;
     private ProcessorContext<String, Output> context;
-    private KeyValueStore<String, AudioState> states;
+    private KeyValueStore<String, AudioState.Summary> summaries;
+    private KeyValueStore<Bytes, byte[]> fetches;
     private Sensor counted;
     private Sensor unchanged;
     private Sensor tooLate;
@@ -67,7 +79,8 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
     @Override
     public void init(ProcessorContext<String, Output> context) {
         this.context = context;
-        this.states = context.getStateStore(AudioTopology.STATES_STORE);
+        this.summaries = context.getStateStore(AudioTopology.SUMMARIES_STORE);
+        this.fetches = context.getStateStore(AudioTopology.FETCHES_STORE);
         this.counted = sensor("counted");
         this.unchanged = sensor("unchanged");
         this.tooLate = sensor("too-late");
@@ -89,10 +102,13 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
                     + Instant.ofEpochMilli(context.currentStreamTimeMs()) + "; CCU_AUDIO_STATE_DAYS)");
             return;
         }
-        AudioLedger.Outcome outcome = ledger.apply(states.get(record.key()), request, content(record.value().content()));
+        AudioState.Summary summary = summaries.get(record.key());
+        AudioState known = summary == null ? null : summary.with(fetchesOf(record.key()));
+        AudioLedger.Outcome outcome = ledger.apply(known, request, content(record.value().content()));
         if (outcome instanceof AudioLedger.Counted done) {
             counted.record();
-            states.put(record.key(), done.state());
+            summaries.put(record.key(), done.state().summary());
+            writeFetches(record.key(), known == null ? List.of() : known.fetches(), done.state().fetches());
             if (!done.changes().isEmpty()) {
                 String deviceClass = deviceClass(deviceClassOf.apply(request.userAgent()));
                 for (AudioChange change : done.changes()) {
@@ -105,6 +121,32 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
                     + Instant.ofEpochMilli(settled.settledBeforeMs()) + "; CCU_AUDIO_OPEN_HOURS)");
         } else {
             unchanged.record();
+        }
+    }
+
+    private List<Fetch> fetchesOf(String key) {
+        List<Fetch> open = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> scan = fetches.prefixScan(AudioFetchKeys.prefix(key), PREFIX)) {
+            scan.forEachRemaining(entry -> open.add(AudioFetchKeys.fetch(entry.key)));
+        }
+        // the keys' order is ORDER but for rare non-ASCII paths (compared as UTF-8): one pass over sorted fetches
+        open.sort(AudioLedger.ORDER);
+        return open;
+    }
+
+    /** Deletes the fetches the request settled and puts the one it added, leaving the others untouched. */
+    private void writeFetches(String key, List<Fetch> before, List<Fetch> after) {
+        Set<Fetch> kept = new HashSet<>(after);
+        for (Fetch fetch : before) {
+            if (!kept.contains(fetch)) {
+                fetches.delete(AudioFetchKeys.key(key, fetch));
+            }
+        }
+        Set<Fetch> had = new HashSet<>(before);
+        for (Fetch fetch : after) {
+            if (!had.contains(fetch)) {
+                fetches.put(AudioFetchKeys.key(key, fetch), NO_VALUE);
+            }
         }
     }
 
@@ -143,14 +185,17 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
     private void forgetIdle(long streamTimeMs) {
         long oldest = streamTimeMs - settings.stateRetention().toMillis();
         List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, AudioState> all = states.all()) {
+        try (KeyValueIterator<String, AudioState.Summary> all = summaries.all()) {
             while (all.hasNext()) {
-                KeyValue<String, AudioState> entry = all.next();
+                KeyValue<String, AudioState.Summary> entry = all.next();
                 if (entry.value.newestMs() < oldest) {
                     idle.add(entry.key);
                 }
             }
         }
-        idle.forEach(states::delete);
+        for (String key : idle) {
+            summaries.delete(key);
+            fetchesOf(key).forEach(fetch -> fetches.delete(AudioFetchKeys.key(key, fetch)));
+        }
     }
 }

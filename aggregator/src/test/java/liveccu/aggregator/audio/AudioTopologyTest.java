@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import liveccu.aggregator.cdn.CdnRules;
 import liveccu.aggregator.cdn.ContentCatalogue;
 import liveccu.aggregator.cdn.MatchedRequest;
+import liveccu.aggregator.playback.DeviceClassifier;
 import liveccu.aggregator.topology.CcuTopology;
 import liveccu.model.AudioRules;
 import liveccu.model.CdnRequest;
@@ -28,12 +29,15 @@ import liveccu.model.PlaybackCount;
 import liveccu.model.PlaybackRules;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -197,9 +201,9 @@ class AudioTopologyTest {
         start(new AudioSettings(AudioRules.defaults(), Duration.ofDays(2)));
         String spotify = AudioTopology.key(matched(range(SPOTIFY, "ip-1", HOUR, 0, 0)));
         send(range(SPOTIFY, "ip-1", HOUR, 0, 399_999));                        // a start, a stream
-        assertNotNull(driver.<String, AudioState>getKeyValueStore(AudioTopology.STATES_STORE).get(spotify));
+        assertNotNull(driver.<String, AudioState.Summary>getKeyValueStore(AudioTopology.SUMMARIES_STORE).get(spotify));
         send(range(PODCASTS, "ip-2", HOUR + 2 * DAY + H, 0, 99_999));           // 2 days and an hour on
-        assertNull(driver.<String, AudioState>getKeyValueStore(AudioTopology.STATES_STORE).get(spotify), "forgotten");
+        assertNull(driver.<String, AudioState.Summary>getKeyValueStore(AudioTopology.SUMMARIES_STORE).get(spotify), "forgotten");
 
         // it would open a start again in a fresh state; its window's state is gone, so it is refused
         send(range(SPOTIFY, "ip-1", HOUR + H, 0, 399_999));
@@ -212,6 +216,53 @@ class AudioTopologyTest {
         assertEquals(1, rejected.size(), rejected.toString());
         assertTrue(rejected.get(0).message().contains("too late for audio, more than 1 day before the newest audio request"),
                 rejected.get(0).message());
+    }
+
+    @Test
+    void theFetchStoreHoldsExactlyTheOpenRequestsFromWhichTheStateIsRebuilt() throws IOException {
+        // states kept 2 days after their newest request
+        start(new AudioSettings(AudioRules.defaults(), Duration.ofDays(2)));
+        String spotify = AudioTopology.key(matched(range(SPOTIFY, "ip-1", HOUR, 0, 0)));
+        String podcasts = AudioTopology.key(matched(range(PODCASTS, "ip-2", HOUR, 0, 0)));
+        // an episode in 48 ranges of 1 MB, 10 s apart, its lines arriving newest first; a copy; another device
+        List<CdnRequest> session = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            session.add(range(SPOTIFY, "ip-1", HOUR + i * 10_000L, i * 1_048_576L, (i + 1) * 1_048_576L - 1));
+        }
+        for (int i = session.size() - 1; i >= 0; i--) {
+            send(session.get(i));
+        }
+        send(copy(session.get(7), "another-batch"));
+        send(range(PODCASTS, "ip-2", HOUR + 5 * M, 0, 99_999));
+        send(range(PODCASTS, "ip-2", HOUR + 6 * M, 100_000, 199_999));
+        send(get(PODCASTS, "ip-2", HOUR + 7 * M, "/podcasts/ep42.mp3", 200, 5_000_000));
+
+        assertEquals(48, fetches(spotify).size());
+        assertEquals(3, fetches(podcasts).size());
+        assertEquals(51, fetchEntries());
+        // the stores give back the state the ledger reaches from the same requests in order
+        AudioLedger ledger = new AudioLedger(AudioRules.defaults(), AudioApps.standard(), DeviceClassifier.shared()::deviceClass);
+        AudioState expected = null;
+        for (CdnRequest request : session) {
+            expected = ((AudioLedger.Counted) ledger.apply(expected, request, AudioTracker.content(matched(request).content())))
+                    .state();
+        }
+        assertEquals(expected, summaries().get(spotify).with(fetches(spotify)));
+        assertEquals(List.of(1L, 1L, 48 * 65_536L, 0L, 1L, 1L), totals(episode("Spotify", "Phone"), HOUR));
+
+        // 49 h on: the session's requests are settled, and the other device's state forgotten with its fetches
+        send(range(SPOTIFY, "ip-1", HOUR + 49 * H, 0, 99_999));
+        assertEquals(1, fetches(spotify).size());
+        assertEquals(HOUR + H, summaries().get(spotify).settledBeforeMs());
+        assertNull(summaries().get(podcasts));
+        assertEquals(1, fetchEntries());
+
+        // 2 days and an hour on: forgotten too
+        send(range(PODCASTS, "ip-2", HOUR + 49 * H + 2 * DAY + H, 0, 99_999));
+        assertNull(summaries().get(spotify));
+        assertEquals(List.of(), fetches(spotify));
+        assertEquals(1, fetches(podcasts).size());
+        assertEquals(1, fetchEntries());
     }
 
     // ---------------------------------------------------------------- helpers
@@ -264,6 +315,31 @@ class AudioTopologyTest {
             latest.put(count.key, count.value);
         }
         rejected.addAll(rejectedTopic.readValuesToList());
+    }
+
+    private KeyValueStore<String, AudioState.Summary> summaries() {
+        return driver.getKeyValueStore(AudioTopology.SUMMARIES_STORE);
+    }
+
+    private List<AudioState.Fetch> fetches(String key) {
+        List<AudioState.Fetch> open = new ArrayList<>();
+        KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(AudioTopology.FETCHES_STORE);
+        try (KeyValueIterator<Bytes, byte[]> scan = store.prefixScan(AudioFetchKeys.prefix(key), Serdes.Bytes().serializer())) {
+            scan.forEachRemaining(entry -> open.add(AudioFetchKeys.fetch(entry.key)));
+        }
+        return open;
+    }
+
+    private long fetchEntries() {
+        long n = 0;
+        KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(AudioTopology.FETCHES_STORE);
+        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                all.next();
+                n++;
+            }
+        }
+        return n;
     }
 
     private long windows(String store) {
