@@ -45,15 +45,8 @@ record CdnQuery(String accountId, long fromMs, long toMs, long intervalMs, Strin
      */
     static CdnQuery parse(Function<String, String> params, Duration maxRange, long firstMinuteMs) {
         String account = CcuQuery.accountId(params.apply("accountid"));
-        long from = CcuQuery.seconds("from", params.apply("from")) * 1000;
-        long to = CcuQuery.seconds("to", params.apply("to")) * 1000;
-        if (to <= from) {
-            throw bad("to must be after from");
-        }
-        if (to - from > maxRange.toMillis()) {
-            throw bad("the range is at most " + maxRange.toDays() + " days (what this API keeps)");
-        }
-        long interval = interval(params.apply("interval"), from, to, firstMinuteMs);
+        CcuQuery.Range range = CcuQuery.range(params, maxRange);
+        long interval = interval(params.apply("interval"), range.fromMs(), range.toMs(), firstMinuteMs);
         String zone = text("zone", params.apply("zone"), MAX_ZONE);
         String host = text("host", params.apply("host"), MAX_HOST);
         String contentId = text("contentid", params.apply("contentid"), MAX_CONTENT_ID);
@@ -61,13 +54,10 @@ record CdnQuery(String accountId, long fromMs, long toMs, long intervalMs, Strin
         if (groupBy != null && !DIMENSIONS.containsKey(groupBy)) {
             throw bad("group_by must be one of pop, zone, host, content");
         }
-        String format = params.apply("format") == null ? "json" : params.apply("format");
-        if (!format.equals("json") && !format.equals("csv")) {
-            throw bad("format must be json or csv");
-        }
+        boolean csv = CcuQuery.csv(params.apply("format"));
         // Hosts are case-insensitive, and the CDN records hold them in lower case.
-        return new CdnQuery(account, from, to, interval, zone, host == null ? null : host.toLowerCase(Locale.ROOT), contentId,
-                groupBy, format.equals("csv"));
+        return new CdnQuery(account, range.fromMs(), range.toMs(), interval, zone,
+                host == null ? null : host.toLowerCase(Locale.ROOT), contentId, groupBy, csv);
     }
 
     /** Minutes come from their own topic, hours and days from the hours'. */

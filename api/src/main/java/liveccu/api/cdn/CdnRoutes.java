@@ -43,19 +43,11 @@ public final class CdnRoutes {
     public void cdn(RoutingContext ctx) {
         CdnQuery query = CdnQuery.parse(ctx.request()::getParam, view.history(), view.firstMinuteMs());
         Access.checkAccount(ctx, query.accountId());
-        queries.run(ctx, () -> {
+        queries.report(ctx, query.csv(), "cdn.csv", () -> {
             List<CdnTraffic> periods = query.ofMinutes() ? view.minutes(query.accountId(), query.fromMs(), query.toMs())
                     : view.hours(query.accountId(), query.fromMs(), query.toMs());
             List<Map<String, Object>> rows = rows(query, periods);
             return query.csv() ? CSV.writer(schema(query)).writeValueAsString(rows) : JSON.writeValueAsString(rows);
-        }, (context, body) -> {
-            if (query.csv()) {
-                context.response().putHeader("content-type", "text/csv; charset=utf-8")
-                        .putHeader("content-disposition", "attachment; filename=\"cdn.csv\"");
-            } else {
-                context.response().putHeader("content-type", "application/json");
-            }
-            context.response().putHeader("cache-control", "no-store").end(body);
         });
     }
 

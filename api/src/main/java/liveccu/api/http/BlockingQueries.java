@@ -19,6 +19,23 @@ public final class BlockingQueries {
         this.inFlight = new Semaphore(maxInFlight);
     }
 
+    /**
+     * Runs a report on a worker — its body written as CSV when {@code csv}, else as JSON — and answers it, never
+     * cached; a CSV as a download named {@code filename}. How {@code /playback}, {@code /cdn} and {@code /viewers}
+     * answer.
+     */
+    public void report(RoutingContext ctx, boolean csv, String filename, Callable<String> body) {
+        run(ctx, body, (context, text) -> {
+            if (csv) {
+                context.response().putHeader("content-type", "text/csv; charset=utf-8")
+                        .putHeader("content-disposition", "attachment; filename=\"" + filename + "\"");
+            } else {
+                context.response().putHeader("content-type", "application/json");
+            }
+            context.response().putHeader("cache-control", "no-store").end(text);
+        });
+    }
+
     /** Runs {@code query} on a worker; then {@code answer} on the event loop, or fails the request with its error. */
     public <T> void run(RoutingContext ctx, Callable<T> query, BiConsumer<RoutingContext, T> answer) {
         if (!inFlight.tryAcquire()) {

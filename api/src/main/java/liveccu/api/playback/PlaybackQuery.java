@@ -67,14 +67,7 @@ record PlaybackQuery(String accountId, long fromMs, long toMs, Interval interval
     /** @throws HttpFailure 400 with the reason when a parameter is wrong */
     static PlaybackQuery parse(Function<String, String> params, Duration maxRange) {
         String account = CcuQuery.accountId(params.apply("accountid"));
-        long from = CcuQuery.seconds("from", params.apply("from")) * 1000;
-        long to = CcuQuery.seconds("to", params.apply("to")) * 1000;
-        if (to <= from) {
-            throw bad("to must be after from");
-        }
-        if (to - from > maxRange.toMillis()) {
-            throw bad("the range is at most " + maxRange.toDays() + " days (what this API keeps)");
-        }
+        CcuQuery.Range range = CcuQuery.range(params, maxRange);
         String interval = params.apply("interval") == null ? "hour" : params.apply("interval").toLowerCase(Locale.ROOT);
         if (!interval.equals("hour") && !interval.equals("day") && !interval.equals("month")) {
             throw bad("interval must be hour, day or month");
@@ -94,12 +87,9 @@ record PlaybackQuery(String accountId, long fromMs, long toMs, Interval interval
         if (groupBy != null && !DIMENSIONS.containsKey(groupBy)) {
             throw bad("group_by must be one of " + String.join(", ", DIMENSIONS.keySet()));
         }
-        String format = params.apply("format") == null ? "json" : params.apply("format");
-        if (!format.equals("json") && !format.equals("csv")) {
-            throw bad("format must be json or csv");
-        }
-        return new PlaybackQuery(account, from, to, Interval.valueOf(interval.toUpperCase(Locale.ROOT)),
-                Collections.unmodifiableMap(filters), groupBy, format.equals("csv"));
+        boolean csv = CcuQuery.csv(params.apply("format"));
+        return new PlaybackQuery(account, range.fromMs(), range.toMs(), Interval.valueOf(interval.toUpperCase(Locale.ROOT)),
+                Collections.unmodifiableMap(filters), groupBy, csv);
     }
 
     /** The query parameter that filters a dimension: {@code contentid} for contents (as it always was), else its name. */

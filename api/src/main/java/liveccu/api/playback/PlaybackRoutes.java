@@ -107,17 +107,9 @@ public final class PlaybackRoutes {
     public void playback(RoutingContext ctx) {
         PlaybackQuery query = PlaybackQuery.parse(ctx.request()::getParam, view.history());
         Access.checkAccount(ctx, query.accountId());
-        queries.run(ctx, () -> {
+        queries.report(ctx, query.csv(), "playback.csv", () -> {
             List<Map<String, Object>> rows = rows(query, view.hours(query.accountId(), query.fromMs(), query.toMs()));
             return query.csv() ? CSV.writer(schema(query)).writeValueAsString(rows) : JSON.writeValueAsString(rows);
-        }, (context, body) -> {
-            if (query.csv()) {
-                context.response().putHeader("content-type", "text/csv; charset=utf-8")
-                        .putHeader("content-disposition", "attachment; filename=\"playback.csv\"");
-            } else {
-                context.response().putHeader("content-type", "application/json");
-            }
-            context.response().putHeader("cache-control", "no-store").end(body);
         });
     }
 

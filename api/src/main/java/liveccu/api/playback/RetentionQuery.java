@@ -19,14 +19,8 @@ record RetentionQuery(String accountId, String contentId, long fromDayMs, long t
         if (contentId == null || contentId.isEmpty() || contentId.length() > PlaybackQuery.MAX_CONTENT_ID) {
             throw PlaybackQuery.bad("contentid is required: 1-" + PlaybackQuery.MAX_CONTENT_ID + " characters");
         }
-        long from = CcuQuery.seconds("from", params.apply("from")) * 1000;
-        long to = CcuQuery.seconds("to", params.apply("to")) * 1000;
-        if (to <= from) {
-            throw PlaybackQuery.bad("to must be after from");
-        }
-        if (to - from > maxRange.toMillis()) {
-            throw PlaybackQuery.bad("the range is at most " + maxRange.toDays() + " days (what this API keeps)");
-        }
-        return new RetentionQuery(account, contentId, RetentionCount.dayStart(from), RetentionCount.dayStart(to - 1) + RetentionCount.DAY_MS);
+        CcuQuery.Range range = CcuQuery.range(params, maxRange);
+        return new RetentionQuery(account, contentId, RetentionCount.dayStart(range.fromMs()),
+                RetentionCount.dayStart(range.toMs() - 1) + RetentionCount.DAY_MS);
     }
 }

@@ -1,6 +1,7 @@
 package liveccu.api.query;
 
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import liveccu.model.Audience;
 import liveccu.model.CountingRules;
@@ -96,6 +97,43 @@ public record CcuQuery(Audience audience, long fromMs, long toMs) {
             // reported below
         }
         throw badRequest(name + " must be Unix time in whole seconds");
+    }
+
+    /** A range of whole periods' starts, {@code fromMs <= start < toMs}, as {@code from} and {@code to} give it. */
+    public record Range(long fromMs, long toMs) {
+    }
+
+    /**
+     * The {@code from} and {@code to} parameters (Unix seconds) of the playback and CDN queries: both
+     * required, {@code to} after {@code from}, at most {@code maxRange} apart (what the API keeps).
+     *
+     * @throws HttpFailure 400 with the reason
+     */
+    public static Range range(Function<String, String> params, Duration maxRange) {
+        long from = seconds("from", params.apply("from")) * 1000;
+        long to = seconds("to", params.apply("to")) * 1000;
+        if (to <= from) {
+            throw badRequest("to must be after from");
+        }
+        if (to - from > maxRange.toMillis()) {
+            throw badRequest("the range is at most " + maxRange.toDays() + " days (what this API keeps)");
+        }
+        return new Range(from, to);
+    }
+
+    /**
+     * The {@code format} parameter of a report: true for {@code csv}, false for {@code json} or none.
+     *
+     * @throws HttpFailure 400 for anything else
+     */
+    public static boolean csv(String format) {
+        if (format == null || format.equals("json")) {
+            return false;
+        }
+        if (format.equals("csv")) {
+            return true;
+        }
+        throw badRequest("format must be json or csv");
     }
 
     private static HttpFailure badRequest(String reason) {

@@ -92,23 +92,12 @@ public final class ViewerReportRoutes {
                 && (account == null || account.equals(session.accountId())));
         CcuQuery range = CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"),
                 clock.millis(), maxRange);
-        String format = ctx.request().getParam("format", "json");
-        if (!format.equals("json") && !format.equals("csv")) {
-            throw new HttpFailure(400, "format must be json or csv");
-        }
+        boolean csv = CcuQuery.csv(ctx.request().getParam("format"));
         // The scan and the writing on a worker: a long report must not hold an event loop.
-        queries.run(ctx, () -> {
+        queries.report(ctx, csv, "viewers.csv", () -> {
             List<Row> rows = view.seenWithin(filter, range.fromMs(), range.toMs()).stream()
                     .map(session -> Row.of(session, range.fromMs(), range.toMs())).toList();
-            return format.equals("json") ? JSON.writeValueAsString(rows.toArray(Row[]::new)) : CSV.writeValueAsString(rows);
-        }, (context, body) -> {
-            if (format.equals("json")) {
-                context.response().putHeader("content-type", "application/json");
-            } else {
-                context.response().putHeader("content-type", "text/csv; charset=utf-8")
-                        .putHeader("content-disposition", "attachment; filename=\"viewers.csv\"");
-            }
-            context.response().putHeader("cache-control", "no-store").end(body);
+            return csv ? CSV.writeValueAsString(rows) : JSON.writeValueAsString(rows.toArray(Row[]::new));
         });
     }
 }
