@@ -5,8 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -54,8 +52,6 @@ public final class PlaybackRoutes implements IntakeRoutes {
     public static final String EVENTS_PATH = "/v1/accounts/:accountid/events";
     public static final String CMCD_PATH = "/cmcd/:accountid/:jobid";
     private static final String RETRY_AFTER_SECONDS = "5";
-    /** Rejected lines listed in a 200's body at most (all are counted and recorded). */
-    private static final int LISTED_REJECTIONS = 20;
 
     private final PlaybackSettings settings;
     private final RateLimitGate limit;
@@ -244,12 +240,7 @@ public final class PlaybackRoutes implements IntakeRoutes {
             if (batch.rejected().isEmpty() || alwaysNoContent) {
                 ctx.response().setStatusCode(204).end();
             } else {
-                JsonArray rejected = new JsonArray();
-                batch.rejected().stream().limit(LISTED_REJECTIONS).forEach(line -> rejected.add(new JsonObject()
-                        .put("index", line.index()).put("reason", line.reason().code()).put("message", line.message())));
-                ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
-                        .end(new JsonObject().put("accepted", batch.events().size())
-                                .put("rejected_count", batch.rejected().size()).put("rejected", rejected).encode());
+                PartlyAccepted.send(ctx, batch.events().size(), batch.rejected());
             }
         }));
     }

@@ -1,9 +1,5 @@
 package liveccu.collector.logs;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -50,11 +46,6 @@ public final class BatchIds {
         if (given != null) {
             return source + "/" + given;
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
-            return source + "/sha256:" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return source + "/sha256:" + Sha256.hex(body);
     }
 }

@@ -2,15 +2,9 @@ package liveccu.collector.logs;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,6 +18,7 @@ import liveccu.collector.intake.BodyReader;
 import liveccu.collector.intake.BoundedBody;
 import liveccu.collector.intake.IntakeRoutes;
 import liveccu.collector.intake.IpHasher;
+import liveccu.collector.intake.PartlyAccepted;
 import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.publish.BeaconSink;
 import liveccu.collector.publish.CdnRequestSink;
@@ -60,7 +55,6 @@ public final class LogRoutes implements IntakeRoutes {
     public static final String FASTLY_CHALLENGE_PATH = "/.well-known/fastly/logging/challenge";
     public static final String TOKEN_HEADER = "x-ccu-log-token";
     static final int PUBLISH_WINDOW = 5_000;
-    private static final int LISTED_REJECTIONS = 20;
     private static final String RETRY_AFTER_SECONDS = "5";
     private static final Set<String> ENCODINGS = Set.of("", "identity", "gzip", "x-gzip");
 
@@ -99,7 +93,7 @@ public final class LogRoutes implements IntakeRoutes {
     /** Fastly proves the endpoint is ours before it streams: the SHA-256 of each allowed service id, or {@code *}. */
     private void onFastlyChallenge(RoutingContext ctx) {
         List<String> lines = settings.fastlyServiceIds().isEmpty() ? List.of("*")
-                : settings.fastlyServiceIds().stream().map(LogRoutes::sha256Hex).toList();
+                : settings.fastlyServiceIds().stream().map(Sha256::hex).toList();
         ctx.response().putHeader("content-type", "text/plain; charset=utf-8").end(String.join("\n", lines) + "\n");
     }
 
@@ -266,13 +260,8 @@ public final class LogRoutes implements IntakeRoutes {
                 ctx.response().setStatusCode(204).end();
                 return;
             }
-            JsonArray listed = new JsonArray();
-            published.rejected().stream().limit(LISTED_REJECTIONS).forEach(line -> listed.add(new JsonObject()
-                    .put("index", line.index()).put("reason", line.reason().code()).put("message", line.message())));
             metrics.batch(source.name(), 200);
-            ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("accepted", published.accepted())
-                            .put("rejected_count", published.rejected().size()).put("rejected", listed).encode());
+            PartlyAccepted.send(ctx, published.accepted(), published.rejected());
         }
     }
 
@@ -299,14 +288,6 @@ public final class LogRoutes implements IntakeRoutes {
     private void record(RejectReason reason, String message, String path, long receivedAt) {
         if (!rejections.recordRejection(new RejectedBeacon(reason.code(), message, path, receivedAt, "collector", null))) {
             countUnrecorded.run();
-        }
-    }
-
-    private static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 }

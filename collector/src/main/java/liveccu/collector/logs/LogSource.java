@@ -1,8 +1,6 @@
 package liveccu.collector.logs;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * One configured sender of access logs: a CDN property's log push or an operator's file drop.
@@ -17,15 +15,7 @@ public record LogSource(String name, LogFormat format, String accountId, String 
 
     /** Whether the presented token is this source's, in time independent of where they differ (both are hashed first). */
     public boolean acceptsToken(String presented) {
-        return presented != null && MessageDigest.isEqual(sha256(presented), sha256(token));
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return presented != null && MessageDigest.isEqual(Sha256.of(presented), Sha256.of(token));
     }
 
     /** Never print the token. */
