@@ -2,6 +2,7 @@
 // The URL says what is shown (jobid, in/out or last, refresh), so every view is a link. The API key
 // stays in localStorage; only a share link the user asked for carries it, as `secret`.
 /* global Chart -- from the webjar's UMD script, loaded before this module */
+import { $, formatNumber } from './dom.js';
 import { cdnRange, renderCdn } from './cdn.js';
 import { FILTERS, playbackRange, renderFilters, renderPlayback, renderRetention } from './playback.js';
 
@@ -20,9 +21,6 @@ const COLORS = {
   grid: 'rgba(139, 152, 165, 0.14)',
   text: '#8b98a5',
 };
-
-const $ = (selector, root = document) => root.querySelector(selector);
-const formatNumber = new Intl.NumberFormat('en').format;
 
 // ---------------------------------------------------------------- what is shown: the URL
 

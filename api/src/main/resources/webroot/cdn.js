@@ -3,6 +3,8 @@
 // draws what it is given.
 /* global Chart -- from the webjar's UMD script, loaded before the modules */
 
+import { $, formatNumber, setTotal } from './dom.js';
+
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -18,8 +20,6 @@ const COLORS = {
   grid: 'rgba(139, 152, 165, 0.14)', text: '#8b98a5',
 };
 const STATUS_GROUPS = ['1xx', '2xx', '3xx', '4xx', '5xx'];
-const formatNumber = new Intl.NumberFormat('en').format;
-const $ = (selector, root = document) => root.querySelector(selector);
 
 const charts = {};
 
@@ -72,12 +72,6 @@ export function renderCdn(view, rows, pops, range) {
   renderPops($('[data-role=by-pop]', view), byPop(pops), sums.bytes);
   view.dataset.interval = range.interval;
   view.dataset.renderedAt = Date.now();
-}
-
-function setTotal(view, name, value, text) {
-  const target = $(`[data-total="${name}"]`, view);
-  target.dataset.value = value;
-  target.textContent = text;
 }
 
 /** Bytes in decimal units, as CDNs bill them. */

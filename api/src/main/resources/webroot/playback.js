@@ -4,11 +4,11 @@
 // URL's filters). app.js fetches and says the page's state; this module only draws what it is given.
 /* global Chart -- from the webjar's UMD script, loaded before the modules */
 
+import { $, formatNumber, setTotal } from './dom.js';
+
 const HOUR_MS = 3_600_000;
 const TOP_CONTENTS = 10;
 const COLORS = { starts: '#4ea8ff', streams: '#3ddc97', time: '#f5a524', grid: 'rgba(139, 152, 165, 0.14)', text: '#8b98a5' };
-const formatNumber = new Intl.NumberFormat('en').format;
-const $ = (selector, root = document) => root.querySelector(selector);
 
 let chart = null;
 let retentionChart = null;
@@ -108,12 +108,6 @@ export function renderFilters(view, filters) {
     filter.append(`${FILTERS.get(name)}: `, Object.assign(document.createElement('b'), { textContent: value }), remove);
     return filter;
   }));
-}
-
-function setTotal(view, name, value, text) {
-  const target = $(`[data-total="${name}"]`, view);
-  target.dataset.value = value;
-  target.textContent = text;
 }
 
 function playTime(seconds) {

@@ -1,0 +1,11 @@
+// What the dashboard's modules share to draw: finding an element, writing a number, setting a total.
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const formatNumber = new Intl.NumberFormat('en').format;
+
+/** A total tile's value (kept as data, for the page's tests) and the text shown. */
+export function setTotal(view, name, value, text) {
+  const target = $(`[data-total="${name}"]`, view);
+  target.dataset.value = value;
+  target.textContent = text;
+}
