@@ -3,8 +3,6 @@ package liveccu.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -51,16 +49,12 @@ public record CdnTraffic(
      * {@code |}), an absent one as {@code ~}.
      */
     public String key() {
-        return encode(accountId) + "|" + periodMs + "|" + periodStartMs + "|"
-                + Stream.of(zone, host, pop, contentId).map(CdnTraffic::encode).collect(Collectors.joining("|"));
+        return KeyParts.encode(accountId) + "|" + periodMs + "|" + periodStartMs + "|"
+                + Stream.of(zone, host, pop, contentId).map(KeyParts::encode).collect(Collectors.joining("|"));
     }
 
     /** Requests neither a hit nor a miss (expired, revalidated, bypassed, dynamic…). */
     public long otherCache() {
         return requests - hits - misses;
-    }
-
-    private static String encode(String value) {
-        return value == null ? "~" : URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

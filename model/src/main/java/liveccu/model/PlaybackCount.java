@@ -3,8 +3,6 @@ package liveccu.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -62,7 +60,7 @@ public record PlaybackCount(
      * playback sent then stay under that key until they move (see {@code PlaybackLedger}).
      */
     public String key() {
-        return encode(accountId) + "|" + hourStartMs + "|" + contentKey(content);
+        return KeyParts.encode(accountId) + "|" + hourStartMs + "|" + contentKey(content);
     }
 
     /** The key without the account and hour: what one content with its dimensions is, as text. */
@@ -71,7 +69,7 @@ public record PlaybackCount(
                 content.category(), content.distributor(), content.producer(), content.show(), content.zone());
         Stream<String> values = content.deviceClass() == null && content.source() == null ? contentOnly
                 : Stream.concat(contentOnly, Stream.of(content.deviceClass(), content.source()));
-        return values.map(PlaybackCount::encode).collect(Collectors.joining("|"));
+        return values.map(KeyParts::encode).collect(Collectors.joining("|"));
     }
 
     public boolean isZero() {
@@ -88,9 +86,5 @@ public record PlaybackCount(
     public PlaybackCount withDevices(long count, String sketch) {
         return new PlaybackCount(accountId, content, hourStartMs, starts, streams, playedMs, downloads, iabDownloads, count, sketch,
                 device);
-    }
-
-    private static String encode(String value) {
-        return value == null ? "~" : URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

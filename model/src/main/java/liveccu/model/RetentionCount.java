@@ -3,8 +3,6 @@ package liveccu.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * How many playbacks of one account's on-demand content watched one position bucket on one UTC day, as
@@ -33,14 +31,10 @@ public record RetentionCount(String accountId, String contentId, long dayStartMs
 
     /** The key without the bucket: one content's day. */
     public String contentDayKey() {
-        return encode(accountId) + "|" + dayStartMs + "|" + encode(contentId);
+        return KeyParts.encode(accountId) + "|" + dayStartMs + "|" + KeyParts.encode(contentId);
     }
 
     public RetentionCount plus(long change) {
         return new RetentionCount(accountId, contentId, dayStartMs, bucket, playbacks + change);
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

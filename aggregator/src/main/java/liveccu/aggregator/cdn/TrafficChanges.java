@@ -1,9 +1,10 @@
 package liveccu.aggregator.cdn;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import liveccu.model.CdnRequest;
 import liveccu.model.CdnTraffic;
+import liveccu.model.KeyParts;
 
 /**
  * One request as a change to its figures: a {@link CdnTraffic} of one request, keyed by account, zone,
@@ -22,8 +23,8 @@ final class TrafficChanges {
     /** {@code account|zone|host|pop|content_id}, each URL-encoded (so never a {@code |}), an absent one {@code ~}. */
     static String trafficKey(MatchedRequest matched) {
         CdnRequest request = matched.request();
-        return encode(request.accountId()) + "|" + encode(request.zone()) + "|" + encode(request.host()) + "|"
-                + encode(request.pop()) + "|" + encode(matched.contentId());
+        return Stream.of(request.accountId(), request.zone(), request.host(), request.pop(), matched.contentId())
+                .map(KeyParts::encode).collect(Collectors.joining("|"));
     }
 
     static CdnTraffic of(MatchedRequest matched, boolean reachesMinute) {
@@ -46,9 +47,5 @@ final class TrafficChanges {
                 totals.status1xx() + change.status1xx(), totals.status2xx() + change.status2xx(),
                 totals.status3xx() + change.status3xx(), totals.status4xx() + change.status4xx(),
                 totals.status5xx() + change.status5xx());
-    }
-
-    private static String encode(String value) {
-        return value == null ? "~" : URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }
