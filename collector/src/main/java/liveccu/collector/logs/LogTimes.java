@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.Locale;
+import liveccu.collector.intake.EventTime;
 
 /** The time forms CDN logs use, read to epoch milliseconds; -1 when a value is none of them. */
 final class LogTimes {
@@ -70,7 +71,7 @@ final class LogTimes {
     }
 
     private static long byMagnitude(long number) {
-        if (number < 100_000_000_000L) {
+        if (number < EventTime.SECONDS_BELOW) {
             return number * 1000;                 // seconds (until the year 5138)
         } else if (number < 100_000_000_000_000L) {
             return number;                        // milliseconds
@@ -81,7 +82,7 @@ final class LogTimes {
     }
 
     private static long fractionalSeconds(BigDecimal seconds) {
-        return seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(100_000_000_000L)) >= 0 ? -1
+        return seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(EventTime.SECONDS_BELOW)) >= 0 ? -1
                 : seconds.movePointRight(3).longValue();
     }
 }
