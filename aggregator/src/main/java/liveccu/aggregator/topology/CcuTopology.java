@@ -8,11 +8,13 @@ import liveccu.aggregator.audio.AudioTopology;
 import liveccu.aggregator.cdn.CdnRules;
 import liveccu.aggregator.cdn.CdnTopology;
 import liveccu.aggregator.playback.PlaybackTopology;
+import liveccu.aggregator.qoe.QoeTopology;
 import liveccu.aggregator.viewers.ViewerSessionsTopology;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
 import liveccu.model.JsonSerde;
 import liveccu.model.PlaybackRules;
+import liveccu.model.PlayerEvent;
 import liveccu.model.RejectReason;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Topics;
@@ -44,6 +46,7 @@ import org.apache.kafka.streams.state.Stores;
  *  on time ─► track-viewer-sessions ─► ccu.viewer-sessions (one record per session: {@link ViewerSessionsTopology})
  *
  *  ccu.player-events ─► … ─► ccu.playback-counts (playback metrics per content and hour: {@link PlaybackTopology})
+ *                    └─► … ─► ccu.qoe-minutes, ccu.qoe-hours (quality of experience: {@link QoeTopology})
  *
  *  ccu.cdn-requests ─► … ─► ccu.cdn-minutes, ccu.cdn-hours (CDN figures from access logs: {@link CdnTopology})
  *                   └─► … ─► ccu.playback-counts (audio consumption from the same lines, source cdn-log: {@link AudioTopology})
@@ -123,8 +126,9 @@ public final class CcuTopology {
                 .to(Topics.MINUTE_COUNTS.name(), Produced.with(Topics.MINUTE_COUNTS.keySerde(),
                         Topics.MINUTE_COUNTS.valueSerde()).withName("write-minute-counts"));
         // Added last: the sub-topologies above keep their numbers, so their tasks and state stay where they are.
-        PlaybackTopology.addTo(builder, rules, playback);
+        KStream<String, PlayerEvent> playerEvents = PlaybackTopology.addTo(builder, rules, playback);
         AudioTopology.addTo(builder, CdnTopology.addTo(builder, cdn), audio);
+        QoeTopology.addTo(builder, playerEvents, rules);
 
         return builder.build();
     }
