@@ -254,6 +254,25 @@ class QoeTopologyTest {
     }
 
     @Test
+    void thePlatformsPlayerEventsGiveStartupRebufferingBitrateAndAFailureUnderItsCode() {
+        send(player("pb-1", "play", 0, null, null, null, null));
+        send(player("pb-1", "playing", 10_000, 8.0, 2_000.0, null, null));      // playing since 2 s: a 2 s startup
+        send(player("pb-1", "buffering", 15_000, null, null, null, null));
+        send(player("pb-1", "playing", 20_000, 2.0, 2_000.0, null, null));      // playing again since 18 s: a 3 s stall
+        send(player("pb-1", "error", 25_000, null, null, "NET-503", false));    // recoverable: nothing
+        send(player("pb-1", "error", 30_000, null, null, "NET-404", true));     // fatal, nothing after: a failure
+
+        QoeCount hour = sum(QoeCount.HOUR_MS, T - T % QoeCount.HOUR_MS);
+        assertEquals(List.of(1L, 1L, 2_000L), List.of(hour.views(), hour.startups(), hour.startupMsSum()));
+        assertEquals(List.of(10_000L, 1L, 3_000L), List.of(hour.playedMs(), hour.rebuffers(), hour.rebufferMs()));
+        assertEquals(List.of(2_000L * 10_000, 10_000L), List.of(hour.bitrateKbpsMs(), hour.bitrateMs()));
+        assertEquals(List.of(1L, 0L, 0L), List.of(hour.failures(), hour.startupFailures(), hour.exitsBeforeStart()));
+        assertEquals(List.of(1L, 0L), List.of(hour.scored(), hour.scoreSum()));
+        assertTrue(latest.values().stream().filter(c -> c.periodMs() == QoeCount.HOUR_MS && !c.isZero())
+                .allMatch(c -> "NET-404".equals(c.dimensions().errorCode())), latest.keySet().toString());   // the view moved there whole
+    }
+
+    @Test
     void aScriptsViewCountsNothing() {
         for (PlayerEvent e : hlsJsView()) {
             send(as(e, "Python-urllib/3.11"));
@@ -332,6 +351,14 @@ class QoeTopologyTest {
                 null, null, null, null, null, null, null, CHROME, "hash",
                 new PlayerEvent.Cmcd(JOB, e, sta, sta != null, null, sn, br, 5_000L, "h", "l", 2L, msd, ec, null),
                 "DE", 3320L, "DTAG", null, null, null);
+    }
+
+    /** A platform player event of match-9 from Chrome in Germany, {@code at} ms after T, received 0.5 s later. */
+    private static PlayerEvent player(String playbackId, String type, long at, Double seconds, Double bitrateKbps, String code,
+                                      Boolean fatal) {
+        long t = T + at;
+        return new PlayerEvent("player", type, ACCOUNT, playbackId, t, t + 500, "match-9", "live", "web", null, null, null,
+                null, null, null, null, seconds, null, CHROME, "hash", null, "DE", 3320L, "DTAG", bitrateKbps, code, fatal);
     }
 
     private static PlayerEvent late(PlayerEvent e, long byMs) {
