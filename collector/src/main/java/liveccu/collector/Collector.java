@@ -8,17 +8,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import liveccu.collector.beacon.BeaconParser;
-import liveccu.collector.beacon.BeaconSecret;
+import liveccu.collector.ccu.BeaconParser;
+import liveccu.collector.ccu.BeaconSecret;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.limit.RateLimitGate;
 import liveccu.collector.intake.IpHasher;
-import liveccu.collector.intake.PlaybackRoutes;
-import liveccu.collector.logs.LogRoutes;
+import liveccu.collector.playback.PlaybackRoutes;
+import liveccu.collector.cdn.LogRoutes;
 import liveccu.collector.publish.AcknowledgedFacts;
-import liveccu.collector.publish.BeaconPublisher;
+import liveccu.collector.publish.IntakePublisher;
 import liveccu.collector.publish.BeaconSink;
-import liveccu.collector.viewer.ViewerPolicy;
+import liveccu.collector.viewers.ViewerPolicy;
 import liveccu.tokens.ViewerTokens;
 import liveccu.ops.http.OpsRoutes;
 import liveccu.ops.http.HealthCheck;
@@ -31,13 +31,13 @@ public final class Collector {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
 
     private final Vertx vertx;
-    private final BeaconPublisher publisher;
+    private final IntakePublisher publisher;
     private final OpsRoutes ops;
     private final AtomicInteger boundPort;
     private final String deploymentId;
     private final long sweeps;
 
-    private Collector(Vertx vertx, BeaconPublisher publisher, OpsRoutes ops, AtomicInteger boundPort, String deploymentId,
+    private Collector(Vertx vertx, IntakePublisher publisher, OpsRoutes ops, AtomicInteger boundPort, String deploymentId,
                       long sweeps) {
         this.vertx = vertx;
         this.publisher = publisher;
@@ -58,7 +58,7 @@ public final class Collector {
      */
     public static Future<Collector> start(Vertx vertx, CollectorConfig config, PrometheusMeterRegistry registry) {
         CollectorMetrics metrics = new CollectorMetrics(registry);
-        BeaconPublisher publisher = new BeaconPublisher(new BeaconPublisher.Settings(
+        IntakePublisher publisher = new IntakePublisher(new IntakePublisher.Settings(
                 config.pipeline().bootstrapServers(), config.bufferBytes(), config.deliveryTimeout(), config.linger(),
                 config.compression()),
                 metrics::sendLatencyNanos);
@@ -115,7 +115,7 @@ public final class Collector {
     }
 
     /** Only what changes a result (the default), or every beacon (none): see {@link AcknowledgedFacts}. */
-    private static Optional<AcknowledgedFacts> facts(CollectorConfig config, BeaconPublisher publisher, CollectorMetrics metrics) {
+    private static Optional<AcknowledgedFacts> facts(CollectorConfig config, IntakePublisher publisher, CollectorMetrics metrics) {
         if (config.writeEveryBeacon()) {
             return Optional.empty();
         }

@@ -14,17 +14,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import liveccu.collector.beacon.BeaconParser;
-import liveccu.collector.beacon.BeaconPath;
-import liveccu.collector.beacon.BeaconSecret;
-import liveccu.collector.beacon.ParseResult;
+import liveccu.collector.ccu.BeaconParser;
+import liveccu.collector.ccu.BeaconPath;
+import liveccu.collector.ccu.BeaconSecret;
+import liveccu.collector.ccu.ParseResult;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.limit.RateLimitGate;
 import liveccu.collector.intake.IntakeRoutes;
-import liveccu.collector.publish.BeaconPublisher;
+import liveccu.collector.publish.IntakePublisher;
 import liveccu.collector.publish.BeaconSink;
-import liveccu.collector.viewer.ViewerCheck;
-import liveccu.collector.viewer.ViewerPolicy;
+import liveccu.collector.viewers.ViewerCheck;
+import liveccu.collector.viewers.ViewerPolicy;
 import liveccu.model.Beacon;
 import liveccu.model.RejectReason;
 import liveccu.model.RejectedBeacon;
@@ -156,7 +156,7 @@ final class CollectorVerticle extends VerticleBase {
         } else {
             metrics.unavailable();
             response.putHeader("retry-after", RETRY_AFTER_SECONDS).putHeader("access-control-allow-origin", "*");
-            ErrorResponses.send(response, 503, error instanceof BeaconPublisher.KafkaUnavailable
+            ErrorResponses.send(response, 503, error instanceof IntakePublisher.KafkaUnavailable
                     ? error.getMessage() : "Kafka unavailable");
         }
     }
