@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import liveccu.aggregator.playback.PlaybackTopology;
-import liveccu.aggregator.topology.CcuTopology;
+import liveccu.aggregator.ccu.CcuTopology;
 import liveccu.model.Topics;
 import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;

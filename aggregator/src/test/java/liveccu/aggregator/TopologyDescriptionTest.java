@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import liveccu.aggregator.audio.AudioSettings;
 import liveccu.aggregator.cdn.CdnRules;
-import liveccu.aggregator.topology.CcuTopology;
+import liveccu.aggregator.ccu.CcuTopology;
 import liveccu.model.CountingRules;
 import liveccu.model.PlaybackRules;
 import org.junit.jupiter.api.Test;

@@ -20,7 +20,7 @@ import liveccu.aggregator.cdn.CdnRules;
 import liveccu.aggregator.cdn.ContentCatalogue;
 import liveccu.aggregator.cdn.MatchedRequest;
 import liveccu.aggregator.playback.DeviceClassifier;
-import liveccu.aggregator.topology.CcuTopology;
+import liveccu.aggregator.ccu.CcuTopology;
 import liveccu.model.AudioRules;
 import liveccu.model.CdnRequest;
 import liveccu.model.ContentDimensions;

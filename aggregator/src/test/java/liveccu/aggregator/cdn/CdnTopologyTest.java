@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
-import liveccu.aggregator.topology.CcuTopology;
+import liveccu.aggregator.ccu.CcuTopology;
 import liveccu.model.CdnRequest;
 import liveccu.model.CdnTraffic;
 import liveccu.model.CountingRules;

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
-import liveccu.aggregator.topology.CcuTopology;
+import liveccu.aggregator.ccu.CcuTopology;
 import liveccu.model.ContentDimensions;
 import liveccu.model.CountingRules;
 import liveccu.model.DeviceSketches;

@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import liveccu.aggregator.topology.CcuTopology;
+import liveccu.aggregator.ccu.CcuTopology;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
 import liveccu.model.Side;

@@ -1,4 +1,4 @@
-package liveccu.aggregator.topology;
+package liveccu.aggregator.ccu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

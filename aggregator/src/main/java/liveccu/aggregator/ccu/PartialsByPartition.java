@@ -1,4 +1,4 @@
-package liveccu.aggregator.topology;
+package liveccu.aggregator.ccu;
 
 import java.util.HashMap;
 import java.util.Map;

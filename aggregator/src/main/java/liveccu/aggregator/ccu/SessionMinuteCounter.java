@@ -1,4 +1,4 @@
-package liveccu.aggregator.topology;
+package liveccu.aggregator.ccu;
 
 import java.time.Duration;
 import java.util.ArrayList;

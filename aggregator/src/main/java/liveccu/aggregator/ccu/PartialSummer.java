@@ -1,4 +1,4 @@
-package liveccu.aggregator.topology;
+package liveccu.aggregator.ccu;
 
 import liveccu.model.MinuteCount;
 import org.apache.kafka.streams.processor.api.Processor;
