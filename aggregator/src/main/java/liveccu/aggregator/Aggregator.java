@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import liveccu.aggregator.playback.PlaybackTopology;
-import liveccu.aggregator.ccu.CcuTopology;
 import liveccu.model.Topics;
 import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
@@ -43,7 +42,9 @@ public final class Aggregator {
 
     public static Future<Aggregator> start(Vertx vertx, AggregatorConfig config, PrometheusMeterRegistry registry) {
         KafkaStreams streams = new KafkaStreams(
-                CcuTopology.build(config.pipeline().rules(), config.flushInterval(), config.playback(), config.cdn(), config.audio()), streamsConfig(config));
+                AggregatorTopology.build(config.pipeline().rules(), config.flushInterval(), config.playback(), config.cdn(),
+                        config.audio()),
+                streamsConfig(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it (state is restored from Kafka)", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;

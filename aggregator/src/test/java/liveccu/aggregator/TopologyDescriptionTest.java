@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import liveccu.aggregator.audio.AudioSettings;
 import liveccu.aggregator.cdn.CdnRules;
-import liveccu.aggregator.ccu.CcuTopology;
 import liveccu.model.CountingRules;
 import liveccu.model.PlaybackRules;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,7 @@ class TopologyDescriptionTest {
 
     @Test
     void theTopologyKeepsEveryNameOfTheLastRelease() throws IOException {
-        String built = CcuTopology.build(CountingRules.defaults(), Duration.ofSeconds(1), PlaybackRules.defaults(),
+        String built = AggregatorTopology.build(CountingRules.defaults(), Duration.ofSeconds(1), PlaybackRules.defaults(),
                 CdnRules.defaults(), AudioSettings.defaults()).describe().toString();
         String snapshot;
         try (InputStream in = TopologyDescriptionTest.class.getResourceAsStream("topology-description.txt")) {

@@ -3,23 +3,15 @@ package liveccu.aggregator.ccu;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import liveccu.aggregator.audio.AudioSettings;
-import liveccu.aggregator.audio.AudioTopology;
-import liveccu.aggregator.cdn.CdnRules;
-import liveccu.aggregator.cdn.CdnTopology;
-import liveccu.aggregator.playback.PlaybackTopology;
-import liveccu.aggregator.viewers.ViewerSessionsTopology;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
 import liveccu.model.JsonSerde;
-import liveccu.model.PlaybackRules;
 import liveccu.model.RejectReason;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Topics;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -40,17 +32,11 @@ import org.apache.kafka.streams.state.Stores;
  *                partials-by-job-minute (repartition, keyed by audience+minute)
  *                      ▼
  *                 sum-partials ─► ccu.minute-counts     (stage 2: per audience+minute, sum of partials)
- *
- *  on time ─► track-viewer-sessions ─► ccu.viewer-sessions (one record per session: {@link ViewerSessionsTopology})
- *
- *  ccu.player-events ─► … ─► ccu.playback-counts (playback metrics per content and hour: {@link PlaybackTopology})
- *
- *  ccu.cdn-requests ─► … ─► ccu.cdn-minutes, ccu.cdn-hours (CDN figures from access logs: {@link CdnTopology})
- *                   └─► … ─► ccu.playback-counts (audio consumption from the same lines, source cdn-log: {@link AudioTopology})
  * </pre>
  *
  * <p>Every processor, store and internal topic is named, so a change to the topology never renames
- * state. Windows, grace and retention come from {@link CountingRules}.
+ * state. Windows, grace and retention come from {@link CountingRules}. {@link liveccu.aggregator.AggregatorTopology}
+ * adds it beside the other features' topologies.
  */
 public final class CcuTopology {
 
@@ -71,27 +57,13 @@ public final class CcuTopology {
     }
 
     /**
+     * Adds the count to {@code builder}.
+     *
      * @param rules          what a count is (grace for late beacons, clock skew)
      * @param flushInterval  how often stage 1 forwards changed partial counts
+     * @return the on-time beacons, which the viewer sessions follow too
      */
-    public static Topology build(CountingRules rules, Duration flushInterval) {
-        return build(rules, flushInterval, PlaybackRules.defaults());
-    }
-
-    /** @param playback what the playback metrics are (the stream threshold) */
-    public static Topology build(CountingRules rules, Duration flushInterval, PlaybackRules playback) {
-        return build(rules, flushInterval, playback, CdnRules.defaults());
-    }
-
-    /** @param cdn what the CDN figures are (holds, redelivery, the content catalogue) */
-    public static Topology build(CountingRules rules, Duration flushInterval, PlaybackRules playback, CdnRules cdn) {
-        return build(rules, flushInterval, playback, cdn, AudioSettings.defaults());
-    }
-
-    /** @param audio what audio consumption from CDN logs is, and how long its states are kept */
-    public static Topology build(CountingRules rules, Duration flushInterval, PlaybackRules playback, CdnRules cdn,
-                                 AudioSettings audio) {
-        StreamsBuilder builder = new StreamsBuilder();
+    public static KStream<String, Beacon> addTo(StreamsBuilder builder, CountingRules rules, Duration flushInterval) {
         Duration retention = rules.stateRetention();
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(SESSION_AUDIENCES_STORE, retention, MINUTE, false),
@@ -113,20 +85,15 @@ public final class CcuTopology {
                 .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
                         .withName("write-too-late"));
 
-        KStream<String, Beacon> onTime =
+        KStream<String, Beacon> onTimeBeacons =
                 beacons.filter((session, beacon) -> beacon != null && !rules.isTooLate(beacon), Named.as("keep-on-time"));
-        ViewerSessionsTopology.addTo(builder, onTime);
-        onTime.process(() -> new SessionMinuteCounter(flushInterval), Named.as("count-sessions-per-partition"),
+        onTimeBeacons.process(() -> new SessionMinuteCounter(flushInterval), Named.as("count-sessions-per-partition"),
                         SESSION_AUDIENCES_STORE, PARTIALS_STORE, DIRTY_PARTIALS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), PARTIAL_COUNT_SERDE).withName("partials-by-job-minute"))
                 .process(PartialSummer::new, Named.as("sum-partials"), MINUTE_PARTIALS_STORE)
                 .to(Topics.MINUTE_COUNTS.name(), Produced.with(Topics.MINUTE_COUNTS.keySerde(),
                         Topics.MINUTE_COUNTS.valueSerde()).withName("write-minute-counts"));
-        // Added last: the sub-topologies above keep their numbers, so their tasks and state stay where they are.
-        PlaybackTopology.addTo(builder, rules, playback);
-        AudioTopology.addTo(builder, CdnTopology.addTo(builder, cdn), audio);
-
-        return builder.build();
+        return onTimeBeacons;
     }
 
     private static RejectedBeacon tooLate(Beacon beacon) {

@@ -10,10 +10,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import liveccu.aggregator.AggregatorTopology;
+import liveccu.aggregator.audio.AudioSettings;
+import liveccu.aggregator.cdn.CdnRules;
 import liveccu.model.Audience;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
 import liveccu.model.MinuteCount;
+import liveccu.model.PlaybackRules;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Side;
 import liveccu.model.Topics;
@@ -27,7 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The production topology ({@link CcuTopology#build}) driven with explicit event and wall-clock time. */
+/** The production topology ({@link AggregatorTopology#build}) driven with explicit event and wall-clock time. */
 class CcuTopologyTest {
 
     private static final Duration FLUSH = Duration.ofMillis(100);
@@ -53,7 +57,8 @@ class CcuTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ccu-topology-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(CcuTopology.build(CountingRules.defaults(), FLUSH), props, Instant.ofEpochMilli(MINUTE));
+        driver = new TopologyTestDriver(AggregatorTopology.build(CountingRules.defaults(), FLUSH, PlaybackRules.defaults(), CdnRules.defaults(),
+                AudioSettings.defaults()), props, Instant.ofEpochMilli(MINUTE));
         beacons = driver.createInputTopic(Topics.BEACONS.name(),
                 Topics.BEACONS.keySerde().serializer(), Topics.BEACONS.valueSerde().serializer());
         counts = driver.createOutputTopic(Topics.MINUTE_COUNTS.name(),
