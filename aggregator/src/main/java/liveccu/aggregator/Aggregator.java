@@ -14,6 +14,7 @@ import liveccu.model.Topics;
 import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
+import liveccu.streams.BoundedRocksDbMemory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;

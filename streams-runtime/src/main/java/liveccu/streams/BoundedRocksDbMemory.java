@@ -1,4 +1,4 @@
-package liveccu.aggregator;
+package liveccu.streams;
 
 import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
