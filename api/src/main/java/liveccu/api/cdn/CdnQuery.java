@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import liveccu.api.query.CcuQuery;
+import liveccu.api.ccu.CcuQuery;
 import liveccu.model.CdnTraffic;
 import liveccu.ops.http.HttpFailure;
 

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import liveccu.api.query.CcuQuery;
+import liveccu.api.ccu.CcuQuery;
 import liveccu.model.ContentDimensions;
 import liveccu.model.PlaybackCount;
 import liveccu.ops.http.HttpFailure;

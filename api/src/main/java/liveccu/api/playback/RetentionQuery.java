@@ -2,7 +2,7 @@ package liveccu.api.playback;
 
 import java.time.Duration;
 import java.util.function.Function;
-import liveccu.api.query.CcuQuery;
+import liveccu.api.ccu.CcuQuery;
 import liveccu.model.RetentionCount;
 
 /**

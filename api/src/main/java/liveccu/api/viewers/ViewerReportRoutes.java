@@ -14,7 +14,7 @@ import java.util.function.Predicate;
 import liveccu.access.Access;
 import liveccu.access.Caller;
 import liveccu.api.http.BlockingQueries;
-import liveccu.api.query.CcuQuery;
+import liveccu.api.ccu.CcuQuery;
 import liveccu.model.Audience;
 import liveccu.model.ViewerSession;
 import liveccu.ops.http.HttpFailure;

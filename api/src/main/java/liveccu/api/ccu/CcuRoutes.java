@@ -1,4 +1,4 @@
-package liveccu.api.query;
+package liveccu.api.ccu;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

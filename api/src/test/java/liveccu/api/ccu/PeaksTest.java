@@ -1,4 +1,4 @@
-package liveccu.api.query;
+package liveccu.api.ccu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import liveccu.api.query.Peaks.Peak;
+import liveccu.api.ccu.Peaks.Peak;
 import liveccu.model.MinuteCount;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package liveccu.api.query;
+package liveccu.api.ccu;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

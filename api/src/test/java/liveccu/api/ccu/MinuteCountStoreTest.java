@@ -1,4 +1,4 @@
-package liveccu.api.query;
+package liveccu.api.ccu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

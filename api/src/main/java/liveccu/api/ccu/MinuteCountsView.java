@@ -1,4 +1,4 @@
-package liveccu.api.query;
+package liveccu.api.ccu;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
