@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 import liveccu.access.Access;
 import liveccu.access.Caller;
 import liveccu.api.http.BlockingQueries;
+import liveccu.api.http.QueryParams;
 import liveccu.model.Audience;
 import liveccu.model.MinuteCount;
 import liveccu.ops.http.HttpFailure;
@@ -65,10 +66,10 @@ public final class CcuRoutes {
      * not have, until the results' retention drops them.
      */
     public void ccu(RoutingContext ctx) {
-        String jobId = CcuQuery.jobId(ctx.request().getParam("jobid"));
+        String jobId = QueryParams.jobId(ctx.request().getParam("jobid"));
         String accountParam = ctx.request().getParam("accountid");
         Caller caller = Access.caller(ctx);
-        String named = accountParam == null ? null : CcuQuery.accountId(accountParam);
+        String named = accountParam == null ? null : QueryParams.accountId(accountParam);
         if (named != null) {
             Access.checkAccount(ctx, named);
         }
@@ -117,7 +118,7 @@ public final class CcuRoutes {
 
     /** {@code GET /ccu/account?accountid=A&in=S&out=S}: distinct sessions over all the account's jobs. */
     public void accountCcu(RoutingContext ctx) {
-        String account = CcuQuery.accountId(ctx.request().getParam("accountid"));
+        String account = QueryParams.accountId(ctx.request().getParam("accountid"));
         Access.checkAccount(ctx, account);
         range(ctx, Audience.account(account));
     }
@@ -133,16 +134,16 @@ public final class CcuRoutes {
      * likely forgot the account: 400 saying so, rather than an empty answer forever.
      */
     public void trackingCcu(RoutingContext ctx) {
-        String trackingId = CcuQuery.trackingId(ctx.request().getParam("trackingid"));
+        String trackingId = QueryParams.trackingId(ctx.request().getParam("trackingid"));
         String jobParam = ctx.request().getParam("jobid");
-        String jobId = jobParam == null ? null : CcuQuery.jobId(jobParam);
+        String jobId = jobParam == null ? null : QueryParams.jobId(jobParam);
         String accountParam = ctx.request().getParam("accountid");
         if (accountParam == null) {
             requireEveryAccount(ctx); // unscoped minutes mixed every account's viewers
             unscopedRange(ctx, jobId == null ? Audience.unscopedTracking(trackingId) : Audience.unscopedTrackingInJob(jobId, trackingId));
             return;
         }
-        String accountId = CcuQuery.accountId(accountParam);
+        String accountId = QueryParams.accountId(accountParam);
         Access.checkAccount(ctx, accountId);
         range(ctx, jobId == null ? Audience.tracking(accountId, trackingId) : Audience.trackingInJob(accountId, jobId, trackingId));
     }
@@ -183,12 +184,12 @@ public final class CcuRoutes {
      */
     public void trackingIds(RoutingContext ctx) {
         String accountParam = ctx.request().getParam("accountid");
-        String accountId = accountParam == null ? null : CcuQuery.accountId(accountParam);
+        String accountId = accountParam == null ? null : QueryParams.accountId(accountParam);
         if (accountId != null) {
             Access.checkAccount(ctx, accountId);
         }
         String jobParam = ctx.request().getParam("jobid");
-        String jobId = jobParam == null ? null : CcuQuery.jobId(jobParam);
+        String jobId = jobParam == null ? null : QueryParams.jobId(jobParam);
         Caller caller = Access.caller(ctx);
         latest(ctx, jobId == null ? Audience.Kind.TRACKING : Audience.Kind.TRACKING_IN_JOB, jobId,
                 audience -> !audience.unscoped() && caller.mayRead(audience.accountId())

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.function.Predicate;
 import liveccu.access.Access;
 import liveccu.access.Caller;
-import liveccu.api.http.BlockingQueries;
 import liveccu.api.ccu.CcuQuery;
+import liveccu.api.http.BlockingQueries;
+import liveccu.api.http.QueryParams;
 import liveccu.model.Audience;
 import liveccu.model.ViewerSession;
 import liveccu.ops.http.HttpFailure;
@@ -78,8 +79,8 @@ public final class ViewerReportRoutes {
         if (trackingId != null && accountId == null) {
             throw new HttpFailure(400, "give accountid: tracking ids are scoped by account");
         }
-        String account = accountId == null ? null : CcuQuery.accountId(accountId);
-        Audience audience = jobId != null ? Audience.unscopedJob(CcuQuery.jobId(jobId)) : Audience.tracking(account, CcuQuery.trackingId(trackingId));
+        String account = accountId == null ? null : QueryParams.accountId(accountId);
+        Audience audience = jobId != null ? Audience.unscopedJob(QueryParams.jobId(jobId)) : Audience.tracking(account, QueryParams.trackingId(trackingId));
         Predicate<ViewerSession> ofAudience = jobId != null
                 ? session -> audience.id().equals(session.jobId())
                 : session -> audience.id().equals(session.trackingId());
@@ -92,7 +93,7 @@ public final class ViewerReportRoutes {
                 && (account == null || account.equals(session.accountId())));
         CcuQuery range = CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"),
                 clock.millis(), maxRange);
-        boolean csv = CcuQuery.csv(ctx.request().getParam("format"));
+        boolean csv = QueryParams.csv(ctx.request().getParam("format"));
         // The scan and the writing on a worker: a long report must not hold an event loop.
         queries.report(ctx, csv, "viewers.csv", () -> {
             List<Row> rows = view.seenWithin(filter, range.fromMs(), range.toMs()).stream()
