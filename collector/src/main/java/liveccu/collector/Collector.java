@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import liveccu.collector.ccu.BeaconMetrics;
 import liveccu.collector.ccu.BeaconParser;
 import liveccu.collector.ccu.BeaconSecret;
 import liveccu.collector.limit.ClientRateLimit;
@@ -57,7 +58,7 @@ public final class Collector {
      * takes beacons, or after {@link #KAFKA_WAIT} without Kafka (beacons get 503 until it comes).
      */
     public static Future<Collector> start(Vertx vertx, CollectorConfig config, PrometheusMeterRegistry registry) {
-        CollectorMetrics metrics = new CollectorMetrics(registry);
+        BeaconMetrics metrics = new BeaconMetrics(registry);
         IntakePublisher publisher = new IntakePublisher(new IntakePublisher.Settings(
                 config.pipeline().bootstrapServers(), config.bufferBytes(), config.deliveryTimeout(), config.linger(),
                 config.compression()),
@@ -115,7 +116,7 @@ public final class Collector {
     }
 
     /** Only what changes a result (the default), or every beacon (none): see {@link AcknowledgedFacts}. */
-    private static Optional<AcknowledgedFacts> facts(CollectorConfig config, IntakePublisher publisher, CollectorMetrics metrics) {
+    private static Optional<AcknowledgedFacts> facts(CollectorConfig config, IntakePublisher publisher, BeaconMetrics metrics) {
         if (config.writeEveryBeacon()) {
             return Optional.empty();
         }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import liveccu.collector.ccu.BeaconMetrics;
 import liveccu.collector.ccu.BeaconParser;
 import liveccu.collector.ccu.BeaconPath;
 import liveccu.collector.ccu.BeaconSecret;
@@ -49,19 +50,19 @@ final class CollectorVerticle extends VerticleBase {
     private final RateLimitGate limit;
     private final ViewerPolicy viewers;
     private final BeaconSink publisher;
-    private final CollectorMetrics metrics;
+    private final BeaconMetrics metrics;
     private final OpsRoutes ops;
     private final AtomicInteger boundPort;
     private final List<IntakeRoutes> intakes;
 
     CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ClientRateLimit limit, ViewerPolicy viewers,
-                      BeaconSink publisher, CollectorMetrics metrics, OpsRoutes ops, AtomicInteger boundPort) {
+                      BeaconSink publisher, BeaconMetrics metrics, OpsRoutes ops, AtomicInteger boundPort) {
         this(port, parser, secret, limit, viewers, publisher, metrics, ops, boundPort, List.of());
     }
 
     /** @param intakes the other intakes' routes served beside beacons (player events and CMCD reports, CDN logs) */
     CollectorVerticle(int port, BeaconParser parser, BeaconSecret secret, ClientRateLimit limit, ViewerPolicy viewers,
-                      BeaconSink publisher, CollectorMetrics metrics, OpsRoutes ops, AtomicInteger boundPort,
+                      BeaconSink publisher, BeaconMetrics metrics, OpsRoutes ops, AtomicInteger boundPort,
                       List<IntakeRoutes> intakes) {
         this.intakes = intakes;
         this.port = port;

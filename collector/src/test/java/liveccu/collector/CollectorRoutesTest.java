@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import liveccu.collector.ccu.BeaconMetrics;
 import liveccu.collector.ccu.BeaconParser;
 import liveccu.collector.ccu.BeaconSecret;
 import liveccu.collector.limit.ClientRateLimit;
@@ -157,7 +158,7 @@ class CollectorRoutesTest {
         ViewerPolicy viewers = new ViewerPolicy(new ViewerTokens(new TokenSettings(Optional.of(SECRET), List.of(), Duration.ofSeconds(30))),
                 TokenMode.OPEN, Map.of("paid", TokenMode.REQUIRED));
         AtomicInteger port = new AtomicInteger();
-        CollectorMetrics metrics = new CollectorMetrics(registry);
+        BeaconMetrics metrics = new BeaconMetrics(registry);
         metrics.countRateLimitClients(limit);
         return vertx.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), secret, limit,
                         viewers, SINK, metrics, ops, port))

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
+import liveccu.collector.ccu.BeaconMetrics;
 import liveccu.collector.ccu.BeaconParser;
 import liveccu.collector.ccu.BeaconSecret;
 import liveccu.collector.intake.IpHasher;
@@ -113,7 +114,7 @@ class LogRoutesTest {
             own = unconfiguredVertx;
         }
         own.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), new BeaconSecret(Optional.empty()),
-                ClientRateLimit.off(), viewers, SINKS, new CollectorMetrics(registry), ops, bound, List.of(logs)))
+                ClientRateLimit.off(), viewers, SINKS, new BeaconMetrics(registry), ops, bound, List.of(logs)))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return bound.get();
     }

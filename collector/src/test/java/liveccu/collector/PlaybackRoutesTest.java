@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
+import liveccu.collector.ccu.BeaconMetrics;
 import liveccu.collector.ccu.BeaconParser;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.limit.RateLimitGate;
@@ -140,7 +141,7 @@ class PlaybackRoutesTest {
                 TokenMode.OPEN, Map.of());
         var settings = new PlaybackSettings(4096, 16384, 5, TrustedProxies.parse("127.0.0.1", new java.util.ArrayList<>()), Optional.empty(), Set.of("off"));
         BeaconSecret secret = new BeaconSecret(Optional.empty());
-        CollectorMetrics metrics = new CollectorMetrics(registry);
+        BeaconMetrics metrics = new BeaconMetrics(registry);
         var playback = new PlaybackRoutes(settings, CountingRules.defaults(), secret,
                 new RateLimitGate(limit, SINKS, "requests", () -> { }, () -> { }), SINKS, SINKS, HASHER, registry);
         AtomicInteger port = new AtomicInteger();

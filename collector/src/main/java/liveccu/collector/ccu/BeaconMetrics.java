@@ -1,4 +1,4 @@
-package liveccu.collector;
+package liveccu.collector.ccu;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -14,7 +14,7 @@ import liveccu.model.RejectReason;
 import liveccu.model.Side;
 
 /** The collector's own meters, created once so that the hot path only increments. */
-final class CollectorMetrics {
+public final class BeaconMetrics {
 
     private final Map<Side, Counter> accepted = new EnumMap<>(Side.class);
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
@@ -24,7 +24,7 @@ final class CollectorMetrics {
     private final Timer sendLatency;
     private final MeterRegistry registry;
 
-    CollectorMetrics(MeterRegistry registry) {
+    public BeaconMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (Side side : Side.values()) {
             accepted.put(side, Counter.builder("ccu.beacons.accepted")
@@ -57,7 +57,7 @@ final class CollectorMetrics {
     }
 
     /** Beacons answered with an earlier write's acknowledgement. */
-    void countAnsweredWithoutWrite(AcknowledgedFacts facts) {
+    public void countAnsweredWithoutWrite(AcknowledgedFacts facts) {
         // Micrometer holds its object weakly: the facts themselves, which the collector keeps, not a lambda.
         FunctionCounter.builder("ccu.beacons.answered.without.write", facts, AcknowledgedFacts::answeredWithoutWrite)
                 .description("Beacons acknowledged by Kafka through an earlier beacon of the same session, side and minute")
@@ -68,34 +68,34 @@ final class CollectorMetrics {
     }
 
     /** Clients whose rate-limit bucket is remembered. */
-    void countRateLimitClients(ClientRateLimit limit) {
+    public void countRateLimitClients(ClientRateLimit limit) {
         // held weakly by Micrometer: the limit itself, which the collector keeps
         Gauge.builder("ccu.rate.limit.clients", limit, ClientRateLimit::clients)
                 .description("Clients (addresses) whose rate-limit bucket the collector remembers")
                 .register(registry);
     }
 
-    void rateLimited() {
+    public void rateLimited() {
         rateLimited.increment();
     }
 
-    void accepted(Side side) {
+    public void accepted(Side side) {
         accepted.get(side).increment();
     }
 
-    void rejected(RejectReason reason) {
+    public void rejected(RejectReason reason) {
         rejected.get(reason).increment();
     }
 
-    void unavailable() {
+    public void unavailable() {
         unavailable.increment();
     }
 
-    void rejectionNotRecorded() {
+    public void rejectionNotRecorded() {
         rejectionsNotRecorded.increment();
     }
 
-    void sendLatencyNanos(long nanos) {
+    public void sendLatencyNanos(long nanos) {
         sendLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 }
