@@ -10,19 +10,20 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.ccu.BeaconMetrics;
 import liveccu.collector.ccu.BeaconParser;
+import liveccu.collector.ccu.BeaconRoutes;
 import liveccu.collector.ccu.BeaconSecret;
+import liveccu.collector.cdn.LogRoutes;
+import liveccu.collector.intake.IpHasher;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.limit.RateLimitGate;
-import liveccu.collector.intake.IpHasher;
 import liveccu.collector.playback.PlaybackRoutes;
-import liveccu.collector.cdn.LogRoutes;
 import liveccu.collector.publish.AcknowledgedFacts;
-import liveccu.collector.publish.IntakePublisher;
 import liveccu.collector.publish.BeaconSink;
+import liveccu.collector.publish.IntakePublisher;
 import liveccu.collector.viewers.ViewerPolicy;
-import liveccu.tokens.ViewerTokens;
-import liveccu.ops.http.OpsRoutes;
 import liveccu.ops.http.HealthCheck;
+import liveccu.ops.http.OpsRoutes;
+import liveccu.tokens.ViewerTokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,9 +100,9 @@ public final class Collector {
                     config.rateLimitPerClient(), config.rateLimitBurst(),
                     config.trustedProxies().isEmpty() ? "no proxy" : config.trustedProxies());
         }
+        BeaconRoutes beacons = new BeaconRoutes(parser, secret, limit, viewers, sink, metrics);
         return vertx.deployVerticle(
-                        () -> new CollectorVerticle(config.port(), parser, secret, limit, viewers, sink, metrics, ops, boundPort,
-                                List.of(playback, logs)),
+                        () -> new CollectorVerticle(config.port(), beacons, ops, boundPort, List.of(playback, logs)),
                         new DeploymentOptions().setInstances(config.eventLoops()))
                 .compose(id -> HealthCheck.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
                                 "Kafka not reachable; serving, answering beacons with 503 until it is")

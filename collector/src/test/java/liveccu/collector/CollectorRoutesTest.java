@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import liveccu.collector.ccu.BeaconMetrics;
 import liveccu.collector.ccu.BeaconParser;
+import liveccu.collector.ccu.BeaconRoutes;
 import liveccu.collector.ccu.BeaconSecret;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.intake.TrustedProxies;
@@ -160,8 +161,8 @@ class CollectorRoutesTest {
         AtomicInteger port = new AtomicInteger();
         BeaconMetrics metrics = new BeaconMetrics(registry);
         metrics.countRateLimitClients(limit);
-        return vertx.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), secret, limit,
-                        viewers, SINK, metrics, ops, port))
+        return vertx.deployVerticle(new CollectorVerticle(0,
+                        new BeaconRoutes(new BeaconParser(CountingRules.defaults()), secret, limit, viewers, SINK, metrics), ops, port))
                 .map(id -> WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port.get())));
     }
 

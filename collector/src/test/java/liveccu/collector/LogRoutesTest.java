@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import liveccu.collector.ccu.BeaconMetrics;
 import liveccu.collector.ccu.BeaconParser;
+import liveccu.collector.ccu.BeaconRoutes;
 import liveccu.collector.ccu.BeaconSecret;
 import liveccu.collector.intake.IpHasher;
 import liveccu.collector.limit.ClientRateLimit;
@@ -113,8 +114,9 @@ class LogRoutesTest {
             unconfiguredVertx = Vertx.vertx();
             own = unconfiguredVertx;
         }
-        own.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), new BeaconSecret(Optional.empty()),
-                ClientRateLimit.off(), viewers, SINKS, new BeaconMetrics(registry), ops, bound, List.of(logs)))
+        own.deployVerticle(new CollectorVerticle(0, new BeaconRoutes(new BeaconParser(CountingRules.defaults()),
+                new BeaconSecret(Optional.empty()), ClientRateLimit.off(), viewers, SINKS, new BeaconMetrics(registry)), ops, bound,
+                List.of(logs)))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return bound.get();
     }

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import liveccu.collector.ccu.BeaconMetrics;
 import liveccu.collector.ccu.BeaconParser;
+import liveccu.collector.ccu.BeaconRoutes;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.limit.RateLimitGate;
 import liveccu.collector.ccu.BeaconSecret;
@@ -145,8 +146,9 @@ class PlaybackRoutesTest {
         var playback = new PlaybackRoutes(settings, CountingRules.defaults(), secret,
                 new RateLimitGate(limit, SINKS, "requests", () -> { }, () -> { }), SINKS, SINKS, HASHER, registry);
         AtomicInteger port = new AtomicInteger();
-        return vertx.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), secret, limit, viewers, SINKS,
-                        metrics, ops, port, List.of(playback)))
+        return vertx.deployVerticle(new CollectorVerticle(0,
+                        new BeaconRoutes(new BeaconParser(CountingRules.defaults()), secret, limit, viewers, SINKS, metrics), ops,
+                        port, List.of(playback)))
                 .map(id -> port.get());
     }
 
