@@ -1,4 +1,4 @@
-package liveccu.allinone;
+package liveccu.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import liveccu.kafka.EmbeddedKafkaBroker;
-import liveccu.model.TopicProvisioner;
-import liveccu.model.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;

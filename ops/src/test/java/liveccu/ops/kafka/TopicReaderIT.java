@@ -1,4 +1,4 @@
-package liveccu.allinone;
+package liveccu.ops.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,7 +12,6 @@ import liveccu.kafka.EmbeddedKafkaBroker;
 import liveccu.model.TopicProvisioner;
 import liveccu.model.Topics;
 import liveccu.ops.http.HealthCheck;
-import liveccu.ops.kafka.TopicReader;
 import liveccu.testsupport.Eventually;
 import liveccu.testsupport.Eventually;
 import org.apache.kafka.clients.admin.Admin;
