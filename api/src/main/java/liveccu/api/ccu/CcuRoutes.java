@@ -33,6 +33,7 @@ public final class CcuRoutes {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final MinuteCountsView view;
+    private final JobAccounts jobs;
     private final BlockingQueries queries;
     private final Clock clock;
     private final Duration maxRange;
@@ -47,6 +48,7 @@ public final class CcuRoutes {
     public CcuRoutes(MinuteCountsView view, BlockingQueries queries, Clock clock, Duration maxRange, Duration maxDayRange,
                      Duration recent) {
         this.view = view;
+        this.jobs = new JobAccounts(view);
         this.queries = queries;
         this.clock = clock;
         this.maxRange = maxRange;
@@ -92,13 +94,10 @@ public final class CcuRoutes {
      * minutes" (keys that read every account only). Blocking.
      */
     private String accountOfJob(String jobId, Caller caller) {
-        List<String> accounts = view.accountsOfJob(jobId).stream().filter(caller::mayRead).sorted().toList();
+        List<String> accounts = jobs.of(jobId, caller);
         if (accounts.size() > 1) {
             throw new HttpFailure(400, "job " + jobId + " has viewers in accounts " + String.join(", ", accounts)
                     + ": give accountid");
-        }
-        if (accounts.isEmpty() && !caller.allAccounts()) {
-            throw new HttpFailure(404, "no job " + jobId + " in the accounts this key reads (" + caller.describeAccounts() + ")");
         }
         return accounts.isEmpty() ? null : accounts.get(0);
     }

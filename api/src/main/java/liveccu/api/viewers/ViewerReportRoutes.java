@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import liveccu.access.Access;
 import liveccu.access.Caller;
 import liveccu.api.ccu.CcuQuery;
+import liveccu.api.ccu.JobAccounts;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.http.QueryParams;
 import liveccu.model.Audience;
@@ -25,6 +26,8 @@ import liveccu.ops.http.HttpFailure;
  * row per session seen in the range, with its viewer data and whether that data was signed (trusted).
  * Tracking ids are scoped by account, so a tracking id needs its account (with a job, {@code accountid}
  * is optional and filters too). Sessions always carried their account, so there is no unscoped case.
+ * Asked by job alone, a key that reads none of the job's accounts gets the 404 {@code /ccu} gives
+ * ({@link JobAccounts}), as for a job nobody sent.
  */
 public final class ViewerReportRoutes {
 
@@ -58,12 +61,15 @@ public final class ViewerReportRoutes {
     private static final ObjectWriter CSV = CSV_MAPPER.writer(CSV_MAPPER.schemaFor(Row.class).withHeader());
 
     private final ViewerSessionsView view;
+    private final JobAccounts jobs;
     private final BlockingQueries queries;
     private final Clock clock;
     private final Duration maxRange;
 
-    public ViewerReportRoutes(ViewerSessionsView view, BlockingQueries queries, Clock clock, Duration maxRange) {
+    /** @param jobs which of a key's accounts have a job: asked by job alone, another account's job is a 404, as for /ccu */
+    public ViewerReportRoutes(ViewerSessionsView view, JobAccounts jobs, BlockingQueries queries, Clock clock, Duration maxRange) {
         this.view = view;
+        this.jobs = jobs;
         this.queries = queries;
         this.clock = clock;
         this.maxRange = maxRange;
@@ -96,6 +102,9 @@ public final class ViewerReportRoutes {
         boolean csv = QueryParams.csv(ctx.request().getParam("format"));
         // The scan and the writing on a worker: a long report must not hold an event loop.
         queries.report(ctx, csv, "viewers.csv", () -> {
+            if (jobId != null && account == null) {
+                jobs.of(audience.id(), caller);
+            }
             List<Row> rows = view.seenWithin(filter, range.fromMs(), range.toMs()).stream()
                     .map(session -> Row.of(session, range.fromMs(), range.toMs())).toList();
             return csv ? CSV.writeValueAsString(rows) : JSON.writeValueAsString(rows.toArray(Row[]::new));
