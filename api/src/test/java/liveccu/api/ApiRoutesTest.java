@@ -457,6 +457,18 @@ class ApiRoutesTest {
     }
 
     @Test
+    void aViewerRowsFirstAndLastSeenAreBothMinutesSoTheLastIsNeverBeforeTheFirst(VertxTestContext test) {
+        // gold: beacons at EARLIER + 5 s and CURRENT + 5 s; silver: one at CURRENT + 10 s
+        get("/viewers?jobid=" + JOB + range(EARLIER, CURRENT + 60)).onComplete(test.succeeding(reply -> test.verify(() -> {
+            assertEquals(List.of(List.of(Instant.ofEpochSecond(EARLIER).toString(), Instant.ofEpochSecond(CURRENT).toString()),
+                            List.of(Instant.ofEpochSecond(CURRENT).toString(), Instant.ofEpochSecond(CURRENT).toString())),
+                    reply.bodyAsJsonArray().stream().map(JsonObject.class::cast)
+                            .map(row -> List.of(row.getString("first_seen"), row.getString("last_seen"))).toList());
+            test.completeNow();
+        })));
+    }
+
+    @Test
     void answersTheBrowserPreflightAsTheSeedApiDid(VertxTestContext test) {
         client.request(HttpMethod.OPTIONS, "/ccu?jobid=" + JOB)
                 .putHeader("Origin", "http://dashboard.example")

@@ -18,6 +18,7 @@ import liveccu.api.ccu.JobAccounts;
 import liveccu.api.http.BlockingQueries;
 import liveccu.api.http.QueryParams;
 import liveccu.model.Audience;
+import liveccu.model.CountingRules;
 import liveccu.model.ViewerSession;
 import liveccu.ops.http.HttpFailure;
 
@@ -31,7 +32,11 @@ import liveccu.ops.http.HttpFailure;
  */
 public final class ViewerReportRoutes {
 
-    /** One report row; the names are the JSON fields and the CSV header. */
+    /**
+     * One report row; the names are the JSON fields and the CSV header. {@code first_seen} and {@code last_seen}
+     * are both the UTC minute of a beacon (the first's, the latest's): the session keeps its latest beacon to the
+     * minute, so the first is shown to the minute as well, and the last is never shown before the first.
+     */
     @JsonPropertyOrder({"sessionid", "jobid", "accountid", "trackingid", "custom_viewer_data", "user_id", "trusted",
             "first_seen", "last_seen", "minutes_watched", "sides"})
     record Row(
@@ -50,7 +55,8 @@ public final class ViewerReportRoutes {
         static Row of(ViewerSession session, long fromMs, long toMs) {
             return new Row(session.sessionId(), session.jobId(), session.accountId(), session.trackingId(),
                     session.customViewerData(), session.userId(), session.trusted(),
-                    Instant.ofEpochMilli(session.firstSeenMs()).toString(), Instant.ofEpochMilli(session.lastSeenMs()).toString(),
+                    Instant.ofEpochMilli(CountingRules.minuteStart(session.firstSeenMs())).toString(),
+                    Instant.ofEpochMilli(session.lastSeenMs()).toString(),
                     session.minutesWithin(fromMs, toMs),
                     session.serverSide() && session.clientSide() ? "ss+cs" : session.serverSide() ? "ss" : "cs");
         }
