@@ -64,6 +64,7 @@ public final class Aggregator {
                 .onFailure(e -> streams.close(Duration.ofSeconds(10)));
     }
 
+    /** The settings every Streams application of ours shares ({@link StreamsSettings}), and the aggregator's own. */
     static Properties streamsConfig(AggregatorConfig config) {
         Properties props = new StreamsSettings(config.applicationId(), config.pipeline().bootstrapServers(), config.stateDir(),
                 config.pipeline().topics().replication(), config.commitInterval(), config.cacheBytes(), Topics.DEAD_LETTERS)

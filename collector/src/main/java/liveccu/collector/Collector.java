@@ -27,7 +27,10 @@ import liveccu.tokens.ViewerTokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running collector: its HTTP servers and its Kafka publisher, started and stopped together. */
+/**
+ * A running collector: its HTTP servers serving the intakes' routes (beacons, player events and CMCD
+ * reports, CDN logs) and the Kafka publisher they share, started and stopped together.
+ */
 public final class Collector {
 
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);

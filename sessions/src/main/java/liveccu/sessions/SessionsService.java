@@ -136,6 +136,7 @@ public final class SessionsService {
                 .or(() -> parts.view().reader().notReadyReason()).or(() -> parts.keys().reader().notReadyReason());
     }
 
+    /** The settings every Streams application of ours shares ({@link StreamsSettings}), the limiter's dead-letter topic its own. */
     static Properties streamsConfig(SessionsConfig config) {
         // Cache 0: decide on the latest state, forward at once.
         return new StreamsSettings(config.applicationId(), config.pipeline().bootstrapServers(), config.stateDir(),

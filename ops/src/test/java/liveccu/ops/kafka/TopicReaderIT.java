@@ -13,7 +13,6 @@ import liveccu.model.TopicProvisioner;
 import liveccu.model.Topics;
 import liveccu.ops.http.HealthCheck;
 import liveccu.testsupport.Eventually;
-import liveccu.testsupport.Eventually;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
