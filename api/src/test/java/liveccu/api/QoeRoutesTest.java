@@ -259,7 +259,7 @@ class QoeRoutesTest {
                     return get(range + "&asn=3320&group_by=asn", KEY);
                 })
                 .onComplete(test.succeeding(telekom -> test.verify(() -> {
-                    assertEquals(List.of(row(3320, 6)), pick(telekom, "asn", "views"));
+                    assertEquals(List.of(row(3320, "Deutsche Telekom AG", 6)), pick(telekom, "asn", "as_org", "views"));
                     test.completeNow();
                 })));
     }

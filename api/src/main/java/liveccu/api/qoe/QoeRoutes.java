@@ -103,6 +103,7 @@ public final class QoeRoutes {
                         .computeIfAbsent(query.groupOf(record.dimensions()), g -> new QoeSums()).add(record);
             }
         }
+        Map<Object, String> organisations = asOrganisations(query, records);
         List<Map<String, Object>> rows = new ArrayList<>();
         intervals.forEach((interval, groups) -> groups.forEach((group, sums) -> {
             if (sums.isZero()) {
@@ -112,6 +113,9 @@ public final class QoeRoutes {
             row.put("time", Instant.ofEpochMilli(interval).toString());
             if (query.groupBy() != null) {
                 row.put(QoeQuery.column(query.groupBy()), group);
+            }
+            if (organisations != null) {
+                row.put("as_org", organisations.get(group));
             }
             row.putAll(sums.figures(query.interval() == QoeQuery.Interval.MINUTE || query.interval() == QoeQuery.Interval.HOUR));
             rows.add(row);
@@ -154,9 +158,13 @@ public final class QoeRoutes {
                 .thenComparing(Comparator.comparingLong(Ranked::weight).reversed())
                 .thenComparing(Ranked::name, GROUP_ORDER));
         String column = QoeQuery.column(query.groupBy());
+        Map<Object, String> organisations = asOrganisations(query, records);
         List<Map<String, Object>> rows = ranked.stream().map(value -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put(column, value.name());
+            if (organisations != null) {
+                row.put("as_org", organisations.get(value.name()));
+            }
             row.put("value", value.sums().figures(false).get(metric.text()));
             row.put("views", value.sums().views);
             row.put("weight", value.weight());
@@ -211,6 +219,24 @@ public final class QoeRoutes {
         return answer;
     }
 
+    /**
+     * Grouped by ASN, each network's organisation to show beside its number: the name most of its views' records
+     * give (one, unless the operator's database renamed it within the range); null when not grouped by ASN.
+     */
+    private static Map<Object, String> asOrganisations(QoeQuery query, List<QoeCount> records) {
+        if (!"asn".equals(query.groupBy())) {
+            return null;
+        }
+        Map<Object, Map<String, Long>> names = new HashMap<>();
+        records.stream().filter(record -> query.matches(record.dimensions()) && record.dimensions().asOrg() != null)
+                .forEach(record -> names.computeIfAbsent(record.dimensions().asn(), asn -> new TreeMap<>())
+                        .merge(record.dimensions().asOrg(), Math.max(1, record.views()), Long::sum));
+        Map<Object, String> organisations = new HashMap<>();
+        names.forEach((asn, counts) -> organisations.put(asn, counts.entrySet().stream()
+                .max(Map.Entry.<String, Long>comparingByValue()).map(Map.Entry::getKey).orElse(null)));
+        return organisations;
+    }
+
     /** Groups in order: none (a record without the dimension) first, numbers (ASNs) by value, text by its order. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static final Comparator<Object> GROUP_ORDER = Comparator.nullsFirst((a, b) -> ((Comparable) a).compareTo(b));
@@ -222,6 +248,9 @@ public final class QoeRoutes {
         }
         if (groupBy != null) {
             columns.addColumn(QoeQuery.column(groupBy));
+        }
+        if ("asn".equals(groupBy)) {
+            columns.addColumn("as_org");
         }
         figures.forEach(columns::addColumn);
         return columns.build().withHeader();
