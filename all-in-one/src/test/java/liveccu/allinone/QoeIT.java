@@ -1,5 +1,22 @@
 package liveccu.allinone;
 
+import static liveccu.allinone.QoePlayers.CHROME;
+import static liveccu.allinone.QoePlayers.FIREFOX;
+import static liveccu.allinone.QoePlayers.HLS_PLAYED;
+import static liveccu.allinone.QoePlayers.HLS_PLAYED_FIRST_MINUTE;
+import static liveccu.allinone.QoePlayers.HLS_REBUFFER;
+import static liveccu.allinone.QoePlayers.HLS_STARTUP;
+import static liveccu.allinone.QoePlayers.PLAYER_PLAYED;
+import static liveccu.allinone.QoePlayers.PLAYER_REBUFFER;
+import static liveccu.allinone.QoePlayers.PLAYER_STARTUP;
+import static liveccu.allinone.QoePlayers.SHAKA_PLAYED;
+import static liveccu.allinone.QoePlayers.SHAKA_PLAYED_FIRST_MINUTE;
+import static liveccu.allinone.QoePlayers.SHAKA_REBUFFER;
+import static liveccu.allinone.QoePlayers.SHAKA_STARTUP;
+import static liveccu.allinone.QoePlayers.bucketMs;
+import static liveccu.allinone.QoePlayers.percent;
+import static liveccu.allinone.QoePlayers.postCmcd;
+import static liveccu.allinone.QoePlayers.postEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import liveccu.allinone.QoePlayers.Report;
 import liveccu.model.CountingRules;
 import liveccu.model.QoeRules;
 import liveccu.ops.config.Env;
@@ -39,9 +57,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QoeIT {
 
-    private static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-            + "Chrome/120.0.0.0 Safari/537.36";
-    private static final String FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PARTITIONS = 4;   // CCU_TOPIC_PARTITIONS of Viewers.testEnv
     private static final long MINUTE = 60_000;
@@ -79,55 +94,25 @@ class QoeIT {
         String exit = onPartition("exit-" + run + "-", partition);
         String player = onPartition("pb-" + run + "-", partition);
         Report r = new Report(content, t0);
-
-        // hls.js: its reporter's first report has no state; preloading; the click (intent) at 5 s; first frame at
-        // 6.2 s (startup 1.2 s); a seek read as r (not a rebuffer); a segment held back 3.5 s (a rebuffer); paused
-        String hlsView = r.line(hls, "t", null, 0, 0, null) + r.line(hls, "ps", "d", 0, 1, null)
-                + r.line(hls, "ps", "s", 5_000, 2, 3000L) + r.line(hls, "ps", "p", 6_200, 3, 3000L)
-                + r.line(hls, "t", "p", 30_000, 4, 3000L) + r.line(hls, "ps", "k", 40_000, 5, 3000L)
-                + r.line(hls, "ps", "r", 40_010, 6, 3000L) + r.line(hls, "ps", "p", 40_900, 7, 3000L)
-                + r.line(hls, "ps", "r", 50_000, 8, 3000L) + r.line(hls, "ps", "p", 53_500, 9, 3000L)
-                + r.line(hls, "t", "p", 60_000, 10, 3000L) + r.line(hls, "ps", "a", 70_000, 11, 3000L)
-                + r.line(hls, "t", "a", 90_000, 12, 3000L);
-        // Shaka: load() at 0 (its first report, no state: the intent), buffering before the first frame (startup,
-        // not a rebuffer), first frame at 1.8 s, msd on the next report (load() -> playing), a held segment with a
-        // recoverable error in it (f, then e with no code, then playing: no failure), ended
-        String shakaView = r.line(shaka, "t", null, 0, 0, null) + r.line(shaka, "ps", "r", 100, 1, null)
-                + r.line(shaka, "ps", "p", 1_800, 2, 2500L) + r.line(shaka, "t", "p", 30_000, 3, 2500L).replace(",v=2", ",msd=1800,v=2")
-                + r.line(shaka, "ps", "r", 40_000, 4, 2500L) + r.line(shaka, "ps", "f", 42_000, 5, 2500L)
-                + r.line(shaka, "e", "f", 42_000, 6, 2500L) + r.line(shaka, "ps", "p", 44_000, 7, 2500L)
-                + r.line(shaka, "t", "p", 60_000, 8, 2500L) + r.line(shaka, "ps", "e", 70_000, 9, 2500L);
-        // hls.js, a manifest answering 404: starting, fatal, its error report naming it
-        String failedView = r.line(failed, "ps", "s", 0, 0, null) + r.line(failed, "ps", "f", 1_500, 1, null)
-                + r.line(failed, "e", "f", 1_500, 2, null).replace(",v=2", ",ec=(\"manifestLoadError\"),v=2");
-        // hls.js, a first segment that never comes, then the page is closed: starting, then silence
-        String exitView = r.line(exit, "ps", "s", 0, 0, null) + r.line(exit, "t", "s", 30_000, 1, null);
-        // the platform's events: play at 0, playing since 2 s (startup 2 s), a 3 s stall from 15 s, paused at 25 s
-        String event = "{\"event\":\"%s\",\"playback_id\":\"" + player + "\",\"time\":%d,\"content_id\":\"" + content
-                + "\",\"content_type\":\"vod\"%s}\n";
-        String playerView = event.formatted("play", t0, "") + event.formatted("playing", t0 + 10_000, ",\"seconds\":8")
-                + event.formatted("buffering", t0 + 15_000, "") + event.formatted("playing", t0 + 20_000, ",\"seconds\":2")
-                + event.formatted("pause", t0 + 25_000, "");
+        String hlsView = r.hlsJs(hls);
+        String shakaView = r.shaka(shaka);
+        String failedView = r.hlsJsManifest404(failed);
+        String exitView = r.hlsJsExit(exit);
+        String playerView = r.playerEvents(player);
         Runnable sendAll = () -> {
-            postCmcd(hlsView + failedView + exitView, CHROME);
-            postCmcd(shakaView, FIREFOX);
-            postEvents(playerView, CHROME);
+            postCmcd(system.collectorPort(), Viewers.ACCOUNT, JOB, hlsView + failedView + exitView, CHROME);
+            postCmcd(system.collectorPort(), Viewers.ACCOUNT, JOB, shakaView, FIREFOX);
+            postEvents(system.collectorPort(), Viewers.ACCOUNT, playerView, CHROME);
         };
         sendAll.run();
 
-        // what each view did, from the reports above
-        long hlsPlayedFirst = (30_000 - 6_200) + (40_000 - 30_000) + (50_000 - 40_900) + (60_000 - 53_500);
-        long shakaPlayedFirst = (30_000 - 1_800) + (40_000 - 30_000) + (60_000 - 44_000);
-        long playerPlayed = 8_000 + 2_000;
-        long hlsRebuffer = 53_500 - 50_000;
-        long shakaRebuffer = 42_000 - 40_000;     // from r to the next state report (f)
-        long playerRebuffer = 18_000 - 15_000;    // buffering to playing's start (20 s − 2 s)
-        long played = hlsPlayedFirst + shakaPlayedFirst + playerPlayed + 2 * 10_000;
+        // what each view did, from its reports (QoePlayers)
+        long played = HLS_PLAYED + SHAKA_PLAYED + PLAYER_PLAYED;
         // minute 0: five intents, three playing (hls, Shaka, player) and rebuffering, the 404's failure, three startups;
         // minute 1: hls and Shaka play 60-70 s; minute 2: the exit, due 2 minutes after its last report (30 s)
         List<List<Object>> minutes = List.of(
-                row(time(t0), 5, 3, 3, 1, 1, 0, 3, (hlsPlayedFirst + shakaPlayedFirst + playerPlayed) / 1000.0,
-                        (hlsRebuffer + shakaRebuffer + playerRebuffer) / 1000.0, 3),
+                row(time(t0), 5, 3, 3, 1, 1, 0, 3, (HLS_PLAYED_FIRST_MINUTE + SHAKA_PLAYED_FIRST_MINUTE + PLAYER_PLAYED) / 1000.0,
+                        (HLS_REBUFFER + SHAKA_REBUFFER + PLAYER_REBUFFER) / 1000.0, 3),
                 row(time(t0 + MINUTE), 0, 2, 0, 0, 0, 0, 0, 20.0, 0.0, 0),
                 row(time(t0 + 2 * MINUTE), 0, 0, 0, 0, 0, 1, 0, 0.0, 0.0, 0));
         String minuteQuery = "/qoe?accountid=" + Viewers.ACCOUNT + "&from=" + t0 / 1000 + "&to=" + (t0 / 1000 + 300)
@@ -139,25 +124,24 @@ class QoeIT {
         long hour = t0 - t0 % 3_600_000;
         String hourRange = "accountid=" + Viewers.ACCOUNT + "&from=" + hour / 1000 + "&to=" + (hour / 1000 + 3600)
                 + "&contentid=" + content;
-        long hlsPlayed = hlsPlayedFirst + 10_000;
-        long shakaPlayed = shakaPlayedFirst + 10_000;
         awaitRows("/qoe?" + hourRange + "&group_by=browser", List.of("browser", "views", "failures", "failure_pct",
                         "exits_before_start", "startups", "played_s", "rebuffer_pct", "avg_bitrate_kbps"),
-                List.of(row("Chrome", 4, 1, 25.0, 1, 2, (hlsPlayed + playerPlayed) / 1000.0,
-                                percent(hlsRebuffer + playerRebuffer, hlsPlayed + playerPlayed + hlsRebuffer + playerRebuffer),
+                List.of(row("Chrome", 4, 1, 25.0, 1, 2, (HLS_PLAYED + PLAYER_PLAYED) / 1000.0,
+                                percent(HLS_REBUFFER + PLAYER_REBUFFER, HLS_PLAYED + PLAYER_PLAYED + HLS_REBUFFER + PLAYER_REBUFFER),
                                 3000.0),    // the player events carry no bitrate: hls.js's alone
-                        row("Firefox", 1, 0, 0.0, 0, 1, shakaPlayed / 1000.0,
-                                percent(shakaRebuffer, shakaPlayed + shakaRebuffer), 2500.0)));
+                        row("Firefox", 1, 0, 0.0, 0, 1, SHAKA_PLAYED / 1000.0,
+                                percent(SHAKA_REBUFFER, SHAKA_PLAYED + SHAKA_REBUFFER), 2500.0)));
         // scores, after Mux's components: two played views, a failure (0), an exit before start (50), and the player's
-        double[] scores = {QoeRules.experienceScore(QoeRules.Outcome.PLAYED, 1_200L, 1, hlsRebuffer, hlsPlayed),
-                QoeRules.experienceScore(QoeRules.Outcome.PLAYED, 1_800L, 1, shakaRebuffer, shakaPlayed),
-                QoeRules.experienceScore(QoeRules.Outcome.PLAYED, 2_000L, 1, playerRebuffer, playerPlayed), 0, 50};
+        double[] scores = {QoeRules.experienceScore(QoeRules.Outcome.PLAYED, HLS_STARTUP, 1, HLS_REBUFFER, HLS_PLAYED),
+                QoeRules.experienceScore(QoeRules.Outcome.PLAYED, SHAKA_STARTUP, 1, SHAKA_REBUFFER, SHAKA_PLAYED),
+                QoeRules.experienceScore(QoeRules.Outcome.PLAYED, PLAYER_STARTUP, 1, PLAYER_REBUFFER, PLAYER_PLAYED), 0, 50};
         double meanScore = Math.round(Arrays.stream(scores).map(QoeRules::scaled).sum() / (double) QoeRules.SCORE_SCALE
                 / scores.length * 100) / 100.0;
         awaitRows("/qoe?" + hourRange + "&interval=hour", List.of("views", "failure_pct", "exit_before_start_pct",
                         "startup_mean_ms", "startup_p50_ms", "startup_p95_ms", "rebuffers", "played_s", "scored", "score"),
                 // of three startups, p50 and p95 are the second (ranks 1 and 1.9: the bucket holding the rank, as DDSketch reads)
-                List.of(row(5, 20.0, 20.0, Math.round((1_200 + 1_800 + 2_000) / 3.0), bucketMs(1_800), bucketMs(1_800), 3,
+                List.of(row(5, 20.0, 20.0, Math.round((HLS_STARTUP + SHAKA_STARTUP + PLAYER_STARTUP) / 3.0), bucketMs(SHAKA_STARTUP),
+                        bucketMs(SHAKA_STARTUP), 3,
                         played / 1000.0, 5, meanScore)));
         // ranked by negative impact: Chrome's 25 % on 80 % of the views is 4 points of the overall 20 %
         Map<String, Object> breakdown = awaitAnswer("/qoe/breakdown?" + hourRange + "&dimension=browser&metric=failure_pct",
@@ -167,15 +151,16 @@ class QoeIT {
                 maps(breakdown.get("values")).stream().map(value -> pick(value, "browser", "value", "share", "impact")).toList());
         // the startup times' histogram: one view in each of three buckets
         Map<String, Object> startup = awaitAnswer("/qoe/startup?" + hourRange, answer -> true);
-        assertEquals(row(3, bucketMs(1_800)), pick(startup, "startups", "startup_p50_ms"));
-        assertEquals(List.of(row(QoeRules.startupBucket(1_200), 1), row(QoeRules.startupBucket(1_800), 1),
-                        row(QoeRules.startupBucket(2_000), 1)),
+        assertEquals(row(3, bucketMs(SHAKA_STARTUP)), pick(startup, "startups", "startup_p50_ms"));
+        assertEquals(List.of(row(QoeRules.startupBucket(HLS_STARTUP), 1), row(QoeRules.startupBucket(SHAKA_STARTUP), 1),
+                        row(QoeRules.startupBucket(PLAYER_STARTUP), 1)),
                 maps(startup.get("buckets")).stream().map(bucket -> pick(bucket, "bucket", "views")).toList());
 
         // every request again, as players retry after a 503; then hls.js plays 10 s more in minute 1 (on the same
         // partition, after the retry: once that is counted, so is the retry), and nothing else changes
         sendAll.run();
-        postCmcd(r.line(hls, "ps", "p", 100_000, 13, 3000L) + r.line(hls, "ps", "a", 110_000, 14, 3000L), CHROME);
+        postCmcd(system.collectorPort(), Viewers.ACCOUNT, JOB,
+                r.line(hls, "ps", "p", 100_000, 13, 3000L) + r.line(hls, "ps", "a", 110_000, 14, 3000L), CHROME);
         List<List<Object>> after = new ArrayList<>(minutes);
         after.set(1, row(time(t0 + MINUTE), 0, 2, 0, 0, 0, 0, 0, 30.0, 0.0, 0));
         awaitRows(minuteQuery, List.of("time", "views", "playing_views", "rebuffering_views", "failures", "startup_failures",
@@ -208,7 +193,7 @@ class QoeIT {
             String sid = "probe-" + UUID.randomUUID();
             String query = "/qoe?accountid=" + Viewers.ACCOUNT + "&from=" + (now / 1000 - 600) + "&to=" + (now / 1000 + 120)
                     + "&contentid=" + content + "&interval=minute";
-            postCmcd(r.line(sid, "ps", "s", now, 0, null), CHROME);
+            postCmcd(system.collectorPort(), Viewers.ACCOUNT, JOB, r.line(sid, "ps", "s", now, 0, null), CHROME);
             long acknowledged = System.nanoTime();
             long deadline = acknowledged + Duration.ofSeconds(30).toNanos();
             while (views(query) < probe) {
@@ -232,15 +217,6 @@ class QoeIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** CMCD v2 event-mode report lines of one content, times relative to the views' start. */
-    private record Report(String content, long t0) {
-        /** One line: {@code e}, its state (none: null), time, sequence number, bitrate (kbps, none: null); st=v, sf=h. */
-        String line(String sid, String e, String sta, long at, long sn, Long br) {
-            return "e=" + e + ",sid=\"" + sid + "\",cid=\"" + content + "\",ts=" + (t0 + at) + (sta == null ? "" : ",sta=" + sta)
-                    + ",sn=" + sn + (br == null ? "" : ",br=(" + br + ")") + ",sf=h,st=v,v=2\n";
         }
     }
 
@@ -318,16 +294,6 @@ class QoeIT {
         return Instant.ofEpochMilli(ms).toString();
     }
 
-    /** As the API gives a percentage: 2 decimals. */
-    private static double percent(long part, long whole) {
-        return Math.round(10_000.0 * part / whole) / 100.0;
-    }
-
-    /** The startup time the API gives for a time in a quantile: its bucket's value, whole ms. */
-    private static long bucketMs(long ms) {
-        return Math.round(QoeRules.startupOfBucket(QoeRules.startupBucket(ms)));
-    }
-
     /** The partition of a view's events (the producer's default: murmur2 of its playback id). */
     private static int partitionOf(String playbackId) {
         return Utils.toPositive(Utils.murmur2(playbackId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
@@ -339,19 +305,5 @@ class QoeIT {
                 return prefix + i;
             }
         }
-    }
-
-    private static void postEvents(String ndjson, String userAgent) {
-        Eventually.await(Duration.ofSeconds(30), "player events accepted", () -> Http.post(system.collectorPort(),
-                        "/v1/accounts/" + Viewers.ACCOUNT + "/events", ndjson, "content-type", "application/x-ndjson",
-                        "user-agent", userAgent),
-                reply -> reply.status() == 204);
-    }
-
-    private static void postCmcd(String reports, String userAgent) {
-        Eventually.await(Duration.ofSeconds(30), "CMCD reports accepted", () -> Http.post(system.collectorPort(),
-                        "/cmcd/" + Viewers.ACCOUNT + "/" + JOB, reports, "content-type", "application/cmcd",
-                        "user-agent", userAgent),
-                reply -> reply.status() == 204);
     }
 }
