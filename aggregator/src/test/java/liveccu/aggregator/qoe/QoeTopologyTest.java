@@ -16,7 +16,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import liveccu.aggregator.playback.DeviceClassifier;
-import liveccu.aggregator.topology.CcuTopology;
+import liveccu.aggregator.AggregatorTopology;
+import liveccu.aggregator.audio.AudioSettings;
+import liveccu.aggregator.cdn.CdnRules;
 import liveccu.model.CountingRules;
 import liveccu.model.PlaybackRules;
 import liveccu.model.PlayerEvent;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Quality of experience through the production topology ({@link CcuTopology#build}), from reports shaped as hls.js
+ * Quality of experience through the production topology ({@link AggregatorTopology#build}), from reports shaped as hls.js
  * 1.7.4 and Shaka 5.2 send them (docs/qoe.md, "Which keys each player really sends"): exact numbers, derived from
  * the reports, per minute and hour.
  */
@@ -63,8 +65,8 @@ class QoeTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "qoe-topology-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(CcuTopology.build(CountingRules.defaults(), Duration.ofMillis(100),
-                PlaybackRules.defaults()), props, Instant.ofEpochMilli(T));
+        driver = new TopologyTestDriver(AggregatorTopology.build(CountingRules.defaults(), Duration.ofMillis(100),
+                PlaybackRules.defaults(), CdnRules.defaults(), AudioSettings.defaults()), props, Instant.ofEpochMilli(T));
         events = driver.createInputTopic(Topics.PLAYER_EVENTS.name(),
                 Topics.PLAYER_EVENTS.keySerde().serializer(), Topics.PLAYER_EVENTS.valueSerde().serializer());
         minutes = driver.createOutputTopic(Topics.QOE_MINUTES.name(),
