@@ -24,7 +24,7 @@ import org.apache.kafka.streams.kstream.KStream;
  *      └ on time ─► track-viewer-sessions ─► ccu.viewer-sessions (one record per session: {@link ViewerSessionsTopology})
  *
  *  ccu.player-events ─► … ─► ccu.playback-counts (playback metrics per content and hour: {@link PlaybackTopology})
- *                    └─► … ─► ccu.qoe-minutes, ccu.qoe-hours (quality of experience: {@link QoeTopology})
+ *                    └ on time ─► … ─► ccu.qoe-minutes, ccu.qoe-hours (quality of experience: {@link QoeTopology})
  *
  *  ccu.cdn-requests ─► … ─► ccu.cdn-minutes, ccu.cdn-hours (CDN figures from access logs: {@link CdnTopology})
  *                   └─► … ─► ccu.playback-counts (audio consumption from the same lines, source cdn-log: {@link AudioTopology})
@@ -51,6 +51,7 @@ public final class AggregatorTopology {
         ViewerSessionsTopology.addTo(builder, CcuTopology.addTo(builder, rules, flushInterval));
         KStream<String, PlayerEvent> playerEvents = PlaybackTopology.addTo(builder, rules, playback);
         AudioTopology.addTo(builder, CdnTopology.addTo(builder, cdn), audio);
+        // last: the sub-topologies above keep their numbers; its tracker joins the playback's (one source per topic)
         QoeTopology.addTo(builder, playerEvents, rules);
         return builder.build();
     }
