@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import liveccu.collector.intake.BatchParse;
 import liveccu.collector.intake.EventTime;
+import liveccu.collector.intake.GeoIp;
 import liveccu.collector.intake.Origin;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
@@ -49,7 +50,8 @@ import org.greenbytes.http.sfv.TokenItem;
  * integer of milliseconds, at least 0), {@code ec} (error codes, an inner list of strings such as
  * {@code ec=("manifestLoadError")}; the <em>first</em> is kept, at most 64 characters; a bare string is
  * taken too), {@code bs} (buffer starvation, a boolean: {@code bs} alone is true). A report that gives one
- * of them a value of another type is rejected with the reason.
+ * of them a value of another type is rejected with the reason. Every report also carries the client IP's
+ * country and autonomous system when GeoIP databases are set ({@link Origin}).
  */
 public final class CmcdReportParser {
 
@@ -133,13 +135,14 @@ public final class CmcdReportParser {
         String sessionId = sessionId(sid);
         boolean heartbeat = sta != null && HEARTBEAT_STATES.contains(sta);
         String contentType = "l".equals(st) ? "live" : "v".equals(st) ? "vod" : null;
+        GeoIp.Answer geo = origin.geo();
         PlayerEvent event = new PlayerEvent(PlayerEvent.SOURCE_CMCD, PlayerEvent.SOURCE_CMCD, origin.accountId(), sid,
                 eventTimeMs, origin.receivedAtMs(), cid, contentType, PlayerEvent.OTHERS, null, null, null, null, null,
                 null, null, null, pt == null ? null : pt / 1000.0, origin.userAgent(), origin.ipHash(),
                 new PlayerEvent.Cmcd(jobId, e, sta, heartbeat, sessionId, integer(report.get("sn")),
                         integer(report.get("br")), integer(report.get("bl")), text(report.get("sf")), st,
                         integer(report.get("v")), msd, ec, bs),
-                null, null, null, null, null, null);
+                geo.country(), geo.asn(), geo.asOrg(), null, null, null);
         Beacon beacon = heartbeat
                 ? new Beacon(nameUuid("cmcd-report:" + origin.accountId() + "/" + jobId + "/" + line), jobId, sessionId,
                         origin.accountId(), Side.CS, eventTimeMs, origin.receivedAtMs())

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import liveccu.collector.intake.BatchParse;
 import liveccu.collector.intake.EventTime;
+import liveccu.collector.intake.GeoIp;
 import liveccu.collector.intake.Origin;
 import liveccu.model.CountingRules;
 import liveccu.model.PlayerEvent;
@@ -40,6 +41,9 @@ import liveccu.model.RejectReason;
  * {@code error_code} (required: the player's own code, text or a whole number, 1-64 characters) and
  * {@code fatal} (required: {@code true} when the error ended playback, else {@code false}). Fields that
  * belong to another event type are dropped. Unknown fields are ignored.
+ *
+ * <p>Every event also carries what the collector knew of the request ({@link Origin}): the user agent,
+ * the IP's keyed hash, and the IP's country and autonomous system when GeoIP databases are set.
  */
 public final class PlayerEventParser {
 
@@ -174,10 +178,11 @@ public final class PlayerEventParser {
             fatal = fatalNode.booleanValue();
         }
         String property = values[2] == null ? PlayerEvent.OTHERS : values[2];
+        GeoIp.Answer geo = origin.geo();
         return new BatchParse.Accepted(new PlayerEvent(PlayerEvent.SOURCE_PLAYER, type.get().wireName(),
                 origin.accountId(), playbackId, timeMs, origin.receivedAtMs(), values[0], contentType, property,
                 values[3], values[4], values[5], values[6], values[7], values[8], values[9], seconds, position,
-                origin.userAgent(), origin.ipHash(), null, null, null, null, bitrate, errorCode,
+                origin.userAgent(), origin.ipHash(), null, geo.country(), geo.asn(), geo.asOrg(), bitrate, errorCode,
                 fatal), null);
     }
 

@@ -99,6 +99,19 @@ class CmcdReportParserTest {
     }
 
     @Test
+    void everyReportCarriesTheCountryAndAutonomousSystemOfTheRequest() {
+        Origin placed = new Origin("acc-1", "Mozilla/5.0", "00112233445566778899aabbccddeeff", NOW,
+                new liveccu.collector.intake.GeoIp.Answer("GB", 20712L, "Andrews & Arnold Ltd"));
+        var parsed = assertInstanceOf(BatchParse.Batch.class, parser.parse("e=ps,sid=\"x\",sta=p\ne=t,sid=\"x\"\n", JOB, placed));
+        for (PlayerEvent event : parsed.events()) {
+            assertEquals(List.of("GB", 20712L, "Andrews & Arnold Ltd"), List.of(event.country(), event.asn(), event.asOrg()));
+        }
+        PlayerEvent unplaced = batch("e=ps,sid=\"x\",sta=p").events().get(0);
+        assertEquals(java.util.Arrays.asList(null, null, null),
+                java.util.Arrays.asList(unplaced.country(), unplaced.asn(), unplaced.asOrg()));
+    }
+
+    @Test
     void aSidThatIsNoIdBecomesAStable32HexSession() {
         String a = CmcdReportParser.sessionId("hlsjs-1764499990-abc");
         assertTrue(a.matches("[0-9a-f]{32}"), a);

@@ -72,6 +72,22 @@ class PlayerEventParserTest {
     }
 
     @Test
+    void everyEventCarriesTheCountryAndAutonomousSystemOfTheRequest() {
+        Origin placed = new Origin("acc-1", "Mozilla/5.0 (X11)", "00112233445566778899aabbccddeeff", NOW,
+                new liveccu.collector.intake.GeoIp.Answer("GB", 20712L, "Andrews & Arnold Ltd"));
+        var batch = assertInstanceOf(BatchParse.Batch.class, parser.parse("""
+                {"event":"play","playback_id":"a","time":%d}
+                {"event":"error","playback_id":"a","time":%d,"error_code":"E1","fatal":false}
+                """.formatted(NOW, NOW), placed));
+        for (PlayerEvent event : batch.events()) {
+            assertEquals(List.of("GB", 20712L, "Andrews & Arnold Ltd"), List.of(event.country(), event.asn(), event.asOrg()));
+        }
+        PlayerEvent unplaced = one("{\"event\":\"play\",\"playback_id\":\"a\",\"time\":" + NOW + "}");
+        assertEquals(java.util.Arrays.asList(null, null, null),
+                java.util.Arrays.asList(unplaced.country(), unplaced.asn(), unplaced.asOrg()));
+    }
+
+    @Test
     void keepsEveryDimensionAndTheRequestsUserAgentAndIpHash() {
         PlayerEvent event = one("{\"event\":\"play\",\"playback_id\":\"pb-2\",\"time\":\"2025-11-30T10:00:00.250Z\","
                 + "\"content_id\":\"c-9\",\"content_type\":\"DAR\",\"property\":\"web-player\",\"referrer_domain\":\"news.example\","
