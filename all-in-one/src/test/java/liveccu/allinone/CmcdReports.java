@@ -54,6 +54,14 @@ final class CmcdReports {
             return keys.containsKey("br") ? number("br") : null;
         }
 
+        String st() {
+            return text("st");
+        }
+
+        Long pt() {
+            return keys.containsKey("pt") ? number("pt") : null;
+        }
+
         private String text(String key) {
             Object value = keys.get(key);
             return value == null ? null : value.toString();
@@ -114,10 +122,11 @@ final class CmcdReports {
      * @param startupFailures  1 when that failure came before any playing
      * @param exitsBeforeStart 1 when it had an intent, never played and did not fail
      * @param errorCode        a failed view's code: its latest report with {@code ec}
+     * @param played           whether it ever reported playing
      */
     record View(long views, long startups, long startupMs, long playedMs, long rebufferMs, long rebuffers,
                 long bitrateKbpsMs, long bitrateMs, long failures, long startupFailures, long exitsBeforeStart,
-                String errorCode) {
+                String errorCode, boolean played) {
     }
 
     static View view(List<Report> reports) {
@@ -163,6 +172,7 @@ final class CmcdReports {
         String errorCode = failed ? reports.stream().filter(r -> r.ec() != null).reduce((a, b) -> b).map(Report::ec).orElse(null) : null;
         return new View(exists ? 1 : 0, startup != null && exists ? 1 : 0, startup == null || !exists ? 0 : startup,
                 playedMs, rebufferMs, rebuffers, bitrateKbpsMs, bitrateMs, failed ? 1 : 0,
-                failed && firstPlaying == null ? 1 : 0, exists && !failed && firstPlaying == null ? 1 : 0, errorCode);
+                failed && firstPlaying == null ? 1 : 0, exists && !failed && firstPlaying == null ? 1 : 0, errorCode,
+                firstPlaying != null);
     }
 }
