@@ -115,10 +115,6 @@ final class MisbehavingOrigin implements AutoCloseable {
         return requests.stream().anyMatch(r -> r.caseName().equals(caseName) && r.file().equals(file));
     }
 
-    List<Request> requests(String caseName) {
-        return requests.stream().filter(r -> r.caseName().equals(caseName)).toList();
-    }
-
     private void serve(RoutingContext ctx) {
         String caseName = ctx.pathParam("case");
         String file = ctx.pathParam("file");
