@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
-import liveccu.aggregator.topology.CcuTopology;
+import liveccu.aggregator.AggregatorTopology;
+import liveccu.aggregator.audio.AudioSettings;
+import liveccu.aggregator.cdn.CdnRules;
 import liveccu.model.ContentDimensions;
 import liveccu.model.CountingRules;
 import liveccu.model.DeviceSketches;
@@ -33,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Playback metrics through the production topology ({@link CcuTopology#build}): known event streams,
+ * Playback metrics through the production topology ({@link AggregatorTopology#build}): known event streams,
  * exact numbers per content and hour.
  */
 class PlaybackTopologyTest {
@@ -72,8 +74,8 @@ class PlaybackTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "playback-topology-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(CcuTopology.build(CountingRules.defaults(), Duration.ofMillis(100),
-                PlaybackRules.defaults()), props, Instant.ofEpochMilli(HOUR));
+        driver = new TopologyTestDriver(AggregatorTopology.build(CountingRules.defaults(), Duration.ofMillis(100),
+                PlaybackRules.defaults(), CdnRules.defaults(), AudioSettings.defaults()), props, Instant.ofEpochMilli(HOUR));
         events = driver.createInputTopic(Topics.PLAYER_EVENTS.name(),
                 Topics.PLAYER_EVENTS.keySerde().serializer(), Topics.PLAYER_EVENTS.valueSerde().serializer());
         counts = driver.createOutputTopic(Topics.PLAYBACK_COUNTS.name(),
