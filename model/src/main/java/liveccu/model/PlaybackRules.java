@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * What the playback metrics are: the one place that defines a start, a stream, playing time and a
- * download (README, "Playback metrics"). Per playback ({@code playback_id}):
+ * download (docs/definitions.md, "Playback metrics"). Per playback ({@code playback_id}):
  *
  * <ul>
  *   <li><b>start</b>: a real play ({@code playback_start} or {@code play}; CMCD: a play-state report

@@ -29,7 +29,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param secondsPlayed  {@code playing}: seconds played since the previous {@code playing} event
  * @param positionS      playhead position in seconds ({@code playing}, {@code seek}…; cmcd: {@code pt} / 1000)
  * @param userAgent      the request's User-Agent header (bots are classified later, not here)
- * @param ipHash         keyed hash of the client IP (see the README's privacy section); never the IP
+ * @param ipHash         keyed hash of the client IP (docs/playback-events.md, "Privacy"); never the IP
  * @param cmcd           cmcd only: what the report said beyond the fields above; null for player events
  * @param country        ISO 3166-1 alpha-2 country of the client IP, from the collector's GeoIP lookup (before the IP
  *                       is hashed); null without a GeoIP database or an answer (QoE breakdowns: docs/qoe.md)

@@ -12,7 +12,7 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
  * collector's hot path: the aggregator asks once per playback (when its earliest event is seen), and
  * the analyzer keeps the last {@value #CACHE_SIZE} user agents' answers (a live audience has far fewer
  * distinct agents than playbacks). The analyzer is built with only these three fields, once per JVM (a few
- * seconds and tens of MB: README, "Dependencies and why"; docs/benchmarks.md, "Bots").
+ * seconds and tens of MB: docs/contributing.md, "Dependencies and why"; docs/benchmarks.md, "Bots").
  */
 public final class DeviceClassifier {
 

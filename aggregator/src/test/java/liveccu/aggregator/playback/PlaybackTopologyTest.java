@@ -282,7 +282,7 @@ class PlaybackTopologyTest {
         long openEvents = Duration.ofMinutes(42).toMillis() / 10_000 + 1;
         assertTrue(state.playing().size() <= openEvents, state.playing().size() + " playing events kept");
         int bytes = new liveccu.model.JsonSerde<>(PlaybackState.class).serializer().serialize("t", state).length;
-        // measured: 253 events, 8,100 bytes of JSON (README, "Playback metrics")
+        // measured: 253 events, 8,100 bytes of JSON (docs/architecture.md, "Playback metrics")
         assertTrue(bytes < 10_000, bytes + " bytes of state");
     }
 

@@ -64,7 +64,7 @@ public final class GeoIp implements Closeable {
             + "172.16.0.0/12,192.0.0.0/24,192.0.2.0/24,192.168.0.0/16,198.18.0.0/15,198.51.100.0/24,203.0.113.0/24,"
             + "224.0.0.0/3,::/128,::1/128,100::/64,64:ff9b:1::/48,2001:db8::/32,fc00::/7,fe80::/10,ff00::/8");
 
-    /** Public addresses that every country and ASN database places, to check a database's record shape at start. */
+    /** Well-known public addresses whose records (where a database has one) show its record shape at start. */
     static final List<String> PROBES = List.of("8.8.8.8", "1.1.1.1", "81.2.69.160", "2001:4860:4860::8888");
 
     private static IpRanges ranges(String list) {
@@ -140,12 +140,16 @@ public final class GeoIp implements Closeable {
             }
             return null;
         } catch (IOException e) {
-            return "not a MaxMind DB (MMDB) file that can be read: " + e.getMessage();
+            return "not a MaxMind DB (MMDB) file that can be read: " + reason(e);
         } catch (RuntimeException e) {
             return "its records are not " + (kind == Kind.COUNTRY
                     ? "country records (country.iso_code or country_code)"
-                    : "autonomous-system records (autonomous_system_number)") + ": " + e.getMessage();
+                    : "autonomous-system records (autonomous_system_number)") + ": " + reason(e);
         }
+    }
+
+    private static String reason(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Whether a country database is open. */
