@@ -15,6 +15,7 @@ import liveccu.api.cdn.CdnRoutes;
 import liveccu.api.dashboard.DashboardRoutes;
 import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.playback.PlaybackRoutes;
+import liveccu.api.qoe.QoeRoutes;
 import liveccu.api.ccu.CcuRoutes;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.ops.PortInUse;
@@ -36,10 +37,11 @@ final class ApiVerticle extends VerticleBase {
     private final OpsRoutes ops;
     private final PlaybackRoutes playback;
     private final CdnRoutes cdn;
+    private final QoeRoutes qoe;
     private HttpServer server;
 
     ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, ViewerErasureRoutes erasures, Access access,
-                KeyAdminRoutes keys, OpsRoutes ops, PlaybackRoutes playback, CdnRoutes cdn) {
+                KeyAdminRoutes keys, OpsRoutes ops, PlaybackRoutes playback, CdnRoutes cdn, QoeRoutes qoe) {
         this.port = port;
         this.ccu = ccu;
         this.viewers = viewers;
@@ -49,6 +51,7 @@ final class ApiVerticle extends VerticleBase {
         this.ops = ops;
         this.playback = playback;
         this.cdn = cdn;
+        this.qoe = qoe;
     }
 
     @Override
@@ -71,6 +74,9 @@ final class ApiVerticle extends VerticleBase {
         router.get("/playback").handler(access.require(Scope.COUNTS)).handler(playback::playback);
         router.get("/playback/retention").handler(access.require(Scope.COUNTS)).handler(playback::retention);
         router.get("/cdn").handler(access.require(Scope.COUNTS)).handler(cdn::cdn);
+        router.get("/qoe").handler(access.require(Scope.COUNTS)).handler(qoe::qoe);
+        router.get("/qoe/breakdown").handler(access.require(Scope.COUNTS)).handler(qoe::breakdown);
+        router.get("/qoe/startup").handler(access.require(Scope.COUNTS)).handler(qoe::startup);
         router.get("/viewers").handler(access.require(Scope.VIEWERS)).handler(viewers::report);
         // (Vert.x takes the body handler first; 4 KiB bounds what is read before the key is checked.)
         router.post("/admin/viewers/erasures").handler(BodyHandler.create(false).setBodyLimit(4096))

@@ -39,6 +39,8 @@ import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.playback.RetentionView;
+import liveccu.api.qoe.QoeRoutes;
+import liveccu.api.qoe.QoeView;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.api.viewers.ViewerSessionsView;
 import liveccu.model.ApiKey;
@@ -110,7 +112,8 @@ class ApiRoutesTest {
                 access, new KeyAdminRoutes(keys, records, clock), ops,
                 new PlaybackRoutes(new PlaybackCountsView(NOT_A_BROKER, Duration.ofDays(35), clock),
                         new RetentionView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)),
-                new CdnRoutes(new CdnTrafficView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)));
+                new CdnRoutes(new CdnTrafficView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)),
+                new QoeRoutes(new QoeView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

@@ -99,6 +99,16 @@ public final class QoeRules {
         return MAPPING.value(bucket);
     }
 
+    /** The shortest startup time a bucket holds, ms (the upper bound of the bucket below): for a histogram. */
+    public static double startupBucketFromMs(int bucket) {
+        return MAPPING.lowerBound(bucket);
+    }
+
+    /** The startup time a bucket holds up to (exclusive), ms. */
+    public static double startupBucketToMs(int bucket) {
+        return MAPPING.upperBound(bucket);
+    }
+
     /**
      * A quantile of startup times from summed buckets (bucket → count; counts are summed changes, so a bucket may
      * read 0, and one never below): the value of the bucket holding rank {@code q × (n − 1)}, as DDSketch reads

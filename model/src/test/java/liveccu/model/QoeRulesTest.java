@@ -67,6 +67,18 @@ class QoeRulesTest {
     }
 
     @Test
+    void aBucketsBoundsHoldItsTimesAndMeetTheNextBucketsBounds() {
+        for (long ms = 1; ms < 3_600_000; ms = ms * 11 / 10 + 1) {
+            int bucket = QoeRules.startupBucket(ms);
+            assertTrue(QoeRules.startupBucketFromMs(bucket) <= ms && ms < QoeRules.startupBucketToMs(bucket),
+                    ms + " ms outside bucket " + bucket);
+            assertTrue(QoeRules.startupBucketFromMs(bucket) <= QoeRules.startupOfBucket(bucket)
+                    && QoeRules.startupOfBucket(bucket) <= QoeRules.startupBucketToMs(bucket));
+            assertEquals(QoeRules.startupBucketToMs(bucket), QoeRules.startupBucketFromMs(bucket + 1), 1e-9);
+        }
+    }
+
+    @Test
     void quantilesFromSummedBucketsAreWithinOnePercentOfTheExactOnesAndSurviveRemoval() {
         Random random = new Random(24);
         List<Long> times = new ArrayList<>();
