@@ -14,6 +14,7 @@ import liveccu.access.admin.KeyAdminRoutes;
 import liveccu.api.cdn.CdnRoutes;
 import liveccu.api.dashboard.DashboardRoutes;
 import liveccu.api.erasure.ViewerErasureRoutes;
+import liveccu.api.openapi.OpenApiRoutes;
 import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.ccu.CcuRoutes;
 import liveccu.api.viewers.ViewerReportRoutes;
@@ -23,7 +24,7 @@ import liveccu.ops.http.OpsRoutes;
 
 /**
  * The API's HTTP server: CORS for browser dashboards, the query routes each behind the scope it needs,
- * the operator's key management, and the dashboard page.
+ * the operator's key management, the API description and the dashboard page.
  */
 final class ApiVerticle extends VerticleBase {
 
@@ -36,6 +37,7 @@ final class ApiVerticle extends VerticleBase {
     private final OpsRoutes ops;
     private final PlaybackRoutes playback;
     private final CdnRoutes cdn;
+    private final OpenApiRoutes description;
     private HttpServer server;
 
     ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, ViewerErasureRoutes erasures, Access access,
@@ -49,6 +51,7 @@ final class ApiVerticle extends VerticleBase {
         this.ops = ops;
         this.playback = playback;
         this.cdn = cdn;
+        this.description = OpenApiRoutes.fromClasspath();  // here, off the event loop
     }
 
     @Override
@@ -76,6 +79,7 @@ final class ApiVerticle extends VerticleBase {
         router.post("/admin/viewers/erasures").handler(BodyHandler.create(false).setBodyLimit(4096))
                 .handler(access.operatorOnly()).handler(erasures::erase);
         keys.mount(router, access);
+        description.mount(router);
         DashboardRoutes.mount(router);
         ErrorResponses.install(router);
         return PortInUse.explain(vertx.createHttpServer().requestHandler(router).listen(port), port, "query API", "CCU_API_PORT")
