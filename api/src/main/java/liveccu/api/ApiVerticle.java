@@ -4,9 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.util.List;
 import java.util.Set;
 import liveccu.access.Access;
 import liveccu.access.Scope;
@@ -38,6 +40,7 @@ final class ApiVerticle extends VerticleBase {
     private final PlaybackRoutes playback;
     private final CdnRoutes cdn;
     private final OpenApiRoutes description;
+    private Router router;
     private HttpServer server;
 
     ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, ViewerErasureRoutes erasures, Access access,
@@ -56,7 +59,7 @@ final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
         // As the seed API answered: any origin, and the two headers its page sends.
         router.route().handler(CorsHandler.create()
                 .addOrigin("*")
@@ -88,5 +91,10 @@ final class ApiVerticle extends VerticleBase {
 
     int actualPort() {
         return server.actualPort();
+    }
+
+    /** The routes its router holds. */
+    List<Route> routes() {
+        return router.getRoutes();
     }
 }
