@@ -467,7 +467,10 @@ final class ApiDescription {
         return text.length() <= 300 ? text : text.substring(0, 300) + "…";
     }
 
-    /** The OpenAPI 3.1 schema (with its dialect for the Schema Objects), as published, from the test's classpath. */
+    /**
+     * The OpenAPI 3.1 schema (with its dialect for the Schema Objects) from the test's classpath: the OpenAPI
+     * Initiative's files of 2022-10-07 (https://spec.openapis.org/oas/3.1/, Apache License 2.0) under oas/3.1/.
+     */
     static Schema openApi31Schema() {
         return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
                         builder -> builder.schemaIdResolvers(resolvers -> resolvers.mapPrefix("https://spec.openapis.org/oas/3.1",

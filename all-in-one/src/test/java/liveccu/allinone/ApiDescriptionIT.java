@@ -251,6 +251,7 @@ class ApiDescriptionIT {
                 api("GET", "/cdn?accountid=" + ACCOUNT + range + "&group_by=colo", 400),
                 api("POST", "/admin/viewers/erasures", 202).body("application/json", "{\"sessionid\":\"" + ERASED_SESSION + "\"}"),
                 api("POST", "/admin/viewers/erasures", 400).body("application/json", "{\"sessionid\":\"x\",\"user_id\":\"y\"}"),
+                api("POST", "/admin/viewers/erasures", 413).body("application/json", "{\"user_id\":\"" + "x".repeat(5000) + "\"}"),
                 api("POST", "/admin/keys", 201).body("application/json",
                         "{\"label\":\"a reader\",\"accounts\":[\"" + ACCOUNT + "\"],\"scopes\":[\"counts\"],\"expires_in_days\":1}"),
                 api("POST", "/admin/keys", 400).body("application/json", "{\"label\":\"\",\"accounts\":[],\"scopes\":[]}"),
@@ -274,6 +275,8 @@ class ApiDescriptionIT {
                 sessions("POST", sessionsPath, 403).body("application/json", "{\"video\":\"video-1\"}")
                         .header("authorization", "Bearer " + second),
                 sessions("POST", sessionsPath, 400).body("application/json", "{}").header("authorization", "Bearer " + token),
+                sessions("POST", sessionsPath, 413).body("application/json", "{\"video\":\"" + "v".repeat(5000) + "\"}")
+                        .header("authorization", "Bearer " + token),
                 sessions("POST", sessionsPath, 401).body("application/json", "{\"video\":\"video-1\"}"),
                 sessions("GET", sessionsPath, 200).header("authorization", "Bearer " + token),
                 sessions("GET", sessionsPath, 200).header("x-api-key", OPERATOR),
