@@ -7,11 +7,14 @@ import liveccu.aggregator.ccu.CcuTopology;
 import liveccu.aggregator.cdn.CdnRules;
 import liveccu.aggregator.cdn.CdnTopology;
 import liveccu.aggregator.playback.PlaybackTopology;
+import liveccu.aggregator.qoe.QoeTopology;
 import liveccu.aggregator.viewers.ViewerSessionsTopology;
 import liveccu.model.CountingRules;
 import liveccu.model.PlaybackRules;
+import liveccu.model.PlayerEvent;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.KStream;
 
 /**
  * The aggregator's one topology: each feature's topology added to one builder.
@@ -21,6 +24,7 @@ import org.apache.kafka.streams.Topology;
  *      └ on time ─► track-viewer-sessions ─► ccu.viewer-sessions (one record per session: {@link ViewerSessionsTopology})
  *
  *  ccu.player-events ─► … ─► ccu.playback-counts (playback metrics per content and hour: {@link PlaybackTopology})
+ *                    └ on time ─► … ─► ccu.qoe-minutes, ccu.qoe-hours (quality of experience: {@link QoeTopology})
  *
  *  ccu.cdn-requests ─► … ─► ccu.cdn-minutes, ccu.cdn-hours (CDN figures from access logs: {@link CdnTopology})
  *                   └─► … ─► ccu.playback-counts (audio consumption from the same lines, source cdn-log: {@link AudioTopology})
@@ -45,8 +49,10 @@ public final class AggregatorTopology {
                                  AudioSettings audio) {
         StreamsBuilder builder = new StreamsBuilder();
         ViewerSessionsTopology.addTo(builder, CcuTopology.addTo(builder, rules, flushInterval));
-        PlaybackTopology.addTo(builder, rules, playback);
+        KStream<String, PlayerEvent> playerEvents = PlaybackTopology.addTo(builder, rules, playback);
         AudioTopology.addTo(builder, CdnTopology.addTo(builder, cdn), audio);
+        // last: the sub-topologies above keep their numbers; its tracker joins the playback's (one source per topic)
+        QoeTopology.addTo(builder, playerEvents, rules);
         return builder.build();
     }
 }

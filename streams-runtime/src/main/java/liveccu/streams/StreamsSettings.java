@@ -33,7 +33,7 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Pat
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // One produce request at a time, so a transaction's batches for a partition reach the broker in
         // order: with transactions v2 a later batch arriving first is refused (OutOfOrderSequence, logged
-        // at ERROR by the broker) and retried. README, "Clean start".
+        // at ERROR by the broker) and retried. docs/operations.md, "A clean start".
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheBytes);

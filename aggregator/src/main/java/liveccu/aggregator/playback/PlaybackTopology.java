@@ -53,13 +53,20 @@ public final class PlaybackTopology {
     static final String HOUR_DEVICES_STORE = hourDevicesStore(SUMMED);
     static final String RETENTION_STORE = "ccu-playback-retention-days";
 
-    private static final Serde<PlaybackCount> CHANGE_SERDE = new JsonSerde<>(PlaybackCount.class);
+    /** Inside the aggregator only (the summers' repartitions and hour stores): compact; JSON written before still reads. */
+    private static final Serde<PlaybackCount> CHANGE_SERDE = new PlaybackCountSerde();
     private static final Serde<RetentionCount> RETENTION_SERDE = new JsonSerde<>(RetentionCount.class);
 
     private PlaybackTopology() {
     }
 
-    public static void addTo(StreamsBuilder builder, CountingRules rules, PlaybackRules definitions) {
+    /**
+     * Adds the playback metrics to the topology.
+     *
+     * @return the player events that are on time ({@code keep-on-time-player-events}), for the QoE to read from the
+     *         same source: a topic has one source in a topology, and its too-late events are refused here, once
+     */
+    public static KStream<String, PlayerEvent> addTo(StreamsBuilder builder, CountingRules rules, PlaybackRules definitions) {
         // the analyzer is built once per JVM, on first use (or by warmUp at start), not here: building a topology stays fast
         PlaybackLedger ledger = new PlaybackLedger(definitions, rules, userAgent -> DeviceClassifier.shared().deviceClass(userAgent));
         // Cached: a playing player's state is read and rewritten with every event.
@@ -81,10 +88,11 @@ public final class PlaybackTopology {
                 .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
                         .withName("write-too-late-player-events"));
 
-        KStream<String, PlaybackTracker.Output> tracked = events
+        KStream<String, PlayerEvent> onTime = events
                 .filter((playback, event) -> event != null && !rules.isTooLate(event.eventTimeMs(), event.receivedAtMs()),
-                        Named.as("keep-on-time-player-events"))
-                .process(() -> new PlaybackTracker(ledger), Named.as("track-playbacks"), PLAYBACKS_STORE);
+                        Named.as("keep-on-time-player-events"));
+        KStream<String, PlaybackTracker.Output> tracked =
+                onTime.process(() -> new PlaybackTracker(ledger), Named.as("track-playbacks"), PLAYBACKS_STORE);
         tracked.filter((key, output) -> output.rejected() != null, Named.as("keep-settled-player-events"))
                 .mapValues(PlaybackTracker.Output::rejected, Named.as("describe-settled-player-events"))
                 .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
@@ -97,6 +105,7 @@ public final class PlaybackTopology {
                 .process(RetentionSummer::new, Named.as("sum-retention-changes"), RETENTION_STORE)
                 .to(Topics.PLAYBACK_RETENTION.name(), Produced.with(Topics.PLAYBACK_RETENTION.keySerde(),
                         Topics.PLAYBACK_RETENTION.valueSerde()).withName("write-playback-retention"));
+        return onTime;
     }
 
     /**
@@ -122,8 +131,24 @@ public final class PlaybackTopology {
      */
     public static void sumChanges(KStream<String, PlaybackCount> changes, String name) {
         changes.repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName(name + "-changes-by-content-hour"))
-                .process(() -> new PlaybackSummer(hoursStore(name), hourDevicesStore(name)), Named.as("sum-" + name + "-changes"),
+                .process(() -> new PlaybackSummer(hoursStore(name), hourDevicesStore(name), null, null), Named.as("sum-" + name + "-changes"),
                         hoursStore(name), hourDevicesStore(name))
+                .to(Topics.PLAYBACK_COUNTS.name(), Produced.with(Topics.PLAYBACK_COUNTS.keySerde(),
+                        Topics.PLAYBACK_COUNTS.valueSerde()).withName("write-" + name + "-counts"));
+    }
+
+    /**
+     * As {@link #sumChanges(KStream, String)}, but an hour's new totals go out once per {@code sendEvery} rather
+     * than at each change: for a source of a change per log line. Adds the store of the hours changed meanwhile,
+     * {@code ccu-NAME-changed-hours}.
+     */
+    public static void sumChanges(StreamsBuilder builder, KStream<String, PlaybackCount> changes, String name, Duration sendEvery) {
+        String changedStore = "ccu-" + name + "-changed-hours";
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(changedStore), Serdes.String(), Serdes.Long())
+                .withCachingEnabled());
+        changes.repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName(name + "-changes-by-content-hour"))
+                .process(() -> new PlaybackSummer(hoursStore(name), hourDevicesStore(name), changedStore, sendEvery),
+                        Named.as("sum-" + name + "-changes"), hoursStore(name), hourDevicesStore(name), changedStore)
                 .to(Topics.PLAYBACK_COUNTS.name(), Produced.with(Topics.PLAYBACK_COUNTS.keySerde(),
                         Topics.PLAYBACK_COUNTS.valueSerde()).withName("write-" + name + "-counts"));
     }

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * nginx/Apache access logs: the combined format (the common format, without referrer and user agent, too),
- * optionally followed by the four fields of the README's {@code ccu} format: the cache status, the Range
+ * optionally followed by the four fields of the {@code ccu} format in docs/cdn-logs.md: the cache status, the Range
  * header, the request time (nginx's {@code $request_time} in seconds, {@code 0.123}, or Apache's
  * {@code %{ms}Tms}, {@code 123ms}) and the host.
  *

@@ -3,7 +3,7 @@ package liveccu.collector.cdn;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Fastly HTTPS log streaming with the README's JSON log format, one object per line. Required:
+ * Fastly HTTPS log streaming with the JSON log format of docs/cdn-logs.md, one object per line. Required:
  * {@code timestamp} ({@code %{begin:%Y-%m-%dT%H:%M:%S%z}t}, or epoch seconds or milliseconds),
  * {@code client_ip}, {@code method}, {@code path}, {@code status}, {@code bytes}. Optional: {@code host},
  * {@code range}, {@code user_agent}, {@code referer}, {@code pop}, {@code cache_state} ({@code fastly_info.state}),
@@ -46,6 +46,6 @@ final class FastlyLines extends JsonLines {
     }
 
     private static Bad missing(String field, String what) {
-        return new Bad(field + " must be " + what + " (is the endpoint's log format the README's?)");
+        return new Bad(field + " must be " + what + " (is the endpoint's log format the one in docs/cdn-logs.md?)");
     }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
 public enum LogFormat {
     /** Cloudflare Logpush, HTTP requests dataset: NDJSON. */
     CLOUDFLARE("cloudflare"),
-    /** Fastly HTTPS log streaming with the JSON format of the README: NDJSON. */
+    /** Fastly HTTPS log streaming with the JSON format of docs/cdn-logs.md: NDJSON. */
     FASTLY("fastly"),
     /** nginx/Apache combined, optionally with the cache status, range, request time and host appended: one line per request. */
     COMBINED("combined"),
