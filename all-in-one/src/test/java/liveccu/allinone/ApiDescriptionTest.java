@@ -103,6 +103,20 @@ class ApiDescriptionTest {
     }
 
     @Test
+    void everySettingItNamesIsInTheConfigurationReference() throws Exception {
+        String reference = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "configuration.md"));
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("CCU_[A-Z0-9_]+")
+                .matcher(java.nio.file.Files.readString(ApiDescription.FILE));
+        Set<String> unknown = new TreeSet<>();
+        while (names.find()) {
+            if (!reference.contains("`" + names.group() + "`")) {
+                unknown.add(names.group());
+            }
+        }
+        assertEquals(Set.of(), unknown, "settings docs/openapi.yaml names that docs/configuration.md does not document");
+    }
+
+    @Test
     void everySchemaCompilesAndEveryReferenceResolves() {
         List<String> pointers = new ArrayList<>();
         collectSchemas(DESCRIPTION.document(), "", pointers);
