@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import liveccu.model.CountingRules;
 import liveccu.ops.config.Env;
 import liveccu.testsupport.Eventually;
@@ -266,8 +271,10 @@ class ApiDescriptionIT {
                 api("HEAD", "/favicon.svg", 200),
                 api("GET", "/nothing.js", 404),
                 api("HEAD", "/nothing.js", 404),
-                api("GET", "/webjars/chart.js/4.4.1/dist/chart.umd.js", 200),
-                api("HEAD", "/webjars/chart.js/4.4.1/dist/chart.umd.js", 200),
+                api("GET", chartJs(), 200),
+                api("HEAD", chartJs(), 200),
+                api("GET", chartJs(), 304).header("if-modified-since",
+                        DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusDays(1))),
                 api("GET", "/webjars/nothing.js", 404),
                 api("HEAD", "/webjars/nothing.js", 404),
                 sessions("POST", sessionsPath, 200).body("application/json", "{\"video\":\"video-1\"}")
@@ -355,6 +362,13 @@ class ApiDescriptionIT {
             pairs.add(value);
         });
         return Http.send(Http.request(method, port, pathAndQuery, body, pairs.toArray(String[]::new)));
+    }
+
+    /** The chart library's path, as the dashboard's page names it (with the version the build put in). */
+    private static String chartJs() {
+        Matcher script = Pattern.compile("src=\"(webjars/[^\"]+)\"").matcher(Http.get(system.apiPort(), "/").body());
+        assertTrue(script.find(), "the page loads a webjar");
+        return "/" + script.group(1);
     }
 
     /** Waits until the queries have the intake's data to answer with: rows, not empty lists. */
