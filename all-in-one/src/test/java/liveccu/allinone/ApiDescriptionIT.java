@@ -176,7 +176,9 @@ class ApiDescriptionIT {
                 Instant.now().plusSeconds(600)));
         String events = """
                 [{"event":"playback_start","playback_id":"p-%1$s","time":%2$d,"content_id":"%3$s","content_type":"vod","property":"web"},
-                 {"event":"playing","playback_id":"p-%1$s","time":%4$d,"content_id":"%3$s","content_type":"vod","seconds":10,"position":10}]"""
+                 {"event":"playing","playback_id":"p-%1$s","time":%4$d,"content_id":"%3$s","content_type":"vod","seconds":10,"position":10,
+                  "bitrate_kbps":3000},
+                 {"event":"error","playback_id":"p-%1$s","time":%4$d,"error_code":"NETWORK_TIMEOUT","fatal":false}]"""
                 .formatted(SESSION, now - 20_000, CONTENT, now - 10_000);
         String partly = """
                 {"event":"play","playback_id":"q-%1$s","time":%2$d,"content_id":"%3$s","content_type":"vod"}
