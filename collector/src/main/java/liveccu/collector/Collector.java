@@ -5,11 +5,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.ccu.BeaconMetrics;
 import liveccu.collector.ccu.BeaconParser;
@@ -47,9 +49,10 @@ public final class Collector {
     private final AtomicInteger boundPort;
     private final String deploymentId;
     private final long sweeps;
+    private final List<CollectorVerticle> verticles;
 
     private Collector(Vertx vertx, IntakePublisher publisher, GeoIp geoIp, OpsRoutes ops, AtomicInteger boundPort,
-                      String deploymentId, long sweeps) {
+                      String deploymentId, long sweeps, List<CollectorVerticle> verticles) {
         this.vertx = vertx;
         this.publisher = publisher;
         this.geoIp = geoIp;
@@ -57,6 +60,7 @@ public final class Collector {
         this.boundPort = boundPort;
         this.deploymentId = deploymentId;
         this.sweeps = sweeps;
+        this.verticles = verticles;
     }
 
     /** How long start-up waits for Kafka before serving anyway (answering 503 until Kafka is there). */
@@ -117,14 +121,18 @@ public final class Collector {
                     config.trustedProxies().isEmpty() ? "no proxy" : config.trustedProxies());
         }
         BeaconRoutes beacons = new BeaconRoutes(parser, secret, limit, viewers, sink, metrics);
-        return vertx.deployVerticle(
-                        () -> new CollectorVerticle(config.port(), beacons, ops, boundPort, List.of(playback, logs)),
+        List<CollectorVerticle> verticles = new CopyOnWriteArrayList<>();
+        return vertx.deployVerticle(() -> {
+                            CollectorVerticle verticle = new CollectorVerticle(config.port(), beacons, ops, boundPort, List.of(playback, logs));
+                            verticles.add(verticle);
+                            return verticle;
+                        },
                         new DeploymentOptions().setInstances(config.eventLoops()))
                 .compose(id -> HealthCheck.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
                                 "Kafka not reachable; serving, answering beacons with 503 until it is")
                         .map(v -> {
                             LOG.info("collector listening on port {} ({} event loops)", boundPort.get(), config.eventLoops());
-                            return new Collector(vertx, publisher, geoIp, ops, boundPort, id, sweeps);
+                            return new Collector(vertx, publisher, geoIp, ops, boundPort, id, sweeps, verticles);
                         }))
                 .onFailure(e -> {
                     vertx.cancelTimer(sweeps);
@@ -177,6 +185,11 @@ public final class Collector {
 
     public int port() {
         return boundPort.get();
+    }
+
+    /** The HTTP routes it serves, as its routers hold them (every event loop's router holds the same). */
+    public List<Route> routes() {
+        return verticles.get(0).routes();
     }
 
     /**
