@@ -5,8 +5,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import liveccu.aggregator.playback.PlaybackTopology;
 import liveccu.model.Topics;
@@ -33,11 +35,13 @@ public final class Aggregator {
     private final KafkaStreams streams;
     private final OpsRoutes ops;
     private final HttpServer server;
+    private final Router router;
 
-    private Aggregator(KafkaStreams streams, OpsRoutes ops, HttpServer server) {
+    private Aggregator(KafkaStreams streams, OpsRoutes ops, HttpServer server, Router router) {
         this.streams = streams;
         this.ops = ops;
         this.server = server;
+        this.router = router;
     }
 
     public static Future<Aggregator> start(Vertx vertx, AggregatorConfig config, PrometheusMeterRegistry registry) {
@@ -59,7 +63,7 @@ public final class Aggregator {
                 .map(server -> {
                     LOG.info("aggregator running ({} stream threads); health and metrics on port {}",
                             config.streamThreads(), server.actualPort());
-                    return new Aggregator(streams, ops, server);
+                    return new Aggregator(streams, ops, server, router);
                 })
                 .onFailure(e -> streams.close(Duration.ofSeconds(10)));
     }
@@ -80,6 +84,11 @@ public final class Aggregator {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** Its HTTP routes (health and metrics), as its router holds them. */
+    public List<Route> routes() {
+        return router.getRoutes();
     }
 
     /** True once Streams processes beacons (used by the all-in-one launcher and tests). */

@@ -3,6 +3,7 @@ package liveccu.api;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -116,6 +117,11 @@ public final class Api {
 
     public int port() {
         return verticle.actualPort();
+    }
+
+    /** The HTTP routes it serves, as its router holds them (ApiDescriptionIT compares them with docs/openapi.yaml). */
+    public List<Route> routes() {
+        return verticle.routes();
     }
 
     /** Readiness first, then the HTTP server, then the results views and the producer of access records and erasures. */

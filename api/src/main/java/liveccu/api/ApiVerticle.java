@@ -4,9 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.util.List;
 import java.util.Set;
 import liveccu.access.Access;
 import liveccu.access.Scope;
@@ -14,6 +16,7 @@ import liveccu.access.admin.KeyAdminRoutes;
 import liveccu.api.cdn.CdnRoutes;
 import liveccu.api.dashboard.DashboardRoutes;
 import liveccu.api.erasure.ViewerErasureRoutes;
+import liveccu.api.openapi.OpenApiRoutes;
 import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.qoe.QoeRoutes;
 import liveccu.api.ccu.CcuRoutes;
@@ -24,7 +27,7 @@ import liveccu.ops.http.OpsRoutes;
 
 /**
  * The API's HTTP server: CORS for browser dashboards, the query routes each behind the scope it needs,
- * the operator's key management, and the dashboard page.
+ * the operator's key management, the API description and the dashboard page.
  */
 final class ApiVerticle extends VerticleBase {
 
@@ -38,6 +41,8 @@ final class ApiVerticle extends VerticleBase {
     private final PlaybackRoutes playback;
     private final CdnRoutes cdn;
     private final QoeRoutes qoe;
+    private final OpenApiRoutes description;
+    private Router router;
     private HttpServer server;
 
     ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, ViewerErasureRoutes erasures, Access access,
@@ -52,11 +57,12 @@ final class ApiVerticle extends VerticleBase {
         this.playback = playback;
         this.cdn = cdn;
         this.qoe = qoe;
+        this.description = OpenApiRoutes.fromClasspath();  // here, off the event loop
     }
 
     @Override
     public Future<?> start() {
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
         // As the seed API answered: any origin, and the two headers its page sends.
         router.route().handler(CorsHandler.create()
                 .addOrigin("*")
@@ -82,6 +88,7 @@ final class ApiVerticle extends VerticleBase {
         router.post("/admin/viewers/erasures").handler(BodyHandler.create(false).setBodyLimit(4096))
                 .handler(access.operatorOnly()).handler(erasures::erase);
         keys.mount(router, access);
+        description.mount(router);
         DashboardRoutes.mount(router);
         ErrorResponses.install(router);
         return PortInUse.explain(vertx.createHttpServer().requestHandler(router).listen(port), port, "query API", "CCU_API_PORT")
@@ -90,5 +97,10 @@ final class ApiVerticle extends VerticleBase {
 
     int actualPort() {
         return server.actualPort();
+    }
+
+    /** The routes its router holds. */
+    List<Route> routes() {
+        return router.getRoutes();
     }
 }

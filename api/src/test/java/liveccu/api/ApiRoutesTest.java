@@ -498,4 +498,21 @@ class ApiRoutesTest {
                     test.completeNow();
                 })));
     }
+
+    @Test
+    void servesTheDescriptionInDocsAsWrittenAndAsJsonWithoutAKey(VertxTestContext test) throws Exception {
+        byte[] written = java.nio.file.Files.readAllBytes(Path.of("../docs/openapi.yaml"));
+        client.get("/openapi.yaml").send().compose(yaml -> client.get("/openapi.json").send().map(json -> List.of(yaml, json)))
+                .onComplete(test.succeeding(replies -> test.verify(() -> {
+                    HttpResponse<Buffer> yaml = replies.get(0);
+                    assertEquals(200, yaml.statusCode(), yaml.bodyAsString());
+                    assertEquals("application/yaml; charset=utf-8", yaml.getHeader("content-type"));
+                    assertTrue(java.util.Arrays.equals(written, yaml.bodyAsBuffer().getBytes()), "the file in docs/, byte for byte");
+                    HttpResponse<Buffer> json = replies.get(1);
+                    assertEquals(List.of(200, "application/json"), List.of(json.statusCode(), json.getHeader("content-type")));
+                    assertEquals(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(written),
+                            new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.bodyAsString()));
+                    test.completeNow();
+                })));
+    }
 }
