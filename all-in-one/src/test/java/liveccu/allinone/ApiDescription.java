@@ -392,9 +392,15 @@ final class ApiDescription {
         }
     }
 
-    /** The properties an array's rows may have (through $ref and allOf). */
+    /**
+     * The properties an array's rows may have (through $ref and allOf); of an object's array named by its
+     * {@code x-csv-rows} when the CSV holds that array's rows (a breakdown's values).
+     */
     private Set<String> jsonRowProperties(String pointer) {
         JsonNode schema = resolve(at(pointer));
+        if (schema.has("x-csv-rows")) {
+            schema = resolve(schema.path("properties").path(schema.path("x-csv-rows").asText()));
+        }
         JsonNode rows = resolve(schema.path("items"));
         Set<String> properties = new LinkedHashSet<>();
         collectProperties(rows, properties);

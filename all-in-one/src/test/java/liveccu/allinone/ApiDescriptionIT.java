@@ -256,6 +256,16 @@ class ApiDescriptionIT {
                 api("GET", "/cdn?accountid=" + ACCOUNT + range, 200),
                 api("GET", "/cdn?accountid=" + ACCOUNT + range + "&interval=hour&group_by=pop&format=csv", 200),
                 api("GET", "/cdn?accountid=" + ACCOUNT + range + "&group_by=colo", 400),
+                api("GET", "/qoe?accountid=" + ACCOUNT + range, 200),
+                api("GET", "/qoe?accountid=" + ACCOUNT + range + "&interval=hour&group_by=browser", 200),
+                api("GET", "/qoe?accountid=" + ACCOUNT + range + "&interval=day&group_by=asn&format=csv", 200),
+                api("GET", "/qoe?accountid=" + ACCOUNT + range + "&interval=minute&group_by=browser", 400),
+                api("GET", "/qoe/breakdown?accountid=" + ACCOUNT + range + "&dimension=browser&metric=failure_pct", 200),
+                api("GET", "/qoe/breakdown?accountid=" + ACCOUNT + range + "&dimension=asn&metric=score&format=csv", 200),
+                api("GET", "/qoe/breakdown?accountid=" + ACCOUNT + range + "&dimension=browser", 400),
+                api("GET", "/qoe/startup?accountid=" + ACCOUNT + range, 200),
+                api("GET", "/qoe/startup?accountid=" + ACCOUNT + range + "&format=csv", 200),
+                api("GET", "/qoe/startup?accountid=" + ACCOUNT + range + "&asn=AS3320", 400),
                 api("POST", "/admin/viewers/erasures", 202).body("application/json", "{\"sessionid\":\"" + ERASED_SESSION + "\"}"),
                 api("POST", "/admin/viewers/erasures", 400).body("application/json", "{\"sessionid\":\"x\",\"user_id\":\"y\"}"),
                 api("POST", "/admin/viewers/erasures", 413).body("application/json", "{\"user_id\":\"" + "x".repeat(5000) + "\"}"),
@@ -379,7 +389,8 @@ class ApiDescriptionIT {
         long to = now / 1000 + 3600;
         for (String query : List.of("/ccu?jobid=" + JOB, "/viewers?jobid=" + JOB, "/tracking?accountid=" + ACCOUNT,
                 "/playback?accountid=" + ACCOUNT + "&from=" + from + "&to=" + to,
-                "/cdn?accountid=" + ACCOUNT + "&from=" + from + "&to=" + to)) {
+                "/cdn?accountid=" + ACCOUNT + "&from=" + from + "&to=" + to,
+                "/qoe?accountid=" + ACCOUNT + "&from=" + from + "&to=" + to + "&interval=hour")) {
             Eventually.await(WAIT, query + " answers rows", () -> Http.get(system.apiPort(), query, "x-api-key", OPERATOR),
                     reply -> reply.status() == 200 && reply.body().startsWith("[{"));
         }
