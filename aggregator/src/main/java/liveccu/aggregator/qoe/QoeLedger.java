@@ -17,7 +17,7 @@ import liveccu.aggregator.playback.DeviceClassifier;
 import liveccu.aggregator.qoe.QoeState.Mark;
 import liveccu.model.ContentDimensions;
 import liveccu.model.CountingRules;
-import liveccu.model.PlaybackCount;
+import liveccu.model.PlaybackContent;
 import liveccu.model.PlaybackRules;
 import liveccu.model.PlayerEvent;
 import liveccu.model.PlayerEventType;
@@ -108,16 +108,8 @@ final class QoeLedger {
 
     private QoeState withEvent(QoeState s, PlayerEvent event) {
         long t = event.eventTimeMs();
-        ContentDimensions content = s.content();
-        long contentTimeMs = s.contentTimeMs();
-        if (event.contentId() != null) {
-            ContentDimensions named = ContentDimensions.of(event);
-            if (t < contentTimeMs || t == contentTimeMs
-                    && PlaybackCount.contentKey(named).compareTo(PlaybackCount.contentKey(content)) < 0) {
-                content = named;
-                contentTimeMs = t;
-            }
-        }
+        // the earliest event naming a content decides it, the earliest carrying a stream type that (as for playbacks)
+        PlaybackContent naming = s.naming().with(event);
         String deviceClass = s.deviceClass();
         String os = s.os();
         String browser = s.browser();
@@ -199,7 +191,8 @@ final class QoeLedger {
             copy.sort(MARK_ORDER);
             marks = List.copyOf(copy);
         }
-        return new QoeState(s.accountId(), content, contentTimeMs, deviceClass, os, browser, deviceId, deviceTimeMs, country,
+        return new QoeState(s.accountId(), naming.content(), naming.contentTimeMs(), naming.contentType(),
+                naming.contentTypeTimeMs(), deviceClass, os, browser, deviceId, deviceTimeMs, country,
                 asn, asOrg, geoTimeMs, f.newest, s.settledBeforeMs(), f.intent, f.firstReport, f.active, f.firstPlaying,
                 f.lastPlaying, f.lastFatal, f.end, f.msdTime, f.msd, f.codeTime, f.code, s.settledMark(), s.settledRunCounts(),
                 s.settledPlayedMs(), s.settledRebufferMs(), s.settledRebuffers(), s.settledFlags(), marks);
@@ -287,7 +280,7 @@ final class QoeLedger {
 
     /** The view's dimensions (an hour's): its content, device and network, and its error code if it failed. */
     private static QoeDimensions dimensions(QoeState s) {
-        ContentDimensions c = s.content();
+        ContentDimensions c = s.naming().dimensions();
         return new QoeDimensions(c.contentId(), c.contentType(), c.property(), PlaybackRules.deviceClass(s.deviceClass()),
                 s.os(), s.browser(), s.country(), s.asn(), s.asOrg(), failed(s) ? s.code() : null);
     }
@@ -471,7 +464,8 @@ final class QoeLedger {
             String[] parts = flag.split(":");
             return Long.parseLong(parts[1]) + Long.parseLong(parts[0]) > markCutoff;
         }).toList();
-        return new QoeState(s.accountId(), s.content(), s.contentTimeMs(), s.deviceClass(), s.os(), s.browser(), s.deviceId(),
+        return new QoeState(s.accountId(), s.content(), s.contentTimeMs(), s.contentType(), s.contentTypeTimeMs(),
+                s.deviceClass(), s.os(), s.browser(), s.deviceId(),
                 s.deviceTimeMs(), s.country(), s.asn(), s.asOrg(), s.geoTimeMs(), s.newestEventMs(), cutoff, s.intentMs(),
                 s.firstReportMs(), s.active(), s.firstPlayingMs(), s.lastPlayingMs(), s.lastFatalMs(), s.endMs(), s.msdTimeMs(),
                 s.msd(), s.codeTimeMs(), s.code(), settling.isEmpty() ? s.settledMark() : w.last,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +14,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import liveccu.aggregator.playback.DeviceClassifier;
 import liveccu.model.CountingRules;
+import liveccu.model.JsonSerde;
 import liveccu.model.PlayerEvent;
 import liveccu.model.QoeCount;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,87 @@ class QoeLedgerTest {
         Map<String, QoeCount> totals = totals(view);
         long played = totals.values().stream().filter(c -> c.periodMs() == QoeCount.HOUR_MS).mapToLong(QoeCount::playedMs).sum();
         assertEquals(2 * QoeCount.HOUR_MS - 1_000, played);
+    }
+
+    @Test
+    void aViewsStreamTypeIsItsEarliestReportThatSaysOneWhateverTheOrder() {
+        // hls.js with autoplay: ps s and t s before the playlist (no st), st=l from its first frame on
+        List<PlayerEvent> view = new ArrayList<>(parse("hls", "s@0 t:s@2 p@225 t:p@30000 r@40000 p@43000 t:p@60000"));
+        view.set(0, withStreamType(view.get(0), null));
+        view.set(1, withStreamType(view.get(1), null));
+        Map<String, QoeCount> inOrder = totals(view);
+        assertEquals(Map.of("live", 1L), viewsByStreamType(inOrder));
+        assertTrue(inOrder.values().stream().allMatch(c -> "live".equals(c.dimensions().streamType())), inOrder.keySet().toString());
+
+        Random random = new Random(24);
+        for (int round = 0; round < 30; round++) {
+            List<PlayerEvent> shuffled = new ArrayList<>(view);
+            shuffled.addAll(view);
+            Collections.shuffle(shuffled, random);
+            assertEquals(inOrder, totals(shuffled), "order " + round);
+        }
+        // a report of the same millisecond saying another type: the smaller text wins, in either order
+        List<PlayerEvent> tie = new ArrayList<>(view);
+        tie.add(withStreamType(parse("hls", "t:p@225").get(0), "vod"));
+        assertEquals(Map.of("live", 1L), viewsByStreamType(totals(tie)));
+        Collections.reverse(tie);
+        assertEquals(Map.of("live", 1L), viewsByStreamType(totals(tie)));
+    }
+
+    @Test
+    void aViewWrittenBeforeTheStreamTypeRuleKeepsItsAndAnOpenOneWithoutMovesToItsNextReportsType() {
+        JsonSerde<QoeState> serde = new JsonSerde<>(QoeState.class);
+        // two views as the aggregator kept them before: one whose first report named the content with st, one without
+        List<PlayerEvent> said = parse("said", "s@0 p@1000");
+        List<PlayerEvent> unsaid = parse("unsaid", "s@0 p@1000").stream().map(e -> withStreamType(e, null)).toList();
+        for (List<PlayerEvent> view : List.of(said, unsaid)) {
+            QoeState now = null;
+            for (PlayerEvent event : view) {
+                now = ((QoeLedger.Counted) LEDGER.apply(now, event)).state();
+            }
+            String json = new String(serde.serializer().serialize("t", now), StandardCharsets.UTF_8);
+            assertTrue(json.contains("\"contentTypeTimeMs\"") && !json.contains("naming"), json);
+            String before = json.replaceAll(",\"contentType\":(null|\"[a-z]+\"),\"contentTypeTimeMs\":(null|[0-9]+)", "");
+            assertTrue(!before.contains("contentType\""), before);
+            QoeState written = serde.deserializer().deserialize("t", before.getBytes(StandardCharsets.UTF_8));
+
+            // its next report, with st=l: the same numbers as for a view kept since the upgrade
+            PlayerEvent next = parse(view.get(0).playbackId(), "t:p@30000").get(0);
+            QoeLedger.Counted fromWritten = (QoeLedger.Counted) LEDGER.apply(written, next);
+            QoeLedger.Counted fromNow = (QoeLedger.Counted) LEDGER.apply(now, next);
+            if (view == said) {
+                // its stream type was its content's: nothing moves
+                assertEquals(fromNow.changes(), fromWritten.changes());
+                assertTrue(fromWritten.changes().stream().allMatch(c -> "live".equals(c.dimensions().streamType())));
+            } else {
+                // it had none: its open numbers (all of them, here) move from no stream type to live
+                assertEquals(fromNow.changes(), fromWritten.changes());
+                assertEquals(-1, fromWritten.changes().stream().filter(c -> c.dimensions().streamType() == null
+                        && c.periodMs() == QoeCount.HOUR_MS).mapToLong(QoeCount::views).sum());
+                assertEquals(1, fromWritten.changes().stream().filter(c -> "live".equals(c.dimensions().streamType())
+                        && c.periodMs() == QoeCount.HOUR_MS).mapToLong(QoeCount::views).sum());
+            }
+            assertEquals(fromNow.state(), fromWritten.state());
+        }
+    }
+
+    private static Map<String, Long> viewsByStreamType(Map<String, QoeCount> totals) {
+        Map<String, Long> views = new TreeMap<>();
+        totals.values().stream().filter(c -> c.periodMs() == QoeCount.HOUR_MS && c.views() != 0)
+                .forEach(c -> views.merge(String.valueOf(c.dimensions().streamType()), c.views(), Long::sum));
+        return views;
+    }
+
+    /** The event saying this stream type (CMCD {@code st}: l → live, v → vod), or none. */
+    private static PlayerEvent withStreamType(PlayerEvent e, String type) {
+        PlayerEvent.Cmcd c = e.cmcd();
+        String st = type == null ? null : type.substring(0, 1);
+        return new PlayerEvent(e.source(), e.type(), e.accountId(), e.playbackId(), e.eventTimeMs(), e.receivedAtMs(),
+                e.contentId(), type, e.property(), e.referrerDomain(), e.deviceId(), e.category(), e.distributor(),
+                e.producer(), e.show(), e.zone(), e.secondsPlayed(), e.positionS(), e.userAgent(), e.ipHash(),
+                new PlayerEvent.Cmcd(c.jobId(), c.e(), c.sta(), c.heartbeat(), c.sessionId(), c.sn(), c.br(), c.bl(), c.sf(), st,
+                        c.v(), c.msd(), c.ec(), c.bs()),
+                e.country(), e.asn(), e.asOrg(), e.bitrateKbps(), e.errorCode(), e.fatal());
     }
 
     /** views, startups, startup ms, played ms, rebuffers, rebuffer ms, failures, startup failures, exits, over its hours. */
