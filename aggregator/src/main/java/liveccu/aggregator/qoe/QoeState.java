@@ -37,7 +37,8 @@ import liveccu.model.PlaybackContent;
  * @param lastPlayingMs     the latest playing
  * @param lastFatalMs       the latest fatal error
  * @param endMs             the earliest end ({@code e}, {@code q}, {@code content_end})
- * @param msdTimeMs         the time of the earliest report carrying {@code msd}, and {@code msd} its value
+ * @param msdTimeMs         the time of the earliest report carrying {@code msd}, and {@code msd} its value: proof that
+ *                          the view played by then ({@link QoeLedger#firstPlaying})
  * @param codeTimeMs        the time of the latest error naming a code, and {@code code} that code
  * @param settledMark       the last settled mark, null before one
  * @param settledRunCounts  whether the stall that mark is in (when it is {@code r}) counts as rebuffering

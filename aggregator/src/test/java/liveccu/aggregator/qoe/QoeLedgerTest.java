@@ -17,6 +17,7 @@ import liveccu.model.CountingRules;
 import liveccu.model.JsonSerde;
 import liveccu.model.PlayerEvent;
 import liveccu.model.QoeCount;
+import liveccu.model.QoeRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,7 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * platform's player reports it, and its numbers; every row also in 30 shuffled orders with every event twice.
  *
  * <p>Events: CMCD reports {@code STA@MS} (a play-state report {@code e=ps}), {@code t:STA@MS} (a time-interval
- * report), {@code e:STA@MS} (an error report), {@code -@MS} (a report without a state), with {@code +msd=N} or
+ * report), {@code e:STA@MS} (an error report), {@code -@MS} (a report without a state), {@code t:-@MS} (a
+ * time-interval report without a state), with {@code +msd=N} or
  * {@code +ec=CODE}; player events {@code TYPE@MS}, {@code playing@MS/SECONDS}, {@code error!@MS:CODE} (fatal),
  * {@code error@MS:CODE}.
  */
@@ -50,9 +52,12 @@ class QoeLedgerTest {
             "hls.js: silent before the first frame: an exit;         s@0 t:s@30000;                                     1,0,0,0,0,0,0,0,1",
             "hls.js: preloaded and never started: no view;           -@0 d@0 t:d@30000 t:d@60000;                       0,0,0,0,0,0,0,0,0",
             "Shaka: r before the first p is startup, msd its time;   -@0 r@100 p@1800 t:p@30000+msd=1750;               1,1,1750,28200,0,0,0,0,0",
+            "Shaka (debug build) as measured: msd on the stall's r;  t:-@0 r@7 p@1044 r@5486+msd=1037 p@8645 e@13784 a@13786 e@13790; 1,1,1037,9581,1,3159,0,0,0",
             "Shaka: f and e in a stall, then playing: no failure;    -@0 p@1000 r@10000 f@12000 e:f@12000 p@14000 t:p@30000; 1,1,1000,25000,1,2000,0,0,0",
             "Shaka: a load that fails: a startup failure;            -@0 r@200 f@3000 e:f@3000;                         1,0,0,0,0,0,1,1,0",
             "Shaka: ended;                                           -@0 r@100 p@1500 e@20000+msd=1400;                 1,1,1400,18500,0,0,0,0,0",
+            "Shaka (release build): no state, msd once: it played;   t:-@0 t:-@30000+msd=1750 t:-@60000;                1,1,1750,0,0,0,0,0,0",
+            "Shaka (release build) closed before its msd: unknown;   t:-@0;                                             0,0,0,0,0,0,0,0,0",
             "player: play, then playing 8 s of 10: a 2 s startup;    play@0 playing@10000/8;                            1,1,2000,8000,0,0,0,0,0",
             "player: buffering to the next playing is a rebuffer;    play@0 playing@10000/8 buffering@15000 playing@20000/2; 1,1,2000,10000,1,3000,0,0,0",
             "player: the stall after a seek is none;                 play@0 playing@10000/8 seek@12000 buffering@12100 playing@15000/2; 1,1,2000,10000,0,0,0,0,0",
@@ -94,6 +99,24 @@ class QoeLedgerTest {
         Map<String, QoeCount> totals = totals(view);
         long played = totals.values().stream().filter(c -> c.periodMs() == QoeCount.HOUR_MS).mapToLong(QoeCount::playedMs).sum();
         assertEquals(2 * QoeCount.HOUR_MS - 1_000, played);
+    }
+
+    @Test
+    void aViewKnownOnlyByItsMsdStartsAndPlaysAtThatReportAndScoresItsStartupAlone() {
+        // Shaka's release build: t reports without a state, every 30 s from configure(); msd on the first after the
+        // first frame (here the page waited 70 s to load: the intent is the report's, not the page's first)
+        Map<String, QoeCount> totals = totals(parse("release", "t:-@0 t:-@30000 t:-@70000+msd=1750 t:-@100000"));
+        QoeCount firstMinute = totals.values().stream().filter(c -> c.periodMs() == QoeCount.MINUTE_MS
+                && c.periodStartMs() == T0).findFirst().orElse(null);
+        assertEquals(null, firstMinute, "nothing before the report with msd");
+        QoeCount minute = totals.values().stream().filter(c -> c.periodMs() == QoeCount.MINUTE_MS).findFirst().orElseThrow();
+        assertEquals(List.of(T0 + 60_000, 1L, 1L, 1_750L, 0L, 0L), List.of(minute.periodStartMs(), minute.views(),
+                minute.startups(), minute.startupMsSum(), minute.playingViews(), minute.playedMs()));
+        QoeCount hour = totals.values().stream().filter(c -> c.periodMs() == QoeCount.HOUR_MS).findFirst().orElseThrow();
+        assertEquals(List.of(1L, 0L, 0L, 0L), List.of(hour.views(), hour.failures(), hour.exitsBeforeStart(), hour.rebuffers()));
+        // played (success 100), its startup scored, no smoothness: its reports cannot tell one
+        assertEquals(List.of(1L, QoeRules.scaled(QoeRules.startupScore(1_750)), QoeRules.scaled(100), 1L, 0L),
+                List.of(hour.scored(), hour.scoreSum(), hour.successSum(), hour.startupScored(), hour.smoothnessScored()));
     }
 
     @Test
