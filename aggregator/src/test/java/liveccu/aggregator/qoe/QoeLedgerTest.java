@@ -27,9 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * platform's player reports it, and its numbers; every row also in 30 shuffled orders with every event twice.
  *
  * <p>Events: CMCD reports {@code STA@MS} (a play-state report {@code e=ps}), {@code t:STA@MS} (a time-interval
- * report), {@code e:STA@MS} (an error report), {@code -@MS} (a report without a state), {@code t:-@MS} (a
- * time-interval report without a state), with {@code +msd=N} or
- * {@code +ec=CODE}; player events {@code TYPE@MS}, {@code playing@MS/SECONDS}, {@code error!@MS:CODE} (fatal),
+ * report), {@code e:STA@MS} (an error report), {@code t:-@MS} (a time-interval report without a state), with
+ * {@code +msd=N} or {@code +ec=CODE}; player events {@code TYPE@MS}, {@code playing@MS/SECONDS}, {@code error!@MS:CODE} (fatal),
  * {@code error@MS:CODE}.
  */
 class QoeLedgerTest {
@@ -41,21 +40,22 @@ class QoeLedgerTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
             // why; events; views, startups, startup ms, played ms, rebuffers, rebuffer ms, failures, startup failures, exits before start
-            "hls.js: starting, then playing after 1.2 s;             s@0 p@1200 t:p@30000;                              1,1,1200,28800,0,0,0,0,0",
-            "hls.js: r right after a seek is no rebuffer;            s@0 p@1000 k@10000 r@10010 p@11000 t:p@30000;       1,1,1000,28000,0,0,0,0,0",
-            "hls.js: a held segment is one rebuffer, t reports too;  s@0 p@1000 r@10000 t:r@30000 p@33500 t:p@60000;     1,1,1000,35500,1,23500,0,0,0",
-            "hls.js: a pause is neither playing nor rebuffering;     s@0 p@1000 a@10000 t:a@30000 p@40000 t:p@50000;     1,1,1000,19000,0,0,0,0,0",
-            "hls.js: preloaded, then started by a click;             -@0 d@0 t:d@30000 s@40000 p@41500 t:p@60000;       1,1,1500,18500,0,0,0,0,0",
-            "hls.js: a manifest 404 is a video startup failure;      s@0 f@1500 e:f@1500+ec=manifestLoadError;           1,0,0,0,0,0,1,1,0",
-            "hls.js: a fatal error after playing is a failure;       s@0 p@1000 t:p@30000 f@45000 e:f@45000+ec=fragLoadError; 1,1,1000,44000,0,0,1,0,0",
-            "hls.js: quit before the first frame: an exit;           s@0 t:s@30000 q@35000;                             1,0,0,0,0,0,0,0,1",
-            "hls.js: silent before the first frame: an exit;         s@0 t:s@30000;                                     1,0,0,0,0,0,0,0,1",
-            "hls.js: preloaded and never started: no view;           -@0 d@0 t:d@30000 t:d@60000;                       0,0,0,0,0,0,0,0,0",
-            "Shaka: r before the first p is startup, msd its time;   -@0 r@100 p@1800 t:p@30000+msd=1750;               1,1,1750,28200,0,0,0,0,0",
+            "hls.js: starting, then playing after 1.2 s;             s@0 t:s@2 p@1200 t:p@30000;                        1,1,1200,28800,0,0,0,0,0",
+            "hls.js: r right after a seek is no rebuffer;            s@0 t:s@2 p@1000 k@10000 r@10010 p@11000 t:p@30000; 1,1,1000,28000,0,0,0,0,0",
+            "hls.js: a held segment is one rebuffer, t reports too;  s@0 t:s@2 p@1000 r@10000 t:r@30000 p@33500 t:p@60000; 1,1,1000,35500,1,23500,0,0,0",
+            "hls.js: a pause is neither playing nor rebuffering;     s@0 t:s@2 p@1000 a@10000 t:a@30000 p@40000 t:p@50000; 1,1,1000,19000,0,0,0,0,0",
+            "hls.js: preloaded, then started by a click;             d@0 t:d@1 t:d@30000 s@40000 p@41500 t:p@60000;     1,1,1500,18500,0,0,0,0,0",
+            "hls.js: loadSource() before attachMedia(): t first;     t:-@0 d@1 t:d@30000 s@40000 p@41500 t:p@60000;     1,1,1500,18500,0,0,0,0,0",
+            "hls.js: a manifest 404 is a video startup failure;      s@0 t:s@1 f@14 e:f@15+ec=manifestLoadError;        1,0,0,0,0,0,1,1,0",
+            "hls.js: a fatal error after playing is a failure;       s@0 t:s@2 p@1000 t:p@30000 f@45000 e:f@45000+ec=fragLoadError; 1,1,1000,44000,0,0,1,0,0",
+            "CMCD: quit before the first frame (hls.js never says q); s@0 t:s@30000 q@35000;                            1,0,0,0,0,0,0,0,1",
+            "hls.js: silent before the first frame: an exit;         s@0 t:s@1;                                         1,0,0,0,0,0,0,0,1",
+            "hls.js: preloaded and never started: no view;           d@0 t:d@1 t:d@30000 t:d@60000;                     0,0,0,0,0,0,0,0,0",
+            "Shaka: r before the first p is startup, msd its time;   t:-@0 r@100 p@1800 t:p@30000+msd=1750;             1,1,1750,28200,0,0,0,0,0",
             "Shaka (debug build) as measured: msd on the stall's r;  t:-@0 r@7 p@1044 r@5486+msd=1037 p@8645 e@13784 a@13786 e@13790; 1,1,1037,9581,1,3159,0,0,0",
-            "Shaka: f and e in a stall, then playing: no failure;    -@0 p@1000 r@10000 f@12000 e:f@12000 p@14000 t:p@30000; 1,1,1000,25000,1,2000,0,0,0",
-            "Shaka: a load that fails: a startup failure;            -@0 r@200 f@3000 e:f@3000;                         1,0,0,0,0,0,1,1,0",
-            "Shaka: ended;                                           -@0 r@100 p@1500 e@20000+msd=1400;                 1,1,1400,18500,0,0,0,0,0",
+            "Shaka: f and e in a stall, then playing: no failure;    t:-@0 p@1000 r@10000 f@12000 e:f@12000 p@14000 t:p@30000; 1,1,1000,25000,1,2000,0,0,0",
+            "Shaka: a load that fails: a startup failure;            t:-@0 r@200 f@3000 e:f@3000;                       1,0,0,0,0,0,1,1,0",
+            "Shaka: ended;                                           t:-@0 r@100 p@1500 e@20000+msd=1400;               1,1,1400,18500,0,0,0,0,0",
             "Shaka (release build): no state, msd once: it played;   t:-@0 t:-@30000+msd=1750 t:-@60000;                1,1,1750,0,0,0,0,0,0",
             "Shaka (release build) closed before its msd: unknown;   t:-@0;                                             0,0,0,0,0,0,0,0,0",
             "player: play, then playing 8 s of 10: a 2 s startup;    play@0 playing@10000/8;                            1,1,2000,8000,0,0,0,0,0",
