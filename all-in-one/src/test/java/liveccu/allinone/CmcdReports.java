@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import liveccu.model.PlaybackRules;
 import org.greenbytes.http.sfv.ListElement;
 import org.greenbytes.http.sfv.Parser;
@@ -110,7 +109,8 @@ final class CmcdReports {
      * One view's numbers as docs/qoe.md defines them from its CMCD reports (one view, all its reports in hand):
      *
      * @param views            1 when it had an intent (a report in state {@code s}, or — a player that never says
-     *                         {@code s} — any report, once it reported a state other than {@code d}) or played
+     *                         {@code s} — any report, once it reported a state other than {@code d}; or — a player that
+     *                         says no state — its report carrying {@code msd}) or played
      * @param startups         1 when its startup time is known
      * @param startupMs        {@code msd} when it sent one, else intent → its first report in state {@code p}
      * @param playedMs         from each {@code p} report to the next report with a state (at most 2 min)
@@ -122,22 +122,29 @@ final class CmcdReports {
      * @param startupFailures  1 when that failure came before any playing
      * @param exitsBeforeStart 1 when it had an intent, never played and did not fail
      * @param errorCode        a failed view's code: its latest report with {@code ec}
-     * @param played           whether it ever reported playing
+     * @param played           whether it played: a report in state {@code p}, or one carrying {@code msd}
+     * @param stated           whether it reported any state (else its smoothness is unknown)
+     * @param streamType       its stream type: the {@code st} of its earliest report saying one ({@code l} → live,
+     *                         {@code v} → vod; a tie to the smaller text), null when none did
      */
     record View(long views, long startups, long startupMs, long playedMs, long rebufferMs, long rebuffers,
                 long bitrateKbpsMs, long bitrateMs, long failures, long startupFailures, long exitsBeforeStart,
-                String errorCode, boolean played) {
+                String errorCode, boolean played, boolean stated, String streamType) {
     }
 
     static View view(List<Report> reports) {
         List<Report> withState = reports.stream().filter(r -> r.sta() != null).toList();
-        Long firstPlaying = withState.stream().filter(r -> "p".equals(r.sta())).map(Report::ts).min(Long::compare).orElse(null);
-        Long lastPlaying = withState.stream().filter(r -> "p".equals(r.sta())).map(Report::ts).max(Long::compare).orElse(null);
+        Report withMsd = reports.stream().filter(r -> r.msd() != null).findFirst().orElse(null);
+        Long msdAt = withMsd == null ? null : withMsd.ts();
+        // a report carrying msd proves the first frame came by then
+        Long firstPlaying = withState.stream().filter(r -> "p".equals(r.sta())).map(Report::ts).min(Long::compare)
+                .map(p -> msdAt == null ? p : Math.min(p, msdAt)).orElse(msdAt);
+        Long lastPlaying = withState.stream().filter(r -> "p".equals(r.sta())).map(Report::ts).max(Long::compare).orElse(msdAt);
         Long lastFatal = withState.stream().filter(r -> "f".equals(r.sta())).map(Report::ts).max(Long::compare).orElse(null);
         Long intent = withState.stream().filter(r -> "s".equals(r.sta())).map(Report::ts).min(Long::compare)
-                .orElse(withState.stream().anyMatch(r -> !"d".equals(r.sta())) ? reports.get(0).ts() : null);
+                .orElse(withState.stream().anyMatch(r -> !"d".equals(r.sta())) ? reports.get(0).ts() : msdAt);
         boolean exists = intent != null || firstPlaying != null;
-        Long msd = reports.stream().map(Report::msd).filter(Objects::nonNull).findFirst().orElse(null);
+        Long msd = withMsd == null ? null : withMsd.msd();
         Long startup = msd != null ? msd : intent != null && firstPlaying != null ? firstPlaying - intent : null;
         boolean failed = exists && lastFatal != null && (lastPlaying == null || lastPlaying < lastFatal);
 
@@ -170,9 +177,12 @@ final class CmcdReports {
             }
         }
         String errorCode = failed ? reports.stream().filter(r -> r.ec() != null).reduce((a, b) -> b).map(Report::ec).orElse(null) : null;
+        String st = reports.stream().filter(r -> r.st() != null).min(Comparator.comparingLong(Report::ts)
+                .thenComparing(Report::st)).map(Report::st).orElse(null);
+        String streamType = st == null ? null : "l".equals(st) ? "live" : "v".equals(st) ? "vod" : null;
         return new View(exists ? 1 : 0, startup != null && exists ? 1 : 0, startup == null || !exists ? 0 : startup,
                 playedMs, rebufferMs, rebuffers, bitrateKbpsMs, bitrateMs, failed ? 1 : 0,
                 failed && firstPlaying == null ? 1 : 0, exists && !failed && firstPlaying == null ? 1 : 0, errorCode,
-                firstPlaying != null);
+                firstPlaying != null, !withState.isEmpty(), streamType);
     }
 }

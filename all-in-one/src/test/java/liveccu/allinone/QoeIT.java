@@ -193,7 +193,7 @@ class QoeIT {
             String sid = "probe-" + UUID.randomUUID();
             String query = "/qoe?accountid=" + Viewers.ACCOUNT + "&from=" + (now / 1000 - 600) + "&to=" + (now / 1000 + 120)
                     + "&contentid=" + content + "&interval=minute";
-            postCmcd(system.collectorPort(), Viewers.ACCOUNT, JOB, r.line(sid, "ps", "s", now, 0, null), CHROME);
+            postCmcd(system.collectorPort(), Viewers.ACCOUNT, JOB, r.beforeManifest(sid, "ps", "s", now, 0, null), CHROME);
             long acknowledged = System.nanoTime();
             long deadline = acknowledged + Duration.ofSeconds(30).toNanos();
             while (views(query) < probe) {

@@ -43,12 +43,21 @@ final class QoePlayers {
         }
 
         /**
-         * hls.js: its reporter's first report has no state; preloading; the click (intent) at 5 s; first frame at
-         * 6.2 s; a seek read as r (not a rebuffer); a segment held back 3.5 s (a rebuffer); paused at 70 s, then the
-         * tab is closed. 3,000 kbps.
+         * A line as the players send it before their playlist or manifest is loaded: without {@code st} (hls.js's
+         * first {@code ps} and {@code t}, Shaka's first {@code t} and {@code r}; measured by QoePlayersIT).
+         */
+        String beforeManifest(String sid, String e, String sta, long at, long sn, Long br) {
+            return line(sid, e, sta, at, sn, br).replace(",st=v", "");
+        }
+
+        /**
+         * hls.js, its media attached before {@code loadSource()}, no autoplay: {@code ps} and {@code t} in state
+         * preloading when the manifest starts loading (no st yet); the click (intent) at 5 s; first frame at 6.2 s; a
+         * seek read as r (not a rebuffer); a segment held back 3.5 s (a rebuffer); paused at 70 s, then the tab is
+         * closed. 3,000 kbps.
          */
         String hlsJs(String sid) {
-            return line(sid, "t", null, 0, 0, null) + line(sid, "ps", "d", 0, 1, null)
+            return beforeManifest(sid, "ps", "d", 0, 0, null) + beforeManifest(sid, "t", "d", 0, 1, null)
                     + line(sid, "ps", "s", 5_000, 2, 3000L) + line(sid, "ps", "p", 6_200, 3, 3000L)
                     + line(sid, "t", "p", 30_000, 4, 3000L) + line(sid, "ps", "k", 40_000, 5, 3000L)
                     + line(sid, "ps", "r", 40_010, 6, 3000L) + line(sid, "ps", "p", 40_900, 7, 3000L)
@@ -58,27 +67,37 @@ final class QoePlayers {
         }
 
         /**
-         * Shaka: load() at 0 (its first report, no state: the intent), buffering before the first frame (startup,
-         * not a rebuffer), first frame at 1.8 s, msd on the next report, a held segment with a recoverable error in
-         * it (f, then e with no code, then playing: no failure), ended at 70 s. 2,500 kbps.
+         * Shaka (a debug build: its release builds send no state): its reporter's first report at 0, no state (the
+         * intent), then load(): buffering before the first frame (startup, not a rebuffer), both before the manifest
+         * (no st); first frame at 1.8 s, msd on the next report, a held segment with a recoverable error in it (f,
+         * then e with no code, then playing: no failure), ended at 70 s. 2,500 kbps.
          */
         String shaka(String sid) {
-            return line(sid, "t", null, 0, 0, null) + line(sid, "ps", "r", 100, 1, null)
+            return beforeManifest(sid, "t", null, 0, 0, null) + beforeManifest(sid, "ps", "r", 100, 1, null)
                     + line(sid, "ps", "p", 1_800, 2, 2500L) + line(sid, "t", "p", 30_000, 3, 2500L).replace(",v=2", ",msd=1800,v=2")
                     + line(sid, "ps", "r", 40_000, 4, 2500L) + line(sid, "ps", "f", 42_000, 5, 2500L)
                     + line(sid, "e", "f", 42_000, 6, 2500L) + line(sid, "ps", "p", 44_000, 7, 2500L)
                     + line(sid, "t", "p", 60_000, 8, 2500L) + line(sid, "ps", "e", 70_000, 9, 2500L);
         }
 
-        /** hls.js, a manifest answering 404: starting, fatal at 1.5 s, its error report naming it. */
+        /**
+         * hls.js (autoplay), a manifest answering 404: starting ({@code ps} and {@code t}), fatal at 1.5 s, its error
+         * report naming it; never an st (no playlist was loaded).
+         */
         String hlsJsManifest404(String sid) {
-            return line(sid, "ps", "s", 0, 0, null) + line(sid, "ps", "f", 1_500, 1, null)
-                    + line(sid, "e", "f", 1_500, 2, null).replace(",v=2", ",ec=(\"manifestLoadError\"),v=2");
+            return beforeManifest(sid, "ps", "s", 0, 0, null) + beforeManifest(sid, "t", "s", 0, 1, null)
+                    + beforeManifest(sid, "ps", "f", 1_500, 2, null)
+                    + beforeManifest(sid, "e", "f", 1_500, 3, null).replace(",v=2", ",ec=(\"manifestLoadError\"),v=2");
         }
 
-        /** hls.js, a first segment that never comes, then the page is closed: starting, then silence after 30 s. */
+        /**
+         * hls.js (autoplay), a first segment that never comes, then the page is closed: starting ({@code ps} and
+         * {@code t}, before the playlist), then silence but for its time-interval report at 30 s (with st: the
+         * playlist was loaded, the segment asked for).
+         */
         String hlsJsExit(String sid) {
-            return line(sid, "ps", "s", 0, 0, null) + line(sid, "t", "s", 30_000, 1, null);
+            return beforeManifest(sid, "ps", "s", 0, 0, null) + beforeManifest(sid, "t", "s", 0, 1, null)
+                    + line(sid, "t", "s", 30_000, 2, null);
         }
 
         /** The platform's events: play at 0, playing since 2 s, a 3 s stall from 15 s, paused at 25 s. */

@@ -160,6 +160,10 @@ class QoePlayersIT {
         player.assertRebuffersAreTheVideosStalls(view, Duration.ofMillis(300));
         assertTrue(player.stalls().stream().anyMatch(stall -> stall.ms() >= STALL.toMillis()), "held back: " + player.stalls());
         assertEquals(1, view.startups(), reports.toString());
+        // its media attached before loadSource(), autoplay: ps s then t s, before the playlist (no st), never a t
+        // without a state first; st from its first frame on
+        assertEquals(List.of("ps s -", "t s -"), firstReports(reports, 2), reports.toString());
+        assertEquals("vod", view.streamType(), reports.toString());
         assertNull(reports.stream().map(Report::msd).filter(m -> m != null).findAny().orElse(null), "hls.js 1.7.4 sends no msd");
 
         awaitCounted(player, view);
@@ -231,7 +235,10 @@ class QoePlayersIT {
         List<Report> reports = player.reports();
         CmcdReports.View view = CmcdReports.view(reports);
 
-        // what Shaka said: no starting state, r before its first frame (startup, not a rebuffer), msd once
+        // what Shaka said: no starting state, r before its first frame (startup, not a rebuffer), msd once; its first
+        // t (no state) and its r before the manifest, without st
+        assertEquals(List.of("t - -", "ps r -"), firstReports(reports, 2), reports.toString());
+        assertEquals("vod", view.streamType(), reports.toString());
         assertTrue(reports.stream().noneMatch(r -> "s".equals(r.sta())), "Shaka 5.2 never says s: " + reports);
         assertEquals("r", reports.stream().map(Report::sta).filter(s -> s != null).findFirst().orElse(null), reports.toString());
         assertEquals(1, reports.stream().filter(r -> r.msd() != null).count(), reports.toString());
@@ -244,15 +251,38 @@ class QoePlayersIT {
     }
 
     @Test
-    void shakaReleaseBuildSendsNoPlayState() throws Exception {
+    void shakaReleaseBuildSendsNoPlayStateAndItsMsdReportIsAViewWithThatStartup() throws Exception {
         String name = "shaka-release";
         Player player = Player.open("shaka.html", name, "&build=" + SHAKA_RELEASE);
-        player.await("the first frame, every report answered", p -> p.eventTypes().contains("playing") && p.allAnswered()
-                && !p.reports().isEmpty());
+        // its msd goes out on its next time-interval report after the first frame: up to the interval (30 s) later
+        player.await("the first frame, then the report carrying msd, every report answered", p -> p.allAnswered()
+                && p.eventTypes().contains("playing") && p.reports().stream().anyMatch(r -> r.msd() != null));
         List<Report> reports = player.reports();
         browser.open("about:blank");
         assertTrue(reports.stream().allMatch(r -> r.sta() == null && !"ps".equals(r.e())),
                 "Shaka 5.2.12's release build sends no sta and no ps event (Closure renamed the key): " + reports);
+        List<Report> withMsd = reports.stream().filter(r -> r.msd() != null).toList();
+        assertEquals(1, withMsd.size(), reports.toString());
+        long msd = withMsd.get(0).msd();
+        // what the player did: msd runs from load(), which comes after the reporter's first report (at configure()),
+        // to the first frame: no longer than the page saw from that report to its video's first playing
+        long firstFrame = player.firstPlayingAt();
+        assertTrue(msd > 0 && msd <= firstFrame - reports.get(0).ts() + 50,
+                "msd " + msd + " against the first frame " + (firstFrame - reports.get(0).ts()) + " ms after the first report");
+        assertTrue(withMsd.get(0).ts() >= firstFrame, "msd comes after the first frame: " + reports);
+
+        // what docs/qoe.md makes of it: a view started and played at that report, its startup the msd it sent, nothing more
+        CmcdReports.View view = CmcdReports.view(reports);
+        assertEquals(List.of(1L, 1L, msd, 0L, 0L, 0L, 0L), List.of(view.views(), view.startups(), view.startupMs(),
+                view.playedMs(), view.rebuffers(), view.failures(), view.exitsBeforeStart()), reports.toString());
+
+        awaitCounted(player, view);
+    }
+
+    /** The first reports as {@code e sta st} ({@code -} when absent). */
+    private static List<String> firstReports(List<Report> reports, int n) {
+        return reports.stream().limit(n).map(r -> r.e() + " " + (r.sta() == null ? "-" : r.sta()) + " "
+                + (r.st() == null ? "-" : r.st())).toList();
     }
 
     // ---- what the API answers ---------------------------------------------------------------------------------------
@@ -260,21 +290,24 @@ class QoePlayersIT {
     /**
      * One content's (one view's) numbers as the API answers them: {@code /qoe} by minute summed over its minutes (the
      * counts, times in ms, the startup time and bitrate of the minute that has them), the error code {@code
-     * /qoe/breakdown?dimension=error_code} ranks for its failures, and its experience score from {@code /qoe} by hour.
+     * /qoe/breakdown?dimension=error_code} ranks for its failures, its experience score from {@code /qoe} by hour, and
+     * the stream type its views are under ({@code /qoe?group_by=stream_type}).
      */
     record Answered(long views, long failures, long startupFailures, long exitsBeforeStart, long startups, long startupMs,
-                    long playedMs, long rebufferMs, long rebuffers, Double avgBitrateKbps, String errorCode, Double score) {
+                    long playedMs, long rebufferMs, long rebuffers, Double avgBitrateKbps, String errorCode, Double score,
+                    String streamType) {
 
         /** What the API must answer for a view whose reports make these numbers (docs/qoe.md; the score per QoeRules). */
         static Answered of(CmcdReports.View v) {
             QoeRules.Outcome outcome = v.failures() > 0 ? QoeRules.Outcome.FAILED
                     : v.played() ? QoeRules.Outcome.PLAYED : QoeRules.Outcome.EXITED_BEFORE_START;
+            // a view that said no state (Shaka's release build) has no smoothness
             double score = QoeRules.experienceScore(outcome, outcome == QoeRules.Outcome.PLAYED && v.startups() > 0
-                    ? v.startupMs() : null, v.rebuffers(), v.rebufferMs(), v.playedMs());
+                    ? v.startupMs() : null, v.stated() ? QoeRules.smoothnessScore(v.rebuffers(), v.rebufferMs(), v.playedMs()) : null);
             return new Answered(v.views(), v.failures(), v.startupFailures(), v.exitsBeforeStart(), v.startups(),
                     v.startupMs(), v.playedMs(), v.rebufferMs(), v.rebuffers(),
                     v.bitrateMs() == 0 ? null : Math.round(v.bitrateKbpsMs() * 10.0 / v.bitrateMs()) / 10.0, v.errorCode(),
-                    Math.round(QoeRules.scaled(score) / 10.0) / 100.0);
+                    Math.round(QoeRules.scaled(score) / 10.0) / 100.0, v.streamType());
         }
     }
 
@@ -319,12 +352,17 @@ class QoePlayersIT {
         Map<String, Object> byCode = apiObject("/qoe/breakdown?dimension=error_code&metric=failure_pct&" + range(content));
         @SuppressWarnings("unchecked")
         String code = ((List<Map<String, Object>>) byCode.get("values")).stream()
-                .filter(value -> ((Number) value.get("value")).doubleValue() > 0).map(value -> (String) value.get("error_code"))
+                .filter(value -> ((Number) value.get("value")).doubleValue() > 0)
+                .map(value -> String.valueOf(value.get("error_code")))   // "null" while a failure has no code yet
                 .findFirst().orElse(null);
         Double score = api("/qoe?interval=hour&" + range(content)).stream().filter(hour -> number(hour, "scored") > 0)
                 .map(hour -> ((Number) hour.get("score")).doubleValue()).findFirst().orElse(null);
+        // the stream type its views are under (a view's whole numbers: one stream type)
+        List<String> streamTypes = api("/qoe?interval=hour&group_by=stream_type&" + range(content)).stream()
+                .filter(hour -> number(hour, "views") > 0).map(hour -> (String) hour.get("stream_type")).toList();
+        String streamType = streamTypes.isEmpty() ? null : streamTypes.get(0);
         return new Answered(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], bitrate, code,
-                score);
+                score, streamType);
     }
 
     /** The account, the content and a range around the test run (an exit counts 2 min after its last report). */
@@ -436,6 +474,12 @@ class QoePlayersIT {
 
         boolean ended() {
             return eventTypes().contains("ended");
+        }
+
+        /** When the video first played (its first {@code playing} event), by the page's clock. */
+        long firstPlayingAt() {
+            return list("events").stream().filter(e -> "playing".equals(e.get("type")))
+                    .map(e -> ((Number) e.get("at")).longValue()).findFirst().orElseThrow();
         }
 
         long fatalErrors() {

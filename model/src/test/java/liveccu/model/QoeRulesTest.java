@@ -55,6 +55,16 @@ class QoeRulesTest {
         assertEquals(score, QoeRules.experienceScore(outcome, startupMs, rebuffers, rebufferMs, playedMs), 0.001, why);
     }
 
+    /** A view known only by its msd (no states: Shaka's release builds) has no smoothness: its startup score alone. */
+    @Test
+    void aViewWithoutStatesScoresItsStartupAlone() {
+        assertEquals(80.0, QoeRules.experienceScore(QoeRules.Outcome.PLAYED, 2_000L, null), 1e-9);
+        assertEquals(QoeRules.startupScore(1_750), QoeRules.experienceScore(QoeRules.Outcome.PLAYED, 1_750L, null), 1e-9);
+        assertEquals(0.0, QoeRules.experienceScore(QoeRules.Outcome.FAILED, 1_750L, null), 1e-9);
+        assertEquals(QoeRules.experienceScore(QoeRules.Outcome.PLAYED, 2_000L, 0, 0, 60_000),
+                QoeRules.experienceScore(QoeRules.Outcome.PLAYED, 2_000L, QoeRules.smoothnessScore(0, 0, 60_000)), 1e-9);
+    }
+
     @Test
     void aStartupBucketStandsForEveryTimeInItWithinOnePercent() {
         for (long ms = 1; ms < 3_600_000; ms = ms * 11 / 10 + 1) {
