@@ -150,6 +150,14 @@ public final class ClusterView implements AutoCloseable {
         }
     }
 
+    /**
+     * The end offsets (high watermarks: what is acknowledged) of the topics' partitions whose leader
+     * answers; a partition without a reachable leader is left out.
+     */
+    public Map<TopicPartition, Long> endOffsets(Predicate<String> topics) throws Exception {
+        return endOffsets(partitions(topics));
+    }
+
     private Map<TopicPartition, Long> endOffsets(Collection<PartitionState> partitions) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         partitions.stream().filter(p -> !p.offline()).forEach(p -> latest.put(p.partition(), OffsetSpec.latest()));
