@@ -1,0 +1,263 @@
+package liveccu.allinone.cluster;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import liveccu.faults.ClusterView;
+import liveccu.faults.Faults;
+import liveccu.faults.Target;
+import liveccu.faults.Target.Role;
+import liveccu.model.CountingRules;
+import liveccu.model.Topics;
+import liveccu.simulator.live.LiveLoad;
+import liveccu.simulator.live.LiveProbe;
+import liveccu.simulator.live.Timeline;
+import liveccu.simulator.traffic.TrafficPlan;
+import liveccu.simulator.truth.Comparison;
+import liveccu.simulator.truth.CountsReader;
+import liveccu.simulator.truth.GroundTruth;
+import liveccu.simulator.truth.GroundTruth.Counts;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Faults on a real local cluster under live traffic, and what they did: the failover tests and the
+ * cluster benchmark are written with it. It starts a {@link LocalCluster}, the simulator's realistic
+ * traffic played live through a balancer ({@link LiveLoad}, every accepted beacon in the ground
+ * truth), a freshness probe ({@link LiveProbe}) and a readiness watch; faults go through the same
+ * {@link Faults} as {@code ./liveccu faults} and are marked on the traffic's timeline.
+ */
+public final class FailoverDrill implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverDrill.class);
+    /** How long the busiest partitions are measured before a broker is aimed at. */
+    public static final Duration SAMPLE = Duration.ofSeconds(3);
+
+    /**
+     * @param plan the traffic; its window is how long the load runs, starting when the cluster serves
+     */
+    public record Settings(LocalCluster.Layout layout, Map<String, String> serviceEnv, String classpath, TrafficPlan plan,
+                           String accountId, String apiKey) {
+    }
+
+    private final LocalCluster cluster;
+    private final Duration clusterStart;
+    private final ClusterView view;
+    private final Faults faults;
+    private final GroundTruth truth = new GroundTruth(CountingRules.DEFAULT_GRACE);
+    private final Timeline timeline = new Timeline();
+    private final LiveLoad load;
+    private final CompletableFuture<LiveLoad.Report> sending;
+    private final LiveProbe probe;
+    private final ReadinessWatch readiness;
+    private final String apiKey;
+    private final long loadStartedMs;
+
+    private FailoverDrill(LocalCluster cluster, Duration clusterStart, Settings settings) {
+        this.cluster = cluster;
+        this.clusterStart = clusterStart;
+        this.apiKey = settings.apiKey();
+        this.view = new ClusterView(cluster.bootstrapServers());
+        this.faults = new Faults(view, cluster.nodes(), this::note);
+        List<Target> services = new ArrayList<>();
+        for (Role role : List.of(Role.COLLECTOR, Role.AGGREGATOR, Role.API)) {
+            services.addAll(cluster.instances(role));
+        }
+        this.readiness = new ReadinessWatch(cluster, services).start();
+        this.probe = new LiveProbe(cluster.urls(Role.COLLECTOR), cluster.urls(Role.API), settings.apiKey()).start();
+        this.load = new LiveLoad(settings.plan(), LiveLoad.Settings.of(cluster.urls(Role.COLLECTOR), settings.accountId()),
+                truth, timeline);
+        this.loadStartedMs = System.currentTimeMillis();
+        this.sending = load.start();
+        note("load started: " + load.planned() + " beacons over " + settings.plan().window().toSeconds() + " s");
+    }
+
+    /** Lays the cluster out in {@code dir}, starts it, then the load, the probe and the readiness watch. */
+    public static FailoverDrill start(Path dir, Settings settings) throws Exception {
+        long started = System.nanoTime();
+        LocalCluster cluster = LocalCluster.layOut(dir, settings.layout(), settings.serviceEnv(), settings.classpath());
+        try {
+            cluster.start();
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        LOG.info("cluster of {} brokers and {} services running after {} s", settings.layout().brokers(),
+                settings.layout().collectors() + settings.layout().aggregators() + settings.layout().apis(), took.toSeconds());
+        return new FailoverDrill(cluster, took, settings);
+    }
+
+    public LocalCluster cluster() {
+        return cluster;
+    }
+
+    public Duration clusterStart() {
+        return clusterStart;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    public Timeline timeline() {
+        return timeline;
+    }
+
+    public LiveProbe probe() {
+        return probe;
+    }
+
+    public ReadinessWatch readiness() {
+        return readiness;
+    }
+
+    public LiveLoad load() {
+        return load;
+    }
+
+    public GroundTruth truth() {
+        return truth;
+    }
+
+    /** Logs a line and marks it on the timeline. */
+    public void note(String what) {
+        timeline.mark(what);
+        LOG.info("{}", what);
+    }
+
+    /** The broker that leads the most beacon writes now, measured over {@link #SAMPLE}. */
+    public Target busiestBroker() throws Exception {
+        return faults.resolve(List.of(Target.parse("broker:" + Target.BUSIEST)), Topics.BEACONS.name()::equals, SAMPLE).get(0);
+    }
+
+    /**
+     * Of the live brokers, the one to kill so that the one left leads beacon partitions (whose
+     * acknowledged ends then show whether anything is acknowledged with one broker of three).
+     */
+    public Target brokerSparingABeaconLeader() throws Exception {
+        Map<Integer, Long> led = new TreeMap<>();
+        view.liveBrokers().forEach(broker -> led.put(broker, 0L));
+        view.partitions(Topics.BEACONS.name()::equals).forEach(p -> led.computeIfPresent(p.leader(), (b, n) -> n + 1));
+        int keep = led.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        return Target.broker(led.keySet().stream().filter(b -> b != keep).findFirst()
+                .orElseThrow(() -> new IllegalStateException("only broker " + keep + " is alive")));
+    }
+
+    /** Kills the targets at once; returns the moment just before the kill (epoch ms). */
+    public long kill(Target... targets) throws Exception {
+        long at = System.currentTimeMillis();
+        note("kill -9 " + List.of(targets));
+        faults.kill(List.of(targets));
+        return at;
+    }
+
+    /** Starts the targets again (a broker: until every replica is in sync); returns the moment the start began. */
+    public long restart(Duration timeout, Target... targets) throws Exception {
+        long at = System.currentTimeMillis();
+        note("restart " + List.of(targets));
+        faults.restart(List.of(targets), timeout);
+        note("restarted " + List.of(targets));
+        return at;
+    }
+
+    /** Waits for the first probe accepted after {@code afterMs} that {@code wanted} accepts. */
+    public LiveProbe.Probe awaitProbe(long afterMs, Duration timeout, Predicate<LiveProbe.Probe> wanted, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (LiveProbe.Probe p : probe.probes()) {
+                if (p.acceptedAtMs() >= afterMs && wanted.test(p)) {
+                    return p;
+                }
+            }
+            sleep(100);
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; probes since: "
+                + probe.probes().stream().filter(p -> p.acceptedAtMs() >= afterMs).toList());
+    }
+
+    /** The probes accepted in [fromMs, toMs). */
+    public List<LiveProbe.Probe> probes(long fromMs, long toMs) {
+        return probe.probes().stream().filter(p -> p.acceptedAtMs() >= fromMs && p.acceptedAtMs() < toMs).toList();
+    }
+
+    /**
+     * How long the live minute stood still in [fromMs, toMs): the longest time from a probe's 2xx to
+     * its count, among the probes accepted then (0 without any).
+     */
+    public long longestFreshnessMs(long fromMs, long toMs) {
+        return probes(fromMs, toMs).stream().mapToLong(LiveProbe.Probe::freshnessMs).max().orElse(0);
+    }
+
+    /** The acknowledged end (high watermark) of every beacon partition whose leader answers. */
+    public Map<TopicPartition, Long> beaconsAcknowledged() throws Exception {
+        return view.endOffsets(Topics.BEACONS.name()::equals);
+    }
+
+    /** The query API's answers to the probe in [fromMs, toMs), counted by API and status. */
+    public Map<String, Long> apiAnswers(long fromMs, long toMs) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (LiveProbe.ApiAnswer answer : probe.apiAnswers()) {
+            if (answer.atMs() >= fromMs && answer.atMs() < toMs) {
+                counts.merge(answer.api().getPort() + ":" + answer.status(), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** Waits until the load has sent its whole window and every beacon was accepted. */
+    public LiveLoad.Report finish(Duration timeout) throws Exception {
+        LiveLoad.Report report = sending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        note("load done: " + report);
+        return report;
+    }
+
+    /** Reads every job's minutes through {@code api} until they equal the ground truth, or the timeout passes. */
+    public Comparison verify(URI api, Duration timeout) throws Exception {
+        CountsReader reader = new CountsReader(api, apiKey);
+        long fromMs = loadStartedMs - Duration.ofHours(1).toMillis();  // stragglers claim times up to 28 minutes back
+        long toMs = System.currentTimeMillis() + Duration.ofMinutes(2).toMillis();
+        Map<String, TreeMap<Long, Counts>> expected = new HashMap<>();
+        truth.jobs().forEach(job -> expected.put(job, truth.expected(job)));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, TreeMap<Long, Counts>> actual = new HashMap<>();
+            for (String job : expected.keySet()) {
+                actual.put(job, reader.counts(job, fromMs, toMs));
+            }
+            Comparison comparison = Comparison.of(expected, actual);
+            if (comparison.exact() || System.nanoTime() > deadline) {
+                return comparison;
+            }
+            sleep(250);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the probe and the watch and kills every node (the directory is the caller's). */
+    @Override
+    public void close() {
+        probe.stop();
+        readiness.stop();
+        load.stop();
+        view.close();
+        cluster.close();
+    }
+}
