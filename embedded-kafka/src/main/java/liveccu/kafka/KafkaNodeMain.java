@@ -65,7 +65,13 @@ public final class KafkaNodeMain {
             LOG.info("kafka node {} stopped", nodeId);
             stopped.countDown();
         }, "kafka-node-shutdown"));
-        node.start();
+        try {
+            node.start();
+        } catch (RuntimeException e) {
+            // e.g. its port taken: Kafka's threads would keep the JVM alive without ever serving
+            LOG.error("kafka node {} failed to start", nodeId, e);
+            Runtime.getRuntime().halt(1);
+        }
         LOG.info("kafka node {} listening on port {} (controller port {}, data in {})", nodeId, port, controllerPort, dataDir);
         stopped.await();
     }

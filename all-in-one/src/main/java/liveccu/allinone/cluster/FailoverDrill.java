@@ -55,8 +55,10 @@ public final class FailoverDrill implements AutoCloseable {
     private final Faults faults;
     private final GroundTruth truth = new GroundTruth(CountingRules.DEFAULT_GRACE);
     private final Timeline timeline = new Timeline();
-    private final LiveLoad load;
-    private final CompletableFuture<LiveLoad.Report> sending;
+    private final List<URI> collectors;
+    private final String accountId;
+    private final List<LiveLoad> loads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<LiveLoad.Report>> sending = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final LiveProbe probe;
     private final ReadinessWatch readiness;
     private final String apiKey;
@@ -73,12 +75,24 @@ public final class FailoverDrill implements AutoCloseable {
             services.addAll(cluster.instances(role));
         }
         this.readiness = new ReadinessWatch(cluster, services).start();
-        this.probe = new LiveProbe(cluster.urls(Role.COLLECTOR), cluster.urls(Role.API), settings.apiKey()).start();
-        this.load = new LiveLoad(settings.plan(), LiveLoad.Settings.of(cluster.urls(Role.COLLECTOR), settings.accountId()),
-                truth, timeline);
+        this.probe = new LiveProbe(cluster.urls(Role.COLLECTOR), cluster.urls(Role.API), settings.apiKey(),
+                settings.layout().partitions()).start();
+        this.collectors = cluster.urls(Role.COLLECTOR);
+        this.accountId = settings.accountId();
         this.loadStartedMs = System.currentTimeMillis();
-        this.sending = load.start();
-        note("load started: " + load.planned() + " beacons over " + settings.plan().window().toSeconds() + " s");
+        startWave(settings.plan());
+    }
+
+    /**
+     * Adds viewers: another plan played live beside the running ones (its own jobs and sessions, the
+     * same ground truth and timeline). Waves started every few minutes keep a long run's load steady.
+     */
+    public LiveLoad startWave(TrafficPlan plan) {
+        LiveLoad load = new LiveLoad(plan, LiveLoad.Settings.of(collectors, accountId), truth, timeline);
+        loads.add(load);
+        sending.add(load.start());
+        note("load wave " + loads.size() + " started: " + load.planned() + " beacons over " + plan.window().toSeconds() + " s");
+        return load;
     }
 
     /** Lays the cluster out in {@code dir}, starts it, then the load, the probe and the readiness watch. */
@@ -121,8 +135,19 @@ public final class FailoverDrill implements AutoCloseable {
         return readiness;
     }
 
+    /** The first wave of load. */
     public LiveLoad load() {
-        return load;
+        return loads.get(0);
+    }
+
+    public List<LiveLoad> loads() {
+        return List.copyOf(loads);
+    }
+
+    /** Ends every wave now: no new beacons; those started are retried until accepted ({@link #finish}). */
+    public void endLoad() {
+        loads.forEach(LiveLoad::endNow);
+        note("load ended");
     }
 
     public GroundTruth truth() {
@@ -185,6 +210,30 @@ public final class FailoverDrill implements AutoCloseable {
                 + probe.probes().stream().filter(p -> p.acceptedAtMs() >= afterMs).toList());
     }
 
+    /**
+     * Waits until the live minute moves on every partition again: one round of probes, one on each
+     * beacon partition, all accepted after {@code afterMs} and counted within {@code fresh}. Returns
+     * the round's last probe.
+     */
+    public LiveProbe.Probe awaitEveryPartitionFresh(long afterMs, Duration fresh, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            int inARow = 0;
+            for (LiveProbe.Probe p : probe.probes()) {
+                if (p.acceptedAtMs() < afterMs) {
+                    continue;
+                }
+                inARow = p.freshnessMs() < fresh.toMillis() ? inARow + 1 : 0;
+                if (inARow >= probe.partitions()) {
+                    return p;
+                }
+            }
+            sleep(100);
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting for a round of probes on every partition counted within "
+                + fresh + "; probes since: " + probe.probes().stream().filter(p -> p.acceptedAtMs() >= afterMs).toList());
+    }
+
     /** The probes accepted in [fromMs, toMs). */
     public List<LiveProbe.Probe> probes(long fromMs, long toMs) {
         return probe.probes().stream().filter(p -> p.acceptedAtMs() >= fromMs && p.acceptedAtMs() < toMs).toList();
@@ -214,11 +263,15 @@ public final class FailoverDrill implements AutoCloseable {
         return counts;
     }
 
-    /** Waits until the load has sent its whole window and every beacon was accepted. */
+    /** Waits until every wave has sent its window (or was ended) and every beacon started was accepted. */
     public LiveLoad.Report finish(Duration timeout) throws Exception {
-        LiveLoad.Report report = sending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        note("load done: " + report);
-        return report;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        LiveLoad.Report total = new LiveLoad.Report(0, 0, 0, 0, 0);
+        for (CompletableFuture<LiveLoad.Report> wave : sending) {
+            total = total.plus(wave.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        }
+        note("load done: " + total);
+        return total;
     }
 
     /** Reads every job's minutes through {@code api} until they equal the ground truth, or the timeout passes. */
@@ -242,6 +295,34 @@ public final class FailoverDrill implements AutoCloseable {
         }
     }
 
+    /**
+     * How long until two APIs answer every job's minutes alike (read one after the other, again until
+     * equal): e.g. a restarted instance that says it is ready against one that never stopped. -1: not
+     * within the timeout.
+     */
+    public long agreeAfterMs(URI a, URI b, Duration timeout) throws Exception {
+        CountsReader first = new CountsReader(a, apiKey);
+        CountsReader second = new CountsReader(b, apiKey);
+        long fromMs = loadStartedMs - Duration.ofHours(1).toMillis();
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            long toMs = System.currentTimeMillis() + Duration.ofMinutes(2).toMillis();
+            boolean alike = true;
+            for (String job : truth.jobs()) {
+                if (!first.counts(job, fromMs, toMs).equals(second.counts(job, fromMs, toMs))) {
+                    alike = false;
+                    break;
+                }
+            }
+            if (alike) {
+                return Duration.ofNanos(System.nanoTime() - started).toMillis();
+            }
+            sleep(100);
+        }
+        return -1;
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
@@ -256,7 +337,7 @@ public final class FailoverDrill implements AutoCloseable {
     public void close() {
         probe.stop();
         readiness.stop();
-        load.stop();
+        loads.forEach(LiveLoad::stop);
         view.close();
         cluster.close();
     }

@@ -41,8 +41,15 @@ public final class LiveLoad {
         }
     }
 
-    /** What the whole run did; {@code planned} beacons fell in the window, every one of them {@code accepted} in the end. */
+    /**
+     * What the whole run did: {@code planned} beacons were started (those of the window, or fewer when it
+     * was ended early), every one of them {@code accepted} in the end.
+     */
     public record Report(long planned, long accepted, long clientErrors, long collector503, long connectionFailures) {
+        public Report plus(Report other) {
+            return new Report(planned + other.planned, accepted + other.accepted, clientErrors + other.clientErrors,
+                    collector503 + other.collector503, connectionFailures + other.connectionFailures);
+        }
     }
 
     private static final long TICK_MS = 10;
@@ -57,6 +64,7 @@ public final class LiveLoad {
     private volatile Vertx vertx;
     private volatile long accepted;
     private volatile long behindScheduleMs;
+    private volatile boolean ending;
 
     /** Generates the plan's beacons for a window that starts now; call {@link #start} right after. */
     public LiveLoad(TrafficPlan plan, Settings settings, GroundTruth truth, Timeline timeline) {
@@ -102,6 +110,11 @@ public final class LiveLoad {
                 .toCompletionStage().toCompletableFuture();
     }
 
+    /** Starts no more beacons of the plan; those started are still retried until accepted. */
+    public void endNow() {
+        ending = true;
+    }
+
     /** Stops sending at once (a test that ends early); {@link #start}'s future then never completes. */
     public void stop() {
         Vertx running = vertx;
@@ -136,13 +149,13 @@ public final class LiveLoad {
             while (!retries.isEmpty()) {
                 send(retries.poll());
             }
-            while (nextBeacon < beacons.size() && beacons.get(nextBeacon).arrivalMs() <= now) {
+            while (!ending && nextBeacon < beacons.size() && beacons.get(nextBeacon).arrivalMs() <= now) {
                 PlannedBeacon beacon = beacons.get(nextBeacon++);
                 behindScheduleMs = Math.max(behindScheduleMs, now - Math.max(beacon.arrivalMs(), startMs));
                 send(beacon);
             }
-            if (nextBeacon == beacons.size() && inFlight == 0 && waitingToRetry == 0) {
-                done.tryComplete(new Report(beacons.size(), accepted, clientErrors, collector503, connectionFailures));
+            if ((ending || nextBeacon == beacons.size()) && inFlight == 0 && waitingToRetry == 0 && retries.isEmpty()) {
+                done.tryComplete(new Report(nextBeacon, accepted, clientErrors, collector503, connectionFailures));
                 return;
             }
             vertx.setTimer(TICK_MS, t -> tick());

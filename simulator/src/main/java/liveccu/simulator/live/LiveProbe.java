@@ -17,12 +17,14 @@ import java.util.regex.Pattern;
  * session of a job of its own, sent to the collectors (the next one when one fails) until accepted;
  * then the query APIs are read (the next one when one does not answer) until the live minute counts
  * it. A probe's freshness is the time from its 2xx to the API counting it; when an aggregator dies,
- * the probes show how long the live minute stood still. Runs on its own thread until stopped.
+ * the probes show how long the live minute stood still. The probes' sessions are chosen so that they
+ * go to each beacon partition in turn (Kafka's partitioner: murmur2 of the session id), so a stalled
+ * partition is met within one round. Runs on its own thread until stopped.
  */
 public final class LiveProbe implements Runnable {
 
-    /** One probe: accepted at, first counted at (epoch ms), and which API counted it. */
-    public record Probe(long acceptedAtMs, long countedAtMs, URI api) {
+    /** One probe: the beacon partition it went to, accepted at, first counted at (epoch ms), and which API counted it. */
+    public record Probe(int partition, long acceptedAtMs, long countedAtMs, URI api) {
         public long freshnessMs() {
             return countedAtMs - acceptedAtMs;
         }
@@ -40,6 +42,7 @@ public final class LiveProbe implements Runnable {
     private final List<URI> collectors;
     private final List<URI> apis;
     private final String apiKey;
+    private final int partitions;
     private final String job = hex32();
     private final List<Probe> probes = new ArrayList<>();
     private final List<ApiAnswer> apiAnswers = new ArrayList<>();
@@ -48,11 +51,18 @@ public final class LiveProbe implements Runnable {
     private int api;
     private long minute;
     private int countedThisMinute;
+    private int partition;
 
-    public LiveProbe(List<URI> collectors, List<URI> apis, String apiKey) {
+    /** @param partitions the beacon topic's partitions */
+    public LiveProbe(List<URI> collectors, List<URI> apis, String apiKey, int partitions) {
         this.collectors = List.copyOf(collectors);
         this.apis = List.copyOf(apis);
         this.apiKey = apiKey;
+        this.partitions = partitions;
+    }
+
+    public int partitions() {
+        return partitions;
     }
 
     /** Starts probing on a daemon thread. */
@@ -96,7 +106,8 @@ public final class LiveProbe implements Runnable {
     private void probeOnce() throws InterruptedException {
         long now = System.currentTimeMillis();
         long probeMinute = now - now % 60_000;
-        String path = "/" + hex32() + "/" + job + "/" + hex32() + "/probe/" + now + "/heartbeat";
+        partition = (partition + 1) % partitions;
+        String path = "/" + hex32() + "/" + job + "/" + sessionFor(partition) + "/probe/" + now + "/heartbeat";
         while (running && !accepted(path)) {
             collector = (collector + 1) % collectors.size();
             Thread.sleep(PAUSE.toMillis());
@@ -132,7 +143,7 @@ public final class LiveProbe implements Runnable {
             } else if (counted(body) >= expected) {
                 countedThisMinute = expected;
                 synchronized (this) {
-                    probes.add(new Probe(acceptedAt, answeredAt, at));
+                    probes.add(new Probe(partition, acceptedAt, answeredAt, at));
                 }
                 return;
             }
@@ -153,6 +164,17 @@ public final class LiveProbe implements Runnable {
     private static long counted(String body) {
         Matcher matcher = SSCCU.matcher(body);
         return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    /** A new session id that Kafka's default partitioner puts on {@code partition} of the beacon topic (keyed by session). */
+    private String sessionFor(int partition) {
+        while (true) {
+            String session = hex32();
+            byte[] key = session.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % partitions == partition) {
+                return session;
+            }
+        }
     }
 
     private static String hex32() {
