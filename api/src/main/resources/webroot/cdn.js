@@ -1,9 +1,13 @@
 // The dashboard's CDN view: an account's traffic, requests, cache status and response status groups over
-// time (GET /cdn), and its traffic per PoP. app.js fetches and says the page's state; this module only
-// draws what it is given.
+// time (GET /cdn), and its traffic per PoP. This module asks the API and draws the answers; app.js says the
+// page's state.
 /* global Chart -- from the webjar's UMD script, loaded before the modules */
 
+import { readableAccounts, renderAccess, renderAccountChoices } from './access.js';
+import { firstFailure, getJson } from './api.js';
 import { $, formatNumber, setTotal } from './dom.js';
+import { minuteText } from './time.js';
+import { navigate, resolveRange } from './url.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -225,4 +229,66 @@ function renderPops(table, pops, allBytes) {
     return row;
   }));
   table.closest('section').dataset.count = pops.length;
+}
+
+// ---------------------------------------------------------------- asking the API
+
+/**
+ * An account's CDN figures over the range (GET /cdn): per minute, hour or day by the range's length,
+ * and the same split by PoP; the account is chosen as in the Playback view, the filters are the URL's.
+ * Returns the state the banner shows; null when the view changed meanwhile.
+ */
+export async function refreshCdn(view, nowMs, stillCurrent) {
+  const [access, accounts] = await Promise.allSettled([getJson('access'), getJson('accounts')]);
+  const choices = readableAccounts(access, accounts);
+  const account = view.accountId ?? choices[0] ?? null;
+  const range = cdnRange(resolveRange(view, nowMs), nowMs);
+  let results = [];
+  if (account) {
+    const filterParams = [['zone', view.zone], ['host', view.host], ['contentid', view.contentId]]
+        .filter(([, value]) => value).map(([name, value]) => `&${name}=${encodeURIComponent(value)}`).join('');
+    const path = `cdn?accountid=${encodeURIComponent(account)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}`
+        + `&interval=${range.interval}${filterParams}`;
+    results = await Promise.allSettled([getJson(path), getJson(`${path}&group_by=pop`)]);
+  }
+  if (!stillCurrent()) {
+    return null; // the view changed meanwhile; a newer round draws it
+  }
+  renderAccess(access.status === 'fulfilled' ? access.value : null);
+  renderAccountChoices($('#cdn-account-form'), choices, account);
+  const element = $('#cdn-view');
+  element.dataset.accountid = account ?? '';
+  const filterForm = $('#cdn-filters');
+  [['zone', view.zone], ['host', view.host], ['contentid', view.contentId]].forEach(([name, value]) => {
+    if (document.activeElement !== filterForm.elements[name]) {
+      filterForm.elements[name].value = value ?? ''; // what is shown, unless the user is typing there
+    }
+  });
+  $('[data-role=cdn-range]', element).textContent = `${range.interval[0].toUpperCase()}${range.interval.slice(1)}s from `
+      + `${minuteText(new Date(range.fromMs).toISOString())} to ${minuteText(new Date(range.toMs).toISOString())} UTC, `
+      + 'the current one so far.';
+  if (results.length && results.every(r => r.status === 'fulfilled')) {
+    renderCdn(element, ...results.map(r => r.value), range);
+  }
+  const failure = firstFailure([accounts, ...results]);
+  return failure ?? { kind: results.length && results[0].value.length ? 'ok' : 'no-data', account };
+}
+
+export function wireCdn() {
+  $('#cdn-account-form').addEventListener('submit', event => {
+    event.preventDefault();
+    navigate(params => {
+      params.set('accountid', $('#cdn-account').value.trim());
+      ['zone', 'host', 'contentid'].forEach(name => params.delete(name)); // another account's zones and hosts are others
+    });
+  });
+  $('#cdn-filters').addEventListener('submit', event => {
+    event.preventDefault();
+    const form = event.target;
+    navigate(params => ['zone', 'host', 'contentid'].forEach(name => {
+      const value = form.elements[name].value.trim();
+      if (value) params.set(name, value); else params.delete(name);
+    }));
+  });
+  $('#cdn-filters').addEventListener('reset', () => navigate(params => ['zone', 'host', 'contentid'].forEach(name => params.delete(name))));
 }

@@ -1,4 +1,5 @@
-// What the dashboard's modules share to draw: finding an element, writing a number, setting a total.
+// What the dashboard's modules share to draw: finding an element, writing a number, setting a total,
+// saving a file.
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const formatNumber = new Intl.NumberFormat('en').format;
@@ -8,4 +9,12 @@ export function setTotal(view, name, value, text) {
   const target = $(`[data-total="${name}"]`, view);
   target.dataset.value = value;
   target.textContent = text;
+}
+
+export function saveFile(blob, name) {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }

@@ -1,10 +1,14 @@
 // The dashboard's Playback view: an account's starts, streams, viewing time and downloads per hour
 // (GET /playback), its top contents, its properties, sources and device classes, and IAB downloads where
 // audio measured from CDN logs has any, optionally only the playbacks with some dimensions' values (the
-// URL's filters). app.js fetches and says the page's state; this module only draws what it is given.
+// URL's filters). This module asks the API and draws the answers; app.js says the page's state.
 /* global Chart -- from the webjar's UMD script, loaded before the modules */
 
+import { readableAccounts, renderAccess, renderAccountChoices } from './access.js';
+import { firstFailure, getJson } from './api.js';
 import { $, formatNumber, setTotal } from './dom.js';
+import { minuteText } from './time.js';
+import { navigate, resolveRange } from './url.js';
 
 const HOUR_MS = 3_600_000;
 const TOP_CONTENTS = 10;
@@ -256,4 +260,67 @@ function renderGroups(table, groups, unnamed, linkOf = null, labelOf = name => n
     return row;
   }));
   table.closest('section').dataset.count = groups.length;
+}
+
+// ---------------------------------------------------------------- asking the API
+
+/**
+ * An account's playback metrics over the range (only the playbacks the URL's filters keep): the hourly
+ * totals, and the same split by content, by property, by device class and by source. The account is the URL's, else
+ * the key's first (or, for a key that reads every account, the one with viewers most recently); the list
+ * offers the others. Returns the state the banner shows; null when the view changed meanwhile.
+ */
+export async function refreshPlayback(view, nowMs, stillCurrent) {
+  const [access, accounts] = await Promise.allSettled([getJson('access'), getJson('accounts')]);
+  const choices = readableAccounts(access, accounts);
+  const account = view.accountId ?? choices[0] ?? null;
+  const range = playbackRange(resolveRange(view, nowMs));
+  let results = [];
+  let retention = null;
+  if (account) {
+    const filters = Object.entries(view.filters).map(([name, value]) => `&${name}=${encodeURIComponent(value)}`).join('');
+    const path = `playback?accountid=${encodeURIComponent(account)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}${filters}`;
+    results = await Promise.allSettled([getJson(path), getJson(`${path}&group_by=content`), getJson(`${path}&group_by=property`),
+      getJson(`${path}&group_by=device_class`), getJson(`${path}&group_by=source`)]);
+    if (view.contentId) {
+      [retention] = await Promise.allSettled([getJson(`playback/retention?accountid=${encodeURIComponent(account)}`
+          + `&contentid=${encodeURIComponent(view.contentId)}&from=${range.fromMs / 1000}&to=${range.toMs / 1000}`)]);
+    }
+  }
+  if (!stillCurrent()) {
+    return null; // the view changed meanwhile; a newer round draws it
+  }
+  renderAccess(access.status === 'fulfilled' ? access.value : null);
+  renderAccountChoices($('#playback-account-form'), choices, account);
+  const element = $('#playback-view');
+  element.dataset.accountid = account ?? '';
+  $('[data-role=playback-range]', element).textContent = `Hours from ${minuteText(new Date(range.fromMs).toISOString())} `
+      + `to ${minuteText(new Date(range.toMs).toISOString())} UTC, the current hour so far.`;
+  renderFilters(element, view.filters);
+  if (results.length && results.every(r => r.status === 'fulfilled')) {
+    renderPlayback(element, ...results.map(r => r.value), range);
+  }
+  renderRetention(element, retention?.status === 'fulfilled' ? retention.value : null);
+  const failure = firstFailure([accounts, ...results, ...(retention ? [retention] : [])]);
+  return failure ?? { kind: results.length && results[0].value.length ? 'ok' : 'no-data', account };
+}
+
+export function wirePlayback() {
+  $('#playback-account-form').addEventListener('submit', event => {
+    event.preventDefault();
+    navigate(params => {
+      params.set('accountid', $('#playback-account').value.trim());
+      params.delete('contentid'); // another account's contents are others
+    });
+  });
+  // a filter on any dimension; those of the breakdowns are also a click on their name
+  $('#playback-filter-dimension').replaceChildren(...[...FILTERS].map(([name, label]) => new Option(label, name)));
+  $('#playback-filter-form').addEventListener('submit', event => {
+    event.preventDefault();
+    const value = $('#playback-filter-value').value.trim();
+    if (value) {
+      navigate(params => params.set($('#playback-filter-dimension').value, value));
+    }
+    $('#playback-filter-value').value = '';
+  });
 }

@@ -88,7 +88,7 @@ class AudioFromLogsIT {
             return CdnLogs.cloudflareLine(timeMs, ip, userAgent, method, path, status, bytes, range);
         }
 
-        /** Combined, then the README's cache status, range, request time and host. */
+        /** Combined, then docs/cdn-logs.md's cache status, range, request time and host. */
         String combined() {
             return ip + " - - [" + COMMON_LOG_TIME.format(Instant.ofEpochMilli(timeMs)) + "] \"" + method + " " + path
                     + " HTTP/1.1\" " + status + " " + bytes + " \"-\" \"" + userAgent + "\" \"HIT\" \""

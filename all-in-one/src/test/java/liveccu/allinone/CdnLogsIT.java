@@ -354,7 +354,7 @@ class CdnLogsIT {
         return line.toString();
     }
 
-    /** The README's Fastly log format; its time with {@code %z}'s offset. */
+    /** The Fastly log format of docs/cdn-logs.md; its time with {@code %z}'s offset. */
     private static String fastlyLine(Request r) {
         return JSON.createObjectNode().put("timestamp", FASTLY_TIME.format(Instant.ofEpochMilli(r.timeMs())))
                 .put("client_ip", r.ip()).put("method", "GET").put("host", r.host()).put("path", r.path()).put("status", r.status())
@@ -363,7 +363,7 @@ class CdnLogsIT {
                 .put("duration_ms", 3).toString();
     }
 
-    /** Combined, then the README's cache status, range, request time and host. */
+    /** Combined, then docs/cdn-logs.md's cache status, range, request time and host. */
     private static String combinedLine(Request r) {
         return r.ip() + " - - [" + COMMON_LOG_TIME.format(Instant.ofEpochMilli(r.timeMs())) + "] \"GET " + r.path() + " HTTP/1.1\" "
                 + r.status() + " " + r.bytes() + " \"-\" \"Podcasts/1.0\" \"" + r.cache() + "\" \""

@@ -519,6 +519,23 @@ class DashboardIT {
         assertTrue(message.contains("lacks scope counts"), message);
     }
 
+    /** The words of the Playback view's table headers and names that the page breaks across lines (Con|ten|t). */
+    private static final String WORDS_BROKEN_ACROSS_LINES = """
+            const broken = [];
+            document.querySelectorAll('#playback-view .playback-tables th').forEach(cell => {
+              const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+              for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+                for (const word of text.data.matchAll(/\\S+/g)) {
+                  const range = document.createRange();
+                  range.setStart(text, word.index);
+                  range.setEnd(text, word.index + word[0].length);
+                  if (range.getClientRects().length > 1) broken.push(word[0]);
+                }
+              }
+            });
+            return broken;
+            """;
+
     @Test
     void thePlaybackViewShowsAnAccountsTotalsHoursTopContentsPropertiesAndDeviceClassesAndFilters() throws IOException {
         String account = "pb-" + randomHex32().substring(0, 8);
@@ -571,6 +588,7 @@ class DashboardIT {
         assertEquals(List.of("web:1:1:10:0", "tv:1:0:3:0", "Others:0:0:0:1"), shown.properties());
         assertEquals(List.of("Desktop:2:1:13:0", "Phone:0:0:0:1"), shown.deviceClasses());
         assertEquals(List.of(), shown.filters());
+        assertEquals(List.of(), browser.js(WORDS_BROKEN_ACROSS_LINES), "at 1,400 px the breakdowns' headers and names have room");
         browser.screenshot("playback");
 
         // a device class's name shows only its playbacks, everywhere in the view

@@ -204,7 +204,7 @@ class HlsPlayerIT {
     }
 
     /**
-     * The README's CMCD retention, from what the player sent, as [from_s, playbacks, share] of its one start:
+     * docs/definitions.md's CMCD retention, from what the player sent, as [from_s, playbacks, share] of its one start:
      * none unless the content is on demand (its type is the earliest report's {@code st}), else the buckets
      * between each report in state playing and the next report with a state ({@link PlaybackRules#cmcdRetentionBuckets}),
      * once per UTC day of the later report.
@@ -278,7 +278,7 @@ class HlsPlayerIT {
     }
 
     /**
-     * The README's CMCD playing time, from what the player sent: from each report in state playing to the
+     * docs/definitions.md's CMCD playing time, from what the player sent: from each report in state playing to the
      * next report with a state, at most {@link PlaybackRules#CMCD_MAX_GAP}.
      */
     private static long playingMs(List<Report> reports) {

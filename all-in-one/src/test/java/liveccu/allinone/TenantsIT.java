@@ -119,6 +119,9 @@ class TenantsIT {
         table.put("/ccu/tracking?accountid=acme&trackingid=gold" + acmeRange, List.of(200, 401, 200, 403, 403, 403, 200));
         table.put("/tracking?accountid=globex", List.of(200, 401, 403, 403, 403, 200, 200));
         table.put("/viewers?jobid=" + JOBS.get(ACME) + acmeRange, List.of(200, 401, 403, 200, 403, 403, 403));
+        // the same rule for the viewer report: another account's job is a 404, as for a job id nobody ever sent
+        table.put("/viewers?jobid=" + JOBS.get(GLOBEX) + acmeRange, List.of(200, 401, 403, 404, 403, 403, 403));
+        table.put("/viewers?jobid=" + Viewers.randomHex32() + acmeRange, List.of(200, 401, 403, 404, 403, 403, 403));
         table.put("/admin/keys", List.of(200, 401, 403, 403, 403, 403, 403));
         table.put("sessions:/api/v1/accounts/acme/concurrency", List.of(200, 401, 403, 403, 200, 403, 403));
         table.put("sessions:/api/v1/accounts/globex/concurrency", List.of(200, 401, 403, 403, 403, 403, 403));

@@ -19,8 +19,9 @@ import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.playback.RetentionView;
-import liveccu.api.query.CcuRoutes;
-import liveccu.api.query.MinuteCountsView;
+import liveccu.api.ccu.CcuRoutes;
+import liveccu.api.ccu.JobAccounts;
+import liveccu.api.ccu.MinuteCountsView;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.api.viewers.ViewerSessionsView;
 import liveccu.model.Topics;
@@ -90,7 +91,7 @@ public final class Api {
                 .toArray(CompletableFuture[]::new));
         ApiVerticle verticle = new ApiVerticle(config.port(),
                 new CcuRoutes(counts, queries, clock, config.maxRange(), config.maxDayRange(), config.recentJobs()),
-                new ViewerReportRoutes(sessions, queries, clock, config.maxRange()),
+                new ViewerReportRoutes(sessions, new JobAccounts(counts), queries, clock, config.maxRange()),
                 new ViewerErasureRoutes(sessions, sessions.reader()::notReadyReason, erasures, clock),
                 access, new KeyAdminRoutes(keys, accessRecords, clock), ops, new PlaybackRoutes(playback, retention, queries),
                 new CdnRoutes(cdn, queries));

@@ -15,7 +15,7 @@ import liveccu.api.cdn.CdnRoutes;
 import liveccu.api.dashboard.DashboardRoutes;
 import liveccu.api.erasure.ViewerErasureRoutes;
 import liveccu.api.playback.PlaybackRoutes;
-import liveccu.api.query.CcuRoutes;
+import liveccu.api.ccu.CcuRoutes;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;

@@ -22,12 +22,16 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import liveccu.access.Access;
 import liveccu.access.AccessRecords;
 import liveccu.access.admin.KeyAdminRoutes;
 import liveccu.access.audit.KeyUses;
 import liveccu.access.keys.KeyRing;
-import java.util.concurrent.CompletableFuture;
+import liveccu.access.keys.KeyText;
+import liveccu.api.ccu.CcuRoutes;
+import liveccu.api.ccu.JobAccounts;
+import liveccu.api.ccu.MinuteCountsView;
 import liveccu.api.cdn.CdnRoutes;
 import liveccu.api.cdn.CdnTrafficView;
 import liveccu.api.erasure.ViewerErasureRoutes;
@@ -35,10 +39,9 @@ import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.playback.RetentionView;
-import liveccu.api.query.CcuRoutes;
-import liveccu.api.query.MinuteCountsView;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.api.viewers.ViewerSessionsView;
+import liveccu.model.ApiKey;
 import liveccu.model.Audience;
 import liveccu.model.Beacon;
 import liveccu.model.MinuteCount;
@@ -64,6 +67,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ApiRoutesTest {
 
     private static final String KEY = "test-api-key";
+    /** A per-account key of the other account, with the counts and viewers scopes. */
+    private static final String OTHER_ACCOUNTS_KEY = "ccu_otheraccount_reads-the-other-account";
     private static final String JOB = "142bbf588a574e018de94136a664cfaf";
     private static final String STALE_JOB = "242bbf588a574e018de94136a664cfaf";
     private static final String SHARED_JOB = "342bbf588a574e018de94136a664cfaf";
@@ -95,10 +100,12 @@ class ApiRoutesTest {
         // wired as Api.start wires it, the views filled here instead of by their readers
         OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, HealthCheck.ALWAYS, Metrics.newRegistry("api"));
         KeyRing keys = KeyRing.detached();
+        keys.apply("otheraccount", new ApiKey("otheraccount", "the other account's reports", KeyText.sha256(OTHER_ACCOUNTS_KEY),
+                List.of(OTHER_ACCOUNT), List.of("counts", "viewers"), 0, 0));
         Access access = new Access(Optional.of(KEY), keys, new KeyUses(Metrics.newRegistry("api"), Optional.empty(), clock), clock);
         records = new AccessRecords(NOT_A_BROKER, "route-test");
         ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofDays(31), Duration.ofHours(24)),
-                new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
+                new ViewerReportRoutes(sessions, new JobAccounts(counts), new BlockingQueries(4), clock, Duration.ofDays(7)),
                 new ViewerErasureRoutes(sessions, HealthCheck.ALWAYS, erasures -> CompletableFuture.completedFuture(null), clock),
                 access, new KeyAdminRoutes(keys, records, clock), ops,
                 new PlaybackRoutes(new PlaybackCountsView(NOT_A_BROKER, Duration.ofDays(35), clock),
@@ -238,6 +245,23 @@ class ApiRoutesTest {
                             exact.bodyAsJsonArray(), "the job's one account found by itself; its scoped minute wins over the unscoped one");
                     assertEquals(exact.bodyAsJsonArray(), replies.get(1).bodyAsJsonArray(),
                             "a dashed upper-case job id is the same job; without in and out, the last hour");
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void anotherAccountsJobIsA404ForCcuAndViewersAlikeWithTheBodyOfAJobNobodySent(VertxTestContext test) {
+        String nobodys = "542bbf588a574e018de94136a664cfaf";
+        List<String> paths = List.of("/ccu?jobid=" + JOB, "/viewers?jobid=" + JOB, "/ccu?jobid=" + nobodys, "/viewers?jobid=" + nobodys);
+        Future.all(paths.stream().map(path -> client.get(path).putHeader("x-api-key", OTHER_ACCOUNTS_KEY).send()).toList())
+                .onComplete(test.succeeding(all -> test.verify(() -> {
+                    List<HttpResponse<Buffer>> replies = all.list();
+                    assertEquals(List.of(404, 404, 404, 404), replies.stream().map(HttpResponse::statusCode).toList());
+                    List<String> bodies = replies.stream().map(reply -> reply.bodyAsString().replace(JOB, "J").replace(nobodys, "J"))
+                            .toList();
+                    assertEquals(List.of(bodies.get(0)), bodies.stream().distinct().toList(), "one answer, whoever has the job");
+                    assertEquals("no job " + JOB + " in the accounts this key reads (" + OTHER_ACCOUNT + ")",
+                            replies.get(1).bodyAsJsonObject().getString("error"));
                     test.completeNow();
                 })));
     }
@@ -430,6 +454,18 @@ class ApiRoutesTest {
                             "by tracking id of the account (not the other account's gold), minutes counted within the range only");
                     test.completeNow();
                 })));
+    }
+
+    @Test
+    void aViewerRowsFirstAndLastSeenAreBothMinutesSoTheLastIsNeverBeforeTheFirst(VertxTestContext test) {
+        // gold: beacons at EARLIER + 5 s and CURRENT + 5 s; silver: one at CURRENT + 10 s
+        get("/viewers?jobid=" + JOB + range(EARLIER, CURRENT + 60)).onComplete(test.succeeding(reply -> test.verify(() -> {
+            assertEquals(List.of(List.of(Instant.ofEpochSecond(EARLIER).toString(), Instant.ofEpochSecond(CURRENT).toString()),
+                            List.of(Instant.ofEpochSecond(CURRENT).toString(), Instant.ofEpochSecond(CURRENT).toString())),
+                    reply.bodyAsJsonArray().stream().map(JsonObject.class::cast)
+                            .map(row -> List.of(row.getString("first_seen"), row.getString("last_seen"))).toList());
+            test.completeNow();
+        })));
     }
 
     @Test

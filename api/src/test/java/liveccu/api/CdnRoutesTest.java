@@ -33,8 +33,9 @@ import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.playback.RetentionView;
-import liveccu.api.query.CcuRoutes;
-import liveccu.api.query.MinuteCountsView;
+import liveccu.api.ccu.CcuRoutes;
+import liveccu.api.ccu.JobAccounts;
+import liveccu.api.ccu.MinuteCountsView;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.api.viewers.ViewerSessionsView;
 import liveccu.model.ApiKey;
@@ -107,7 +108,7 @@ class CdnRoutesTest {
         Access access = new Access(Optional.of(KEY), keys, new KeyUses(Metrics.newRegistry("api"), Optional.empty(), clock), clock);
         records = new AccessRecords("127.0.0.1:9", "route-test");
         ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofDays(31), Duration.ofHours(24)),
-                new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
+                new ViewerReportRoutes(sessions, new JobAccounts(counts), new BlockingQueries(4), clock, Duration.ofDays(7)),
                 new ViewerErasureRoutes(sessions, HealthCheck.ALWAYS, erasures -> CompletableFuture.completedFuture(null), clock),
                 access, new KeyAdminRoutes(keys, records, clock),
                 new OpsRoutes(HealthCheck.ALWAYS, HealthCheck.ALWAYS, Metrics.newRegistry("api")),

@@ -40,8 +40,9 @@ import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.playback.RetentionView;
-import liveccu.api.query.CcuRoutes;
-import liveccu.api.query.MinuteCountsView;
+import liveccu.api.ccu.CcuRoutes;
+import liveccu.api.ccu.JobAccounts;
+import liveccu.api.ccu.MinuteCountsView;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.api.viewers.ViewerSessionsView;
 import liveccu.model.Beacon;
@@ -122,7 +123,7 @@ class ViewerErasureRoutesTest {
         Access access = new Access(Optional.of(KEY), keys, new KeyUses(Metrics.newRegistry("api"), Optional.empty(), clock), clock);
         records = new AccessRecords("127.0.0.1:9", "route-test");
         ApiVerticle verticle = new ApiVerticle(0, new CcuRoutes(counts, new BlockingQueries(4), clock, Duration.ofDays(7), Duration.ofDays(31), Duration.ofHours(24)),
-                new ViewerReportRoutes(sessions, new BlockingQueries(4), clock, Duration.ofDays(7)),
+                new ViewerReportRoutes(sessions, new JobAccounts(counts), new BlockingQueries(4), clock, Duration.ofDays(7)),
                 new ViewerErasureRoutes(sessions, viewLoading::get, sink, clock), access, new KeyAdminRoutes(keys, records, clock), ops,
                 new PlaybackRoutes(new PlaybackCountsView("127.0.0.1:9", Duration.ofDays(35), clock),
                         new RetentionView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)),

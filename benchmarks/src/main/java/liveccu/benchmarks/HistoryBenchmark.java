@@ -32,7 +32,7 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import liveccu.api.query.MinuteCountsView;
+import liveccu.api.ccu.MinuteCountsView;
 import liveccu.kafka.EmbeddedKafkaBroker;
 import liveccu.model.Audience;
 import liveccu.model.CountingRules;

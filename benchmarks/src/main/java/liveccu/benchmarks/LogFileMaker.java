@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes a gzip access log in the README's nginx {@code ccu} format (combined + cache status, range,
+ * Writes a gzip access log in the nginx {@code ccu} format of docs/cdn-logs.md (combined + cache status, range,
  * request time, host) for the log benchmark, and the content catalogue its paths match:
  *
  * <pre>

@@ -41,7 +41,7 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import liveccu.aggregator.topology.CcuTopology;
+import liveccu.aggregator.ccu.CcuTopology;
 import liveccu.kafka.EmbeddedKafkaBroker;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;

@@ -8,36 +8,41 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import liveccu.collector.beacon.BeaconParser;
-import liveccu.collector.beacon.BeaconSecret;
+import liveccu.collector.ccu.BeaconMetrics;
+import liveccu.collector.ccu.BeaconParser;
+import liveccu.collector.ccu.BeaconRoutes;
+import liveccu.collector.ccu.BeaconSecret;
+import liveccu.collector.cdn.LogRoutes;
+import liveccu.collector.intake.IpHasher;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.limit.RateLimitGate;
-import liveccu.collector.intake.IpHasher;
-import liveccu.collector.intake.PlaybackRoutes;
-import liveccu.collector.logs.LogRoutes;
+import liveccu.collector.playback.PlaybackRoutes;
 import liveccu.collector.publish.AcknowledgedFacts;
-import liveccu.collector.publish.BeaconPublisher;
 import liveccu.collector.publish.BeaconSink;
-import liveccu.collector.viewer.ViewerPolicy;
-import liveccu.tokens.ViewerTokens;
-import liveccu.ops.http.OpsRoutes;
+import liveccu.collector.publish.IntakePublisher;
+import liveccu.collector.viewers.ViewerPolicy;
 import liveccu.ops.http.HealthCheck;
+import liveccu.ops.http.OpsRoutes;
+import liveccu.tokens.ViewerTokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running collector: its HTTP servers and its Kafka publisher, started and stopped together. */
+/**
+ * A running collector: its HTTP servers serving the intakes' routes (beacons, player events and CMCD
+ * reports, CDN logs) and the Kafka publisher they share, started and stopped together.
+ */
 public final class Collector {
 
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
 
     private final Vertx vertx;
-    private final BeaconPublisher publisher;
+    private final IntakePublisher publisher;
     private final OpsRoutes ops;
     private final AtomicInteger boundPort;
     private final String deploymentId;
     private final long sweeps;
 
-    private Collector(Vertx vertx, BeaconPublisher publisher, OpsRoutes ops, AtomicInteger boundPort, String deploymentId,
+    private Collector(Vertx vertx, IntakePublisher publisher, OpsRoutes ops, AtomicInteger boundPort, String deploymentId,
                       long sweeps) {
         this.vertx = vertx;
         this.publisher = publisher;
@@ -57,8 +62,8 @@ public final class Collector {
      * takes beacons, or after {@link #KAFKA_WAIT} without Kafka (beacons get 503 until it comes).
      */
     public static Future<Collector> start(Vertx vertx, CollectorConfig config, PrometheusMeterRegistry registry) {
-        CollectorMetrics metrics = new CollectorMetrics(registry);
-        BeaconPublisher publisher = new BeaconPublisher(new BeaconPublisher.Settings(
+        BeaconMetrics metrics = new BeaconMetrics(registry);
+        IntakePublisher publisher = new IntakePublisher(new IntakePublisher.Settings(
                 config.pipeline().bootstrapServers(), config.bufferBytes(), config.deliveryTimeout(), config.linger(),
                 config.compression()),
                 metrics::sendLatencyNanos);
@@ -98,9 +103,9 @@ public final class Collector {
                     config.rateLimitPerClient(), config.rateLimitBurst(),
                     config.trustedProxies().isEmpty() ? "no proxy" : config.trustedProxies());
         }
+        BeaconRoutes beacons = new BeaconRoutes(parser, secret, limit, viewers, sink, metrics);
         return vertx.deployVerticle(
-                        () -> new CollectorVerticle(config.port(), parser, secret, limit, viewers, sink, metrics, ops, boundPort,
-                                List.of(playback, logs)),
+                        () -> new CollectorVerticle(config.port(), beacons, ops, boundPort, List.of(playback, logs)),
                         new DeploymentOptions().setInstances(config.eventLoops()))
                 .compose(id -> HealthCheck.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
                                 "Kafka not reachable; serving, answering beacons with 503 until it is")
@@ -115,7 +120,7 @@ public final class Collector {
     }
 
     /** Only what changes a result (the default), or every beacon (none): see {@link AcknowledgedFacts}. */
-    private static Optional<AcknowledgedFacts> facts(CollectorConfig config, BeaconPublisher publisher, CollectorMetrics metrics) {
+    private static Optional<AcknowledgedFacts> facts(CollectorConfig config, IntakePublisher publisher, BeaconMetrics metrics) {
         if (config.writeEveryBeacon()) {
             return Optional.empty();
         }

@@ -28,14 +28,16 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import liveccu.collector.beacon.BeaconParser;
-import liveccu.collector.beacon.BeaconSecret;
+import liveccu.collector.ccu.BeaconMetrics;
+import liveccu.collector.ccu.BeaconParser;
+import liveccu.collector.ccu.BeaconRoutes;
+import liveccu.collector.ccu.BeaconSecret;
 import liveccu.collector.limit.ClientRateLimit;
-import liveccu.collector.client.TrustedProxies;
-import liveccu.collector.publish.BeaconPublisher;
+import liveccu.collector.intake.TrustedProxies;
+import liveccu.collector.publish.IntakePublisher;
 import liveccu.collector.publish.BeaconSink;
-import liveccu.collector.viewer.TokenMode;
-import liveccu.collector.viewer.ViewerPolicy;
+import liveccu.collector.viewers.TokenMode;
+import liveccu.collector.viewers.ViewerPolicy;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
 import liveccu.model.RejectedBeacon;
@@ -77,7 +79,7 @@ class CollectorRoutesTest {
         @Override
         public CompletionStage<Void> publish(Beacon beacon) {
             if (unavailable.isPresent()) {
-                return CompletableFuture.failedFuture(new BeaconPublisher.KafkaUnavailable(unavailable.get(), null));
+                return CompletableFuture.failedFuture(new IntakePublisher.KafkaUnavailable(unavailable.get(), null));
             }
             published.add(beacon);
             return CompletableFuture.completedFuture(null);
@@ -157,10 +159,10 @@ class CollectorRoutesTest {
         ViewerPolicy viewers = new ViewerPolicy(new ViewerTokens(new TokenSettings(Optional.of(SECRET), List.of(), Duration.ofSeconds(30))),
                 TokenMode.OPEN, Map.of("paid", TokenMode.REQUIRED));
         AtomicInteger port = new AtomicInteger();
-        CollectorMetrics metrics = new CollectorMetrics(registry);
+        BeaconMetrics metrics = new BeaconMetrics(registry);
         metrics.countRateLimitClients(limit);
-        return vertx.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), secret, limit,
-                        viewers, SINK, metrics, ops, port))
+        return vertx.deployVerticle(new CollectorVerticle(0,
+                        new BeaconRoutes(new BeaconParser(CountingRules.defaults()), secret, limit, viewers, SINK, metrics), ops, port))
                 .map(id -> WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port.get())));
     }
 

@@ -21,19 +21,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
-import liveccu.collector.beacon.BeaconParser;
-import liveccu.collector.beacon.BeaconSecret;
+import liveccu.collector.ccu.BeaconMetrics;
+import liveccu.collector.ccu.BeaconParser;
+import liveccu.collector.ccu.BeaconRoutes;
+import liveccu.collector.ccu.BeaconSecret;
 import liveccu.collector.intake.IpHasher;
 import liveccu.collector.limit.ClientRateLimit;
-import liveccu.collector.logs.LogFormat;
-import liveccu.collector.logs.LogRoutes;
-import liveccu.collector.logs.LogSettings;
-import liveccu.collector.logs.LogSource;
-import liveccu.collector.publish.BeaconPublisher;
+import liveccu.collector.cdn.LogFormat;
+import liveccu.collector.cdn.LogRoutes;
+import liveccu.collector.cdn.LogSettings;
+import liveccu.collector.cdn.LogSource;
+import liveccu.collector.publish.IntakePublisher;
 import liveccu.collector.publish.BeaconSink;
 import liveccu.collector.publish.CdnRequestSink;
-import liveccu.collector.viewer.TokenMode;
-import liveccu.collector.viewer.ViewerPolicy;
+import liveccu.collector.viewers.TokenMode;
+import liveccu.collector.viewers.ViewerPolicy;
 import liveccu.model.Beacon;
 import liveccu.model.CdnRequest;
 import liveccu.model.CountingRules;
@@ -64,7 +66,7 @@ class LogRoutesTest {
         @Override
         public CompletionStage<Void> publish(CdnRequest request) {
             if (unavailable) {
-                return CompletableFuture.failedFuture(new BeaconPublisher.KafkaUnavailable("Kafka is down in this test", null));
+                return CompletableFuture.failedFuture(new IntakePublisher.KafkaUnavailable("Kafka is down in this test", null));
             }
             requests.add(request);
             return CompletableFuture.completedFuture(null);
@@ -112,8 +114,9 @@ class LogRoutesTest {
             unconfiguredVertx = Vertx.vertx();
             own = unconfiguredVertx;
         }
-        own.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), new BeaconSecret(Optional.empty()),
-                ClientRateLimit.off(), viewers, SINKS, new CollectorMetrics(registry), ops, bound, List.of(logs)))
+        own.deployVerticle(new CollectorVerticle(0, new BeaconRoutes(new BeaconParser(CountingRules.defaults()),
+                new BeaconSecret(Optional.empty()), ClientRateLimit.off(), viewers, SINKS, new BeaconMetrics(registry)), ops, bound,
+                List.of(logs)))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return bound.get();
     }

@@ -30,19 +30,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
-import liveccu.collector.beacon.BeaconParser;
+import liveccu.collector.ccu.BeaconMetrics;
+import liveccu.collector.ccu.BeaconParser;
+import liveccu.collector.ccu.BeaconRoutes;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.limit.RateLimitGate;
-import liveccu.collector.beacon.BeaconSecret;
+import liveccu.collector.ccu.BeaconSecret;
 import liveccu.collector.intake.IpHasher;
-import liveccu.collector.intake.PlaybackRoutes;
-import liveccu.collector.intake.PlaybackSettings;
-import liveccu.collector.client.TrustedProxies;
-import liveccu.collector.publish.BeaconPublisher;
+import liveccu.collector.playback.PlaybackRoutes;
+import liveccu.collector.playback.PlaybackSettings;
+import liveccu.collector.intake.TrustedProxies;
+import liveccu.collector.publish.IntakePublisher;
 import liveccu.collector.publish.BeaconSink;
 import liveccu.collector.publish.PlayerEventSink;
-import liveccu.collector.viewer.TokenMode;
-import liveccu.collector.viewer.ViewerPolicy;
+import liveccu.collector.viewers.TokenMode;
+import liveccu.collector.viewers.ViewerPolicy;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
 import liveccu.model.PlayerEvent;
@@ -83,7 +85,7 @@ class PlaybackRoutesTest {
 
         private CompletionStage<Void> ack() {
             if (unavailable.isPresent()) {
-                return CompletableFuture.failedFuture(new BeaconPublisher.KafkaUnavailable(unavailable.get(), null));
+                return CompletableFuture.failedFuture(new IntakePublisher.KafkaUnavailable(unavailable.get(), null));
             }
             if (hold) {
                 CompletableFuture<Void> later = new CompletableFuture<>();
@@ -140,12 +142,13 @@ class PlaybackRoutesTest {
                 TokenMode.OPEN, Map.of());
         var settings = new PlaybackSettings(4096, 16384, 5, TrustedProxies.parse("127.0.0.1", new java.util.ArrayList<>()), Optional.empty(), Set.of("off"));
         BeaconSecret secret = new BeaconSecret(Optional.empty());
-        CollectorMetrics metrics = new CollectorMetrics(registry);
+        BeaconMetrics metrics = new BeaconMetrics(registry);
         var playback = new PlaybackRoutes(settings, CountingRules.defaults(), secret,
                 new RateLimitGate(limit, SINKS, "requests", () -> { }, () -> { }), SINKS, SINKS, HASHER, registry);
         AtomicInteger port = new AtomicInteger();
-        return vertx.deployVerticle(new CollectorVerticle(0, new BeaconParser(CountingRules.defaults()), secret, limit, viewers, SINKS,
-                        metrics, ops, port, List.of(playback)))
+        return vertx.deployVerticle(new CollectorVerticle(0,
+                        new BeaconRoutes(new BeaconParser(CountingRules.defaults()), secret, limit, viewers, SINKS, metrics), ops,
+                        port, List.of(playback)))
                 .map(id -> port.get());
     }
 

@@ -145,7 +145,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Transactions v2: the first produce request of a transaction waits on the broker until the
         // coordinator has finished the previous transaction (written its commit markers). Kafka waits
         // 100 ms by default and then answers CONCURRENT_TRANSACTIONS; a cold start's first commits take
-        // longer, so every exactly-once producer logged retries (README, "Clean start"). 5 s covers a
+        // longer, so every exactly-once producer logged retries (docs/operations.md, "A clean start"). 5 s covers a
         // cold start and stays well under the producers' 30 s request timeout.
         props.put("add.partitions.to.txn.retry.backoff.max.ms", "5000");
         // The cleaner's default 128 MiB dedupe buffer would dominate the heap of a one-machine run.

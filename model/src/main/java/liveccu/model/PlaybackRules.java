@@ -6,10 +6,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What the playback metrics are: the one place that defines a start, a stream, playing time and a
- * download (README, "Playback metrics"). Per playback ({@code playback_id}):
+ * download (docs/definitions.md, "Playback metrics"). Per playback ({@code playback_id}):
  *
  * <ul>
  *   <li><b>start</b>: a real play ({@code playback_start} or {@code play}; CMCD: a play-state report
@@ -25,7 +26,9 @@ import java.util.Set;
  *   <li><b>device</b>: distinct {@link #device devices} of the playbacks that start or download in the
  *       hour (exact per content and hour; days from {@link DeviceSketches}).</li>
  *   <li><b>bot</b>: a playback whose user agent's device class ({@link #BOT_DEVICE_CLASSES}) is not a
- *       person: it counts nothing at all (no start, stream, time, download nor device).</li>
+ *       person — an HTTP library's agent ({@link #HTTP_LIBRARY_AGENT}) is a robot whatever Yauaa says
+ *       ({@link #deviceClass(String, String)}): it counts nothing at all (no start, stream, time, download nor
+ *       device), in the QoE neither.</li>
  *   <li><b>retention</b>: for on-demand content ({@link #hasTimeline}), per content and UTC day, how many
  *       playbacks with a start watched each {@link #RETENTION_BUCKET} of content position: a {@code playing}
  *       event covers the positions {@code [position - seconds, position)}, in the day of the event; a
@@ -67,6 +70,18 @@ public record PlaybackRules(Duration streamThreshold) {
      * malformed agents ({@code Hacker}) and servers in a data centre ({@code Cloud}).
      */
     public static final Set<String> BOT_DEVICE_CLASSES = Set.of("Robot", "Robot Mobile", "Robot Imitator", "Hacker", "Cloud");
+
+    /**
+     * User agents of HTTP libraries and command-line clients ({@code Python-urllib/3.11}, {@code python-requests/2.31},
+     * {@code curl/8.4.0}, {@code okhttp/4.12.0}, {@code Go-http-client/2.0}, {@code Wget/1.21}…): scripts, not people
+     * watching. Yauaa flags some of them (curl) but not all ({@code Python-urllib}), so they are robots here, in
+     * every metric. An Android app playing through OkHttp with OkHttp's default agent must set its own.
+     */
+    public static final Pattern HTTP_LIBRARY_AGENT = Pattern.compile(
+            "^(?:python-urllib|python-requests|python-httpx|aiohttp|curl|wget|okhttp|go-http-client|java|java-http-client"
+                    + "|apache-httpclient|node-fetch|axios|undici|libwww-perl|httpie)/", Pattern.CASE_INSENSITIVE);
+    /** The device class of an {@link #HTTP_LIBRARY_AGENT}: Yauaa's class for tools and crawlers. */
+    public static final String HTTP_LIBRARY_DEVICE_CLASS = "Robot";
 
     /** The width of a retention bucket: 10 s of content position. */
     public static final Duration RETENTION_BUCKET = Duration.ofSeconds(10);
@@ -137,6 +152,18 @@ public record PlaybackRules(Duration streamThreshold) {
     /** A playback's device class: Yauaa's class of its device's user agent, {@link #UNKNOWN_DEVICE_CLASS} without one. */
     public static String deviceClass(String classified) {
         return classified == null ? UNKNOWN_DEVICE_CLASS : classified;
+    }
+
+    /**
+     * A user agent's device class as every metric counts it: Yauaa's ({@code yauaaClass}), except an HTTP library's
+     * agent ({@link #HTTP_LIBRARY_AGENT}), which is {@value #HTTP_LIBRARY_DEVICE_CLASS}.
+     */
+    public static String deviceClass(String yauaaClass, String userAgent) {
+        return isHttpLibrary(userAgent) ? HTTP_LIBRARY_DEVICE_CLASS : yauaaClass;
+    }
+
+    public static boolean isHttpLibrary(String userAgent) {
+        return userAgent != null && HTTP_LIBRARY_AGENT.matcher(userAgent.strip()).find();
     }
 
     public static boolean isBot(String deviceClass) {

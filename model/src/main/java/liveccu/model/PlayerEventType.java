@@ -16,7 +16,12 @@ public enum PlayerEventType {
     BUFFERING,
     SEEK,
     CONTENT_END,
-    FILE_DOWNLOADED;
+    FILE_DOWNLOADED,
+    /**
+     * The player met an error: {@code error_code} (the player's own) and {@code fatal} (true when it ended
+     * playback). Counted by the QoE only (docs/qoe.md): a fatal error not followed by playing is a playback failure.
+     */
+    ERROR;
 
     /** The name on the wire: lower case with underscores, e.g. {@code file_downloaded}. */
     public String wireName() {

@@ -28,6 +28,8 @@ public final class TopicProvisioner {
 
     /** CDN minutes serve the last day; three days leave room for a late log and a slow reader. */
     public static final Duration CDN_MINUTES_RETENTION = Duration.ofDays(3);
+    /** QoE minutes serve the live view and the last day, like the CDN minutes. */
+    public static final Duration QOE_MINUTES_RETENTION = Duration.ofDays(3);
 
     /**
      * The active segment is never deleted nor compacted: without a bound, a quiet partition's segment
@@ -67,7 +69,8 @@ public final class TopicProvisioner {
                 shortLived(Topics.PLAYER_EVENTS.name()), shortLived(Topics.CDN_REQUESTS.name()),
                 compacted(Topics.MINUTE_COUNTS.name()), compacted(Topics.PLAYBACK_COUNTS.name()),
                 compacted(Topics.PLAYBACK_RETENTION.name()), compacted(Topics.CDN_HOURS.name()),
-                compactedFor(Topics.CDN_MINUTES.name(), CDN_MINUTES_RETENTION), viewerSessions,
+                compactedFor(Topics.CDN_MINUTES.name(), CDN_MINUTES_RETENTION), compacted(Topics.QOE_HOURS.name()),
+                compactedFor(Topics.QOE_MINUTES.name(), QOE_MINUTES_RETENTION), viewerSessions,
                 keptForever(Topics.API_KEYS.name()), longLived(Topics.AUDIT.name())), timeout);
         ensureErasures(timeout);
         return enforceRetention(viewerSessions, timeout);

@@ -83,6 +83,20 @@ public final class Topics {
     public static final Topic<String, CdnTraffic> CDN_HOURS =
             new Topic<>("ccu.cdn-hours", Serdes.String(), new JsonSerde<>(CdnTraffic.class));
 
+    /**
+     * Quality of experience per account, content, stream type and UTC minute ({@link QoeCount}, the live view's
+     * few dimensions), keyed by {@link QoeCount#key()}; compacted, and deleted after a few days like the CDN minutes.
+     */
+    public static final Topic<String, QoeCount> QOE_MINUTES =
+            new Topic<>("ccu.qoe-minutes", Serdes.String(), new JsonSerde<>(QoeCount.class));
+
+    /**
+     * Quality of experience per account, UTC hour and every QoE dimension ({@link QoeDimensions}), keyed by
+     * {@link QoeCount#key()}; compacted, long retention like the playback counts.
+     */
+    public static final Topic<String, QoeCount> QOE_HOURS =
+            new Topic<>("ccu.qoe-hours", Serdes.String(), new JsonSerde<>(QoeCount.class));
+
     /** Records the aggregator could not even decode, as they were, for inspection. */
     public static final String DEAD_LETTERS = "ccu.aggregator.dead-letters";
 

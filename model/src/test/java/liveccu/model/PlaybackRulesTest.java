@@ -1,6 +1,7 @@
 package liveccu.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,5 +28,28 @@ class PlaybackRulesTest {
             String why, long fromMs, Long fromPt, long toMs, Long toPt, Integer first, Integer last) {
         int[] expected = first == null ? null : new int[] {first, last};
         assertArrayEquals(expected, PlaybackRules.cmcdRetentionBuckets(fromMs, fromPt, toMs, toPt), why);
+    }
+
+    /**
+     * HTTP libraries are robots whatever Yauaa says; browsers and apps are not. The middle column is what Yauaa 8.1.0
+     * says (measured): it flags most libraries already, but not Python-urllib.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "Python-urllib/3.11|                       Unknown| Robot",
+            "python-requests/2.31.0|                   Robot|   Robot",
+            "curl/8.4.0|                               Robot|   Robot",
+            "okhttp/4.12.0|                            Robot|   Robot",
+            "Go-http-client/2.0|                       Robot|   Robot",
+            "Wget/1.21.4|                              Robot|   Robot",
+            "Apache-HttpClient/4.5.14 (Java/17.0.9)|   Robot|   Robot",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36| Desktop| Desktop",
+            "AppleCoreMedia/1.0.0.21A329 (iPhone; U; CPU OS 17_0 like Mac OS X; en_us)| Phone| Phone",
+            "ExoPlayerLib/2.19.1|                      Unknown| Unknown",
+            "-|                                        Hacker|  Hacker",
+    })
+    void httpLibrariesAreRobotsInEveryMetric(String userAgent, String yauaa, String counted) {
+        assertEquals(counted, PlaybackRules.deviceClass(yauaa, userAgent));
+        assertEquals(PlaybackRules.isBot(counted), PlaybackRules.isBot(PlaybackRules.deviceClass(yauaa, userAgent)));
     }
 }

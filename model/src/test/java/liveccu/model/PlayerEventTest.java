@@ -39,4 +39,29 @@ class PlayerEventTest {
                 + "\"heartbeat\":true,\"session_id\":\"0123456789abcdef0123456789abcdef\",\"sn\":3,\"br\":3000,\"bl\":5000,"
                 + "\"sf\":\"h\",\"st\":\"l\",\"v\":2}"), json);
     }
+
+    @Test
+    void theQoeFieldsAreSnakeCaseAndLeftOutWhenAbsentSoOldRecordsReadAsBefore() {
+        var error = new PlayerEvent("player", "error", "acc", "pb-1", 1L, 2L, null, null, "Others", null, null, null, null,
+                null, null, null, null, null, null, null, null, "DE", 3320L, "DTAG", 2500.0, "NET-404", true);
+        var cmcd = new PlayerEvent("cmcd", "cmcd", "acc", "sid-1", 1L, 2L, null, "live", "Others", null, null, null, null,
+                null, null, null, null, null, null, "h",
+                new PlayerEvent.Cmcd(null, "e", "f", false, null, 7L, null, null, null, null, 2L, 1750L, "manifestLoadError", true),
+                null, null, null, null, null, null);
+        var serde = Topics.PLAYER_EVENTS.valueSerde();
+        String json = new String(serde.serializer().serialize("t", error), StandardCharsets.UTF_8);
+        assertEquals(true, json.endsWith("\"property\":\"Others\",\"country\":\"DE\",\"asn\":3320,\"as_org\":\"DTAG\","
+                + "\"bitrate_kbps\":2500.0,\"error_code\":\"NET-404\",\"fatal\":true}"), json);
+        String report = new String(serde.serializer().serialize("t", cmcd), StandardCharsets.UTF_8);
+        assertEquals(true, report.contains("\"v\":2,\"msd\":1750,\"ec\":\"manifestLoadError\",\"bs\":true}"), report);
+        for (PlayerEvent event : new PlayerEvent[] {error, cmcd}) {
+            assertEquals(event, serde.deserializer().deserialize("t", serde.serializer().serialize("t", event)));
+        }
+        // a record written before these fields: read with them absent
+        byte[] old = serde.serializer().serialize("t", PLAYING);
+        PlayerEvent read = serde.deserializer().deserialize("t", old);
+        assertEquals(PLAYING, read);
+        assertEquals(null, read.country());
+        assertEquals(null, read.fatal());
+    }
 }

@@ -26,15 +26,13 @@ import liveccu.sessions.http.SessionRoutes;
 import liveccu.sessions.http.StreamSessionsView;
 import liveccu.sessions.limit.SessionMetrics;
 import liveccu.sessions.limit.SessionsTopology;
+import liveccu.streams.StreamsHealth;
+import liveccu.streams.StreamsSettings;
 import liveccu.tokens.ViewerTokens;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class SessionsService {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionsService.class);
+    /** The limiter in logs and health answers. */
+    private static final String LIMITER = "the limiter (Kafka Streams)";
     private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(60);
 
     private final Vertx vertx;
@@ -73,7 +73,8 @@ public final class SessionsService {
         try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.pipeline().bootstrapServers()))) {
             TopicProvisioner topics = new TopicProvisioner(admin, config.pipeline().topics());
             topics.ensure(List.of(topics.shortLived(SessionsTopology.COMMANDS), topics.shortLived(SessionsTopology.DECISIONS),
-                    topics.compacted(SessionsTopology.STREAM_SESSIONS)), TOPICS_TIMEOUT);
+                    topics.compacted(SessionsTopology.STREAM_SESSIONS), topics.shortLived(SessionsTopology.DEAD_LETTERS)),
+                    TOPICS_TIMEOUT);
         }
     }
 
@@ -81,10 +82,7 @@ public final class SessionsService {
         return vertx.executeBlocking(() -> {
             KafkaStreams limiter = new KafkaStreams(SessionsTopology.build(config.rules(), new SessionMetrics(registry)),
                     streamsConfig(config));
-            limiter.setUncaughtExceptionHandler(e -> {
-                LOG.error("limiter thread failed; replacing it (state is restored from Kafka)", e);
-                return StreamThreadExceptionResponse.REPLACE_THREAD;
-            });
+            StreamsHealth.replaceFailedThreads(limiter, LIMITER);
             new KafkaStreamsMetrics(limiter).bindTo(registry);
             limiter.start();
             StreamSessionsView view = new StreamSessionsView(config.pipeline().bootstrapServers());
@@ -99,10 +97,9 @@ public final class SessionsService {
             return new Parts(limiter, view, replies, keys,
                     new AccessRecords(config.pipeline().bootstrapServers(), "ccu-sessions-access"));
         }).compose(parts -> {
-            OpsRoutes ops = new OpsRoutes(() -> parts.limiter().state() == KafkaStreams.State.ERROR
-                    ? Optional.of("the limiter (Kafka Streams) is in ERROR")
-                    : parts.replies().failedReason().or(() -> parts.view().reader().failedReason())
-                            .or(() -> parts.keys().reader().failedReason()),
+            OpsRoutes ops = new OpsRoutes(() -> StreamsHealth.failedReason(parts.limiter(), LIMITER)
+                    .or(() -> parts.replies().failedReason()).or(() -> parts.view().reader().failedReason())
+                    .or(() -> parts.keys().reader().failedReason()),
                     () -> notReadyReason(parts), registry);
             SessionRoutes routes = new SessionRoutes(new ViewerTokens(config.tokens()), parts.replies(), parts.view(),
                     access(config, parts, registry), config.rules(), Clock.systemUTC());
@@ -135,27 +132,16 @@ public final class SessionsService {
     }
 
     private static Optional<String> notReadyReason(Parts parts) {
-        KafkaStreams.State state = parts.limiter().state();
-        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
-            return Optional.of("the limiter (Kafka Streams) is " + state);
-        }
-        return parts.view().reader().notReadyReason().or(() -> parts.keys().reader().notReadyReason());
+        return StreamsHealth.notReadyReason(parts.limiter(), LIMITER)
+                .or(() -> parts.view().reader().notReadyReason()).or(() -> parts.keys().reader().notReadyReason());
     }
 
+    /** The settings every Streams application of ours shares ({@link StreamsSettings}), the limiter's dead-letter topic its own. */
     static Properties streamsConfig(SessionsConfig config) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.pipeline().bootstrapServers());
-        // A decision and the state it changed are committed together: a crash cannot grant a slot twice.
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // One produce request at a time, as the aggregator's: no batch overtakes a retried one (README, "Clean start").
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.pipeline().topics().replication());
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);  // decide on the latest state, forward at once
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        return props;
+        // Cache 0: decide on the latest state, forward at once.
+        return new StreamsSettings(config.applicationId(), config.pipeline().bootstrapServers(), config.stateDir(),
+                config.pipeline().topics().replication(), config.commitInterval(), 0, SessionsTopology.DEAD_LETTERS)
+                .properties();
     }
 
     public int port() {

@@ -59,7 +59,13 @@ public final class PlaybackTopology {
     private PlaybackTopology() {
     }
 
-    public static void addTo(StreamsBuilder builder, CountingRules rules, PlaybackRules definitions) {
+    /**
+     * Adds the playback metrics to the topology.
+     *
+     * @return the player events that are on time ({@code keep-on-time-player-events}), for the QoE to read from the
+     *         same source: a topic has one source in a topology, and its too-late events are refused here, once
+     */
+    public static KStream<String, PlayerEvent> addTo(StreamsBuilder builder, CountingRules rules, PlaybackRules definitions) {
         // the analyzer is built once per JVM, on first use (or by warmUp at start), not here: building a topology stays fast
         PlaybackLedger ledger = new PlaybackLedger(definitions, rules, userAgent -> DeviceClassifier.shared().deviceClass(userAgent));
         // Cached: a playing player's state is read and rewritten with every event.
@@ -81,10 +87,11 @@ public final class PlaybackTopology {
                 .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
                         .withName("write-too-late-player-events"));
 
-        KStream<String, PlaybackTracker.Output> tracked = events
+        KStream<String, PlayerEvent> onTime = events
                 .filter((playback, event) -> event != null && !rules.isTooLate(event.eventTimeMs(), event.receivedAtMs()),
-                        Named.as("keep-on-time-player-events"))
-                .process(() -> new PlaybackTracker(ledger), Named.as("track-playbacks"), PLAYBACKS_STORE);
+                        Named.as("keep-on-time-player-events"));
+        KStream<String, PlaybackTracker.Output> tracked =
+                onTime.process(() -> new PlaybackTracker(ledger), Named.as("track-playbacks"), PLAYBACKS_STORE);
         tracked.filter((key, output) -> output.rejected() != null, Named.as("keep-settled-player-events"))
                 .mapValues(PlaybackTracker.Output::rejected, Named.as("describe-settled-player-events"))
                 .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
@@ -97,6 +104,7 @@ public final class PlaybackTopology {
                 .process(RetentionSummer::new, Named.as("sum-retention-changes"), RETENTION_STORE)
                 .to(Topics.PLAYBACK_RETENTION.name(), Produced.with(Topics.PLAYBACK_RETENTION.keySerde(),
                         Topics.PLAYBACK_RETENTION.valueSerde()).withName("write-playback-retention"));
+        return onTime;
     }
 
     /**

@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import liveccu.aggregator.AggregatorTopology;
 import liveccu.aggregator.cdn.CdnRules;
 import liveccu.aggregator.cdn.ContentCatalogue;
 import liveccu.aggregator.cdn.MatchedRequest;
 import liveccu.aggregator.playback.DeviceClassifier;
-import liveccu.aggregator.topology.CcuTopology;
 import liveccu.model.AudioRules;
 import liveccu.model.CdnRequest;
 import liveccu.model.ContentDimensions;
@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Audio consumption from CDN log lines through the production topology ({@link CcuTopology#build}): lines in on
+ * Audio consumption from CDN log lines through the production topology ({@link AggregatorTopology#build}): lines in on
  * {@code ccu.cdn-requests}, exact playback counts of source {@code cdn-log} out per content, app, device class
  * and hour, refused lines on the rejected topic, and a forgotten state never counting a request twice.
  */
@@ -88,7 +88,7 @@ class AudioTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audio-topology-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(CcuTopology.build(CountingRules.defaults(), Duration.ofMillis(100), PlaybackRules.defaults(),
+        driver = new TopologyTestDriver(AggregatorTopology.build(CountingRules.defaults(), Duration.ofMillis(100), PlaybackRules.defaults(),
                 cdn, audio), props, Instant.ofEpochMilli(HOUR));
         requests = driver.createInputTopic(Topics.CDN_REQUESTS.name(),
                 Topics.CDN_REQUESTS.keySerde().serializer(), Topics.CDN_REQUESTS.valueSerde().serializer());

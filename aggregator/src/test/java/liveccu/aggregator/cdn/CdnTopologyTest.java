@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
-import liveccu.aggregator.topology.CcuTopology;
+import liveccu.aggregator.AggregatorTopology;
+import liveccu.aggregator.audio.AudioSettings;
 import liveccu.model.CdnRequest;
 import liveccu.model.CdnTraffic;
 import liveccu.model.CountingRules;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * CDN figures through the production topology ({@link CcuTopology#build}): known log lines, exact
+ * CDN figures through the production topology ({@link AggregatorTopology#build}): known log lines, exact
  * requests, bytes, hits, misses and status groups per account, zone, host, PoP, content, minute and hour.
  */
 class CdnTopologyTest {
@@ -70,7 +71,8 @@ class CdnTopologyTest {
     void startDriver() throws IOException {
         CdnRules rules = new CdnRules(CdnRules.DEFAULT_REDELIVERY, CdnRules.DEFAULT_LATE_HOLD,
                 CountingRules.DEFAULT_MAX_FUTURE_SKEW, ContentCatalogue.read(new StringReader(CATALOGUE)));
-        start(CcuTopology.build(CountingRules.defaults(), Duration.ofMillis(100), PlaybackRules.defaults(), rules));
+        start(AggregatorTopology.build(CountingRules.defaults(), Duration.ofMillis(100), PlaybackRules.defaults(), rules,
+                AudioSettings.defaults()));
         minuteTopic = driver.createOutputTopic(Topics.CDN_MINUTES.name(),
                 Topics.CDN_MINUTES.keySerde().deserializer(), Topics.CDN_MINUTES.valueSerde().deserializer());
         hourTopic = driver.createOutputTopic(Topics.CDN_HOURS.name(),

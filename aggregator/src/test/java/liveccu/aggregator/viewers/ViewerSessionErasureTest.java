@@ -11,9 +11,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import liveccu.aggregator.topology.CcuTopology;
+import liveccu.aggregator.AggregatorTopology;
+import liveccu.aggregator.audio.AudioSettings;
+import liveccu.aggregator.cdn.CdnRules;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
+import liveccu.model.PlaybackRules;
 import liveccu.model.Side;
 import liveccu.model.Topics;
 import liveccu.model.Viewer;
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Erasing viewer sessions through the production topology ({@link CcuTopology#build}): the session
+ * Erasing viewer sessions through the production topology ({@link AggregatorTopology#build}): the session
  * leaves the state store, a tombstone goes to the viewer-sessions topic, and nothing erased comes back.
  */
 class ViewerSessionErasureTest {
@@ -81,7 +84,8 @@ class ViewerSessionErasureTest {
     }
 
     private static Topology topology() {
-        return CcuTopology.build(CountingRules.defaults(), Duration.ofMillis(100));
+        return AggregatorTopology.build(CountingRules.defaults(), Duration.ofMillis(100), PlaybackRules.defaults(),
+                CdnRules.defaults(), AudioSettings.defaults());
     }
 
     @Test

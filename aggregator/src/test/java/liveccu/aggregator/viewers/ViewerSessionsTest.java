@@ -10,9 +10,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-import liveccu.aggregator.topology.CcuTopology;
+import liveccu.aggregator.AggregatorTopology;
+import liveccu.aggregator.audio.AudioSettings;
+import liveccu.aggregator.cdn.CdnRules;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
+import liveccu.model.PlaybackRules;
 import liveccu.model.Side;
 import liveccu.model.Topics;
 import liveccu.model.Viewer;
@@ -29,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Viewer sessions through the production topology ({@link CcuTopology#build}): one record per
+ * Viewer sessions through the production topology ({@link AggregatorTopology#build}): one record per
  * change a report shows, published at once. Wall-clock time is never advanced unless a test says
  * so: nothing waits for a punctuation.
  */
@@ -54,7 +57,8 @@ class ViewerSessionsTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(CcuTopology.build(CountingRules.defaults(), Duration.ofMillis(100)), props,
+        driver = new TopologyTestDriver(AggregatorTopology.build(CountingRules.defaults(), Duration.ofMillis(100),
+                PlaybackRules.defaults(), CdnRules.defaults(), AudioSettings.defaults()), props,
                 Instant.ofEpochMilli(MINUTE));
         beacons = driver.createInputTopic(Topics.BEACONS.name(),
                 Topics.BEACONS.keySerde().serializer(), Topics.BEACONS.valueSerde().serializer());

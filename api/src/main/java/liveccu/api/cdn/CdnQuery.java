@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import liveccu.api.query.CcuQuery;
+import liveccu.api.http.QueryParams;
 import liveccu.model.CdnTraffic;
 import liveccu.ops.http.HttpFailure;
 
@@ -44,8 +44,8 @@ record CdnQuery(String accountId, long fromMs, long toMs, long intervalMs, Strin
      * @throws HttpFailure 400 with the reason when a parameter is wrong
      */
     static CdnQuery parse(Function<String, String> params, Duration maxRange, long firstMinuteMs) {
-        String account = CcuQuery.accountId(params.apply("accountid"));
-        CcuQuery.Range range = CcuQuery.range(params, maxRange);
+        String account = QueryParams.accountId(params.apply("accountid"));
+        QueryParams.Range range = QueryParams.range(params, maxRange);
         long interval = interval(params.apply("interval"), range.fromMs(), range.toMs(), firstMinuteMs);
         String zone = text("zone", params.apply("zone"), MAX_ZONE);
         String host = text("host", params.apply("host"), MAX_HOST);
@@ -54,7 +54,7 @@ record CdnQuery(String accountId, long fromMs, long toMs, long intervalMs, Strin
         if (groupBy != null && !DIMENSIONS.containsKey(groupBy)) {
             throw bad("group_by must be one of pop, zone, host, content");
         }
-        boolean csv = CcuQuery.csv(params.apply("format"));
+        boolean csv = QueryParams.csv(params.apply("format"));
         // Hosts are case-insensitive, and the CDN records hold them in lower case.
         return new CdnQuery(account, range.fromMs(), range.toMs(), interval, zone,
                 host == null ? null : host.toLowerCase(Locale.ROOT), contentId, groupBy, csv);

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import liveccu.api.query.CcuQuery;
+import liveccu.api.http.QueryParams;
 import liveccu.model.ContentDimensions;
 import liveccu.model.PlaybackCount;
 import liveccu.ops.http.HttpFailure;
@@ -66,8 +66,8 @@ record PlaybackQuery(String accountId, long fromMs, long toMs, Interval interval
 
     /** @throws HttpFailure 400 with the reason when a parameter is wrong */
     static PlaybackQuery parse(Function<String, String> params, Duration maxRange) {
-        String account = CcuQuery.accountId(params.apply("accountid"));
-        CcuQuery.Range range = CcuQuery.range(params, maxRange);
+        String account = QueryParams.accountId(params.apply("accountid"));
+        QueryParams.Range range = QueryParams.range(params, maxRange);
         String interval = params.apply("interval") == null ? "hour" : params.apply("interval").toLowerCase(Locale.ROOT);
         if (!interval.equals("hour") && !interval.equals("day") && !interval.equals("month")) {
             throw bad("interval must be hour, day or month");
@@ -87,7 +87,7 @@ record PlaybackQuery(String accountId, long fromMs, long toMs, Interval interval
         if (groupBy != null && !DIMENSIONS.containsKey(groupBy)) {
             throw bad("group_by must be one of " + String.join(", ", DIMENSIONS.keySet()));
         }
-        boolean csv = CcuQuery.csv(params.apply("format"));
+        boolean csv = QueryParams.csv(params.apply("format"));
         return new PlaybackQuery(account, range.fromMs(), range.toMs(), Interval.valueOf(interval.toUpperCase(Locale.ROOT)),
                 Collections.unmodifiableMap(filters), groupBy, csv);
     }

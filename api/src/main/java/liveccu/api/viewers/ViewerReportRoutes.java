@@ -13,9 +13,12 @@ import java.util.List;
 import java.util.function.Predicate;
 import liveccu.access.Access;
 import liveccu.access.Caller;
+import liveccu.api.ccu.CcuQuery;
+import liveccu.api.ccu.JobAccounts;
 import liveccu.api.http.BlockingQueries;
-import liveccu.api.query.CcuQuery;
+import liveccu.api.http.QueryParams;
 import liveccu.model.Audience;
+import liveccu.model.CountingRules;
 import liveccu.model.ViewerSession;
 import liveccu.ops.http.HttpFailure;
 
@@ -24,10 +27,16 @@ import liveccu.ops.http.HttpFailure;
  * row per session seen in the range, with its viewer data and whether that data was signed (trusted).
  * Tracking ids are scoped by account, so a tracking id needs its account (with a job, {@code accountid}
  * is optional and filters too). Sessions always carried their account, so there is no unscoped case.
+ * Asked by job alone, a key that reads none of the job's accounts gets the 404 {@code /ccu} gives
+ * ({@link JobAccounts}), as for a job nobody sent.
  */
 public final class ViewerReportRoutes {
 
-    /** One report row; the names are the JSON fields and the CSV header. */
+    /**
+     * One report row; the names are the JSON fields and the CSV header. {@code first_seen} and {@code last_seen}
+     * are both the UTC minute of a beacon (the first's, the latest's): the session keeps its latest beacon to the
+     * minute, so the first is shown to the minute as well, and the last is never shown before the first.
+     */
     @JsonPropertyOrder({"sessionid", "jobid", "accountid", "trackingid", "custom_viewer_data", "user_id", "trusted",
             "first_seen", "last_seen", "minutes_watched", "sides"})
     record Row(
@@ -46,7 +55,8 @@ public final class ViewerReportRoutes {
         static Row of(ViewerSession session, long fromMs, long toMs) {
             return new Row(session.sessionId(), session.jobId(), session.accountId(), session.trackingId(),
                     session.customViewerData(), session.userId(), session.trusted(),
-                    Instant.ofEpochMilli(session.firstSeenMs()).toString(), Instant.ofEpochMilli(session.lastSeenMs()).toString(),
+                    Instant.ofEpochMilli(CountingRules.minuteStart(session.firstSeenMs())).toString(),
+                    Instant.ofEpochMilli(session.lastSeenMs()).toString(),
                     session.minutesWithin(fromMs, toMs),
                     session.serverSide() && session.clientSide() ? "ss+cs" : session.serverSide() ? "ss" : "cs");
         }
@@ -57,12 +67,15 @@ public final class ViewerReportRoutes {
     private static final ObjectWriter CSV = CSV_MAPPER.writer(CSV_MAPPER.schemaFor(Row.class).withHeader());
 
     private final ViewerSessionsView view;
+    private final JobAccounts jobs;
     private final BlockingQueries queries;
     private final Clock clock;
     private final Duration maxRange;
 
-    public ViewerReportRoutes(ViewerSessionsView view, BlockingQueries queries, Clock clock, Duration maxRange) {
+    /** @param jobs which of a key's accounts have a job: asked by job alone, another account's job is a 404, as for /ccu */
+    public ViewerReportRoutes(ViewerSessionsView view, JobAccounts jobs, BlockingQueries queries, Clock clock, Duration maxRange) {
         this.view = view;
+        this.jobs = jobs;
         this.queries = queries;
         this.clock = clock;
         this.maxRange = maxRange;
@@ -78,8 +91,8 @@ public final class ViewerReportRoutes {
         if (trackingId != null && accountId == null) {
             throw new HttpFailure(400, "give accountid: tracking ids are scoped by account");
         }
-        String account = accountId == null ? null : CcuQuery.accountId(accountId);
-        Audience audience = jobId != null ? Audience.unscopedJob(CcuQuery.jobId(jobId)) : Audience.tracking(account, CcuQuery.trackingId(trackingId));
+        String account = accountId == null ? null : QueryParams.accountId(accountId);
+        Audience audience = jobId != null ? Audience.unscopedJob(QueryParams.jobId(jobId)) : Audience.tracking(account, QueryParams.trackingId(trackingId));
         Predicate<ViewerSession> ofAudience = jobId != null
                 ? session -> audience.id().equals(session.jobId())
                 : session -> audience.id().equals(session.trackingId());
@@ -92,9 +105,12 @@ public final class ViewerReportRoutes {
                 && (account == null || account.equals(session.accountId())));
         CcuQuery range = CcuQuery.parse(audience, ctx.request().getParam("in"), ctx.request().getParam("out"),
                 clock.millis(), maxRange);
-        boolean csv = CcuQuery.csv(ctx.request().getParam("format"));
+        boolean csv = QueryParams.csv(ctx.request().getParam("format"));
         // The scan and the writing on a worker: a long report must not hold an event loop.
         queries.report(ctx, csv, "viewers.csv", () -> {
+            if (jobId != null && account == null) {
+                jobs.of(audience.id(), caller);
+            }
             List<Row> rows = view.seenWithin(filter, range.fromMs(), range.toMs()).stream()
                     .map(session -> Row.of(session, range.fromMs(), range.toMs())).toList();
             return csv ? CSV.writeValueAsString(rows) : JSON.writeValueAsString(rows.toArray(Row[]::new));

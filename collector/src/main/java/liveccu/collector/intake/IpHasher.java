@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import liveccu.collector.client.TrustedProxies;
 
 /**
  * Keyed hashes of client IPs, so that devices (IP + user agent) can be told apart without an IP ever

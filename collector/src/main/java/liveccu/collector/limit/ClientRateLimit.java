@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import liveccu.collector.client.TrustedProxies;
+import liveccu.collector.intake.TrustedProxies;
 
 /**
  * A token bucket per client (its address, see {@link TrustedProxies#client}): {@code burst} beacons

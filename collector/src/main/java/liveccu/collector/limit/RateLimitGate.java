@@ -1,7 +1,7 @@
 package liveccu.collector.limit;
 
 import io.vertx.core.http.HttpServerRequest;
-import liveccu.collector.client.RequestAddresses;
+import liveccu.collector.intake.RequestAddresses;
 import liveccu.collector.publish.BeaconSink;
 import liveccu.model.RejectReason;
 import liveccu.model.RejectedBeacon;

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import liveccu.collector.client.TrustedProxies;
+import liveccu.collector.intake.TrustedProxies;
 import liveccu.collector.limit.ClientRateLimit.Allowed;
 import liveccu.collector.limit.ClientRateLimit.Decision;
 import liveccu.collector.limit.ClientRateLimit.Limited;

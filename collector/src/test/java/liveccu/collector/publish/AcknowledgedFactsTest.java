@@ -82,7 +82,7 @@ class AcknowledgedFactsTest {
     @Test
     void aFailedWriteIsForgottenSoTheNextBeaconWritesAgain() {
         facts.publish(beacon(Side.SS, MINUTE, MINUTE, null));
-        acks.get(0).completeExceptionally(new BeaconPublisher.KafkaUnavailable("down", null));
+        acks.get(0).completeExceptionally(new IntakePublisher.KafkaUnavailable("down", null));
 
         CompletableFuture<Void> next = facts.publish(beacon(Side.SS, MINUTE + 4000, MINUTE + 4000, null)).toCompletableFuture();
 

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -22,14 +25,17 @@ public final class Env {
     private final Map<String, String> variables;
     /** Shared with every {@link #withDefault} copy: an error found through one is reported by all. */
     private final List<String> errors;
+    /** Every name asked for, set or not; shared with every {@link #withDefault} copy like the errors. */
+    private final Set<String> asked;
 
     public Env(Map<String, String> variables) {
-        this(variables, new ArrayList<>());
+        this(variables, new ArrayList<>(), ConcurrentHashMap.newKeySet());
     }
 
-    private Env(Map<String, String> variables, List<String> errors) {
+    private Env(Map<String, String> variables, List<String> errors, Set<String> asked) {
         this.variables = Map.copyOf(variables);
         this.errors = errors;
+        this.asked = asked;
     }
 
     public static Env system() {
@@ -43,11 +49,12 @@ public final class Env {
         }
         var merged = new java.util.HashMap<>(variables);
         merged.put(name, value);
-        return new Env(merged, errors);
+        return new Env(merged, errors, asked);
     }
 
     /** The raw value, if set and not blank. */
     public Optional<String> optional(String name) {
+        asked.add(name);
         String value = variables.get(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
@@ -91,6 +98,15 @@ public final class Env {
         }
         errors.add(name + "=" + raw.get() + ": expected " + expected);
         return defaultValue;
+    }
+
+    /**
+     * The names of the variables this environment (or a {@link #withDefault} copy of it) was asked for,
+     * whether they were set or not: what the code reads. The configuration reference's test builds every
+     * service's settings from an empty environment and compares these names with the documented ones.
+     */
+    public Set<String> namesAskedFor() {
+        return new TreeSet<>(asked);
     }
 
     /** Records an error found while combining settings. */

@@ -61,4 +61,15 @@ class EnvTest {
         ConfigException e = assertThrows(ConfigException.class, env::failIfInvalid);
         assertEquals(1, e.errors().size());
     }
+
+    @Test
+    void remembersEveryNameAskedForSetOrNotAcrossItsCopies() {
+        Env env = new Env(Map.of("A", "1"));
+        env.integer("A", 0, 0, 9);
+        Env copy = env.withDefault("B", "x");
+        copy.string("C", "y");
+        copy.duration("D_MS", Duration.ZERO, ChronoUnit.MILLIS, Duration.ofSeconds(1));
+
+        assertEquals(java.util.Set.of("A", "B", "C", "D_MS"), env.namesAskedFor());
+    }
 }

@@ -21,6 +21,8 @@ public final class SessionsTopology {
     public static final String COMMANDS = "ccu.session-commands";
     public static final String DECISIONS = "ccu.session-decisions";
     public static final String STREAM_SESSIONS = "ccu.stream-sessions";
+    /** Commands the limiter could not even decode, as they were, for inspection. */
+    public static final String DEAD_LETTERS = "ccu.sessions.dead-letters";
 
     public static final JsonSerde<SessionCommand> COMMAND_SERDE = new JsonSerde<>(SessionCommand.class);
     public static final JsonSerde<SessionDecision> DECISION_SERDE = new JsonSerde<>(SessionDecision.class);

@@ -1,0 +1,90 @@
+package liveccu.aggregator.qoe;
+
+import java.time.Duration;
+import liveccu.aggregator.playback.DeviceClassifier;
+import liveccu.model.CountingRules;
+import liveccu.model.JsonSerde;
+import liveccu.model.PlayerEvent;
+import liveccu.model.QoeCount;
+import liveccu.model.QoeRules;
+import liveccu.model.Topic;
+import liveccu.model.Topics;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Player events and CMCD reports in, quality of experience per minute and per hour out (definitions:
+ * {@link QoeRules}; docs/qoe.md):
+ *
+ * <pre>
+ *  ccu.player-events (key: playback id) ─► keep-on-time-player-events (the playback topology's: too-late events
+ *     │                                     are refused there, once)
+ *     └─► track-qoe-views                  (per view, where its events already are: no repartition; store
+ *            │                              ccu-qoe-views; events older than the view's settled part ─►
+ *            │                              describe-settled-qoe-events ─► ccu.beacons.rejected)
+ *            ├─ minute changes ─► qoe-minute-changes-by-key (repartition) ─► sum-qoe-minute-changes
+ *            │                      (store ccu-qoe-minutes) ─► ccu.qoe-minutes   (key: account|60000|minute|content|stream type)
+ *            └─ hour changes ───► qoe-hour-changes-by-key (repartition) ─► sum-qoe-hour-changes
+ *                                   (store ccu-qoe-hours) ─► ccu.qoe-hours       (key: account|3600000|hour|every dimension)
+ * </pre>
+ *
+ * Every processor, store and internal topic is named, so changing the topology never renames state.
+ */
+public final class QoeTopology {
+
+    static final String VIEWS_STORE = "ccu-qoe-views";
+    static final String MINUTES_STORE = "ccu-qoe-minutes";
+    static final String HOURS_STORE = "ccu-qoe-hours";
+
+    private static final Serde<QoeCount> CHANGE_SERDE = new JsonSerde<>(QoeCount.class);
+
+    private QoeTopology() {
+    }
+
+    /**
+     * Adds the QoE to the topology, reading the player events that are on time ({@code onTime}: the playback
+     * topology's stream, whose source and too-late refusals it shares).
+     */
+    public static void addTo(StreamsBuilder builder, KStream<String, PlayerEvent> onTime, CountingRules rules) {
+        // the analyzer is the one per JVM (PlaybackTopology.warmUp builds it at start)
+        QoeLedger ledger = new QoeLedger(rules, userAgent -> DeviceClassifier.shared().device(userAgent));
+        // Cached: a playing view's state is read and rewritten with every report.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VIEWS_STORE),
+                Serdes.String(), new JsonSerde<>(QoeState.class)).withCachingEnabled());
+        // A period changes while marks in it are open: the open window, the marks' shift, an exit's idle time;
+        // a playing event's seconds reach back up to an hour. Kept that long after the period, with a margin.
+        Duration late = ledger.openWindow().plusMillis(QoeLedger.MARK_SHIFT_MS).plus(QoeRules.IDLE).plusHours(2);
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(MINUTES_STORE,
+                        Duration.ofMillis(QoeCount.MINUTE_MS).plus(late), Duration.ofMillis(QoeCount.MINUTE_MS), false),
+                Serdes.String(), CHANGE_SERDE).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(HOURS_STORE,
+                        Duration.ofMillis(QoeCount.HOUR_MS).plus(late), Duration.ofMillis(QoeCount.HOUR_MS), false),
+                Serdes.String(), CHANGE_SERDE).withCachingEnabled());
+
+        KStream<String, QoeTracker.Output> tracked =
+                onTime.process(() -> new QoeTracker(ledger), Named.as("track-qoe-views"), VIEWS_STORE);
+        tracked.filter((key, output) -> output.rejected() != null, Named.as("keep-settled-qoe-events"))
+                .mapValues(QoeTracker.Output::rejected, Named.as("describe-settled-qoe-events"))
+                .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
+                        .withName("write-settled-qoe-events"));
+        KStream<String, QoeCount> changes = tracked
+                .filter((key, output) -> output.change() != null, Named.as("keep-qoe-changes"))
+                .mapValues(QoeTracker.Output::change, Named.as("unwrap-qoe-changes"));
+        sum(changes.filter((key, change) -> change.periodMs() == QoeCount.MINUTE_MS, Named.as("keep-qoe-minute-changes")),
+                "minute", MINUTES_STORE, Topics.QOE_MINUTES);
+        sum(changes.filter((key, change) -> change.periodMs() == QoeCount.HOUR_MS, Named.as("keep-qoe-hour-changes")),
+                "hour", HOURS_STORE, Topics.QOE_HOURS);
+    }
+
+    private static void sum(KStream<String, QoeCount> changes, String period, String store, Topic<String, QoeCount> topic) {
+        changes.repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName("qoe-" + period + "-changes-by-key"))
+                .process(() -> new QoeSummer(store), Named.as("sum-qoe-" + period + "-changes"), store)
+                .to(topic.name(), Produced.with(topic.keySerde(), topic.valueSerde()).withName("write-qoe-" + period + "s"));
+    }
+}
