@@ -16,8 +16,8 @@ set -euo pipefail
 action=$1 role=$2 id=$3
 case "$role" in
   broker) ns=${KAFKA_NAMESPACE:-kafka}; pod=${KAFKA_POD_PREFIX:-my-cluster-broker-}$id ;;
-  aggregator) ns=${CCU_NAMESPACE:-liveccu}; pod=aggregator-$id ;;
-  collector|api) ns=${CCU_NAMESPACE:-liveccu}; pod=$id ;;
+  aggregator) ns=${LIVECCU_NAMESPACE:-liveccu}; pod=aggregator-$id ;;
+  collector|api) ns=${LIVECCU_NAMESPACE:-liveccu}; pod=$id ;;
   *) echo "unknown role $role" >&2; exit 2 ;;
 esac
 case "$action" in

@@ -59,7 +59,8 @@ class ClusterFailoverIT {
         TrafficPlan plan = new TrafficPlan(25, 3, 30, 4, Duration.ofSeconds(120), Duration.ofSeconds(5), Duration.ofSeconds(30),
                 0.25, 0.05, 0.05, Duration.ofSeconds(5), 3, 5);
         var settings = new FailoverDrill.Settings(layout, env,
-                LocalCluster.classpath(TARGET.resolve("lib"), TARGET.resolve("liveccu.jar")), plan, "acc", Viewers.API_KEY);
+                LocalCluster.classpath(TARGET.resolve("lib"), TARGET.resolve("liveccu.jar")), plan, "acc", Viewers.API_KEY,
+                new FailoverDrill.CdnPush(20, Duration.ofSeconds(1)));
 
         deleteRecursively(DIR);
         try (FailoverDrill drill = FailoverDrill.start(DIR, settings)) {
@@ -111,6 +112,10 @@ class ClusterFailoverIT {
                 Comparison comparison = drill.verify(api, Duration.ofSeconds(90));
                 assertTrue(comparison.exact(), () -> api + ": " + comparison.mismatches());
                 assertTrue(comparison.minutesChecked() >= 3, "minutes checked: " + comparison.minutesChecked());
+                var cdn = drill.verifyCdn(api, Duration.ofSeconds(60));
+                assertTrue(cdn.getValue().isEmpty(), () -> api + ": CDN lines accepted / counted per minute differ: "
+                        + cdn.getValue().entrySet().stream().map(e -> e.getKey() + "=" + java.util.Arrays.toString(e.getValue())).toList());
+                assertTrue(cdn.getKey() >= 2, "CDN minutes compared: " + cdn.getKey());
             }
 
             drill.note(String.format("measured: cluster start %d s; broker %s killed: leadership moved after %d ms, %s; "

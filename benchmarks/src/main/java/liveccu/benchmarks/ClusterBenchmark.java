@@ -79,7 +79,8 @@ public final class ClusterBenchmark {
         var layout = new LocalCluster.Layout(3, 2, 2, 2, Integer.getInteger("liveccu.benchmark.partitions", 6), 3,
                 List.of("-Xmx512m"));
         var settings = new FailoverDrill.Settings(layout, env, System.getProperty("liveccu.benchmark.classpath"),
-                plan(1, viewers, wave.multipliedBy(2)), "bench", API_KEY);
+                plan(1, viewers, wave.multipliedBy(2)), "bench", API_KEY,
+                new FailoverDrill.CdnPush(Integer.getInteger("liveccu.benchmark.cdnLines", 200), Duration.ofSeconds(1)));
 
         ScheduledExecutorService waves = Executors.newSingleThreadScheduledExecutor();
         try (FailoverDrill drill = FailoverDrill.start(dir, settings)) {
@@ -214,11 +215,18 @@ public final class ClusterBenchmark {
             verdict.append(String.format(Locale.ROOT, "- API %s: %d of %d job-minutes exact%s%n", apiUrl.getPort(),
                     comparison.minutesExact(), comparison.minutesChecked(),
                     comparison.exact() ? "" : " — MISMATCHES: " + comparison.mismatches().subList(0, Math.min(5, comparison.mismatches().size()))));
+            var cdn = drill.verifyCdn(apiUrl, Duration.ofMinutes(2));
+            verdict.append(String.format(Locale.ROOT, "- API %s: CDN log lines accepted = requests counted in %d of %d minutes%s%n",
+                    apiUrl.getPort(), cdn.getKey() - cdn.getValue().size(), cdn.getKey(), cdn.getValue().isEmpty() ? ""
+                            : " — DIFFERENCES (minute=[accepted, counted]): " + cdn.getValue().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + java.util.Arrays.toString(e.getValue())).toList()));
         }
+        Timeline.Totals cdnTotals = drill.cdnTimeline().between(0, Long.MAX_VALUE);
         return String.format(Locale.ROOT, """
                 %d beacons of %d waves sent live (%s), every one accepted in the end: %d; 5xx seen by clients (after the balancer's \
                 one retry on the other collector): %d; collectors' own 503s: %d; balancer connection failures: %d; the load fell behind \
-                its schedule by %s at worst. Freshness under steady load (probe, 2xx → counted): p50 %s, p99 %s.
+                its schedule by %s at worst. Freshness under steady load (probe, 2xx → counted): p50 %s, p99 %s. Beside it a CDN's \
+                log push: %d batches (one a second), %d answers 5xx (the batch pushed again after Retry-After), slowest batch %s.
 
                 | phase | 2xx | 5xx to clients | 5xx window | slowest answer | live minute still for (longest probe) | what happened |
                 |---|---:|---:|---:|---:|---:|---|
@@ -227,12 +235,17 @@ public final class ClusterBenchmark {
                 %s""", report.planned(), drill.loads().size(), drill.loads().size() > 1 ? "overlapping" : "one",
                 report.accepted(), report.clientErrors(), report.collector503(), report.connectionFailures(),
                 seconds(drill.loads().stream().mapToLong(LiveLoad::behindScheduleMs).max().orElse(0)),
-                seconds(percentile(steady, 0.5)), seconds(percentile(steady, 0.99)), String.join("\n", rows) + "\n", verdict);
+                seconds(percentile(steady, 0.5)), seconds(percentile(steady, 0.99)), cdnTotals.started(), cdnTotals.clientErrors(),
+                seconds(cdnTotals.slowestMs()), String.join("\n", rows) + "\n", verdict);
     }
 
     private void row(String phase, long fromMs, String what) {
         long toMs = System.currentTimeMillis();
         Timeline.Totals totals = drill.timeline().between(fromMs, toMs);
+        Timeline.Totals cdn = drill.cdnTimeline().between(fromMs, toMs);
+        if (cdn.clientErrors() > 0) {
+            what = what + (what.isEmpty() ? "" : "; ") + "CDN log: " + cdn.clientErrors() + " batch answers 5xx, slowest batch " + seconds(cdn.slowestMs());
+        }
         rows.add(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s |", phase, totals.ok(), totals.clientErrors(),
                 totals.errorWindowSeconds() == 0 ? "–" : totals.errorWindowSeconds() + " s", seconds(totals.slowestMs()),
                 seconds(drill.longestFreshnessMs(fromMs, toMs)), what));

@@ -3,7 +3,6 @@ package liveccu.kafka;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,16 +36,15 @@ public final class KafkaNodeMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Map<String, String> env = System.getenv();
         List<String> errors = new ArrayList<>();
-        int nodeId = integer(env, "CCU_KAFKA_NODE_ID", null, errors);
-        int port = integer(env, "CCU_KAFKA_PORT", null, errors);
-        int controllerPort = integer(env, "CCU_KAFKA_CONTROLLER_PORT", null, errors);
-        short replication = (short) integer(env, "CCU_KAFKA_REPLICATION", 3, errors);
-        int minIsr = integer(env, "CCU_KAFKA_MIN_ISR", 2, errors);
-        String voters = required(env, "CCU_KAFKA_VOTERS", errors);
-        String clusterId = required(env, "CCU_KAFKA_CLUSTER_ID", errors);
-        String dataDir = required(env, "CCU_DATA_DIR", errors);
+        int nodeId = integer("CCU_KAFKA_NODE_ID", System.getenv("CCU_KAFKA_NODE_ID"), null, errors);
+        int port = integer("CCU_KAFKA_PORT", System.getenv("CCU_KAFKA_PORT"), null, errors);
+        int controllerPort = integer("CCU_KAFKA_CONTROLLER_PORT", System.getenv("CCU_KAFKA_CONTROLLER_PORT"), null, errors);
+        short replication = (short) integer("CCU_KAFKA_REPLICATION", System.getenv("CCU_KAFKA_REPLICATION"), 3, errors);
+        int minIsr = integer("CCU_KAFKA_MIN_ISR", System.getenv("CCU_KAFKA_MIN_ISR"), 2, errors);
+        String voters = required("CCU_KAFKA_VOTERS", System.getenv("CCU_KAFKA_VOTERS"), errors);
+        String clusterId = required("CCU_KAFKA_CLUSTER_ID", System.getenv("CCU_KAFKA_CLUSTER_ID"), errors);
+        String dataDir = required("CCU_DATA_DIR", System.getenv("CCU_DATA_DIR"), errors);
         if (voters != null && !voters.matches("(\\d+@[^,:@]+:\\d+)(,\\d+@[^,:@]+:\\d+)*")) {
             errors.add("CCU_KAFKA_VOTERS=" + voters + ": must be id@host:port[,id@host:port…]");
         } else if (voters != null && !("," + voters).contains("," + nodeId + "@")) {
@@ -76,8 +74,7 @@ public final class KafkaNodeMain {
         stopped.await();
     }
 
-    private static String required(Map<String, String> env, String name, List<String> errors) {
-        String value = env.get(name);
+    private static String required(String name, String value, List<String> errors) {
         if (value == null || value.isBlank()) {
             errors.add(name + " is not set");
             return null;
@@ -85,8 +82,7 @@ public final class KafkaNodeMain {
         return value.trim();
     }
 
-    private static int integer(Map<String, String> env, String name, Integer defaultValue, List<String> errors) {
-        String value = env.get(name);
+    private static int integer(String name, String value, Integer defaultValue, List<String> errors) {
         if (value == null || value.isBlank()) {
             if (defaultValue == null) {
                 errors.add(name + " is not set");

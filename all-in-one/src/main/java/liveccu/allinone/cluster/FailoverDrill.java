@@ -17,6 +17,7 @@ import liveccu.faults.Target;
 import liveccu.faults.Target.Role;
 import liveccu.model.CountingRules;
 import liveccu.model.Topics;
+import liveccu.simulator.live.LiveCdnLog;
 import liveccu.simulator.live.LiveLoad;
 import liveccu.simulator.live.LiveProbe;
 import liveccu.simulator.live.Timeline;
@@ -44,10 +45,18 @@ public final class FailoverDrill implements AutoCloseable {
 
     /**
      * @param plan the traffic; its window is how long the load runs, starting when the cluster serves
+     * @param cdn  a CDN's access log pushed beside the beacons, or null for none
      */
     public record Settings(LocalCluster.Layout layout, Map<String, String> serviceEnv, String classpath, TrafficPlan plan,
-                           String accountId, String apiKey) {
+                           String accountId, String apiKey, CdnPush cdn) {
     }
+
+    /** A log push of {@code lines} access-log lines every {@code interval}, to a log source of the account. */
+    public record CdnPush(int lines, Duration interval) {
+    }
+
+    private static final String CDN_SOURCE = "drill-cdn";
+    private static final String CDN_TOKEN = "drill-cdn-token-0123456789abcdef";
 
     private final LocalCluster cluster;
     private final Duration clusterStart;
@@ -63,6 +72,9 @@ public final class FailoverDrill implements AutoCloseable {
     private final ReadinessWatch readiness;
     private final String apiKey;
     private final long loadStartedMs;
+    private final LiveCdnLog cdnLog;
+    private final CompletableFuture<Long> cdnPushing;
+    private final Timeline cdnTimeline = new Timeline();
 
     private FailoverDrill(LocalCluster cluster, Duration clusterStart, Settings settings) {
         this.cluster = cluster;
@@ -81,6 +93,15 @@ public final class FailoverDrill implements AutoCloseable {
         this.accountId = settings.accountId();
         this.loadStartedMs = System.currentTimeMillis();
         startWave(settings.plan());
+        if (settings.cdn() != null) {
+            this.cdnLog = new LiveCdnLog(new LiveCdnLog.Settings(collectors, CDN_SOURCE, CDN_TOKEN, settings.cdn().lines(),
+                    settings.cdn().interval()), cdnTimeline);
+            this.cdnPushing = cdnLog.start();
+            note("CDN log push started: " + settings.cdn().lines() + " lines every " + settings.cdn().interval().toMillis() + " ms");
+        } else {
+            this.cdnLog = null;
+            this.cdnPushing = CompletableFuture.completedFuture(0L);
+        }
     }
 
     /**
@@ -98,7 +119,12 @@ public final class FailoverDrill implements AutoCloseable {
     /** Lays the cluster out in {@code dir}, starts it, then the load, the probe and the readiness watch. */
     public static FailoverDrill start(Path dir, Settings settings) throws Exception {
         long started = System.nanoTime();
-        LocalCluster cluster = LocalCluster.layOut(dir, settings.layout(), settings.serviceEnv(), settings.classpath());
+        Map<String, String> env = new HashMap<>(settings.serviceEnv());
+        if (settings.cdn() != null) {
+            env.put("CCU_LOG_SOURCES", CDN_SOURCE + ":combined:" + settings.accountId());
+            env.put("CCU_LOG_SOURCE_TOKENS", CDN_SOURCE + "=" + CDN_TOKEN);
+        }
+        LocalCluster cluster = LocalCluster.layOut(dir, settings.layout(), env, settings.classpath());
         try {
             cluster.start();
         } catch (RuntimeException e) {
@@ -147,6 +173,9 @@ public final class FailoverDrill implements AutoCloseable {
     /** Ends every wave now: no new beacons; those started are retried until accepted ({@link #finish}). */
     public void endLoad() {
         loads.forEach(LiveLoad::endNow);
+        if (cdnLog != null) {
+            cdnLog.endNow();
+        }
         note("load ended");
     }
 
@@ -270,8 +299,37 @@ public final class FailoverDrill implements AutoCloseable {
         for (CompletableFuture<LiveLoad.Report> wave : sending) {
             total = total.plus(wave.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
         }
-        note("load done: " + total);
+        if (cdnLog != null) {
+            cdnLog.endNow();
+        }
+        long batches = cdnPushing.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        note("load done: " + total + (cdnLog == null ? "" : "; CDN log batches accepted: " + batches));
         return total;
+    }
+
+    /** What the CDN log push saw, second by second (empty without one). */
+    public Timeline cdnTimeline() {
+        return cdnTimeline;
+    }
+
+    /**
+     * Reads the account's CDN requests per minute through {@code api} until they equal the lines
+     * accepted (2xx), or the timeout passes; returns the minutes that differ (minute → [accepted,
+     * counted]) and how many minutes were compared.
+     */
+    public Map.Entry<Integer, Map<Long, long[]>> verifyCdn(URI api, Duration timeout) throws Exception {
+        TreeMap<Long, Long> accepted = cdnLog.acceptedPerMinute();
+        long fromMs = loadStartedMs - Duration.ofMinutes(1).toMillis();
+        long toMs = System.currentTimeMillis() + Duration.ofMinutes(2).toMillis();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<Long, long[]> differences = LiveCdnLog.differences(accepted,
+                    LiveCdnLog.counted(api, apiKey, accountId, fromMs, toMs));
+            if (differences.isEmpty() || System.nanoTime() > deadline) {
+                return Map.entry(accepted.size(), differences);
+            }
+            sleep(250);
+        }
     }
 
     /** Reads every job's minutes through {@code api} until they equal the ground truth, or the timeout passes. */
@@ -338,6 +396,9 @@ public final class FailoverDrill implements AutoCloseable {
         probe.stop();
         readiness.stop();
         loads.forEach(LiveLoad::stop);
+        if (cdnLog != null) {
+            cdnLog.endNow();
+        }
         view.close();
         cluster.close();
     }
