@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings (system properties, prefix {@code liveccu.benchmark.}): {@code out} (Markdown file),
  * {@code classpath}, {@code dir}, {@code standby} [0], {@code sessionTimeoutMs} [45000], {@code settleSeconds}
- * [30], {@code viewers} [60] per ordinary job of a wave, {@code waveMinutes} [3].
+ * [30], {@code viewers} [60] per ordinary job of a wave, {@code waveMinutes} [3], {@code cdnLines} [200] per second,
+ * {@code partitions} [6]. CCU_* settings of the environment go to every service (e.g. CCU_KAFKA_DELIVERY_TIMEOUT_MS).
  */
 public final class ClusterBenchmark {
 
@@ -71,6 +72,9 @@ public final class ClusterBenchmark {
         env.put("CCU_API_KEY", API_KEY);
         env.put("CCU_STANDBY_REPLICAS", Integer.toString(standby));
         env.put("CCU_AGGREGATOR_SESSION_TIMEOUT_MS", Long.toString(sessionTimeoutMs));
+        // Nine JVMs on the same cores: one stream thread per aggregator (2 for 6 partitions), one event loop per collector
+        env.put("CCU_STREAM_THREADS", "1");
+        env.put("CCU_COLLECTOR_EVENT_LOOPS", "1");
         System.getenv().forEach((name, value) -> {
             if (name.startsWith("CCU_")) {
                 env.put(name, value);  // e.g. CCU_STREAM_THREADS, CCU_KAFKA_DELIVERY_TIMEOUT_MS
@@ -107,7 +111,7 @@ public final class ClusterBenchmark {
 
     private String run(ScheduledExecutorService waves) throws Exception {
         long t0 = System.currentTimeMillis();
-        drill.awaitProbe(0, Duration.ofMinutes(2), p -> true, "a first probe counted");
+        drill.awaitProbe(0, STEP_TIMEOUT, p -> true, "a first probe counted");
         settle();
         row("steady load, no fault", t0, "");
         List<Long> steady = drill.probes(t0, System.currentTimeMillis()).stream().map(LiveProbe.Probe::freshnessMs).sorted().toList();
@@ -123,6 +127,22 @@ public final class ClusterBenchmark {
         row("kill -9 broker " + broker.id() + " (leads the busiest beacon partitions); restart after " + settle.toSeconds() + " s", killed,
                 String.format(Locale.ROOT, "fenced and its partitions led by others %s after the kill; restarted and every replica in sync in %s",
                         seconds(election.toMillis()), seconds(inSync)));
+
+        // A broker that hangs instead of dying (SIGSTOP: connections stay open, nothing answers), then resumes.
+        broker = drill.busiestBroker();
+        long frozen = System.currentTimeMillis();
+        drill.note("freeze (SIGSTOP) " + broker);
+        drill.cluster().processes().freeze(broker);
+        election = drill.faults().awaitLeadershipMoved(broker.nodeId(), STEP_TIMEOUT);
+        settle();
+        drill.note("thaw (SIGCONT) " + broker);
+        long thawed = System.currentTimeMillis();
+        drill.cluster().processes().thaw(broker);
+        Duration backInSync = drill.faults().awaitInSync(STEP_TIMEOUT);
+        settle();
+        row("broker " + broker.id() + " frozen (SIGSTOP, as a machine that hangs) for " + seconds(thawed - frozen) + ", then resumed", frozen,
+                String.format(Locale.ROOT, "fenced and its partitions led by others %s after the freeze; after SIGCONT every replica in sync in %s",
+                        seconds(election.toMillis()), seconds(backInSync.toMillis())));
 
         // A collector.
         Target collector = Target.of(Role.COLLECTOR, 1);
@@ -143,7 +163,7 @@ public final class ClusterBenchmark {
         row("kill -9 API 1; restart after " + settle.toSeconds() + " s", killed,
                 "probe reads (port:status=count) " + drill.apiAnswers(killed, System.currentTimeMillis()) + "; restarted API ready "
                         + seconds(ready - restarted) + " after its start, then answering every job-minute as API 2 "
-                        + (agree < 0 ? "NOT within 60 s" : "after " + seconds(agree)));
+                        + (agree < 0 ? "NOT within 60 s" : "after " + seconds(agree)) + "; " + readiness(killed));
 
         // An aggregator.
         Target aggregator = Target.of(Role.AGGREGATOR, 1);
@@ -156,7 +176,7 @@ public final class ClusterBenchmark {
         row("kill -9 aggregator 1; restart after the live minute moves again + " + settle.toSeconds() + " s", killed,
                 "live minute still for up to " + seconds(stall) + " (moving on every partition again " + seconds(moving.countedAtMs() - killed)
                         + " after the kill); at its restart (tasks move back): " + seconds(drill.longestFreshnessMs(restarted, System.currentTimeMillis()))
-                        + "; probe reads " + drill.apiAnswers(killed, System.currentTimeMillis()));
+                        + "; probe reads " + drill.apiAnswers(killed, System.currentTimeMillis()) + "; " + readiness(killed));
 
         // A broker and an aggregator at the same moment.
         broker = drill.busiestBroker();
@@ -194,14 +214,14 @@ public final class ClusterBenchmark {
         settle();
         Map<TopicPartition, Long> later = drill.beaconsAcknowledged();
         long newViewers = drill.probes(killed + 1_000, Long.MAX_VALUE).size();
-        boolean frozen = !atKill.isEmpty() && atKill.keySet().stream().filter(later::containsKey)
+        boolean acknowledgedFrozen = !atKill.isEmpty() && atKill.keySet().stream().filter(later::containsKey)
                 .allMatch(p -> atKill.get(p).equals(later.get(p)));
         restarted = drill.restart(STEP_TIMEOUT, second, broker);
         row("then kill -9 broker " + second.id() + ": one of three, below min.insync.replicas, for " + settle.toSeconds()
                         + " s; both restarted", killed,
                 String.format(Locale.ROOT, "acknowledged ends of the beacon partitions the last broker leads %s; new viewers accepted "
-                        + "meanwhile: %d; both back and in sync %s after the restart began", frozen ? "did not move" : "MOVED",
-                        newViewers, seconds(System.currentTimeMillis() - restarted)));
+                        + "meanwhile: %d; both back and in sync %s after the restart began", acknowledgedFrozen ? "did not move" : "MOVED",
+                        newViewers, seconds(System.currentTimeMillis() - restarted)) + "; " + readiness(killed));
         long recovered = System.currentTimeMillis();
         settle();
         row("after the restarts", recovered, "");
@@ -228,8 +248,8 @@ public final class ClusterBenchmark {
                 its schedule by %s at worst. Freshness under steady load (probe, 2xx → counted): p50 %s, p99 %s. Beside it a CDN's \
                 log push: %d batches (one a second), %d answers 5xx (the batch pushed again after Retry-After), slowest batch %s.
 
-                | phase | 2xx | 5xx to clients | 5xx window | slowest answer | live minute still for (longest probe) | what happened |
-                |---|---:|---:|---:|---:|---:|---|
+                | phase | 2xx | 5xx to clients | 5xx window | collectors' 503s (incl. retried) | slowest answer | live minute still for (longest probe) | what happened |
+                |---|---:|---:|---:|---:|---:|---:|---|
                 %s
                 Every minute against the ground truth, after the load:
                 %s""", report.planned(), drill.loads().size(), drill.loads().size() > 1 ? "overlapping" : "one",
@@ -246,10 +266,23 @@ public final class ClusterBenchmark {
         if (cdn.clientErrors() > 0) {
             what = what + (what.isEmpty() ? "" : "; ") + "CDN log: " + cdn.clientErrors() + " batch answers 5xx, slowest batch " + seconds(cdn.slowestMs());
         }
-        rows.add(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s |", phase, totals.ok(), totals.clientErrors(),
-                totals.errorWindowSeconds() == 0 ? "–" : totals.errorWindowSeconds() + " s", seconds(totals.slowestMs()),
+        rows.add(String.format(Locale.ROOT, "| %s | %d | %d | %s | %d | %s | %s | %s |", phase, totals.ok(), totals.clientErrors(),
+                totals.errorWindowSeconds() == 0 ? "–" : totals.errorWindowSeconds() + " s", totals.collector503(), seconds(totals.slowestMs()),
                 seconds(drill.longestFreshnessMs(fromMs, toMs)), what));
         LOG.info("{}", rows.get(rows.size() - 1));
+    }
+
+    /** Each service's time not ready (503 or no answer) from {@code fromMs} until now, those that were at all. */
+    private String readiness(long fromMs) {
+        long toMs = System.currentTimeMillis();
+        List<String> parts = new ArrayList<>();
+        for (Role role : List.of(Role.COLLECTOR, Role.AGGREGATOR, Role.API)) {
+            for (Target service : drill.cluster().instances(role)) {
+                long notReady = drill.readiness().notReadyMs(service, fromMs, toMs);
+                parts.add(service + " " + (notReady == 0 ? "ready throughout" : "not ready " + seconds(notReady)));
+            }
+        }
+        return "readiness over the phase (" + seconds(toMs - fromMs) + "): " + String.join(", ", parts);
     }
 
     private void settle() throws InterruptedException {

@@ -56,6 +56,34 @@ public final class ReadinessWatch implements Runnable {
         return changes.stream().filter(c -> c.target().equals(target) && c.atMs() >= fromMs).toList();
     }
 
+    /** How long in [fromMs, toMs) {@code target}'s readiness said anything but 200 (503, or no answer), ms. */
+    public synchronized long notReadyMs(Target target, long fromMs, long toMs) {
+        long notReady = 0;
+        int status = 200;
+        long since = fromMs;
+        for (Change change : changes) {
+            if (!change.target().equals(target)) {
+                continue;
+            }
+            if (change.atMs() <= fromMs) {
+                status = change.status();
+                continue;
+            }
+            if (change.atMs() >= toMs) {
+                break;
+            }
+            if (status != 200) {
+                notReady += change.atMs() - since;
+            }
+            status = change.status();
+            since = change.atMs();
+        }
+        if (status != 200) {
+            notReady += toMs - since;
+        }
+        return notReady;
+    }
+
     @Override
     public void run() {
         while (running) {
