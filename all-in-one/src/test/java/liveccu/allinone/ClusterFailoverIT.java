@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import liveccu.allinone.cluster.FailoverDrill;
 import liveccu.allinone.cluster.LocalCluster;
+import liveccu.faults.Faults;
 import liveccu.faults.Target;
 import liveccu.faults.Target.Role;
 import liveccu.simulator.live.LiveLoad;
@@ -30,12 +31,14 @@ import org.junit.jupiter.api.Test;
 /**
  * A real cluster loses machines under live, realistic traffic: three Kafka brokers in their own
  * processes (replication 3, min.insync.replicas 2), two collectors behind a balancer, two aggregators
- * (one standby replica), two query APIs, each its own JVM. The leader of the busiest beacon partitions
- * is killed (-9) and stays dead; then an aggregator; then a second broker, so that one of three is
- * left. Every beacon answered 2xx is counted exactly once, in every minute, through both APIs.
+ * (one standby replica), two query APIs, each its own JVM, and a CDN pushing its log beside the
+ * beacons. Every broker is restarted one by one (no 5xx at all); then the leader of the busiest beacon
+ * partitions is killed (-9) and stays dead; then an aggregator; then a second broker, so that one of
+ * three is left (nothing acknowledged). Every beacon and log line answered 2xx is counted exactly
+ * once, in every minute, through both APIs.
  *
  * <p>The short version of {@code benchmarks/run cluster} (docs/operations-failover.md), which also
- * kills collectors and APIs, rolls the brokers and measures without standby replicas.
+ * kills collectors and APIs, freezes a broker and measures without standby replicas.
  */
 class ClusterFailoverIT {
 
@@ -46,7 +49,7 @@ class ClusterFailoverIT {
     private static final Path DIR = TARGET.resolve("cluster-failover-it");
 
     @Test
-    void losingABrokerAnAggregatorThenASecondBrokerNeverLosesOrDoublesAnAcceptedBeacon() throws Exception {
+    void rollingBrokersThenLosingABrokerAnAggregatorAndASecondBrokerNeverLosesOrDoublesAnAcceptedBeacon() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("CCU_API_KEY", Viewers.API_KEY);
         env.put("CCU_STREAM_THREADS", "1");
@@ -56,7 +59,8 @@ class ClusterFailoverIT {
         env.put("CCU_AGGREGATOR_SESSION_TIMEOUT_MS", Long.toString(SESSION_TIMEOUT.toMillis()));
         // Nine JVMs on a small CI machine: small heaps, and no optimising JIT (light load, fast starts).
         var layout = new LocalCluster.Layout(3, 2, 2, 2, 4, 3, List.of("-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        TrafficPlan plan = new TrafficPlan(25, 3, 30, 4, Duration.ofSeconds(120), Duration.ofSeconds(5), Duration.ofSeconds(30),
+        // A window longer than the faults take: the load is ended after the last one.
+        TrafficPlan plan = new TrafficPlan(25, 3, 30, 4, Duration.ofSeconds(300), Duration.ofSeconds(5), Duration.ofSeconds(30),
                 0.25, 0.05, 0.05, Duration.ofSeconds(5), 3, 5);
         var settings = new FailoverDrill.Settings(layout, env,
                 LocalCluster.classpath(TARGET.resolve("lib"), TARGET.resolve("liveccu.jar")), plan, "acc", Viewers.API_KEY,
@@ -64,7 +68,17 @@ class ClusterFailoverIT {
 
         deleteRecursively(DIR);
         try (FailoverDrill drill = FailoverDrill.start(DIR, settings)) {
-            drill.awaitProbe(0, Duration.ofSeconds(60), p -> true, "a first probe counted");
+            drill.awaitProbe(0, Duration.ofSeconds(90), p -> true, "a first probe counted");
+
+            // 0. Every broker restarted one by one (controlled shutdown, back in sync, the next): no 5xx at all.
+            long rollStarted = System.currentTimeMillis();
+            List<Faults.RollStep> roll = drill.faults().rollBrokers(Duration.ofMinutes(2));
+            Timeline.Totals rolling = drill.timeline().between(rollStarted, System.currentTimeMillis() + 1000);
+            Timeline.Totals cdnRolling = drill.cdnTimeline().between(rollStarted, System.currentTimeMillis() + 1000);
+            assertEquals(3, roll.size());
+            assertEquals(0, rolling.clientErrors() + rolling.collector503() + cdnRolling.clientErrors() + cdnRolling.collector503(),
+                    "5xx while the brokers were restarted one by one: beacons " + rolling + ", CDN log " + cdnRolling);
+            assertTrue(rolling.ok() > 0, "traffic flowed during the rolling restart: " + rolling);
 
             // 1. The leader of the busiest beacon partitions dies, for good: two of three accept and count.
             Target first = drill.busiestBroker();
@@ -106,6 +120,7 @@ class ClusterFailoverIT {
 
             // 4. Back to three: accepting again, and in the end every 2xx counted exactly once, every minute.
             drill.awaitProbe(outageEnd, Duration.ofSeconds(90), p -> true, "a new viewer accepted and counted after the restarts");
+            drill.endLoad();
             LiveLoad.Report report = drill.finish(Duration.ofMinutes(3));
             assertEquals(report.planned(), report.accepted(), "every beacon accepted in the end, retried past the faults");
             for (URI api : drill.cluster().urls(Role.API)) {
@@ -118,10 +133,10 @@ class ClusterFailoverIT {
                 assertTrue(cdn.getKey() >= 2, "CDN minutes compared: " + cdn.getKey());
             }
 
-            drill.note(String.format("measured: cluster start %d s; broker %s killed: leadership moved after %d ms, %s; "
+            drill.note(String.format("measured: cluster start %d s; rolling restart %s: %s; broker %s killed: leadership moved after %d ms, %s; "
                             + "aggregator killed: live minute still for %d ms (session timeout %d s, standby 1), APIs %s; "
                             + "second broker killed: %s; load %s, behind schedule at worst %d ms",
-                    drill.clusterStart().toSeconds(), first.id(), election.toMillis(), brokerLoss, stallMs, SESSION_TIMEOUT.toSeconds(),
+                    drill.clusterStart().toSeconds(), roll, rolling, first.id(), election.toMillis(), brokerLoss, stallMs, SESSION_TIMEOUT.toSeconds(),
                     apiAnswers, outage, report, drill.load().behindScheduleMs()));
         }
     }

@@ -61,12 +61,18 @@ public final class Faults {
         together(targets, nodes::kill, "killed");
     }
 
-    /** Starts the targets again, together; a broker is then waited for until every replica is back in sync. */
+    /**
+     * Starts the targets again, together. A broker is then waited for until every replica is back in
+     * sync, and leadership is moved back to the preferred replicas at once (Kafka would do it by itself
+     * within {@code leader.imbalance.check.interval.seconds}, 5 minutes: a second, later disturbance).
+     */
     public void restart(List<Target> targets, Duration syncTimeout) throws Exception {
         together(targets, nodes::start, "started");
         if (targets.stream().anyMatch(target -> target.role() == Target.Role.BROKER)) {
             Duration took = awaitInSync(syncTimeout);
             log.accept("every partition has all its replicas in sync again (" + seconds(took) + " after the start returned)");
+            cluster.electPreferredLeaders();
+            log.accept("preferred leaders elected: leadership spread over the brokers as before");
         }
     }
 
