@@ -67,6 +67,7 @@ class ClusterFailoverIT {
                 new FailoverDrill.CdnPush(20, Duration.ofSeconds(1)));
 
         deleteRecursively(DIR);
+        deleteRecursively(DIR.resolveSibling(DIR.getFileName() + "-second-start"));
         try (FailoverDrill drill = FailoverDrill.start(DIR, settings)) {
             drill.awaitProbe(0, Duration.ofSeconds(90), p -> true, "a first probe counted");
 
@@ -90,7 +91,7 @@ class ClusterFailoverIT {
             Timeline.Totals brokerLoss = drill.timeline().between(firstKilled, System.currentTimeMillis());
 
             // 2. An aggregator dies: the other takes its tasks over (it has their state: a standby replica).
-            Target aggregator = Target.of(Role.AGGREGATOR, 1);
+            Target aggregator = drill.busiestAggregator();
             long aggregatorKilled = drill.kill(aggregator);
             LiveProbe.Probe moving = drill.awaitEveryPartitionFresh(aggregatorKilled, Duration.ofSeconds(5),
                     SESSION_TIMEOUT.plusSeconds(90));

@@ -110,8 +110,11 @@ public final class ClusterBenchmark {
     }
 
     private String run(ScheduledExecutorService waves) throws Exception {
-        // Steady load is measured from the first probe counted on: the cold start before it is no baseline.
-        long t0 = drill.awaitProbe(0, STEP_TIMEOUT, p -> true, "a first probe counted").countedAtMs();
+        // Steady load is measured after the first probe counted and a settling time: the cold start (JIT,
+        // the first rebalances) is no baseline.
+        drill.awaitProbe(0, STEP_TIMEOUT, p -> true, "a first probe counted");
+        settle();
+        long t0 = System.currentTimeMillis();
         settle();
         row("steady load, no fault", t0, "");
         List<Long> steady = drill.probes(t0, System.currentTimeMillis()).stream().map(LiveProbe.Probe::freshnessMs).sorted().toList();
@@ -168,21 +171,22 @@ public final class ClusterBenchmark {
                         + (agree < 0 ? "NOT within 60 s" : "after " + seconds(agree)) + "; " + readiness(killed));
 
         // An aggregator.
-        Target aggregator = Target.of(Role.AGGREGATOR, 1);
+        Target aggregator = drill.busiestAggregator();
         killed = drill.kill(aggregator);
         LiveProbe.Probe moving = drill.awaitEveryPartitionFresh(killed, FRESH, STEP_TIMEOUT);
         long stall = drill.longestFreshnessMs(killed, moving.acceptedAtMs() + 1);
         settle();
         restarted = drill.restart(STEP_TIMEOUT, aggregator);
         settle();
-        row("kill -9 aggregator 1; restart after the live minute moves again + " + settle.toSeconds() + " s", killed,
+        row("kill -9 aggregator " + aggregator.id() + " (holds the most partitions); restart after the live minute moves again + "
+                        + settle.toSeconds() + " s", killed,
                 "live minute still for up to " + seconds(stall) + " (moving on every partition again " + seconds(moving.countedAtMs() - killed)
-                        + " after the kill); at its restart (tasks move back): " + seconds(drill.longestFreshnessMs(restarted, System.currentTimeMillis()))
+                        + " after the kill); at its restart (tasks move back): " + freshness(drill.longestFreshnessMs(restarted, System.currentTimeMillis()))
                         + "; probe reads " + drill.apiAnswers(killed, System.currentTimeMillis()) + "; " + readiness(killed));
 
         // A broker and an aggregator at the same moment.
         broker = drill.busiestBroker();
-        Target other = Target.of(Role.AGGREGATOR, 2);
+        Target other = drill.busiestAggregator();
         killed = drill.kill(broker, other);
         election = drill.faults().awaitLeadershipMoved(broker.nodeId(), STEP_TIMEOUT);
         moving = drill.awaitEveryPartitionFresh(killed, FRESH, STEP_TIMEOUT);
@@ -190,7 +194,7 @@ public final class ClusterBenchmark {
         settle();
         drill.restart(STEP_TIMEOUT, broker, other);
         settle();
-        row("kill -9 broker " + broker.id() + " and aggregator 2 together; restart both", killed,
+        row("kill -9 broker " + broker.id() + " and aggregator " + other.id() + " (the busiest of each) together; restart both", killed,
                 "broker fenced after " + seconds(election.toMillis()) + "; live minute still for up to " + seconds(stall));
 
         // Every broker restarted one by one (controlled shutdown), under load.
@@ -270,7 +274,7 @@ public final class ClusterBenchmark {
         }
         rows.add(String.format(Locale.ROOT, "| %s | %d | %d | %s | %d | %s | %s | %s |", phase, totals.ok(), totals.clientErrors(),
                 totals.errorWindowSeconds() == 0 ? "–" : totals.errorWindowSeconds() + " s", totals.collector503(), seconds(totals.slowestMs()),
-                seconds(drill.longestFreshnessMs(fromMs, toMs)), what));
+                freshness(drill.longestFreshnessMs(fromMs, toMs)), what));
         LOG.info("{}", rows.get(rows.size() - 1));
     }
 
@@ -293,6 +297,11 @@ public final class ClusterBenchmark {
 
     private static long percentile(List<Long> sorted, double p) {
         return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+
+    /** A probe's longest freshness, or "no probe counted" when none was accepted then. */
+    private static String freshness(long ms) {
+        return ms < 0 ? "no new viewer accepted" : seconds(ms);
     }
 
     private static String seconds(long ms) {

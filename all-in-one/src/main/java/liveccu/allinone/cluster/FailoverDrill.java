@@ -116,8 +116,23 @@ public final class FailoverDrill implements AutoCloseable {
         return load;
     }
 
-    /** Lays the cluster out in {@code dir}, starts it, then the load, the probe and the readiness watch. */
+    /**
+     * Lays the cluster out in {@code dir}, starts it, then the load, the probe and the readiness watch.
+     * A cluster that fails to start is laid out once more in a directory beside it, on other ports (a
+     * port found free can be taken by another process before the node binds it); the first attempt's
+     * logs stay where they were.
+     */
     public static FailoverDrill start(Path dir, Settings settings) throws Exception {
+        try {
+            return startOnce(dir, settings);
+        } catch (RuntimeException e) {
+            Path again = dir.resolveSibling(dir.getFileName() + "-second-start");
+            LOG.warn("the cluster did not start ({}); laying it out again in {} on other ports", e.getMessage(), again);
+            return startOnce(again, settings);
+        }
+    }
+
+    private static FailoverDrill startOnce(Path dir, Settings settings) throws Exception {
         long started = System.nanoTime();
         Map<String, String> env = new HashMap<>(settings.serviceEnv());
         if (settings.cdn() != null) {
@@ -207,6 +222,39 @@ public final class FailoverDrill implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("only broker " + keep + " is alive")));
     }
 
+    /**
+     * The aggregator whose stream threads hold the most input partitions now (its active tasks, read
+     * from its metrics): the one whose loss stops the most counting. After a restart Streams may leave
+     * an instance with standby tasks only, so an aggregator named at random may hold nothing.
+     */
+    public Target busiestAggregator() throws Exception {
+        Target busiest = null;
+        double most = -1;
+        for (Target aggregator : cluster.instances(Role.AGGREGATOR)) {
+            double assigned = assignedPartitions(cluster.url(aggregator));
+            if (assigned > most) {
+                most = assigned;
+                busiest = aggregator;
+            }
+        }
+        note(busiest + " holds the most input partitions (" + (long) most + ")");
+        return busiest;
+    }
+
+    private static final java.util.regex.Pattern ASSIGNED = java.util.regex.Pattern.compile(
+            "(?m)^kafka_consumer_coordinator_assigned_partitions\\{client_id=\"[^\"]*StreamThread-\\d+-consumer\"[^}]*\\} ([0-9.E]+)$");
+
+    private static double assignedPartitions(URI aggregator) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(aggregator.resolve("/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        double sum = 0;
+        java.util.regex.Matcher matcher = ASSIGNED.matcher(response.body());
+        while (matcher.find()) {
+            sum += Double.parseDouble(matcher.group(1));
+        }
+        return sum;
+    }
+
     /** Kills the targets at once; returns the moment just before the kill (epoch ms). */
     public long kill(Target... targets) throws Exception {
         long at = System.currentTimeMillis();
@@ -270,10 +318,10 @@ public final class FailoverDrill implements AutoCloseable {
 
     /**
      * How long the live minute stood still in [fromMs, toMs): the longest time from a probe's 2xx to
-     * its count, among the probes accepted then (0 without any).
+     * its count, among the probes accepted then (-1 without any).
      */
     public long longestFreshnessMs(long fromMs, long toMs) {
-        return probes(fromMs, toMs).stream().mapToLong(LiveProbe.Probe::freshnessMs).max().orElse(0);
+        return probes(fromMs, toMs).stream().mapToLong(LiveProbe.Probe::freshnessMs).max().orElse(-1);
     }
 
     /** The acknowledged end (high watermark) of every beacon partition whose leader answers. */
