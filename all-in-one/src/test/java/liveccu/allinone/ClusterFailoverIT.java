@@ -134,6 +134,7 @@ class ClusterFailoverIT {
                 assertTrue(cdn.getKey() >= 2, "CDN minutes compared: " + cdn.getKey());
             }
 
+            drill.writeRecord(DIR.resolve("record"));
             drill.note(String.format("measured: cluster start %d s; rolling restart %s: %s; broker %s killed: leadership moved after %d ms, %s; "
                             + "aggregator killed: live minute still for %d ms (session timeout %d s, standby 1), APIs %s; "
                             + "second broker killed: %s; load %s, behind schedule at worst %d ms",

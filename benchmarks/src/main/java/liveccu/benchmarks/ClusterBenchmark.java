@@ -97,6 +97,7 @@ public final class ClusterBenchmark {
                             + "env: %s).%n%n", standby, sessionTimeoutMs / 1000.0, drill.clusterStart().toSeconds(),
                     env.entrySet().stream().filter(e -> !e.getKey().equals("CCU_API_KEY")).map(e -> e.getKey() + "=" + e.getValue()).toList());
             Files.writeString(out, header + results);
+            drill.writeRecord(dir.resolve("record"));
             LOG.info("results in {}", out);
         } finally {
             waves.shutdownNow();

@@ -318,10 +318,33 @@ public final class FailoverDrill implements AutoCloseable {
 
     /**
      * How long the live minute stood still in [fromMs, toMs): the longest time from a probe's 2xx to
-     * its count, among the probes accepted then (-1 without any).
+     * its count, among the probes waiting then — counted after {@code fromMs} and accepted before
+     * {@code toMs}, so the viewer who arrived just before a fault and waited through it is included
+     * (-1 without any).
      */
     public long longestFreshnessMs(long fromMs, long toMs) {
-        return probes(fromMs, toMs).stream().mapToLong(LiveProbe.Probe::freshnessMs).max().orElse(-1);
+        return probe.probes().stream().filter(p -> p.countedAtMs() >= fromMs && p.acceptedAtMs() < toMs)
+                .mapToLong(LiveProbe.Probe::freshnessMs).max().orElse(-1);
+    }
+
+    /** Writes every probe (partition, accepted and counted at, API) and every mark of the timeline, as CSV, for a closer look. */
+    public void writeRecord(Path dir) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        StringBuilder probes = new StringBuilder("partition,accepted_at_ms,counted_at_ms,freshness_ms,api\n");
+        for (LiveProbe.Probe p : probe.probes()) {
+            probes.append(p.partition()).append(',').append(p.acceptedAtMs()).append(',').append(p.countedAtMs()).append(',')
+                    .append(p.freshnessMs()).append(',').append(p.api()).append('\n');
+        }
+        java.nio.file.Files.writeString(dir.resolve("probes.csv"), probes);
+        StringBuilder seconds = new StringBuilder("second,started,ok,client_5xx,collector_503,connection_failures,slowest_ms\n");
+        for (Timeline.Second s : timeline.seconds()) {
+            seconds.append(s.second()).append(',').append(s.started()).append(',').append(s.ok()).append(',').append(s.clientErrors())
+                    .append(',').append(s.collector503()).append(',').append(s.connectionFailures()).append(',').append(s.slowestMs()).append('\n');
+        }
+        java.nio.file.Files.writeString(dir.resolve("beacons-per-second.csv"), seconds);
+        StringBuilder marks = new StringBuilder("at_ms,what\n");
+        timeline.marks().forEach(m -> marks.append(m.atMs()).append(",\"").append(m.what().replace("\"", "'")).append("\"\n"));
+        java.nio.file.Files.writeString(dir.resolve("marks.csv"), marks);
     }
 
     /** The acknowledged end (high watermark) of every beacon partition whose leader answers. */
