@@ -18,6 +18,7 @@ import liveccu.ops.http.OpsRoutes;
 import liveccu.streams.BoundedRocksDbMemory;
 import liveccu.streams.StreamsHealth;
 import liveccu.streams.StreamsSettings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -74,6 +75,12 @@ public final class Aggregator {
                 config.pipeline().topics().replication(), config.commitInterval(), config.cacheBytes(), Topics.DEAD_LETTERS)
                 .properties();
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        // Failover (docs/operations-failover.md): a dead instance's tasks move after the session
+        // timeout; with standby replicas the instance taking them over has their state already.
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) config.sessionTimeout().toMillis());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                (int) Math.min(3000, config.sessionTimeout().toMillis() / 3));
         // Window changelogs need to outlive their windows only briefly; Streams' default adds a whole
         // day, which made the session-minutes changelog the broker's biggest cost (docs/benchmarks.md).
         props.put(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG, WINDOW_CHANGELOG_EXTRA_RETENTION.toMillis());

@@ -24,6 +24,13 @@ import liveccu.ops.config.PipelineSettings;
  *   <li>{@code CCU_COMMIT_INTERVAL_MS} [250] — exactly-once commit interval: results become visible
  *       after a commit, so this bounds freshness</li>
  *   <li>{@code CCU_FLUSH_INTERVAL_MS} [250] — how often changed partial counts move on to be summed</li>
+ *   <li>{@code CCU_STANDBY_REPLICAS} [0] — warm copies of each task's state kept by other instances
+ *       ({@code num.standby.replicas}): when an instance dies, the one that takes its tasks over has
+ *       their state already and need not restore it from the changelogs (docs/operations-failover.md)</li>
+ *   <li>{@code CCU_AGGREGATOR_SESSION_TIMEOUT_MS} [45000, Kafka's default] — how long a silent instance
+ *       (killed, frozen, cut off) keeps its tasks before the others take them over: the live minute of
+ *       its partitions stops this long ({@code session.timeout.ms}; heartbeats every third of it, at
+ *       most 3 s). The brokers accept 6000 to 1800000.</li>
  *   <li>{@code CCU_STREAMS_CACHE_MB} [16] — record cache that coalesces state updates</li>
  *   <li>{@code CCU_ROCKSDB_MEMORY_MB} [256] — native memory for all RocksDB stores of this instance
  *       (block cache and mem-tables), whatever the partitions it hosts</li>
@@ -53,6 +60,8 @@ public record AggregatorConfig(
         int streamThreads,
         Duration commitInterval,
         Duration flushInterval,
+        int standbyReplicas,
+        Duration sessionTimeout,
         long cacheBytes,
         long rocksDbMemoryBytes,
         PipelineSettings pipeline,
@@ -69,6 +78,8 @@ public record AggregatorConfig(
                 env.integer("CCU_STREAM_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
                 env.duration("CCU_COMMIT_INTERVAL_MS", Duration.ofMillis(250), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
                 env.duration("CCU_FLUSH_INTERVAL_MS", Duration.ofMillis(250), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
+                env.integer("CCU_STANDBY_REPLICAS", 0, 0, 10),
+                sessionTimeout(env),
                 env.longValue("CCU_STREAMS_CACHE_MB", 16, 0, 65_536) * 1024 * 1024,
                 env.longValue("CCU_ROCKSDB_MEMORY_MB", 256, 16, 1_048_576) * 1024 * 1024,
                 pipeline,
@@ -84,6 +95,16 @@ public record AggregatorConfig(
                         Duration.ofHours(env.longValue("CCU_AUDIO_OPEN_HOURS", AudioRules.DEFAULT_OPEN_WINDOW.toHours(), 1, 24 * 366))),
                         Duration.ofDays(env.longValue("CCU_AUDIO_STATE_DAYS", AudioSettings.DEFAULT_STATE_RETENTION.toDays(),
                                 AudioSettings.MIN_STATE_RETENTION.toDays(), 366))));
+    }
+
+    private static Duration sessionTimeout(Env env) {
+        Duration timeout = env.duration("CCU_AGGREGATOR_SESSION_TIMEOUT_MS", Duration.ofSeconds(45), ChronoUnit.MILLIS,
+                Duration.ofMinutes(30));
+        if (timeout.compareTo(Duration.ofSeconds(6)) < 0) {
+            env.error("CCU_AGGREGATOR_SESSION_TIMEOUT_MS=" + timeout.toMillis()
+                    + ": Kafka brokers refuse a session timeout under 6000 ms (group.min.session.timeout.ms)");
+        }
+        return timeout;
     }
 
     private static ContentCatalogue catalogue(Env env) {

@@ -20,8 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real, single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM,
- * for one-machine runs and integration tests. Not a mock: the same server classes as a cluster.
+ * A real Kafka broker (KRaft, combined broker and controller) running inside this JVM: a single-node
+ * cluster for one-machine runs and integration tests, or one node of a several-node quorum
+ * ({@link Quorum}, each node in its own JVM: {@link KafkaNodeMain}). Not a mock: the same server
+ * classes as a cluster.
  *
  * <p>Its data directory survives {@link #stop()} and a later {@link #start()} on the same instance
  * reuses both the data and the ports, so clients reconnect by themselves — which is how tests show
@@ -32,9 +34,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final String LOCALHOST = "127.0.0.1";
 
+    /**
+     * Which node of which cluster this is.
+     *
+     * @param nodeId      this node's id, one of the voters
+     * @param clusterId   the same on every node (base64 UUID); null: a new random one at formatting
+     * @param voters      every controller of the quorum, {@code id@host:port,…}; null: this node alone
+     * @param replication replicas of the internal topics (offsets, transactions) and of topics
+     *                    created without a replication factor
+     * @param minInsyncReplicas replicas that must have a write before it is acknowledged (acks=all)
+     */
+    public record Quorum(int nodeId, String clusterId, String voters, short replication, int minInsyncReplicas) {
+
+        /** A cluster of this node alone: every topic has one replica. */
+        public static Quorum single() {
+            return new Quorum(1, null, null, (short) 1, 1);
+        }
+    }
+
     private final Path dataDir;
     private final int brokerPort;
     private final int controllerPort;
+    private final Quorum quorum;
     private KafkaRaftServer server;
 
     /**
@@ -47,6 +68,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** @param controllerPort the KRaft controller's port (not the broker's), or 0 for a free one */
     public EmbeddedKafkaBroker(Path dataDir, int brokerPort, int controllerPort) {
+        this(dataDir, brokerPort, controllerPort, Quorum.single());
+    }
+
+    /** One node of {@code quorum}; its controller port must be the one the voters name for it. */
+    public EmbeddedKafkaBroker(Path dataDir, int brokerPort, int controllerPort, Quorum quorum) {
+        this.quorum = quorum;
         this.dataDir = dataDir.toAbsolutePath();
         this.brokerPort = brokerPort == 0 ? freePort() : brokerPort;
         // the broker's port is free again once found, so the OS may hand it out a second time
@@ -92,22 +119,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Map<String, String> settings() {
         Map<String, String> props = new HashMap<>();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@" + LOCALHOST + ":" + controllerPort);
+        props.put("node.id", Integer.toString(quorum.nodeId()));
+        props.put("controller.quorum.voters", quorum.voters() != null ? quorum.voters()
+                : quorum.nodeId() + "@" + LOCALHOST + ":" + controllerPort);
         props.put("listeners", "PLAINTEXT://" + LOCALHOST + ":" + brokerPort + ",CONTROLLER://" + LOCALHOST + ":" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://" + LOCALHOST + ":" + brokerPort);
         props.put("controller.listener.names", "CONTROLLER");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("log.dirs", logDir().toString());
-        // One node: every internal topic has one replica.
-        props.put("offsets.topic.replication.factor", "1");
+        // One node: every internal topic has one replica. A quorum: as the deploy files say (3 and 2).
+        String replication = Short.toString(quorum.replication());
+        String minIsr = Integer.toString(quorum.minInsyncReplicas());
+        props.put("default.replication.factor", replication);
+        props.put("min.insync.replicas", minIsr);
+        props.put("offsets.topic.replication.factor", replication);
         props.put("offsets.topic.num.partitions", "5");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.replication.factor", replication);
+        props.put("transaction.state.log.min.isr", minIsr);
         props.put("transaction.state.log.num.partitions", "5");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", replication);
+        props.put("share.coordinator.state.topic.min.isr", minIsr);
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
         // Transactions v2: the first produce request of a transaction waits on the broker until the
@@ -134,8 +166,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             new Formatter()
                     .setPrintStream(new PrintStream(java.io.OutputStream.nullOutputStream()))
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(quorum.nodeId())
+                    .setClusterId(quorum.clusterId() != null ? quorum.clusterId() : Uuid.randomUuid().toString())
                     .setDirectories(List.of(logDir().toString()))
                     .setMetadataLogDirectory(logDir().toString())
                     .setControllerListenerName("CONTROLLER")

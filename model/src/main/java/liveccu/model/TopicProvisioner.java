@@ -97,11 +97,19 @@ public final class TopicProvisioner {
     }
 
     private int partitions(String topic, Duration timeout) throws InterruptedException, TimeoutException {
-        try {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .get(topic).partitions().size();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe topic " + topic, e.getCause());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                // On a cluster, the broker asked may not know yet a topic another broker just created
+                // (metadata reaches the brokers one by one): ask again, as allLed does.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot describe topic " + topic, e.getCause());
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
