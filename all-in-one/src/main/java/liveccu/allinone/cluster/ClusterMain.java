@@ -1,5 +1,6 @@
 package liveccu.allinone.cluster;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,7 +13,9 @@ import java.util.stream.Collectors;
 import liveccu.faults.Target.Role;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./liveccu cluster}: a real cluster on this machine, every node its own process — three Kafka
@@ -38,6 +41,8 @@ public final class ClusterMain implements Callable<Integer> {
     int partitions;
     @Option(names = "--heap", defaultValue = "512m", description = "each node's maximum heap (default: 512m)")
     String heap;
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ClusterMain()).execute(args));
@@ -45,10 +50,11 @@ public final class ClusterMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
         LocalCluster cluster;
         if (Files.exists(dir.resolve("cluster.env"))) {
             cluster = LocalCluster.open(dir);
-            System.out.println("starting the cluster laid out in " + dir.toAbsolutePath() + " again (its data kept)");
+            out.println("starting the cluster laid out in " + dir.toAbsolutePath() + " again (its data kept)");
         } else {
             int replication = Math.min(3, brokers);
             LocalCluster.Layout layout = new LocalCluster.Layout(brokers, collectors, aggregators, apis, partitions, replication,
@@ -57,23 +63,25 @@ public final class ClusterMain implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("stopping the cluster (services, then brokers)");
+            out.println("stopping the cluster (services, then brokers)");
+            out.flush();
             cluster.stop();
             stopped.countDown();
         }, "cluster-shutdown"));
         long started = System.nanoTime();
         cluster.start();
-        System.out.printf("cluster running (%.1f s to start); each node's log is ROLE-ID.log in %s%n",
+        out.printf("cluster running (%.1f s to start); each node's log is ROLE-ID.log in %s%n",
                 (System.nanoTime() - started) / 1e9, cluster.dir());
-        System.out.println("  KAFKA_BOOTSTRAP_SERVERS=" + cluster.bootstrapServers());
+        out.println("  KAFKA_BOOTSTRAP_SERVERS=" + cluster.bootstrapServers());
         for (Role role : List.of(Role.COLLECTOR, Role.AGGREGATOR, Role.API)) {
-            System.out.println("  " + role.label() + "s: " + cluster.urls(role));
+            out.println("  " + role.label() + "s: " + cluster.urls(role));
         }
-        System.out.println("try, in another terminal:");
-        System.out.println("  ./liveccu faults --local " + cluster.dir() + " leaders");
-        System.out.println("  ./liveccu faults --local " + cluster.dir() + " kill broker:busiest aggregator:1");
-        System.out.println("  ./liveccu faults --local " + cluster.dir() + " restart broker:2 aggregator:1");
-        System.out.println("  ./liveccu faults --local " + cluster.dir() + " roll-brokers");
+        out.println("try, in another terminal:");
+        out.println("  ./liveccu faults --local " + cluster.dir() + " leaders");
+        out.println("  ./liveccu faults --local " + cluster.dir() + " kill broker:busiest aggregator:1");
+        out.println("  ./liveccu faults --local " + cluster.dir() + " restart broker:2 aggregator:1");
+        out.println("  ./liveccu faults --local " + cluster.dir() + " roll-brokers");
+        out.flush();
         stopped.await();
         return 0;
     }

@@ -1,6 +1,11 @@
 package liveccu.allinone.cluster;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import liveccu.faults.ClusterView;
 import liveccu.faults.Faults;
 import liveccu.faults.Target;
@@ -66,8 +74,8 @@ public final class FailoverDrill implements AutoCloseable {
     private final Timeline timeline = new Timeline();
     private final List<URI> collectors;
     private final String accountId;
-    private final List<LiveLoad> loads = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<CompletableFuture<LiveLoad.Report>> sending = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<LiveLoad> loads = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<LiveLoad.Report>> sending = new CopyOnWriteArrayList<>();
     private final LiveProbe probe;
     private final ReadinessWatch readiness;
     private final String apiKey;
@@ -241,14 +249,14 @@ public final class FailoverDrill implements AutoCloseable {
         return busiest;
     }
 
-    private static final java.util.regex.Pattern ASSIGNED = java.util.regex.Pattern.compile(
+    private static final Pattern ASSIGNED = Pattern.compile(
             "(?m)^kafka_consumer_coordinator_assigned_partitions\\{client_id=\"[^\"]*StreamThread-\\d+-consumer\"[^}]*\\} ([0-9.E]+)$");
 
     private static double assignedPartitions(URI aggregator) throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(aggregator.resolve("/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(aggregator.resolve("/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         double sum = 0;
-        java.util.regex.Matcher matcher = ASSIGNED.matcher(response.body());
+        Matcher matcher = ASSIGNED.matcher(response.body());
         while (matcher.find()) {
             sum += Double.parseDouble(matcher.group(1));
         }
@@ -328,23 +336,23 @@ public final class FailoverDrill implements AutoCloseable {
     }
 
     /** Writes every probe (partition, accepted and counted at, API) and every mark of the timeline, as CSV, for a closer look. */
-    public void writeRecord(Path dir) throws java.io.IOException {
-        java.nio.file.Files.createDirectories(dir);
+    public void writeRecord(Path dir) throws IOException {
+        Files.createDirectories(dir);
         StringBuilder probes = new StringBuilder("partition,accepted_at_ms,counted_at_ms,freshness_ms,api\n");
         for (LiveProbe.Probe p : probe.probes()) {
             probes.append(p.partition()).append(',').append(p.acceptedAtMs()).append(',').append(p.countedAtMs()).append(',')
                     .append(p.freshnessMs()).append(',').append(p.api()).append('\n');
         }
-        java.nio.file.Files.writeString(dir.resolve("probes.csv"), probes);
+        Files.writeString(dir.resolve("probes.csv"), probes);
         StringBuilder seconds = new StringBuilder("second,started,ok,client_5xx,collector_503,connection_failures,slowest_ms\n");
         for (Timeline.Second s : timeline.seconds()) {
             seconds.append(s.second()).append(',').append(s.started()).append(',').append(s.ok()).append(',').append(s.clientErrors())
                     .append(',').append(s.collector503()).append(',').append(s.connectionFailures()).append(',').append(s.slowestMs()).append('\n');
         }
-        java.nio.file.Files.writeString(dir.resolve("beacons-per-second.csv"), seconds);
+        Files.writeString(dir.resolve("beacons-per-second.csv"), seconds);
         StringBuilder marks = new StringBuilder("at_ms,what\n");
         timeline.marks().forEach(m -> marks.append(m.atMs()).append(",\"").append(m.what().replace("\"", "'")).append("\"\n"));
-        java.nio.file.Files.writeString(dir.resolve("marks.csv"), marks);
+        Files.writeString(dir.resolve("marks.csv"), marks);
     }
 
     /** The acknowledged end (high watermark) of every beacon partition whose leader answers. */
