@@ -117,6 +117,17 @@ public final class TopicReader<V> implements AutoCloseable {
         this(bootstrapServers, clientId, topic, From.BEGINNING, null, owner::apply, housekeeping, owner);
     }
 
+    /**
+     * As {@link #TopicReader(String, String, Topic, Checkpointed, Runnable)}, but a partition the store has no
+     * position for is read from its first record written within the last {@code readBack} (by record
+     * timestamp; from its end where none is), not from its beginning: for an owner that keeps only a
+     * window of a compacted topic that is never deleted, so that a fresh store does not read its whole life.
+     */
+    public TopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, Checkpointed<V> owner,
+                       Duration readBack, Runnable housekeeping) {
+        this(bootstrapServers, clientId, topic, From.BEGINNING, readBack, owner::apply, housekeeping, owner);
+    }
+
     private TopicReader(String bootstrapServers, String clientId, Topic<String, V> topic, From from, Duration readBack,
                         BiConsumer<String, V> apply, Runnable housekeeping, Checkpointed<V> checkpointed) {
         this.topic = topic;
@@ -185,20 +196,15 @@ public final class TopicReader<V> implements AutoCloseable {
             if (checkpointed != null) {
                 Map<Integer, Long> stored = checkpointed.positions(topicId());
                 List<TopicPartition> fresh = partitions.stream().filter(p -> !stored.containsKey(p.partition())).toList();
-                consumer.seekToBeginning(fresh);
+                if (readBack == null) {
+                    consumer.seekToBeginning(fresh);
+                } else {
+                    seekToTime(fresh, System.currentTimeMillis() - readBack.toMillis());
+                }
                 partitions.stream().filter(p -> stored.containsKey(p.partition()))
                         .forEach(p -> consumer.seek(p, stored.get(p.partition())));
             } else if (readBack != null) {
-                long since = System.currentTimeMillis() - readBack.toMillis();
-                Map<TopicPartition, Long> times = new HashMap<>();
-                partitions.forEach(p -> times.put(p, since));
-                consumer.offsetsForTimes(times).forEach((partition, found) -> {
-                    if (found == null) {
-                        consumer.seekToEnd(List.of(partition));
-                    } else {
-                        consumer.seek(partition, found.offset());
-                    }
-                });
+                seekToTime(partitions, System.currentTimeMillis() - readBack.toMillis());
             } else if (from == From.BEGINNING) {
                 consumer.seekToBeginning(partitions);
             } else {
@@ -235,6 +241,22 @@ public final class TopicReader<V> implements AutoCloseable {
             failed = running.get();
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
+    }
+
+    /** Each partition to its first record with a timestamp at or after {@code sinceMs}; to its end where none is. */
+    private void seekToTime(List<TopicPartition> partitions, long sinceMs) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> times = new HashMap<>();
+        partitions.forEach(p -> times.put(p, sinceMs));
+        consumer.offsetsForTimes(times).forEach((partition, found) -> {
+            if (found == null) {
+                consumer.seekToEnd(List.of(partition));
+            } else {
+                consumer.seek(partition, found.offset());
+            }
+        });
     }
 
     private ConsumerRecords<String, V> pollSkippingUnreadable() {
