@@ -42,16 +42,18 @@ public final class Api {
     private final Vertx vertx;
     private final List<TopicReader<?>> readers;
     private final MinuteCountsView counts;
+    private final QoeView qoe;
     private final AccessRecords accessRecords;
     private final OpsRoutes ops;
     private final ApiVerticle verticle;
     private final String deploymentId;
 
-    private Api(Vertx vertx, List<TopicReader<?>> readers, MinuteCountsView counts, AccessRecords accessRecords, OpsRoutes ops,
-                ApiVerticle verticle, String deploymentId) {
+    private Api(Vertx vertx, List<TopicReader<?>> readers, MinuteCountsView counts, QoeView qoe, AccessRecords accessRecords,
+                OpsRoutes ops, ApiVerticle verticle, String deploymentId) {
         this.vertx = vertx;
         this.readers = readers;
         this.counts = counts;
+        this.qoe = qoe;
         this.accessRecords = accessRecords;
         this.ops = ops;
         this.verticle = verticle;
@@ -74,7 +76,8 @@ public final class Api {
         RetentionView retention = new RetentionView(config.pipeline().bootstrapServers(), config.playbackHistory(), clock);
         CdnTrafficView cdn = new CdnTrafficView(config.pipeline().bootstrapServers(), config.cdnHistory(), clock);
         // QoE is a playback feature: its hours are served as far back as the playback metrics'.
-        QoeView qoe = new QoeView(config.pipeline().bootstrapServers(), config.playbackHistory(), clock);
+        QoeView qoe = new QoeView(config.pipeline().bootstrapServers(), config.stateDir().resolve("qoe-hours"),
+                config.playbackHistory(), clock);
         List<TopicReader<?>> readers = List.of(counts.reader(), sessions.reader(), keys.reader(), playback.reader(),
                 retention.reader(), cdn.minuteReader(), cdn.hourReader(), qoe.minuteReader(), qoe.hourReader());
         readers.forEach(reader -> {
@@ -106,12 +109,13 @@ public final class Api {
                                 "results not loaded yet; serving, not ready until they are")
                         .map(v -> {
                             LOG.info("query API listening on port {}", verticle.actualPort());
-                            return new Api(vertx, readers, counts, accessRecords, ops, verticle, id);
+                            return new Api(vertx, readers, counts, qoe, accessRecords, ops, verticle, id);
                         }))
                 .onFailure(e -> {
                     readers.forEach(TopicReader::close);
                     accessRecords.close();
                     counts.close();
+                    qoe.close();
                 });
     }
 
@@ -131,6 +135,7 @@ public final class Api {
             readers.forEach(TopicReader::close);
             accessRecords.close();
             counts.close();
+            qoe.close();
             return null;
         }));
     }

@@ -113,7 +113,7 @@ class ApiRoutesTest {
                 new PlaybackRoutes(new PlaybackCountsView(NOT_A_BROKER, Duration.ofDays(35), clock),
                         new RetentionView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)),
                 new CdnRoutes(new CdnTrafficView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)),
-                new QoeRoutes(new QoeView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)));
+                new QoeRoutes(new QoeView(NOT_A_BROKER, stateDir.resolve("qoe-hours"), Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

@@ -135,7 +135,7 @@ class PlaybackRoutesTest {
                 new OpsRoutes(HealthCheck.ALWAYS, HealthCheck.ALWAYS, Metrics.newRegistry("api")),
                 new PlaybackRoutes(playback, retention, new BlockingQueries(4)),
                 new CdnRoutes(new CdnTrafficView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)),
-                new QoeRoutes(new QoeView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)));
+                new QoeRoutes(new QoeView("127.0.0.1:9", stateDir.resolve("qoe-hours"), Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

@@ -101,7 +101,7 @@ class QoeRoutesTest {
     @BeforeAll
     static void deploy(Vertx vertx, VertxTestContext test) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        qoe = new QoeView("127.0.0.1:9", Duration.ofDays(35), clock);
+        qoe = new QoeView("127.0.0.1:9", stateDir.resolve("qoe-hours"), Duration.ofDays(35), clock);
         for (QoeCount count : List.of(
                 // minutes: the live content's 12:00 first as an earlier record of the same key, then its totals
                 minute(TWELVE, LIVE).views(1).build(),
@@ -147,7 +147,7 @@ class QoeRoutesTest {
     @AfterAll
     static void close() {
         qoe.minuteReader().close();
-        qoe.hourReader().close();
+        qoe.close();
         sessions.reader().close();
         counts.close();
         records.close();

@@ -130,7 +130,7 @@ class ViewerErasureRoutesTest {
                 new PlaybackRoutes(new PlaybackCountsView("127.0.0.1:9", Duration.ofDays(35), clock),
                         new RetentionView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)),
                 new CdnRoutes(new CdnTrafficView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)),
-                new QoeRoutes(new QoeView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)));
+                new QoeRoutes(new QoeView("127.0.0.1:9", stateDir.resolve("qoe-hours"), Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

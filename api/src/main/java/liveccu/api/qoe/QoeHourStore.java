@@ -1,0 +1,301 @@
+package liveccu.api.qoe;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import liveccu.model.KeyParts;
+import liveccu.model.QoeCount;
+import liveccu.model.Topics;
+import liveccu.ops.http.HttpFailure;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.CompressionType;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The QoE hours (ccu.qoe-hours, every dimension) on local disk (RocksDB), with the position on the topic they
+ * correspond to, as the CCU minutes are kept ({@code liveccu.api.ccu.MinuteCountStore}, same settings). Memory is
+ * RocksDB's bounded cache and write buffers, off the heap: nothing here grows with the number of hour records.
+ *
+ * <p>Keys (big-endian, so that byte order is the order a range query walks; hours are never negative):
+ * <ul>
+ *   <li>{@code 'H' len(account):u16 account hour:i64 dimensions} → the record as on the topic (its JSON serde),
+ *       where account and dimensions are those parts of the record's topic key ({@link QoeCount#key()}:
+ *       {@code account|3600000|hour|dimensions}, the account URL-encoded): an update of a key replaces its
+ *       record, a tombstone of it deletes it, and an account's hours of a range are one seek and a walk.</li>
+ *   <li>{@code 'O' partition:i32} → next offset to read; {@code 'I'} → the topic's id.</li>
+ * </ul>
+ *
+ * <p>Writes come from one thread (the reader) into a pending batch that {@link #checkpoint} writes together with
+ * the positions, atomically; queries from any thread see only checkpointed state.
+ */
+final class QoeHourStore implements AutoCloseable {
+
+    private static final byte HOURS = 'H';
+    private static final byte OFFSETS = 'O';
+    private static final byte TOPIC_ID = 'I';
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Serializer<QoeCount> serializer = Topics.QOE_HOURS.valueSerde().serializer();
+    private final Deserializer<QoeCount> deserializer = Topics.QOE_HOURS.valueSerde().deserializer();
+    private final Options options;
+    private final LRUCache cache;
+    private final RocksDB db;
+    private final WriteOptions writeOptions = new WriteOptions();
+    private final ReadOptions readOptions = new ReadOptions();
+    private final WriteBatch pending = new WriteBatch();
+    private final Map<Integer, Long> stored = new HashMap<>();
+    private final ReadWriteLock open = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    /** Opens (or creates) the store in {@code dir}; {@code cacheBytes} of block cache, off the heap. */
+    QoeHourStore(Path dir, long cacheBytes) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the API's state directory " + dir, e);
+        }
+        cache = new LRUCache(cacheBytes);
+        options = new Options()
+                .setCreateIfMissing(true)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setWriteBufferSize(16L << 20)
+                .setMaxWriteBufferNumber(2)
+                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
+        try {
+            db = RocksDB.open(options, dir.toString());
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot open the API's store in " + dir
+                    + " (is another API instance using it? give each its own CCU_API_STATE_DIR)", e);
+        }
+    }
+
+    // ---- reading (any thread) ----
+
+    /** The account's hours with {@code fromMs <= hour < toMs}, oldest first. */
+    List<QoeCount> range(String accountId, long fromMs, long toMs) {
+        return reading(() -> {
+            List<QoeCount> result = new ArrayList<>();
+            if (fromMs >= toMs) {
+                return result;
+            }
+            byte[] prefix = accountPrefix(KeyParts.encode(accountId));
+            byte[] upper = concat(prefix, longBytes(Math.max(toMs, 0)));
+            try (RocksIterator it = db.newIterator(readOptions)) {
+                for (it.seek(concat(prefix, longBytes(Math.max(fromMs, 0))));
+                     it.isValid() && Arrays.compareUnsigned(it.key(), upper) < 0; it.next()) {
+                    result.add(deserializer.deserialize(Topics.QOE_HOURS.name(), it.value()));
+                }
+            }
+            return result;
+        });
+    }
+
+    // ---- writing (one thread) ----
+
+    /** Next offset per partition, as checkpointed; emptied first when the store was built from another topic. */
+    Map<Integer, Long> positions(String topicId) {
+        try {
+            byte[] id = topicId.getBytes(StandardCharsets.UTF_8);
+            byte[] storedId = db.get(new byte[] {TOPIC_ID});
+            if (storedId != null && !Arrays.equals(storedId, id)) {
+                // Another topic of that name (deleted and created again, or another cluster): start afresh.
+                try (WriteBatch wipe = new WriteBatch()) {
+                    wipe.deleteRange(new byte[] {0}, new byte[] {(byte) 0xff});
+                    wipe.put(new byte[] {TOPIC_ID}, id);
+                    db.write(writeOptions, wipe);
+                }
+            } else if (storedId == null) {
+                db.put(writeOptions, new byte[] {TOPIC_ID}, id);
+            }
+            stored.clear();
+            try (RocksIterator it = db.newIterator(readOptions)) {
+                for (it.seek(new byte[] {OFFSETS}); it.isValid() && it.key()[0] == OFFSETS; it.next()) {
+                    stored.put(ByteBuffer.wrap(it.key(), 1, 4).getInt(), ByteBuffer.wrap(it.value()).getLong());
+                }
+            }
+            return Map.copyOf(stored);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the store's positions", e);
+        }
+    }
+
+    /**
+     * A record of the topic under its key (pending until the next checkpoint); a tombstone ({@code count} null)
+     * deletes the key's record. Keys that are not an hour's ({@code account|3600000|hour|…}) are ignored.
+     */
+    void apply(String key, QoeCount count) {
+        byte[] storeKey = storeKey(key);
+        if (storeKey == null) {
+            return;
+        }
+        try {
+            if (count == null) {
+                pending.delete(storeKey);
+            } else {
+                pending.put(storeKey, serializer.serialize(Topics.QOE_HOURS.name(), count));
+            }
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot write to the API's store", e);
+        }
+    }
+
+    /** Writes what was applied since the last checkpoint together with the positions, atomically. */
+    void checkpoint(Map<Integer, Long> next) {
+        try {
+            for (var position : next.entrySet()) {
+                if (!position.getValue().equals(stored.get(position.getKey()))) {
+                    pending.put(offsetKey(position.getKey()), longBytes(position.getValue()));
+                }
+            }
+            if (pending.count() > 0) {
+                db.write(writeOptions, pending);
+                pending.clear();
+                stored.putAll(next);
+            }
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot write to the API's store", e);
+        }
+    }
+
+    /**
+     * Deletes the hours before {@code oldestMs}: one range delete per account that has any. Walks the accounts
+     * by seeking past each one's keys, so a walk is one seek per account, not one step per hour.
+     */
+    void evictBefore(long oldestMs) {
+        long oldest = Math.max(oldestMs, 0);
+        try (WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator(readOptions)) {
+            for (it.seek(new byte[] {HOURS}); it.isValid() && it.key()[0] == HOURS; ) {
+                byte[] key = it.key();
+                byte[] prefix = Arrays.copyOf(key, 3 + (ByteBuffer.wrap(key, 1, 2).getShort() & 0xffff));
+                if (ByteBuffer.wrap(key, prefix.length, 8).getLong() < oldest) {
+                    batch.deleteRange(concat(prefix, longBytes(0)), concat(prefix, longBytes(oldest)));
+                }
+                it.seek(successor(prefix));
+            }
+            if (batch.count() > 0) {
+                db.write(writeOptions, batch);
+            }
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot write to the API's store", e);
+        }
+    }
+
+    /** Bytes on disk (SST files), for the metrics. */
+    long diskBytes() {
+        return reading(() -> {
+            try {
+                return db.getLongProperty("rocksdb.total-sst-files-size");
+            } catch (RocksDBException e) {
+                return -1L;
+            }
+        });
+    }
+
+    /** Waits for queries in flight; later ones are answered 503. Pending writes are dropped (re-read from the topic). */
+    @Override
+    public void close() {
+        open.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            pending.close();
+            readOptions.close();
+            writeOptions.close();
+            db.close();
+            options.close();
+            cache.close();
+        } finally {
+            open.writeLock().unlock();
+        }
+    }
+
+    private <T> T reading(Supplier<T> query) {
+        open.readLock().lock();
+        try {
+            if (closed) {
+                throw new HttpFailure(503, "shutting down");
+            }
+            return query.get();
+        } finally {
+            open.readLock().unlock();
+        }
+    }
+
+    // ---- encoding ----
+
+    /** {@code 'H' len(account) account hour dimensions} from a topic key, or null when it is not an hour's. */
+    static byte[] storeKey(String topicKey) {
+        if (topicKey == null) {
+            return null;
+        }
+        String[] parts = topicKey.split("\\|", 4);
+        if (parts.length < 4 || !parts[1].equals(Long.toString(QoeCount.HOUR_MS))) {
+            return null;
+        }
+        long hour;
+        try {
+            hour = Long.parseLong(parts[2]);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (hour < 0) {
+            return null;
+        }
+        return concat(concat(accountPrefix(parts[0]), longBytes(hour)), parts[3].getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] accountPrefix(String encodedAccount) {
+        byte[] id = encodedAccount.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(3 + id.length).put(HOURS).putShort((short) id.length).put(id).array();
+    }
+
+    /** The smallest key after every key that starts with {@code prefix}. */
+    private static byte[] successor(byte[] prefix) {
+        byte[] next = prefix.clone();
+        for (int i = next.length - 1; i >= 0; i--) {
+            if (next[i] != (byte) 0xff) {
+                next[i]++;
+                return Arrays.copyOf(next, i + 1);
+            }
+        }
+        return new byte[] {(byte) 0xff, (byte) 0xff};
+    }
+
+    private static byte[] offsetKey(int partition) {
+        return ByteBuffer.allocate(5).put(OFFSETS).putInt(partition).array();
+    }
+
+    private static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(8).putLong(value).array();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
+    }
+}
