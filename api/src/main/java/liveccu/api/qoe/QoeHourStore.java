@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import liveccu.model.KeyParts;
 import liveccu.model.QoeCount;
@@ -95,20 +96,26 @@ final class QoeHourStore implements AutoCloseable {
 
     /** The account's hours with {@code fromMs <= hour < toMs}, oldest first. */
     List<QoeCount> range(String accountId, long fromMs, long toMs) {
-        return reading(() -> {
-            List<QoeCount> result = new ArrayList<>();
+        List<QoeCount> result = new ArrayList<>();
+        forEach(accountId, fromMs, toMs, result::add);
+        return result;
+    }
+
+    /** Hands each of the account's hours with {@code fromMs <= hour < toMs} to {@code action}, oldest first, holding none. */
+    void forEach(String accountId, long fromMs, long toMs, Consumer<QoeCount> action) {
+        reading(() -> {
             if (fromMs >= toMs) {
-                return result;
+                return null;
             }
             byte[] prefix = accountPrefix(KeyParts.encode(accountId));
             byte[] upper = concat(prefix, longBytes(Math.max(toMs, 0)));
             try (RocksIterator it = db.newIterator(readOptions)) {
                 for (it.seek(concat(prefix, longBytes(Math.max(fromMs, 0))));
                      it.isValid() && Arrays.compareUnsigned(it.key(), upper) < 0; it.next()) {
-                    result.add(deserializer.deserialize(Topics.QOE_HOURS.name(), it.value()));
+                    action.accept(deserializer.deserialize(Topics.QOE_HOURS.name(), it.value()));
                 }
             }
-            return result;
+            return null;
         });
     }
 

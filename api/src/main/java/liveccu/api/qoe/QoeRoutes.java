@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import liveccu.access.Access;
 import liveccu.api.http.BlockingQueries;
 import liveccu.model.QoeCount;
@@ -86,24 +87,34 @@ public final class QoeRoutes {
         });
     }
 
-    private List<QoeCount> records(QoeQuery query) {
-        return query.ofMinutes() ? view.minutes(query.accountId(), query.fromMs(), query.toMs())
-                : view.hours(query.accountId(), query.fromMs(), query.toMs());
+    /** A query's records, walked once: the minutes from memory, the hours from disk as they are read (none held). */
+    @FunctionalInterface
+    interface Records {
+        void forEach(Consumer<QoeCount> each);
+    }
+
+    private Records records(QoeQuery query) {
+        if (query.ofMinutes()) {
+            return view.minutes(query.accountId(), query.fromMs(), query.toMs())::forEach;
+        }
+        return each -> view.forEachHour(query.accountId(), query.fromMs(), query.toMs(), each);
     }
 
     /**
      * The records that match the filters, summed per interval (and group), in time order, then by group. An
      * interval the range covers in part (a day of a range starting at noon) is the sum of its periods in the range.
      */
-    static List<Map<String, Object>> rows(QoeQuery query, List<QoeCount> records) {
+    static List<Map<String, Object>> rows(QoeQuery query, Records records) {
         Map<Long, Map<Object, QoeSums>> intervals = new TreeMap<>();
-        for (QoeCount record : records) {
+        Map<Object, Map<String, Long>> names = new HashMap<>();
+        records.forEach(record -> {
             if (query.matches(record.dimensions())) {
                 intervals.computeIfAbsent(query.interval().startOf(record.periodStartMs()), i -> new TreeMap<>(GROUP_ORDER))
                         .computeIfAbsent(query.groupOf(record.dimensions()), g -> new QoeSums()).add(record);
+                addOrganisation(query, names, record);
             }
-        }
-        Map<Object, String> organisations = asOrganisations(query, records);
+        });
+        Map<Object, String> organisations = asOrganisations(query, names);
         List<Map<String, Object>> rows = new ArrayList<>();
         intervals.forEach((interval, groups) -> groups.forEach((group, sums) -> {
             if (sums.isZero()) {
@@ -129,15 +140,17 @@ public final class QoeRoutes {
      * part of the metric's denominator ({@link QoeMetric}); the highest first, then the larger share, then by
      * name. A value without the metric (no startups…) comes last, without impact.
      */
-    static Map<String, Object> breakdown(QoeQuery query, QoeMetric metric, List<QoeCount> records) {
+    static Map<String, Object> breakdown(QoeQuery query, QoeMetric metric, Records records) {
         QoeSums overall = new QoeSums();
         Map<Object, QoeSums> values = new HashMap<>();
-        for (QoeCount record : records) {
+        Map<Object, Map<String, Long>> names = new HashMap<>();
+        records.forEach(record -> {
             if (query.matches(record.dimensions())) {
                 overall.add(record);
                 values.computeIfAbsent(query.groupOf(record.dimensions()), g -> new QoeSums()).add(record);
+                addOrganisation(query, names, record);
             }
-        }
+        });
         Double overallValue = metric.value(overall);
         long overallWeight = metric.weight(overall);
         record Ranked(Object name, QoeSums sums, Double value, long weight, Double share, Double impact) {
@@ -158,7 +171,7 @@ public final class QoeRoutes {
                 .thenComparing(Comparator.comparingLong(Ranked::weight).reversed())
                 .thenComparing(Ranked::name, GROUP_ORDER));
         String column = QoeQuery.column(query.groupBy());
-        Map<Object, String> organisations = asOrganisations(query, records);
+        Map<Object, String> organisations = asOrganisations(query, names);
         List<Map<String, Object>> rows = ranked.stream().map(value -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put(column, value.name());
@@ -190,9 +203,13 @@ public final class QoeRoutes {
     }
 
     /** The startup times of the records that match the filters: their count, mean and quantiles, and each bucket with views. */
-    static Map<String, Object> startup(QoeQuery query, List<QoeCount> records) {
+    static Map<String, Object> startup(QoeQuery query, Records records) {
         QoeSums sums = new QoeSums();
-        records.stream().filter(record -> query.matches(record.dimensions())).forEach(sums::add);
+        records.forEach(record -> {
+            if (query.matches(record.dimensions())) {
+                sums.add(record);
+            }
+        });
         Map<String, Object> figures = sums.figures(false);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("period", query.ofMinutes() ? "minute" : "hour");
@@ -223,18 +240,22 @@ public final class QoeRoutes {
      * Grouped by ASN, each network's organisation to show beside its number: the name most of its views' records
      * give (one, unless the operator's database renamed it within the range); null when not grouped by ASN.
      */
-    private static Map<Object, String> asOrganisations(QoeQuery query, List<QoeCount> records) {
+    private static Map<Object, String> asOrganisations(QoeQuery query, Map<Object, Map<String, Long>> names) {
         if (!"asn".equals(query.groupBy())) {
             return null;
         }
-        Map<Object, Map<String, Long>> names = new HashMap<>();
-        records.stream().filter(record -> query.matches(record.dimensions()) && record.dimensions().asOrg() != null)
-                .forEach(record -> names.computeIfAbsent(record.dimensions().asn(), asn -> new TreeMap<>())
-                        .merge(record.dimensions().asOrg(), Math.max(1, record.views()), Long::sum));
         Map<Object, String> organisations = new HashMap<>();
         names.forEach((asn, counts) -> organisations.put(asn, counts.entrySet().stream()
                 .max(Map.Entry.<String, Long>comparingByValue()).map(Map.Entry::getKey).orElse(null)));
         return organisations;
+    }
+
+    /** Counts a matching record's organisation name towards its ASN's, when grouped by ASN (in the pass that sums). */
+    private static void addOrganisation(QoeQuery query, Map<Object, Map<String, Long>> names, QoeCount record) {
+        if ("asn".equals(query.groupBy()) && record.dimensions().asOrg() != null) {
+            names.computeIfAbsent(record.dimensions().asn(), asn -> new TreeMap<>())
+                    .merge(record.dimensions().asOrg(), Math.max(1, record.views()), Long::sum);
+        }
     }
 
     /** Groups in order: none (a record without the dimension) first, numbers (ASNs) by value, text by its order. */

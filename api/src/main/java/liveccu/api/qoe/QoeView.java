@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import liveccu.api.periods.AccountPeriods;
 import liveccu.model.QoeCount;
 import liveccu.model.Topics;
@@ -98,6 +99,14 @@ public final class QoeView implements AutoCloseable {
     /** The account's hours with {@code fromMs <= hour < toMs}, oldest first. Blocking (a disk read): not on an event loop. */
     public List<QoeCount> hours(String accountId, long fromMs, long toMs) {
         return hours.range(accountId, fromMs, toMs);
+    }
+
+    /**
+     * Hands each of the account's hours with {@code fromMs <= hour < toMs} to {@code action}, oldest first, as it
+     * reads them from disk, holding none: what a sum over a long range uses. Blocking: not on an event loop.
+     */
+    public void forEachHour(String accountId, long fromMs, long toMs, Consumer<QoeCount> action) {
+        hours.forEach(accountId, fromMs, toMs, action);
     }
 
     /**

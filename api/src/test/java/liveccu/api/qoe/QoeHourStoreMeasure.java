@@ -55,10 +55,14 @@ class QoeHourStoreMeasure {
             queryStart = System.nanoTime();
             int month = store.range("large-account", t0, t0 + 30 * 24 * HOUR).size();
             long monthMs = (System.nanoTime() - queryStart) / 1_000_000;
+            queryStart = System.nanoTime();
+            long[] views = new long[1];
+            store.forEach("large-account", t0, t0 + 30 * 24 * HOUR, count -> views[0] += count.views());   // as /qoe sums
+            long walkMs = (System.nanoTime() - queryStart) / 1_000_000;
             assertEquals(24 * PER_HOUR, day);
             System.out.printf("QOE-MEASURE records=%d load=%d ms heapBefore=%d MB heapAfter=%d MB (after GC, store open)"
-                            + " disk=%d MB (files in the store's dir) dayQuery=%d records %d ms monthQuery=%d records %d ms%n",
-                    written, loadMs, heapBefore >> 20, heapAfter >> 20, dirBytes() >> 20, day, dayMs, month, monthMs);
+                            + " disk=%d MB (files in the store's dir) dayList=%d records %d ms monthList=%d records %d ms monthWalk=%d ms%n",
+                    written, loadMs, heapBefore >> 20, heapAfter >> 20, dirBytes() >> 20, day, dayMs, month, monthMs, walkMs);
         }
     }
 
