@@ -96,11 +96,6 @@ public final class QoeView implements AutoCloseable {
         return minutes.of(accountId, fromMs, toMs).toList();
     }
 
-    /** The account's hours with {@code fromMs <= hour < toMs}, oldest first. Blocking (a disk read): not on an event loop. */
-    public List<QoeCount> hours(String accountId, long fromMs, long toMs) {
-        return hours.range(accountId, fromMs, toMs);
-    }
-
     /**
      * Hands each of the account's hours with {@code fromMs <= hour < toMs} to {@code action}, oldest first, as it
      * reads them from disk, holding none: what a sum over a long range uses. Blocking: not on an event loop.
