@@ -1,39 +1,27 @@
 package liveccu.api.qoe;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import liveccu.api.store.LocalStore;
 import liveccu.model.KeyParts;
 import liveccu.model.QoeCount;
 import liveccu.model.Topics;
-import liveccu.ops.http.HttpFailure;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.CompressionType;
-import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
-import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
 
 /**
  * The QoE hours (ccu.qoe-hours, every dimension) on local disk (RocksDB), with the position on the topic they
- * correspond to, as the CCU minutes are kept ({@code liveccu.api.ccu.MinuteCountStore}, same settings). Memory is
+ * correspond to, as the CCU minutes are kept ({@code liveccu.api.ccu.MinuteCountStore}): both are a {@link LocalStore}
+ * (same settings, positions, pending batch, 503 once closed), this class their key layout, queries and eviction. Memory is
  * RocksDB's bounded cache and write buffers, off the heap: nothing here grows with the number of hour records.
  *
  * <p>Keys (big-endian, so that byte order is the order a range query walks; hours are never negative):
@@ -42,7 +30,7 @@ import org.rocksdb.WriteOptions;
  *       where account and dimensions are those parts of the record's topic key ({@link QoeCount#key()}:
  *       {@code account|3600000|hour|dimensions}, the account URL-encoded): an update of a key replaces its
  *       record, a tombstone of it deletes it, and an account's hours of a range are one seek and a walk.</li>
- *   <li>{@code 'O' partition:i32} → next offset to read; {@code 'I'} → the topic's id.</li>
+ *   <li>{@code 'O' partition:i32} → next offset to read; {@code 'I'} → the topic's id (kept by {@link LocalStore}).</li>
  * </ul>
  *
  * <p>Writes come from one thread (the reader) into a pending batch that {@link #checkpoint} writes together with
@@ -51,45 +39,14 @@ import org.rocksdb.WriteOptions;
 final class QoeHourStore implements AutoCloseable {
 
     private static final byte HOURS = 'H';
-    private static final byte OFFSETS = 'O';
-    private static final byte TOPIC_ID = 'I';
-
-    static {
-        RocksDB.loadLibrary();
-    }
 
     private final Serializer<QoeCount> serializer = Topics.QOE_HOURS.valueSerde().serializer();
     private final Deserializer<QoeCount> deserializer = Topics.QOE_HOURS.valueSerde().deserializer();
-    private final Options options;
-    private final LRUCache cache;
-    private final RocksDB db;
-    private final WriteOptions writeOptions = new WriteOptions();
-    private final ReadOptions readOptions = new ReadOptions();
-    private final WriteBatch pending = new WriteBatch();
-    private final Map<Integer, Long> stored = new HashMap<>();
-    private final ReadWriteLock open = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final LocalStore<WriteBatch> local;
 
     /** Opens (or creates) the store in {@code dir}; {@code cacheBytes} of block cache, off the heap. */
     QoeHourStore(Path dir, long cacheBytes) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create the API's state directory " + dir, e);
-        }
-        cache = new LRUCache(cacheBytes);
-        options = new Options()
-                .setCreateIfMissing(true)
-                .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setWriteBufferSize(16L << 20)
-                .setMaxWriteBufferNumber(2)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
-        try {
-            db = RocksDB.open(options, dir.toString());
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("cannot open the API's store in " + dir
-                    + " (is another API instance using it? give each its own CCU_API_STATE_DIR)", e);
-        }
+        local = LocalStore.open(dir, cacheBytes);
     }
 
     // ---- reading (any thread) ----
@@ -103,13 +60,13 @@ final class QoeHourStore implements AutoCloseable {
 
     /** Hands each of the account's hours with {@code fromMs <= hour < toMs} to {@code action}, oldest first, holding none. */
     void forEach(String accountId, long fromMs, long toMs, Consumer<QoeCount> action) {
-        reading(() -> {
+        local.reading(() -> {
             if (fromMs >= toMs) {
                 return null;
             }
             byte[] prefix = accountPrefix(KeyParts.encode(accountId));
             byte[] upper = concat(prefix, longBytes(Math.max(toMs, 0)));
-            try (RocksIterator it = db.newIterator(readOptions)) {
+            try (RocksIterator it = local.newIterator()) {
                 for (it.seek(concat(prefix, longBytes(Math.max(fromMs, 0))));
                      it.isValid() && Arrays.compareUnsigned(it.key(), upper) < 0; it.next()) {
                     action.accept(deserializer.deserialize(Topics.QOE_HOURS.name(), it.value()));
@@ -123,29 +80,7 @@ final class QoeHourStore implements AutoCloseable {
 
     /** Next offset per partition, as checkpointed; emptied first when the store was built from another topic. */
     Map<Integer, Long> positions(String topicId) {
-        try {
-            byte[] id = topicId.getBytes(StandardCharsets.UTF_8);
-            byte[] storedId = db.get(new byte[] {TOPIC_ID});
-            if (storedId != null && !Arrays.equals(storedId, id)) {
-                // Another topic of that name (deleted and created again, or another cluster): start afresh.
-                try (WriteBatch wipe = new WriteBatch()) {
-                    wipe.deleteRange(new byte[] {0}, new byte[] {(byte) 0xff});
-                    wipe.put(new byte[] {TOPIC_ID}, id);
-                    db.write(writeOptions, wipe);
-                }
-            } else if (storedId == null) {
-                db.put(writeOptions, new byte[] {TOPIC_ID}, id);
-            }
-            stored.clear();
-            try (RocksIterator it = db.newIterator(readOptions)) {
-                for (it.seek(new byte[] {OFFSETS}); it.isValid() && it.key()[0] == OFFSETS; it.next()) {
-                    stored.put(ByteBuffer.wrap(it.key(), 1, 4).getInt(), ByteBuffer.wrap(it.value()).getLong());
-                }
-            }
-            return Map.copyOf(stored);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("cannot read the store's positions", e);
-        }
+        return local.positions(topicId);
     }
 
     /**
@@ -159,9 +94,9 @@ final class QoeHourStore implements AutoCloseable {
         }
         try {
             if (count == null) {
-                pending.delete(storeKey);
+                local.pending().delete(storeKey);
             } else {
-                pending.put(storeKey, serializer.serialize(Topics.QOE_HOURS.name(), count));
+                local.pending().put(storeKey, serializer.serialize(Topics.QOE_HOURS.name(), count));
             }
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot write to the API's store", e);
@@ -170,20 +105,7 @@ final class QoeHourStore implements AutoCloseable {
 
     /** Writes what was applied since the last checkpoint together with the positions, atomically. */
     void checkpoint(Map<Integer, Long> next) {
-        try {
-            for (var position : next.entrySet()) {
-                if (!position.getValue().equals(stored.get(position.getKey()))) {
-                    pending.put(offsetKey(position.getKey()), longBytes(position.getValue()));
-                }
-            }
-            if (pending.count() > 0) {
-                db.write(writeOptions, pending);
-                pending.clear();
-                stored.putAll(next);
-            }
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("cannot write to the API's store", e);
-        }
+        local.checkpoint(next);
     }
 
     /**
@@ -192,7 +114,7 @@ final class QoeHourStore implements AutoCloseable {
      */
     void evictBefore(long oldestMs) {
         long oldest = Math.max(oldestMs, 0);
-        try (WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator(readOptions)) {
+        try (WriteBatch batch = new WriteBatch(); RocksIterator it = local.newIterator()) {
             for (it.seek(new byte[] {HOURS}); it.isValid() && it.key()[0] == HOURS; ) {
                 byte[] key = it.key();
                 byte[] prefix = Arrays.copyOf(key, 3 + (ByteBuffer.wrap(key, 1, 2).getShort() & 0xffff));
@@ -202,7 +124,7 @@ final class QoeHourStore implements AutoCloseable {
                 it.seek(successor(prefix));
             }
             if (batch.count() > 0) {
-                db.write(writeOptions, batch);
+                local.write(batch);
             }
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot write to the API's store", e);
@@ -211,45 +133,13 @@ final class QoeHourStore implements AutoCloseable {
 
     /** Bytes on disk (SST files), for the metrics. */
     long diskBytes() {
-        return reading(() -> {
-            try {
-                return db.getLongProperty("rocksdb.total-sst-files-size");
-            } catch (RocksDBException e) {
-                return -1L;
-            }
-        });
+        return local.diskBytes();
     }
 
     /** Waits for queries in flight; later ones are answered 503. Pending writes are dropped (re-read from the topic). */
     @Override
     public void close() {
-        open.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            pending.close();
-            readOptions.close();
-            writeOptions.close();
-            db.close();
-            options.close();
-            cache.close();
-        } finally {
-            open.writeLock().unlock();
-        }
-    }
-
-    private <T> T reading(Supplier<T> query) {
-        open.readLock().lock();
-        try {
-            if (closed) {
-                throw new HttpFailure(503, "shutting down");
-            }
-            return query.get();
-        } finally {
-            open.readLock().unlock();
-        }
+        local.close();
     }
 
     // ---- encoding ----
@@ -290,10 +180,6 @@ final class QoeHourStore implements AutoCloseable {
             }
         }
         return new byte[] {(byte) 0xff, (byte) 0xff};
-    }
-
-    private static byte[] offsetKey(int partition) {
-        return ByteBuffer.allocate(5).put(OFFSETS).putInt(partition).array();
     }
 
     private static byte[] longBytes(long value) {
