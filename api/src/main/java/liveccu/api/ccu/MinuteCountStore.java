@@ -1,9 +1,7 @@
 package liveccu.api.ccu;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,24 +11,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
+import liveccu.api.store.LocalStore;
 import liveccu.model.Audience;
 import liveccu.model.MinuteCount;
-import liveccu.ops.http.HttpFailure;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.CompressionType;
-import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
-import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
-import org.rocksdb.WriteOptions;
 
 /**
  * The per-minute counts on local disk (RocksDB), with the two indexes the queries need, and the
@@ -45,7 +33,7 @@ import org.rocksdb.WriteOptions;
  *       walked by eviction and to rebuild the recent index at start.</li>
  *   <li>{@code 'A' job account} → nothing: the accounts whose beacons named a job (normally one), for
  *       queries that name only the job; removed with the account's last minute of it.</li>
- *   <li>{@code 'O' partition:i32} → next offset to read; {@code 'I'} → the topic's id.</li>
+ *   <li>{@code 'O' partition:i32} → next offset to read; {@code 'I'} → the topic's id (kept by {@link LocalStore}).</li>
  * </ul>
  * Counts are three longs (ssccu, csccu, last receive time); audience and minute are in the key.
  *
@@ -56,36 +44,26 @@ import org.rocksdb.WriteOptions;
  * made a walk of a hundred entries cost ~50 ms.)
  *
  * <p>Writes come from one thread (the reader) into a pending batch that {@link #checkpoint} writes
- * together with the positions, atomically; queries from any thread see only checkpointed state.
+ * together with the positions, atomically; queries from any thread see only checkpointed state. Those,
+ * the settings and closing are the {@link LocalStore}'s (as the QoE hours' store has them); this class
+ * is the key layout, the queries, the recent index and eviction.
  */
 final class MinuteCountStore implements AutoCloseable {
 
     private static final byte MINUTES = 'M';
     private static final byte LATEST = 'L';
-    private static final byte OFFSETS = 'O';
     private static final byte JOB_ACCOUNTS = 'A';
     private static final byte[] NOTHING = new byte[0];
-    private static final byte TOPIC_ID = 'I';
 
-    static {
-        RocksDB.loadLibrary();
-    }
-
-    private final Options options;
-    private final LRUCache cache;
-    private final RocksDB db;
-    private final WriteOptions writeOptions = new WriteOptions();
-    private final ReadOptions readOptions = new ReadOptions();
-    private final WriteBatchWithIndex pending = new WriteBatchWithIndex(true);
-    private final Map<Integer, Long> stored = new HashMap<>();
+    private final LocalStore<WriteBatchWithIndex> local;
+    /** {@link #local}'s pending batch, read together with the database (an audience's latest minute). */
+    private final WriteBatchWithIndex pending;
     private final long recentWindowMs;
     private final LongSupplier clock;
     /** Latest minute of each audience active within the window, by kind; changed only at checkpoints. */
     private final Map<Audience.Kind, Map<String, MinuteCount>> recent = new EnumMap<>(Audience.Kind.class);
     /** Changes to {@link #recent} waiting for the next checkpoint (a null: the audience leaves it). */
     private final Map<String, MinuteCount> pendingRecent = new HashMap<>();
-    private final ReadWriteLock open = new ReentrantReadWriteLock();
-    private boolean closed;
 
     /**
      * Opens (or creates) the store in {@code dir}; {@code cacheBytes} of block cache, off the heap; the
@@ -97,26 +75,10 @@ final class MinuteCountStore implements AutoCloseable {
         for (Audience.Kind kind : Audience.Kind.values()) {
             recent.put(kind, new ConcurrentHashMap<>());
         }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create the API's state directory " + dir, e);
-        }
-        cache = new LRUCache(cacheBytes);
-        options = new Options()
-                .setCreateIfMissing(true)
-                .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setWriteBufferSize(16L << 20)
-                .setMaxWriteBufferNumber(2)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
-        try {
-            db = RocksDB.open(options, dir.toString());
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("cannot open the API's store in " + dir
-                    + " (is another API instance using it? give each its own CCU_API_STATE_DIR)", e);
-        }
+        local = LocalStore.openIndexed(dir, cacheBytes);
+        pending = local.pending();
         long since = clock.getAsLong() - recentWindowMs;
-        try (RocksIterator it = db.newIterator(readOptions)) {
+        try (RocksIterator it = local.newIterator()) {
             for (it.seek(new byte[] {LATEST}); it.isValid() && it.key()[0] == LATEST; it.next()) {
                 String audience = new String(it.key(), 1, it.key().length - 1, StandardCharsets.UTF_8);
                 MinuteCount latest = decode(audience, ByteBuffer.wrap(it.value()).getLong(), Arrays.copyOfRange(it.value(), 8, 32));
@@ -131,14 +93,14 @@ final class MinuteCountStore implements AutoCloseable {
 
     /** Minutes of an audience with {@code fromMs <= minute < toMs} and a count above zero, newest first. */
     List<MinuteCount> range(Audience audience, long fromMs, long toMs) {
-        return reading(() -> {
+        return local.reading(() -> {
             List<MinuteCount> result = new ArrayList<>();
             if (fromMs >= toMs) {
                 return result;
             }
             String key = audience.key();
             byte[] lower = minuteKey(key, fromMs);
-            try (RocksIterator it = db.newIterator(readOptions)) {
+            try (RocksIterator it = local.newIterator()) {
                 // the last key below toMs, then back to fromMs
                 it.seekForPrev(minuteKey(key, toMs - 1));
                 for (; it.isValid() && Arrays.compareUnsigned(it.key(), lower) >= 0; it.prev()) {
@@ -154,9 +116,9 @@ final class MinuteCountStore implements AutoCloseable {
 
     /** Whether any minute of the audience is stored (checkpointed). */
     boolean holds(Audience audience) {
-        return reading(() -> {
+        return local.reading(() -> {
             try {
-                return db.get(readOptions, latestKey(audience.key())) != null;
+                return local.db().get(local.readOptions(), latestKey(audience.key())) != null;
             } catch (RocksDBException e) {
                 throw new IllegalStateException("cannot read the API's store", e);
             }
@@ -168,7 +130,7 @@ final class MinuteCountStore implements AutoCloseable {
      * most recent first (then by audience); for tracking-in-job, those of {@code jobId}.
      */
     List<MinuteCount> latest(Audience.Kind kind, String jobId, long sinceMs) {
-        return reading(() -> recent.get(kind).values().stream()
+        return local.reading(() -> recent.get(kind).values().stream()
                 .filter(count -> count.minuteStartMs() >= sinceMs)
                 .filter(count -> jobId == null || jobId.equals(Audience.fromKey(count.audience()).jobId()))
                 .sorted(Comparator.comparingLong(MinuteCount::minuteStartMs).reversed().thenComparing(MinuteCount::audience))
@@ -177,10 +139,10 @@ final class MinuteCountStore implements AutoCloseable {
 
     /** The accounts whose beacons named this job, within the history kept (normally one). */
     List<String> accountsOfJob(String jobId) {
-        return reading(() -> {
+        return local.reading(() -> {
             List<String> accounts = new ArrayList<>();
             byte[] prefix = concat(new byte[] {JOB_ACCOUNTS}, jobId.getBytes(StandardCharsets.UTF_8));
-            try (RocksIterator it = db.newIterator(readOptions)) {
+            try (RocksIterator it = local.newIterator()) {
                 for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
                     accounts.add(new String(it.key(), prefix.length, it.key().length - prefix.length, StandardCharsets.UTF_8));
                 }
@@ -193,29 +155,7 @@ final class MinuteCountStore implements AutoCloseable {
 
     /** Next offset per partition, as checkpointed; emptied first when the store was built from another topic. */
     Map<Integer, Long> positions(String topicId) {
-        try {
-            byte[] id = topicId.getBytes(StandardCharsets.UTF_8);
-            byte[] storedId = db.get(new byte[] {TOPIC_ID});
-            if (storedId != null && !Arrays.equals(storedId, id)) {
-                // Another topic of that name (deleted and created again, or another cluster): start afresh.
-                try (WriteBatch wipe = new WriteBatch()) {
-                    wipe.deleteRange(new byte[] {0}, new byte[] {(byte) 0xff});
-                    wipe.put(new byte[] {TOPIC_ID}, id);
-                    db.write(writeOptions, wipe);
-                }
-            } else if (storedId == null) {
-                db.put(writeOptions, new byte[] {TOPIC_ID}, id);
-            }
-            stored.clear();
-            try (RocksIterator it = db.newIterator(readOptions)) {
-                for (it.seek(new byte[] {OFFSETS}); it.isValid() && it.key()[0] == OFFSETS; it.next()) {
-                    stored.put(ByteBuffer.wrap(it.key(), 1, 4).getInt(), ByteBuffer.wrap(it.value()).getLong());
-                }
-            }
-            return Map.copyOf(stored);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("cannot read the store's positions", e);
-        }
+        return local.positions(topicId);
     }
 
     /** One minute's counts (pending until the next checkpoint). */
@@ -246,7 +186,7 @@ final class MinuteCountStore implements AutoCloseable {
                 return;
             }
             byte[] prefix = minutePrefix(audience);
-            try (RocksIterator base = db.newIterator(readOptions); RocksIterator it = pending.newIteratorWithBase(base)) {
+            try (RocksIterator base = local.newIterator(); RocksIterator it = pending.newIteratorWithBase(base)) {
                 it.seekForPrev(minuteKey(audience, minuteMs));
                 if (it.isValid() && startsWith(it.key(), prefix) && it.key().length == prefix.length + 8) {
                     setLatest(audience, minuteOf(it.key()), it.value());
@@ -268,29 +208,16 @@ final class MinuteCountStore implements AutoCloseable {
 
     /** Writes what was applied since the last checkpoint together with the positions, atomically. */
     void checkpoint(Map<Integer, Long> next) {
-        try {
-            for (var position : next.entrySet()) {
-                if (!position.getValue().equals(stored.get(position.getKey()))) {
-                    pending.put(offsetKey(position.getKey()), longBytes(position.getValue()));
-                }
+        local.checkpoint(next);
+        pendingRecent.forEach((audience, latest) -> {
+            Map<String, MinuteCount> ofKind = recent.get(Audience.fromKey(audience).kind());
+            if (latest == null) {
+                ofKind.remove(audience);
+            } else {
+                ofKind.put(audience, latest);
             }
-            if (pending.count() > 0) {
-                db.write(writeOptions, pending);
-                pending.clear();
-                stored.putAll(next);
-            }
-            pendingRecent.forEach((audience, latest) -> {
-                Map<String, MinuteCount> ofKind = recent.get(Audience.fromKey(audience).kind());
-                if (latest == null) {
-                    ofKind.remove(audience);
-                } else {
-                    ofKind.put(audience, latest);
-                }
-            });
-            pendingRecent.clear();
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("cannot write to the API's store", e);
-        }
+        });
+        pendingRecent.clear();
     }
 
     /**
@@ -298,8 +225,8 @@ final class MinuteCountStore implements AutoCloseable {
      * indexes. Walks the audiences (the latest index), not the minutes: one seek per audience.
      */
     void evictBefore(long oldestMs) {
-        try (WriteBatch batch = new WriteBatch(); RocksIterator audiences = db.newIterator(readOptions);
-             RocksIterator minutes = db.newIterator(readOptions)) {
+        try (WriteBatch batch = new WriteBatch(); RocksIterator audiences = local.newIterator();
+             RocksIterator minutes = local.newIterator()) {
             for (audiences.seek(new byte[] {LATEST}); audiences.isValid() && audiences.key()[0] == LATEST; audiences.next()) {
                 String audience = new String(audiences.key(), 1, audiences.key().length - 1, StandardCharsets.UTF_8);
                 long latest = ByteBuffer.wrap(audiences.value()).getLong();
@@ -316,7 +243,7 @@ final class MinuteCountStore implements AutoCloseable {
                 }
             }
             if (batch.count() > 0) {
-                db.write(writeOptions, batch);
+                local.write(batch);
             }
             long since = Math.max(oldestMs, clock.getAsLong() - recentWindowMs);
             recent.values().forEach(ofKind -> ofKind.values().removeIf(count -> count.minuteStartMs() < since));
@@ -327,49 +254,17 @@ final class MinuteCountStore implements AutoCloseable {
 
     /** Bytes on disk (SST files), for the metrics. */
     long diskBytes() {
-        return reading(() -> {
-            try {
-                return db.getLongProperty("rocksdb.total-sst-files-size");
-            } catch (RocksDBException e) {
-                return -1L;
-            }
-        });
+        return local.diskBytes();
     }
 
     /** Waits for queries in flight; later ones are answered 503. Pending writes are dropped (re-read from the topic). */
     @Override
     public void close() {
-        open.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            pending.close();
-            readOptions.close();
-            writeOptions.close();
-            db.close();
-            options.close();
-            cache.close();
-        } finally {
-            open.writeLock().unlock();
-        }
-    }
-
-    private <T> T reading(Supplier<T> query) {
-        open.readLock().lock();
-        try {
-            if (closed) {
-                throw new HttpFailure(503, "shutting down");
-            }
-            return query.get();
-        } finally {
-            open.readLock().unlock();
-        }
+        local.close();
     }
 
     private Long latestMinute(String audience) throws RocksDBException {
-        byte[] latest = pending.getFromBatchAndDB(db, readOptions, latestKey(audience));
+        byte[] latest = pending.getFromBatchAndDB(local.db(), local.readOptions(), latestKey(audience));
         return latest == null ? null : ByteBuffer.wrap(latest).getLong();
     }
 
@@ -401,10 +296,6 @@ final class MinuteCountStore implements AutoCloseable {
         if (parsed.kind() == Audience.Kind.JOB && !parsed.unscoped()) {
             batch.delete(jobAccountKey(parsed));
         }
-    }
-
-    private static byte[] offsetKey(int partition) {
-        return ByteBuffer.allocate(5).put(OFFSETS).putInt(partition).array();
     }
 
     private static byte[] encode(MinuteCount count) {
