@@ -131,11 +131,6 @@ final class QoeHourStore implements AutoCloseable {
         }
     }
 
-    /** Bytes on disk (SST files), for the metrics. */
-    long diskBytes() {
-        return local.diskBytes();
-    }
-
     /** Waits for queries in flight; later ones are answered 503. Pending writes are dropped (re-read from the topic). */
     @Override
     public void close() {
