@@ -14,6 +14,7 @@ import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
 import liveccu.streams.BoundedRocksDbMemory;
+import liveccu.streams.StreamThreadWatch;
 import liveccu.streams.StreamsHealth;
 import liveccu.streams.StreamsSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,11 +33,13 @@ public final class Aggregator {
     private static final Duration WINDOW_CHANGELOG_EXTRA_RETENTION = Duration.ofMinutes(10);
 
     private final KafkaStreams streams;
+    private final StreamThreadWatch watch;
     private final OpsRoutes ops;
     private final HttpServer server;
 
-    private Aggregator(KafkaStreams streams, OpsRoutes ops, HttpServer server) {
+    private Aggregator(KafkaStreams streams, StreamThreadWatch watch, OpsRoutes ops, HttpServer server) {
         this.streams = streams;
+        this.watch = watch;
         this.ops = ops;
         this.server = server;
     }
@@ -48,8 +51,10 @@ public final class Aggregator {
                 streamsConfig(config));
         StreamsHealth.replaceFailedThreads(streams, STREAMS);
         new KafkaStreamsMetrics(streams).bindTo(registry);
-        OpsRoutes ops = new OpsRoutes(() -> StreamsHealth.failedReason(streams, STREAMS),
-                () -> StreamsHealth.notReadyReason(streams, STREAMS), registry);
+        // A stream thread that stops polling leaves the state RUNNING: watched apart (issue 25).
+        StreamThreadWatch watch = StreamThreadWatch.start(streams, STREAMS, config.streamStall(), registry);
+        OpsRoutes ops = new OpsRoutes(() -> StreamsHealth.failedReason(streams, STREAMS).or(watch::failedReason),
+                () -> StreamsHealth.notReadyReason(streams, STREAMS).or(watch::notReadyReason), registry);
         Router router = Router.router(vertx);
         ops.mount(router);
         ErrorResponses.install(router);
@@ -60,9 +65,12 @@ public final class Aggregator {
                 .map(server -> {
                     LOG.info("aggregator running ({} stream threads); health and metrics on port {}",
                             config.streamThreads(), server.actualPort());
-                    return new Aggregator(streams, ops, server);
+                    return new Aggregator(streams, watch, ops, server);
                 })
-                .onFailure(e -> streams.close(Duration.ofSeconds(10)));
+                .onFailure(e -> {
+                    watch.close();
+                    streams.close(Duration.ofSeconds(10));
+                });
     }
 
     /** The settings every Streams application of ours shares ({@link StreamsSettings}), and the aggregator's own. */
@@ -97,6 +105,7 @@ public final class Aggregator {
     /** Readiness first, then Streams commits and closes (bounded), then the HTTP server. */
     public Future<Void> stop(Vertx vertx) {
         ops.startDraining();
+        watch.close();
         // Leaving the group hands the tasks over at once; otherwise they wait for the session timeout.
         return vertx.executeBlocking(() -> streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                         .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)))

@@ -43,12 +43,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamThreadWatch implements AutoCloseable {
 
-    /** The default of CCU_STREAM_STALL_SECONDS: far beyond a healthy poll loop (well under a second). */
+    /** The setting, read by the aggregator and the sessions service: {@code notReadyAfter}, in seconds. */
+    public static final String SETTING = "CCU_STREAM_STALL_SECONDS";
+    /**
+     * Its default: far beyond a healthy poll loop (well under a second) and beyond the producer's and the
+     * consumer's own waits (request timeout 30 s, max.block.ms 60 s), so that liveness, at twice this,
+     * fails before Kafka's poll timeout (5 minutes) drops the thread from the group.
+     */
     public static final Duration DEFAULT_NOT_READY_AFTER = Duration.ofSeconds(60);
+    public static final Duration MAX_NOT_READY_AFTER = Duration.ofHours(1);
     /** How often the metrics are read. */
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(StreamThreadWatch.class);
-    /** A stream thread's main consumer (not its restore consumer, nor the global one): {@code <client>-StreamThread-<n>-consumer}. */
+    /** A stream thread's main consumer, {@code <client>-StreamThread-<n>-consumer}: not its restore consumer, nor the global one. */
     private static final Pattern MAIN_CONSUMER = Pattern.compile("((.+)-StreamThread-\\d+)-consumer");
 
     /** What is watched: the application's state and its clients' metrics. */
