@@ -294,6 +294,13 @@ public final class ClusterBenchmark {
         if (cdn.clientErrors() > 0) {
             what = what + (what.isEmpty() ? "" : "; ") + "CDN log: " + cdn.clientErrors() + " batch answers 5xx, slowest batch " + seconds(cdn.slowestMs());
         }
+        // A stream thread that stopped polling shows here, with the reason (issue 25): aggregators not ready or not live now.
+        for (Target aggregator : drill.cluster().instances(Role.AGGREGATOR)) {
+            String answers = drill.readiness().answersNow(aggregator);
+            if (!answers.equals("ready 200, live 200")) {
+                what = what + (what.isEmpty() ? "" : "; ") + "at the phase's end " + aggregator + " " + answers;
+            }
+        }
         rows.add(String.format(Locale.ROOT, "| %s | %d | %d | %s | %d | %s | %s | %s |", phase, totals.ok(), totals.clientErrors(),
                 totals.errorWindowSeconds() == 0 ? "–" : totals.errorWindowSeconds() + " s", totals.collector503(), seconds(totals.slowestMs()),
                 freshness(drill.longestFreshnessMs(fromMs, toMs)), what));
