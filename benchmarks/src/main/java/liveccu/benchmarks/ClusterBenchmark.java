@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import liveccu.allinone.cluster.FailoverDrill;
 import liveccu.allinone.cluster.LocalCluster;
+import liveccu.allinone.cluster.Supervisor;
 import liveccu.faults.Faults;
 import liveccu.faults.Target;
 import liveccu.faults.Target.Role;
@@ -248,6 +250,10 @@ public final class ClusterBenchmark {
             verdict.append("\nNot exact 3 minutes after the load: the aggregators were restarted one by one (kill -9 and start), then:\n");
             verify(verdict, Duration.ofMinutes(5));
         }
+        List<Supervisor.Restart> restarts = drill.cluster().supervisor().restarts();
+        verdict.append(restarts.isEmpty() ? "\nNo service was restarted by its liveness probe.\n"
+                : "\nRestarted by their liveness probe (as Kubernetes would):\n" + String.join("", restarts.stream()
+                        .map(r -> "- " + r + " at " + Instant.ofEpochMilli(r.atMs()) + "\n").toList()));
         Timeline.Totals cdnTotals = drill.cdnTimeline().between(0, Long.MAX_VALUE);
         return String.format(Locale.ROOT, """
                 %d beacons of %d waves sent live (%s), every one accepted in the end: %d; 5xx seen by clients (after the balancer's \
@@ -293,6 +299,11 @@ public final class ClusterBenchmark {
         Timeline.Totals cdn = drill.cdnTimeline().between(fromMs, toMs);
         if (cdn.clientErrors() > 0) {
             what = what + (what.isEmpty() ? "" : "; ") + "CDN log: " + cdn.clientErrors() + " batch answers 5xx, slowest batch " + seconds(cdn.slowestMs());
+        }
+        // A service whose liveness kept failing, restarted by the cluster as Kubernetes would (issue 25).
+        for (Supervisor.Restart restart : drill.cluster().supervisor().restarts(fromMs, toMs)) {
+            what = what + (what.isEmpty() ? "" : "; ") + restart.target() + " restarted by its liveness probe "
+                    + seconds(restart.atMs() - fromMs) + " into the phase (its last answer: " + restart.reason().replace('|', '/') + ")";
         }
         // A stream thread that stopped polling shows here, with the reason (issue 25): aggregators not ready or not live now.
         for (Target aggregator : drill.cluster().instances(Role.AGGREGATOR)) {
