@@ -1,5 +1,5 @@
 // The live CCU dashboard: one page, no build step, served by the query API itself. This module routes
-// between the views (ccu.js, playback.js, cdn.js), refreshes the one shown and says the page's state; the
+// between the views (ccu.js, playback.js, cdn.js, qoe.js), refreshes the one shown and says the page's state; the
 // URL says what is shown (url.js), so every view is a link. The API key stays in localStorage; only a
 // share link the user asked for carries it, as `secret` (access.js).
 /* global Chart -- from the webjar's UMD script, loaded before this module */
@@ -9,6 +9,7 @@ import { COLORS, refreshCcu, syncPanels, wireJobList } from './ccu.js';
 import { refreshCdn, wireCdn } from './cdn.js';
 import { $ } from './dom.js';
 import { FILTERS, refreshPlayback, wirePlayback } from './playback.js';
+import { QOE_FILTERS, refreshQoe, wireQoe } from './qoe.js';
 import { clockTime, tickClocks } from './time.js';
 import { currentView, navigate, onNavigate, resolveRange, setRange } from './url.js';
 
@@ -32,7 +33,8 @@ async function refresh() {
   const nowMs = Date.now();
   const stillCurrent = () => round === refreshRound;
   try {
-    const state = await (view.playback ? refreshPlayback : view.cdn ? refreshCdn : refreshCcu)(view, nowMs, stillCurrent);
+    const state = await (view.playback ? refreshPlayback : view.cdn ? refreshCdn : view.qoe ? refreshQoe : refreshCcu)(
+        view, nowMs, stillCurrent);
     if (state) {
       renderState(state, view, nowMs);
     }
@@ -88,6 +90,13 @@ function stateMessage(state, view) {
               + 'figures as soon as they arrive.'
             : 'No account to show yet: type an account id above (the list holds the accounts with viewers recently).';
       }
+      if (view.qoe) {
+        return state.account
+            ? `No experience data yet for account ${state.account} in this range${view.contentId || view.streamType
+              ? ' with these filters' : ''}: no view has started or played (player events or CMCD reports). This page `
+              + 'keeps watching and shows the numbers as soon as they arrive.'
+            : 'No account to show yet: type an account id above (the list holds the accounts with viewers recently).';
+      }
       if (view.playback) {
         return state.account
             ? `No playback data yet for account ${state.account} in this range${Object.keys(view.filters).length
@@ -130,13 +139,14 @@ function wireNavigation() {
     navigate(params => {
       params.delete('jobid');
       target.searchParams.getAll('jobid').forEach(job => params.append('jobid', job));
-      // Between the CCU, Playback and CDN views: each has its own range and default, so the range starts afresh.
+      // Between the CCU, Playback, CDN and Experience views: each has its own range and default, so the range starts afresh.
       if ((params.get('view') ?? '') !== (target.searchParams.get('view') ?? '')) {
         ['view', 'in', 'out', 'last'].forEach(name => params.delete(name));
         if (target.searchParams.has('view')) params.set('view', target.searchParams.get('view'));
       }
-      // The content whose retention curve is shown, and the Playback and CDN views' filters: the link's, or none.
-      ['contentid', 'zone', 'host', ...FILTERS.keys()].forEach(name => {
+      // The content whose retention curve is shown, the Playback, CDN and Experience views' filters and the
+      // breakdown picked: the link's, or none.
+      ['contentid', 'zone', 'host', ...FILTERS.keys(), ...QOE_FILTERS.keys(), 'dimension', 'metric'].forEach(name => {
         if (target.searchParams.has(name)) {
           params.set(name, target.searchParams.get(name));
         } else {
@@ -203,13 +213,15 @@ function wireShare() {
 
 function show() {
   const view = currentView();
-  const ofAccount = view.playback || view.cdn;
-  document.body.dataset.view = view.playback ? 'playback' : view.cdn ? 'cdn' : view.jobs.length ? 'job' : 'jobs';
+  const ofAccount = view.playback || view.cdn || view.qoe;
+  document.body.dataset.view = view.playback ? 'playback' : view.cdn ? 'cdn' : view.qoe ? 'qoe'
+      : view.jobs.length ? 'job' : 'jobs';
   $('#jobs-view').hidden = ofAccount || view.jobs.length > 0;
   $('#job-view').hidden = ofAccount || view.jobs.length === 0;
   $('#playback-view').hidden = !view.playback;
   $('#cdn-view').hidden = !view.cdn;
-  const viewLink = view.playback ? 'playback' : view.cdn ? 'cdn' : 'ccu';
+  $('#qoe-view').hidden = !view.qoe;
+  const viewLink = view.playback ? 'playback' : view.cdn ? 'cdn' : view.qoe ? 'qoe' : 'ccu';
   document.querySelectorAll('[data-view-link]').forEach(link => {
     if (link.dataset.viewLink === viewLink) {
       link.setAttribute('aria-current', 'page');
@@ -231,6 +243,7 @@ wireRange();
 wireShare();
 wirePlayback();
 wireCdn();
+wireQoe();
 onNavigate(show);
 window.addEventListener('popstate', show);
 setInterval(tickClocks, 1000);

@@ -5,19 +5,11 @@
 
 import { readableAccounts, renderAccess, renderAccountChoices } from './access.js';
 import { firstFailure, getJson } from './api.js';
+import { chartOptions, intervalRange, points } from './charts.js';
 import { $, formatNumber, setTotal } from './dom.js';
 import { minuteText } from './time.js';
 import { navigate, resolveRange } from './url.js';
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-const STEP_MS = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS };
-// As the API chooses without `interval`: minutes up to 6 hours, hours up to a week, days beyond. Minutes
-// only for a range starting within the last day: the API keeps them for 25 hours, this leaves an hour
-// for a clock that is off.
-const MINUTES_UP_TO_MS = 6 * HOUR_MS;
-const HOURS_UP_TO_MS = 7 * DAY_MS;
 const COLORS = {
   traffic: '#4ea8ff', requests: '#f5a524', hit: '#3ddc97', miss: '#f5a524', other: '#8b98a5',
   status: ['#8b98a5', '#3ddc97', '#4ea8ff', '#f5a524', '#ff6b6b'],
@@ -26,19 +18,6 @@ const COLORS = {
 const STATUS_GROUPS = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 
 const charts = {};
-
-/** The interval for the range's length, and the range widened to whole intervals, epoch ms. */
-export function cdnRange(range, nowMs) {
-  const length = range.toMs - range.fromMs;
-  const interval = length <= MINUTES_UP_TO_MS && range.fromMs >= nowMs - DAY_MS ? 'minute'
-      : length <= HOURS_UP_TO_MS ? 'hour' : 'day';
-  const stepMs = STEP_MS[interval];
-  return {
-    interval, stepMs,
-    fromMs: Math.floor(range.fromMs / stepMs) * stepMs,
-    toMs: Math.ceil(range.toMs / stepMs) * stepMs,
-  };
-}
 
 /** The sums of the answer's rows: the API lists only intervals (and groups) with requests. */
 function totals(rows) {
@@ -57,7 +36,7 @@ function hitRatio(sums) {
 /**
  * @param rows  GET /cdn's rows per interval
  * @param pops  the same with group_by=pop
- * @param range the intervals asked for ({@link cdnRange})
+ * @param range the intervals asked for ({@link intervalRange})
  */
 export function renderCdn(view, rows, pops, range) {
   const sums = totals(rows);
@@ -92,19 +71,6 @@ function formatBytes(bytes) {
 
 function percent(share) {
   return share === null || share === undefined ? '–' : `${(share * 100).toFixed(1)} %`;
-}
-
-/** One point per interval of the range, 0 where nothing was served. */
-function points(rows, range) {
-  const byTime = new Map(rows.map(row => [Date.parse(row.time), row]));
-  const times = [];
-  for (let t = range.fromMs; t < range.toMs; t += range.stepMs) {
-    times.push(t);
-  }
-  return {
-    labels: times.map(t => new Date(t).toISOString()),
-    of: figure => times.map(t => (byTime.has(t) ? figure(byTime.get(t)) : 0)),
-  };
 }
 
 function drawChart(view, name, labels, data, create) {
@@ -158,46 +124,6 @@ function stackedChart(canvas, series) {
   });
 }
 
-function chartOptions(yScales, formatValue, stacked = false) {
-  return {
-    animation: false,
-    maintainAspectRatio: false,
-    interaction: { mode: 'index', intersect: false },
-    scales: {
-      x: {
-        stacked,
-        grid: { color: COLORS.grid },
-        ticks: {
-          color: COLORS.text, maxRotation: 0, autoSkipPadding: 24,
-          callback(value) {
-            return timeLabel(this.getLabelForValue(value), this.chart.data.labels);
-          },
-        },
-      },
-      ...yScales,
-    },
-    plugins: {
-      legend: { labels: { color: '#e6edf3', font: { size: 14 } } },
-      tooltip: {
-        callbacks: {
-          title: items => `${items[0].label.slice(0, 16).replace('T', ' ')} UTC`,
-          label: item => `${item.dataset.label}: ${formatValue(item.dataset.label, item.raw)}`,
-        },
-      },
-    },
-  };
-}
-
-/** A day's points are named by their date, shorter intervals by their time (and date, over several days). */
-function timeLabel(isoTime, labels) {
-  const days = labels.length > 1 && Date.parse(labels[1]) - Date.parse(labels[0]) >= DAY_MS;
-  if (days) {
-    return isoTime.slice(0, 10);
-  }
-  const spansDays = labels.length && labels[0].slice(0, 10) !== labels[labels.length - 1].slice(0, 10);
-  return spansDays ? isoTime.slice(5, 16).replace('T', ' ') : isoTime.slice(11, 16);
-}
-
 /** Per PoP over the whole range, the most traffic first: the API answers per interval and PoP. */
 function byPop(rows) {
   const pops = new Map();
@@ -242,7 +168,7 @@ export async function refreshCdn(view, nowMs, stillCurrent) {
   const [access, accounts] = await Promise.allSettled([getJson('access'), getJson('accounts')]);
   const choices = readableAccounts(access, accounts);
   const account = view.accountId ?? choices[0] ?? null;
-  const range = cdnRange(resolveRange(view, nowMs), nowMs);
+  const range = intervalRange(resolveRange(view, nowMs), nowMs);
   let results = [];
   if (account) {
     const filterParams = [['zone', view.zone], ['host', view.host], ['contentid', view.contentId]]

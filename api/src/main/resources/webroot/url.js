@@ -1,4 +1,4 @@
-// What is shown is the URL (view, jobid, accountid, filters, in/out or last, refresh), so every view is a
+// What is shown is the URL (view, jobid, accountid, filters, breakdown, in/out or last, refresh), so every view is a
 // link. navigate() changes it in place and tells app.js, which shows the new view.
 import { FILTERS } from './playback.js';
 import { MINUTE_MS, minuteStart } from './time.js';
@@ -6,6 +6,7 @@ import { MINUTE_MS, minuteStart } from './time.js';
 const DEFAULT_LAST_MINUTES = 60;
 const PLAYBACK_DEFAULT_LAST_MINUTES = 1440; // hourly numbers: a day by default
 const CDN_DEFAULT_LAST_MINUTES = 1440;
+const QOE_DEFAULT_LAST_MINUTES = 60; // an event, live: per minute
 
 let shown = () => {};
 
@@ -18,15 +19,21 @@ export function currentView() {
   const params = new URLSearchParams(location.search);
   const playback = params.get('view') === 'playback';
   const cdn = params.get('view') === 'cdn';
-  const ofAccount = playback || cdn;
+  const qoe = params.get('view') === 'qoe';
+  const ofAccount = playback || cdn || qoe;
   const text = name => (ofAccount ? params.get(name)?.trim() || null : null);
   return {
     playback,
     cdn,
+    qoe,
     accountId: text('accountid'),
     contentId: text('contentid'),
     zone: cdn ? text('zone') : null,
     host: cdn ? text('host') : null,
+    // the Experience view's filter and breakdown
+    streamType: qoe ? text('stream_type') : null,
+    dimension: qoe ? text('dimension') : null,
+    metric: qoe ? text('metric') : null,
     // the Playback view's filters: only the playbacks with these dimensions' values
     filters: playback ? Object.fromEntries([...FILTERS.keys()].filter(name => params.get(name)?.trim())
         .map(name => [name, params.get(name).trim()])) : {},
@@ -38,7 +45,8 @@ export function currentView() {
 }
 
 function defaultLastMinutes(view) {
-  return view === 'playback' ? PLAYBACK_DEFAULT_LAST_MINUTES : view === 'cdn' ? CDN_DEFAULT_LAST_MINUTES : DEFAULT_LAST_MINUTES;
+  return view === 'playback' ? PLAYBACK_DEFAULT_LAST_MINUTES : view === 'cdn' ? CDN_DEFAULT_LAST_MINUTES
+      : view === 'qoe' ? QOE_DEFAULT_LAST_MINUTES : DEFAULT_LAST_MINUTES;
 }
 
 // The API accepts upper case and dashed UUIDs too; one spelling keeps one panel per job.

@@ -5,8 +5,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import liveccu.aggregator.playback.PlaybackTopology;
 import liveccu.model.Topics;
@@ -36,12 +38,14 @@ public final class Aggregator {
     private final StreamThreadWatch watch;
     private final OpsRoutes ops;
     private final HttpServer server;
+    private final Router router;
 
-    private Aggregator(KafkaStreams streams, StreamThreadWatch watch, OpsRoutes ops, HttpServer server) {
+    private Aggregator(KafkaStreams streams, StreamThreadWatch watch, OpsRoutes ops, HttpServer server, Router router) {
         this.streams = streams;
         this.watch = watch;
         this.ops = ops;
         this.server = server;
+        this.router = router;
     }
 
     public static Future<Aggregator> start(Vertx vertx, AggregatorConfig config, PrometheusMeterRegistry registry) {
@@ -65,7 +69,7 @@ public final class Aggregator {
                 .map(server -> {
                     LOG.info("aggregator running ({} stream threads); health and metrics on port {}",
                             config.streamThreads(), server.actualPort());
-                    return new Aggregator(streams, watch, ops, server);
+                    return new Aggregator(streams, watch, ops, server, router);
                 })
                 .onFailure(e -> {
                     watch.close();
@@ -95,6 +99,11 @@ public final class Aggregator {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** Its HTTP routes (health and metrics), as its router holds them. */
+    public List<Route> routes() {
+        return router.getRoutes();
     }
 
     /** True once Streams processes beacons (used by the all-in-one launcher and tests). */

@@ -1,10 +1,14 @@
 package liveccu.allinone;
 
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import liveccu.aggregator.Aggregator;
@@ -134,6 +138,19 @@ public final class LocalSystem implements AutoCloseable {
 
     public int aggregatorPort() {
         return aggregator.port();
+    }
+
+    /**
+     * The HTTP routes each running service serves, as its router holds them, by the service's name in
+     * docs/openapi.yaml's tags: collector, query API, aggregator, sessions service.
+     */
+    public Map<String, List<Route>> routes() {
+        Map<String, List<Route>> routes = new LinkedHashMap<>();
+        routes.put("collector", collector.routes());
+        routes.put("query API", api.routes());
+        routes.put("aggregator", aggregator.routes());
+        sessions.ifPresent(service -> routes.put("sessions service", service.routes()));
+        return routes;
     }
 
     public Optional<EmbeddedKafkaBroker> broker() {

@@ -146,6 +146,39 @@ class DashboardIT {
             });""";
 
     /** The account of the CDN log source the dashboard's audio test pushes to, and the episode its catalogue has. */
+    /**
+     * What the Experience view shows: its interval, tiles (values, then texts) with the live tiles' minute, the
+     * views started and failure % per interval, the startup distribution's bins, the breakdown's rows
+     * (name:views:value:impact) and what it breaks down by.
+     */
+    record QoeShown(String state, String interval, List<String> totals, List<String> totalsText, String liveMinute,
+                    List<String> labels, List<Double> started, List<Double> failurePct, List<String> bins,
+                    List<Double> distribution, List<String> breakdown, String dimension, String metric) {
+    }
+
+    private static final String READ_QOE = """
+            const view = document.querySelector('#qoe-view');
+            if (view.hidden || view.dataset.accountid !== arguments[0] || !view.dataset.renderedAt) return null;
+            const chart = name => Chart.getChart(view.querySelector(`canvas[data-chart="${name}"]`));
+            const totals = ['views', 'playing', 'rebuffering', 'failures', 'exits', 'startup-p50', 'startup-p90']
+                .map(name => view.querySelector(`[data-total="${name}"]`));
+            return JSON.stringify({
+              state: document.querySelector('#state').dataset.state,
+              interval: view.dataset.interval,
+              totals: totals.map(total => total.dataset.value),
+              totalsText: totals.map(total => total.textContent),
+              liveMinute: view.querySelector('[data-role=live-minute]').dataset.minute,
+              labels: chart('views').data.labels,
+              started: chart('views').data.datasets[0].data,
+              failurePct: chart('quality').data.datasets[1].data,
+              bins: chart('distribution').data.labels,
+              distribution: chart('distribution').data.datasets[0].data,
+              breakdown: [...view.querySelectorAll('[data-role=breakdown] tbody tr')].map(row =>
+                  [row.dataset.name, row.dataset.views, row.dataset.value, row.dataset.impact].join(':')),
+              dimension: document.querySelector('#qoe-dimension').value,
+              metric: document.querySelector('#qoe-metric').value,
+            });""";
+
     private static final String AUDIO_ACCOUNT = "pb-audio-" + randomHex32().substring(0, 8);
     private static final String AUDIO_SOURCE = "dashboard-cdn";
     private static final String AUDIO_TOKEN = "dashboard-cdn-token-0123456789";
@@ -807,7 +840,140 @@ class DashboardIT {
                 browser.find("#state-message").getText());
     }
 
+    @Test
+    void theExperienceViewShowsLiveTilesMinutesTheBreakdownByImpactAndTheStartupDistribution() throws IOException {
+        String account = "qoe-" + randomHex32().substring(0, 8);
+        String content = "match-" + account;
+        String job = randomHex32();
+        long now = System.currentTimeMillis();
+        long t0 = now / 60_000 * 60_000 - 4 * 60_000;
+        // five views four minutes ago as hls.js, Shaka and the platform's player report them (QoePlayers): hls.js
+        // plays, its 404 fails, its stalled start exits; Shaka plays (Firefox); the player's events play
+        QoePlayers.Report r = new QoePlayers.Report(content, t0);
+        QoePlayers.postCmcd(system.collectorPort(), account, job, r.hlsJs("hls") + r.hlsJsManifest404("hls-404")
+                + r.hlsJsExit("hls-exit"), QoePlayers.CHROME);
+        QoePlayers.postCmcd(system.collectorPort(), account, job, r.shaka("shaka"), QoePlayers.FIREFOX);
+        QoePlayers.postEvents(system.collectorPort(), account, r.playerEvents("player"), QoePlayers.CHROME);
+        // and one watching now: hls.js started 150 s ago, its first frame 1 s later, reporting every 30 s until now
+        QoePlayers.Report live = new QoePlayers.Report(content, now - 150_000);
+        StringBuilder liveView = new StringBuilder(live.line("live", "ps", "s", 0, 0, 3000L) + live.line("live", "ps", "p", 1_000, 1, 3000L));
+        for (int i = 1; i <= 5; i++) {
+            liveView.append(live.line("live", "t", "p", i * 30_000L, 1 + i, 3000L));
+        }
+        QoePlayers.postCmcd(system.collectorPort(), account, job, liveView.toString(), QoePlayers.CHROME);
+        long liveStartup = 1_000;
+        long livePlayed = 149_000;
+        long nowS = now / 1000;
+        String range = "accountid=" + account + "&from=" + (nowS - 3 * 3600) + "&to=" + (nowS + 3600);
+        Eventually.await(PAGE_WAIT.multipliedBy(2), "the API counted the six views", () -> List.of(
+                        Viewers.parse(Http.get(system.apiPort(), "/qoe?" + range + "&interval=hour", "x-api-key", Viewers.API_KEY).body())
+                                .stream().mapToLong(row -> ((Number) row.get("views")).longValue()).sum(),
+                        tree(Http.get(system.apiPort(), "/qoe/startup?" + range, "x-api-key", Viewers.API_KEY).body()).get("startups").asLong(),
+                        Viewers.parse(Http.get(system.apiPort(), "/qoe?" + range.replace(nowS - 3 * 3600 + "&", nowS - 3600 + "&")
+                                + "&interval=minute", "x-api-key", Viewers.API_KEY).body()).stream()
+                                .mapToLong(row -> ((Number) row.get("exits_before_start")).longValue()).sum()),
+                List.of(6L, 4L, 1L)::equals);
+
+        open("/?refresh=1", Viewers.API_KEY);
+        browser.find("[data-view-link=qoe]").click();
+        browser.find("#qoe-account").clear();
+        browser.find("#qoe-account").sendKeys(account);
+        browser.find("#qoe-account-form button[type=submit]").click();
+        QoeShown shown = Eventually.await(PAGE_WAIT, "account " + account + "'s experience on the page", () -> readQoe(account),
+                view -> view != null && view.totals().get(0).equals("6") && view.breakdown().size() == 2);
+        assertEquals("ok", shown.state());
+        assertEquals("minute", shown.interval(), "the last hour, per minute");
+        assertTrue(browser.currentUrl().contains("view=qoe") && browser.currentUrl().contains("accountid=" + account),
+                browser.currentUrl());
+        // the live tiles are the last whole minute's: only the live view plays there, without a stall
+        long liveMinute = Long.parseLong(shown.liveMinute());
+        boolean livePlays = now - 149_000 < liveMinute + 60_000 && now > liveMinute;
+        // 4 startups (1.0, 1.2, 1.8, 2.0 s): the median the 2nd (rank 1.5), p90 the 3rd (rank 2.7), as the API's buckets read
+        long p50 = QoePlayers.bucketMs(QoePlayers.HLS_STARTUP);
+        long p90 = QoePlayers.bucketMs(QoePlayers.SHAKA_STARTUP);
+        assertEquals(List.of("6", livePlays ? "1" : "0", livePlays ? "0" : "", "1", "1", String.valueOf(p50), String.valueOf(p90)),
+                shown.totals());
+        assertEquals(List.of("6", livePlays ? "1" : "0", livePlays ? "0.0 %" : "–", "1", "1",
+                String.format(java.util.Locale.ROOT, "%.2f s", p50 / 1000.0), String.format(java.util.Locale.ROOT, "%.2f s", p90 / 1000.0)),
+                shown.totalsText());
+        // per minute over the last hour: five views started in t0's minute, the live one in its own; 1 failure of 5 at t0
+        assertEquals(60, shown.labels().size(), shown.labels().toString());
+        String liveStart = Instant.ofEpochMilli((now - 150_000) / 60_000 * 60_000).toString().replace("Z", ".000Z");
+        String first = Instant.ofEpochMilli(t0).toString().replace("Z", ".000Z");
+        for (int i = 0; i < shown.labels().size(); i++) {
+            String label = shown.labels().get(i);
+            assertEquals(label.equals(first) ? 5.0 : label.equals(liveStart) ? 1.0 : 0.0, shown.started().get(i), "views started at " + label);
+        }
+        assertEquals(20.0, shown.failurePct().get(shown.labels().indexOf(first)));
+        // the startup times in bins, each by the time its 1 % bucket stands for
+        List<Long> startups = List.of(liveStartup, QoePlayers.HLS_STARTUP, QoePlayers.SHAKA_STARTUP, QoePlayers.PLAYER_STARTUP);
+        long[] upper = {500, 1_000, 2_000, 3_000, 5_000, 8_000, 15_000, Long.MAX_VALUE};
+        List<Double> bins = new ArrayList<>(java.util.Collections.nCopies(upper.length, 0.0));
+        for (long startup : startups) {
+            int bin = 0;
+            while (QoePlayers.bucketMs(startup) >= upper[bin]) {
+                bin++;
+            }
+            bins.set(bin, bins.get(bin) + 1);
+        }
+        assertEquals(bins, shown.distribution());
+        assertEquals(List.of("0–0.5 s", "0.5–1 s", "1–2 s", "2–3 s", "3–5 s", "5–8 s", "8–15 s", "15 s and more"), shown.bins());
+        // the breakdown by browser ranked by failure %: Chrome's 1 of 5 drags the overall 1 of 6 up
+        assertEquals(List.of("browser", "failure_pct"), List.of(shown.dimension(), shown.metric()));
+        double overall = 100.0 / 6;
+        assertEquals(List.of("Chrome:5:20:" + impact(20.0 - overall, 5 / 6.0), "Firefox:1:0:" + impact(0 - overall, 1 / 6.0)),
+                shown.breakdown());
+        browser.screenshot("experience");
+
+        // ranked by rebuffering instead: each browser's stalls over its watch time, weighed by its share of watch time
+        browser.js("const select = document.querySelector('#qoe-metric'); select.value = 'rebuffer_pct';"
+                + " select.dispatchEvent(new Event('change'));");
+        long chromeStalls = QoePlayers.HLS_REBUFFER + QoePlayers.PLAYER_REBUFFER;
+        long chromeWatch = QoePlayers.HLS_PLAYED + QoePlayers.PLAYER_PLAYED + livePlayed + chromeStalls;
+        long firefoxWatch = QoePlayers.SHAKA_PLAYED + QoePlayers.SHAKA_REBUFFER;
+        double all = 100.0 * (chromeStalls + QoePlayers.SHAKA_REBUFFER) / (chromeWatch + firefoxWatch);
+        double chrome = 100.0 * chromeStalls / chromeWatch;
+        double firefox = 100.0 * QoePlayers.SHAKA_REBUFFER / firefoxWatch;
+        double chromeShare = chromeWatch / (double) (chromeWatch + firefoxWatch);
+        List<String> expected = new ArrayList<>(List.of(
+                "Chrome:5:" + number(Math.round(chrome * 100) / 100.0) + ":" + impact(chrome - all, chromeShare),
+                "Firefox:1:" + number(Math.round(firefox * 100) / 100.0) + ":" + impact(firefox - all, 1 - chromeShare)));
+        expected.sort(java.util.Comparator.comparingDouble(row -> -Double.parseDouble(row.substring(row.lastIndexOf(':') + 1))));
+        QoeShown stalls = Eventually.await(PAGE_WAIT, "ranked by rebuffering", () -> readQoe(account),
+                view -> view != null && view.metric().equals("rebuffer_pct") && view.breakdown().equals(expected));
+        assertTrue(browser.currentUrl().contains("metric=rebuffer_pct"), browser.currentUrl());
+        assertEquals(6, stalls.breakdown().stream().mapToInt(row -> Integer.parseInt(row.split(":")[1])).sum());
+    }
+
+    @Test
+    void theExperienceViewSaysWhenThereIsNoDataYet() {
+        String account = "qoe-empty-" + randomHex32().substring(0, 8);
+        open("/?view=qoe&accountid=" + account, Viewers.API_KEY);
+        awaitState("no-data");
+        assertTrue(browser.find("#state-message").getText().startsWith("No experience data yet for account " + account),
+                browser.find("#state-message").getText());
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** An impact as the page holds it: the API's, rounded to 4 decimals, as JavaScript writes a number. */
+    private static String impact(double excess, double share) {
+        return number(Math.round(excess * share * 10_000) / 10_000.0);
+    }
+
+    /** A number as JavaScript writes it: whole numbers without a decimal point. */
+    private static String number(double value) {
+        return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+    }
+
+    private static QoeShown readQoe(String account) {
+        String json = (String) browser.js(READ_QOE, account);
+        try {
+            return json == null ? null : JSON.readValue(json, QoeShown.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private static CdnShown readCdn(String account) {
         String json = (String) browser.js(READ_CDN, account);

@@ -33,8 +33,6 @@ import liveccu.model.RetentionCount;
 import liveccu.ops.config.Env;
 import liveccu.testsupport.Eventually;
 import liveccu.testsupport.Http;
-import org.greenbytes.http.sfv.ListElement;
-import org.greenbytes.http.sfv.Parser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -252,29 +250,18 @@ class HlsPlayerIT {
         return (Map<String, Object>) browser.js("return window.player ? JSON.parse(JSON.stringify(window.player)) : null;");
     }
 
-    /** Every report line of every request the player made, parsed as the RFC 8941 dictionary it is. */
+    /** Every report line of every request the player made ({@link CmcdReports#parse}), with the answer to its request. */
     @SuppressWarnings("unchecked")
     private static List<Report> sentReports(Map<String, Object> player) {
         List<Report> reports = new ArrayList<>();
         for (Map<String, Object> request : (List<Map<String, Object>>) player.get("reports")) {
             Object status = request.get("status");
-            for (String line : request.get("body").toString().split("\n")) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                Map<String, ListElement<?>> report = Parser.parseDictionary(line).get();
-                String pt = value(report, "pt");
-                reports.add(new Report(value(report, "e"), value(report, "sta"), Long.parseLong(value(report, "ts")),
-                        value(report, "st"), pt == null ? null : Long.valueOf(pt), status));
+            for (CmcdReports.Report report : CmcdReports.parse(List.of(request.get("body").toString()))) {
+                reports.add(new Report(report.e(), report.sta(), report.ts(), report.st(), report.pt(), status));
             }
         }
         reports.sort(Comparator.comparingLong(Report::ts));
         return reports;
-    }
-
-    private static String value(Map<String, ListElement<?>> report, String key) {
-        ListElement<?> element = report.get(key);
-        return element == null ? null : String.valueOf(element.get());
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,11 +20,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
+import liveccu.collector.Collector;
+import liveccu.collector.CollectorConfig;
 import liveccu.collector.intake.IpHasher;
 import liveccu.model.PlayerEvent;
 import liveccu.model.Topics;
+import liveccu.ops.ServiceMain;
 import liveccu.ops.config.Env;
+import liveccu.ops.metrics.Metrics;
 import liveccu.testsupport.Eventually;
+import liveccu.testsupport.GeoIpTestData;
 import liveccu.testsupport.Http;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -39,7 +45,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The playback intake over the real path: player events and CMCD v2 reports POSTed over HTTP, a real
- * broker, and for CMCD heartbeats the aggregator and the query API.
+ * broker, and for CMCD heartbeats the aggregator and the query API. The system runs without GeoIP
+ * databases; a second collector on the same broker has them (the real test files: GeoLite2 Country and
+ * ASN of 2018, CC BY-SA 4.0, "This product includes GeoLite2 data created by MaxMind, available from
+ * https://www.maxmind.com").
  */
 class PlaybackIntakeIT {
 
@@ -51,6 +60,8 @@ class PlaybackIntakeIT {
     static Path dataDir;
     static LocalSystem system;
     static Viewers viewers;
+    static Vertx geoVertx;
+    static Collector geoCollector;
 
     @BeforeAll
     static void startSystem() throws Exception {
@@ -62,10 +73,23 @@ class PlaybackIntakeIT {
         viewers = new Viewers(system);
         Eventually.await(Duration.ofSeconds(30), "collector ready",
                 () -> Http.get(system.collectorPort(), "/health/ready").status(), status -> status == 200);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap());
+        env.put("CCU_GEOIP_COUNTRY_DB", GeoIpTestData.geoLite2Country().toString());
+        env.put("CCU_GEOIP_ASN_DB", GeoIpTestData.geoLite2Asn().toString());
+        Env geoEnv = new Env(env);
+        CollectorConfig geoConfig = CollectorConfig.read(geoEnv, null);
+        geoEnv.failIfInvalid();
+        // A Vert.x of its own: within one, port 0 would share the first collector's random port.
+        geoVertx = Vertx.vertx();
+        geoCollector = ServiceMain.await(Collector.start(geoVertx, geoConfig, Metrics.newRegistry("collector")));
     }
 
     @AfterAll
     static void stopSystem() {
+        if (geoCollector != null) {
+            ServiceMain.await(geoCollector.stop());
+            ServiceMain.await(geoVertx.close());
+        }
         system.close();
     }
 
@@ -168,6 +192,59 @@ class PlaybackIntakeIT {
                 list -> list.size() == 6);
         assertEquals(List.of(true, true, true, false, false, true), reports.stream()
                 .sorted(java.util.Comparator.comparing(PlayerEvent::eventTimeMs)).map(e -> e.cmcd().heartbeat()).toList());
+    }
+
+    @Test
+    void aPublicClientsCountryAndAutonomousSystemLandWithItsEventsAndItsAddressOnNoTopic() {
+        String withDatabases = "pb-geo-" + UUID.randomUUID();
+        String without = "pb-nogeo-" + UUID.randomUUID();
+        String sid = UUID.randomUUID().toString();
+        String job = randomHex32();
+        long now = System.currentTimeMillis();
+        String events = "[{\"event\":\"play\",\"playback_id\":\"%1$s\",\"time\":" + now + "},"
+                + "{\"event\":\"error\",\"playback_id\":\"%1$s\",\"time\":" + now + ",\"error_code\":\"NET-404\",\"fatal\":true}]";
+        // the client behind the trusted proxy (the test's 127.0.0.1): the intake's client IP, as for the IP hash
+        for (var target : List.of(Map.entry(geoCollector.port(), withDatabases), Map.entry(system.collectorPort(), without))) {
+            Http.Reply reply = Http.post(target.getKey(), "/v1/accounts/" + Viewers.ACCOUNT + "/events",
+                    events.formatted(target.getValue()), "content-type", "application/json", "user-agent", "ITPlayer/1.0",
+                    "x-forwarded-for", "198.51.100.3, " + GeoIpTestData.PUBLIC_IP);
+            assertEquals(204, reply.status(), reply.body());
+        }
+        Http.Reply report = Http.post(geoCollector.port(), "/cmcd/" + Viewers.ACCOUNT + "/" + job,
+                "e=e,sid=\"" + sid + "\",ts=" + now + ",sta=f,ec=(\"manifestLoadError\"),v=2\n", "content-type", "application/cmcd",
+                "x-forwarded-for", GeoIpTestData.PUBLIC_IP);
+        assertEquals(204, report.status(), report.body());
+
+        List<PlayerEvent> landed = Eventually.await(Duration.ofSeconds(20), "5 events and reports on the topic",
+                () -> readAll(Set.of(Topics.PLAYER_EVENTS.name())).stream()
+                        .map(r -> Topics.PLAYER_EVENTS.valueSerde().deserializer().deserialize("t", r.value()))
+                        .filter(e -> Set.of(withDatabases, without, sid).contains(e.playbackId())).toList(),
+                list -> list.size() == 5);
+        List<Object> placed = List.of(GeoIpTestData.PUBLIC_IP_COUNTRY, GeoIpTestData.PUBLIC_IP_ASN, GeoIpTestData.PUBLIC_IP_AS_ORG);
+        for (PlayerEvent event : landed) {
+            List<Object> geo = java.util.Arrays.asList(event.country(), event.asn(), event.asOrg());
+            assertEquals(event.playbackId().equals(without) ? java.util.Arrays.asList(null, null, null) : placed, geo,
+                    event.playbackId());
+            assertEquals(new IpHasher(IP_SECRET.getBytes(StandardCharsets.UTF_8)).hash(GeoIpTestData.PUBLIC_IP,
+                    event.receivedAtMs()), event.ipHash(), "the same client IP looked up and hashed");
+        }
+        PlayerEvent error = landed.stream().filter(e -> e.type().equals("error")).findFirst().orElseThrow();
+        assertEquals(List.of("NET-404", true), List.of(error.errorCode(), error.fatal()));
+        PlayerEvent cmcd = landed.stream().filter(e -> e.playbackId().equals(sid)).findFirst().orElseThrow();
+        assertEquals(List.of("f", "manifestLoadError"), List.of(cmcd.cmcd().sta(), cmcd.cmcd().ec()));
+
+        Set<String> topics;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            topics = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(false)).names().get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        for (ConsumerRecord<byte[], byte[]> record : readAll(topics)) {
+            for (byte[] bytes : new byte[][] {record.key(), record.value()}) {
+                String text = bytes == null ? "" : new String(bytes, StandardCharsets.ISO_8859_1);
+                assertFalse(text.contains(GeoIpTestData.PUBLIC_IP), "raw client IP on " + record.topic() + ": " + text);
+            }
+        }
     }
 
     /** Every record of these topics so far, keys and values as bytes. */

@@ -215,8 +215,9 @@ class PlaybackMetricsIT {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            // a bucket's share is null while its content's starts are not counted yet (another topic): poll on
             List<List<Object>> rows = ((List<Map<String, Object>>) body.get("buckets")).stream()
-                    .map(row -> List.of(row.get("from_s"), row.get("playbacks"), row.get("share"))).toList();
+                    .map(row -> Arrays.asList(row.get("from_s"), row.get("playbacks"), row.get("share"))).toList();
             return List.of(((Number) body.get("starts")).longValue(), rows);
         }, expected::equals);
     }

@@ -3,6 +3,7 @@ package liveccu.api;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,8 @@ import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.playback.RetentionView;
+import liveccu.api.qoe.QoeRoutes;
+import liveccu.api.qoe.QoeView;
 import liveccu.api.ccu.CcuRoutes;
 import liveccu.api.ccu.JobAccounts;
 import liveccu.api.ccu.MinuteCountsView;
@@ -70,8 +73,10 @@ public final class Api {
         PlaybackCountsView playback = new PlaybackCountsView(config.pipeline().bootstrapServers(), config.playbackHistory(), clock);
         RetentionView retention = new RetentionView(config.pipeline().bootstrapServers(), config.playbackHistory(), clock);
         CdnTrafficView cdn = new CdnTrafficView(config.pipeline().bootstrapServers(), config.cdnHistory(), clock);
+        // QoE is a playback feature: its hours are served as far back as the playback metrics'.
+        QoeView qoe = new QoeView(config.pipeline().bootstrapServers(), config.playbackHistory(), clock);
         List<TopicReader<?>> readers = List.of(counts.reader(), sessions.reader(), keys.reader(), playback.reader(),
-                retention.reader(), cdn.minuteReader(), cdn.hourReader());
+                retention.reader(), cdn.minuteReader(), cdn.hourReader(), qoe.minuteReader(), qoe.hourReader());
         readers.forEach(reader -> {
             reader.bindTo(registry);
             reader.start();
@@ -94,7 +99,7 @@ public final class Api {
                 new ViewerReportRoutes(sessions, new JobAccounts(counts), queries, clock, config.maxRange()),
                 new ViewerErasureRoutes(sessions, sessions.reader()::notReadyReason, erasures, clock),
                 access, new KeyAdminRoutes(keys, accessRecords, clock), ops, new PlaybackRoutes(playback, retention, queries),
-                new CdnRoutes(cdn, queries));
+                new CdnRoutes(cdn, queries), new QoeRoutes(qoe, queries));
         return vertx.deployVerticle(verticle)
                 .compose(id -> HealthCheck.awaitFirst(vertx, CompletableFuture.allOf(readers.stream()
                                 .map(reader -> reader.caughtUp().toCompletableFuture()).toArray(CompletableFuture[]::new)), RESULTS_WAIT,
@@ -112,6 +117,11 @@ public final class Api {
 
     public int port() {
         return verticle.actualPort();
+    }
+
+    /** The HTTP routes it serves, as its router holds them (ApiDescriptionIT compares them with docs/openapi.yaml). */
+    public List<Route> routes() {
+        return verticle.routes();
     }
 
     /** Readiness first, then the HTTP server, then the results views and the producer of access records and erasures. */

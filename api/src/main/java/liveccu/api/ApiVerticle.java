@@ -4,9 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.util.List;
 import java.util.Set;
 import liveccu.access.Access;
 import liveccu.access.Scope;
@@ -14,7 +16,9 @@ import liveccu.access.admin.KeyAdminRoutes;
 import liveccu.api.cdn.CdnRoutes;
 import liveccu.api.dashboard.DashboardRoutes;
 import liveccu.api.erasure.ViewerErasureRoutes;
+import liveccu.api.openapi.OpenApiRoutes;
 import liveccu.api.playback.PlaybackRoutes;
+import liveccu.api.qoe.QoeRoutes;
 import liveccu.api.ccu.CcuRoutes;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.ops.PortInUse;
@@ -23,7 +27,7 @@ import liveccu.ops.http.OpsRoutes;
 
 /**
  * The API's HTTP server: CORS for browser dashboards, the query routes each behind the scope it needs,
- * the operator's key management, and the dashboard page.
+ * the operator's key management, the API description and the dashboard page.
  */
 final class ApiVerticle extends VerticleBase {
 
@@ -36,10 +40,13 @@ final class ApiVerticle extends VerticleBase {
     private final OpsRoutes ops;
     private final PlaybackRoutes playback;
     private final CdnRoutes cdn;
+    private final QoeRoutes qoe;
+    private final OpenApiRoutes description;
+    private Router router;
     private HttpServer server;
 
     ApiVerticle(int port, CcuRoutes ccu, ViewerReportRoutes viewers, ViewerErasureRoutes erasures, Access access,
-                KeyAdminRoutes keys, OpsRoutes ops, PlaybackRoutes playback, CdnRoutes cdn) {
+                KeyAdminRoutes keys, OpsRoutes ops, PlaybackRoutes playback, CdnRoutes cdn, QoeRoutes qoe) {
         this.port = port;
         this.ccu = ccu;
         this.viewers = viewers;
@@ -49,11 +56,13 @@ final class ApiVerticle extends VerticleBase {
         this.ops = ops;
         this.playback = playback;
         this.cdn = cdn;
+        this.qoe = qoe;
+        this.description = OpenApiRoutes.fromClasspath();  // here, off the event loop
     }
 
     @Override
     public Future<?> start() {
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
         // As the seed API answered: any origin, and the two headers its page sends.
         router.route().handler(CorsHandler.create()
                 .addOrigin("*")
@@ -71,11 +80,15 @@ final class ApiVerticle extends VerticleBase {
         router.get("/playback").handler(access.require(Scope.COUNTS)).handler(playback::playback);
         router.get("/playback/retention").handler(access.require(Scope.COUNTS)).handler(playback::retention);
         router.get("/cdn").handler(access.require(Scope.COUNTS)).handler(cdn::cdn);
+        router.get("/qoe").handler(access.require(Scope.COUNTS)).handler(qoe::qoe);
+        router.get("/qoe/breakdown").handler(access.require(Scope.COUNTS)).handler(qoe::breakdown);
+        router.get("/qoe/startup").handler(access.require(Scope.COUNTS)).handler(qoe::startup);
         router.get("/viewers").handler(access.require(Scope.VIEWERS)).handler(viewers::report);
         // (Vert.x takes the body handler first; 4 KiB bounds what is read before the key is checked.)
         router.post("/admin/viewers/erasures").handler(BodyHandler.create(false).setBodyLimit(4096))
                 .handler(access.operatorOnly()).handler(erasures::erase);
         keys.mount(router, access);
+        description.mount(router);
         DashboardRoutes.mount(router);
         ErrorResponses.install(router);
         return PortInUse.explain(vertx.createHttpServer().requestHandler(router).listen(port), port, "query API", "CCU_API_PORT")
@@ -84,5 +97,10 @@ final class ApiVerticle extends VerticleBase {
 
     int actualPort() {
         return server.actualPort();
+    }
+
+    /** The routes its router holds. */
+    List<Route> routes() {
+        return router.getRoutes();
     }
 }

@@ -39,6 +39,8 @@ import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.playback.RetentionView;
+import liveccu.api.qoe.QoeRoutes;
+import liveccu.api.qoe.QoeView;
 import liveccu.api.viewers.ViewerReportRoutes;
 import liveccu.api.viewers.ViewerSessionsView;
 import liveccu.model.ApiKey;
@@ -110,7 +112,8 @@ class ApiRoutesTest {
                 access, new KeyAdminRoutes(keys, records, clock), ops,
                 new PlaybackRoutes(new PlaybackCountsView(NOT_A_BROKER, Duration.ofDays(35), clock),
                         new RetentionView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)),
-                new CdnRoutes(new CdnTrafficView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)));
+                new CdnRoutes(new CdnTrafficView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)),
+                new QoeRoutes(new QoeView(NOT_A_BROKER, Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();
@@ -492,6 +495,23 @@ class ApiRoutesTest {
                     assertTrue(replies.get(0).getHeader("content-type").startsWith("text/html"), replies.get(0).getHeader("content-type"));
                     assertEquals(List.of(200, "{\"status\":\"UP\"}"), List.of(replies.get(1).statusCode(), replies.get(1).bodyAsString()));
                     assertEquals(200, replies.get(2).statusCode());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void servesTheDescriptionInDocsAsWrittenAndAsJsonWithoutAKey(VertxTestContext test) throws Exception {
+        byte[] written = java.nio.file.Files.readAllBytes(Path.of("../docs/openapi.yaml"));
+        client.get("/openapi.yaml").send().compose(yaml -> client.get("/openapi.json").send().map(json -> List.of(yaml, json)))
+                .onComplete(test.succeeding(replies -> test.verify(() -> {
+                    HttpResponse<Buffer> yaml = replies.get(0);
+                    assertEquals(200, yaml.statusCode(), yaml.bodyAsString());
+                    assertEquals("application/yaml; charset=utf-8", yaml.getHeader("content-type"));
+                    assertTrue(java.util.Arrays.equals(written, yaml.bodyAsBuffer().getBytes()), "the file in docs/, byte for byte");
+                    HttpResponse<Buffer> json = replies.get(1);
+                    assertEquals(List.of(200, "application/json"), List.of(json.statusCode(), json.getHeader("content-type")));
+                    assertEquals(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(written),
+                            new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.bodyAsString()));
                     test.completeNow();
                 })));
     }

@@ -33,6 +33,8 @@ import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.playback.RetentionView;
+import liveccu.api.qoe.QoeRoutes;
+import liveccu.api.qoe.QoeView;
 import liveccu.api.ccu.CcuRoutes;
 import liveccu.api.ccu.JobAccounts;
 import liveccu.api.ccu.MinuteCountsView;
@@ -114,7 +116,8 @@ class CdnRoutesTest {
                 new OpsRoutes(HealthCheck.ALWAYS, HealthCheck.ALWAYS, Metrics.newRegistry("api")),
                 new PlaybackRoutes(new PlaybackCountsView("127.0.0.1:9", Duration.ofDays(35), clock),
                         new RetentionView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)),
-                new CdnRoutes(cdn, new BlockingQueries(4)));
+                new CdnRoutes(cdn, new BlockingQueries(4)),
+                new QoeRoutes(new QoeView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

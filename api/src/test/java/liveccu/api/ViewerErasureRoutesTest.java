@@ -40,6 +40,8 @@ import liveccu.api.http.BlockingQueries;
 import liveccu.api.playback.PlaybackCountsView;
 import liveccu.api.playback.PlaybackRoutes;
 import liveccu.api.playback.RetentionView;
+import liveccu.api.qoe.QoeRoutes;
+import liveccu.api.qoe.QoeView;
 import liveccu.api.ccu.CcuRoutes;
 import liveccu.api.ccu.JobAccounts;
 import liveccu.api.ccu.MinuteCountsView;
@@ -127,7 +129,8 @@ class ViewerErasureRoutesTest {
                 new ViewerErasureRoutes(sessions, viewLoading::get, sink, clock), access, new KeyAdminRoutes(keys, records, clock), ops,
                 new PlaybackRoutes(new PlaybackCountsView("127.0.0.1:9", Duration.ofDays(35), clock),
                         new RetentionView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)),
-                new CdnRoutes(new CdnTrafficView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)));
+                new CdnRoutes(new CdnTrafficView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)),
+                new QoeRoutes(new QoeView("127.0.0.1:9", Duration.ofDays(35), clock), new BlockingQueries(4)));
         vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> {
             client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
             test.completeNow();

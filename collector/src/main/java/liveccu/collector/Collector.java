@@ -1,18 +1,25 @@
 package liveccu.collector;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import liveccu.collector.ccu.BeaconMetrics;
 import liveccu.collector.ccu.BeaconParser;
 import liveccu.collector.ccu.BeaconRoutes;
 import liveccu.collector.ccu.BeaconSecret;
 import liveccu.collector.cdn.LogRoutes;
+import liveccu.collector.intake.GeoIp;
+import liveccu.collector.intake.GeoIpSettings;
 import liveccu.collector.intake.IpHasher;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.limit.RateLimitGate;
@@ -37,19 +44,23 @@ public final class Collector {
 
     private final Vertx vertx;
     private final IntakePublisher publisher;
+    private final GeoIp geoIp;
     private final OpsRoutes ops;
     private final AtomicInteger boundPort;
     private final String deploymentId;
     private final long sweeps;
+    private final List<CollectorVerticle> verticles;
 
-    private Collector(Vertx vertx, IntakePublisher publisher, OpsRoutes ops, AtomicInteger boundPort, String deploymentId,
-                      long sweeps) {
+    private Collector(Vertx vertx, IntakePublisher publisher, GeoIp geoIp, OpsRoutes ops, AtomicInteger boundPort,
+                      String deploymentId, long sweeps, List<CollectorVerticle> verticles) {
         this.vertx = vertx;
         this.publisher = publisher;
+        this.geoIp = geoIp;
         this.ops = ops;
         this.boundPort = boundPort;
         this.deploymentId = deploymentId;
         this.sweeps = sweeps;
+        this.verticles = verticles;
     }
 
     /** How long start-up waits for Kafka before serving anyway (answering 503 until Kafka is there). */
@@ -62,6 +73,12 @@ public final class Collector {
      * takes beacons, or after {@link #KAFKA_WAIT} without Kafka (beacons get 503 until it comes).
      */
     public static Future<Collector> start(Vertx vertx, CollectorConfig config, PrometheusMeterRegistry registry) {
+        GeoIp geoIp;
+        try {
+            geoIp = openGeoIp(config.playback().geoIp(), registry);
+        } catch (IOException e) {
+            return Future.failedFuture(new UncheckedIOException("GeoIP database: " + e.getMessage(), e));
+        }
         BeaconMetrics metrics = new BeaconMetrics(registry);
         IntakePublisher publisher = new IntakePublisher(new IntakePublisher.Settings(
                 config.pipeline().bootstrapServers(), config.bufferBytes(), config.deliveryTimeout(), config.linger(),
@@ -87,7 +104,7 @@ public final class Collector {
                 metrics::rejectionNotRecorded);
         IpHasher ipHasher = config.playback().ipHasher();
         PlaybackRoutes playback = new PlaybackRoutes(config.playback(), config.pipeline().rules(), secret, playbackLimit, sink,
-                publisher, ipHasher, registry);
+                publisher, ipHasher, geoIp, registry);
         LogRoutes logs = new LogRoutes(config.logs(), config.pipeline().rules(), ipHasher, publisher, publisher,
                 metrics::rejectionNotRecorded, registry);
         if (!config.logs().sources().isEmpty()) {
@@ -104,19 +121,48 @@ public final class Collector {
                     config.trustedProxies().isEmpty() ? "no proxy" : config.trustedProxies());
         }
         BeaconRoutes beacons = new BeaconRoutes(parser, secret, limit, viewers, sink, metrics);
-        return vertx.deployVerticle(
-                        () -> new CollectorVerticle(config.port(), beacons, ops, boundPort, List.of(playback, logs)),
+        List<CollectorVerticle> verticles = new CopyOnWriteArrayList<>();
+        return vertx.deployVerticle(() -> {
+                            CollectorVerticle verticle = new CollectorVerticle(config.port(), beacons, ops, boundPort, List.of(playback, logs));
+                            verticles.add(verticle);
+                            return verticle;
+                        },
                         new DeploymentOptions().setInstances(config.eventLoops()))
                 .compose(id -> HealthCheck.awaitFirst(vertx, publisher.firstAvailable(), KAFKA_WAIT,
                                 "Kafka not reachable; serving, answering beacons with 503 until it is")
                         .map(v -> {
                             LOG.info("collector listening on port {} ({} event loops)", boundPort.get(), config.eventLoops());
-                            return new Collector(vertx, publisher, ops, boundPort, id, sweeps);
+                            return new Collector(vertx, publisher, geoIp, ops, boundPort, id, sweeps, verticles);
                         }))
                 .onFailure(e -> {
                     vertx.cancelTimer(sweeps);
                     publisher.close();
+                    closeQuietly(geoIp);
                 });
+    }
+
+    /**
+     * The GeoIP databases (checked already by the configuration), or none with one warning naming what is
+     * unset: player events and CMCD reports then carry no country or ASN, and nothing else changes.
+     */
+    private static GeoIp openGeoIp(GeoIpSettings settings, PrometheusMeterRegistry registry) throws IOException {
+        settings.unsetWarning().ifPresent(LOG::warn);
+        GeoIp geoIp = GeoIp.open(settings);
+        if (geoIp != GeoIp.NONE) {
+            LOG.info("GeoIP databases: {}", geoIp.describe());
+            FunctionCounter.builder("ccu.geoip.failures", geoIp, GeoIp::failures)
+                    .description("GeoIP lookups that failed in a database (answered without country or ASN)")
+                    .register(registry);
+        }
+        return geoIp;
+    }
+
+    private static void closeQuietly(GeoIp geoIp) {
+        try {
+            geoIp.close();
+        } catch (IOException e) {
+            LOG.warn("closing the GeoIP databases: {}", e.getMessage());
+        }
     }
 
     /** Only what changes a result (the default), or every beacon (none): see {@link AcknowledgedFacts}. */
@@ -141,6 +187,11 @@ public final class Collector {
         return boundPort.get();
     }
 
+    /** The HTTP routes it serves, as its routers hold them (every event loop's router holds the same). */
+    public List<Route> routes() {
+        return verticles.get(0).routes();
+    }
+
     /**
      * Readiness turns 503 first, so load balancers stop sending beacons; then the servers close and
      * the beacons still in flight are acknowledged before the producer closes.
@@ -151,6 +202,7 @@ public final class Collector {
         return vertx.undeploy(deploymentId)
                 .transform(ar -> vertx.executeBlocking(() -> {
                     publisher.close();
+                    closeQuietly(geoIp);
                     return null;
                 }));
     }

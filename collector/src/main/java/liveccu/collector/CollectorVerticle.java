@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.List;
@@ -27,6 +28,7 @@ final class CollectorVerticle extends VerticleBase {
     private final OpsRoutes ops;
     private final AtomicInteger boundPort;
     private final List<IntakeRoutes> intakes;
+    private Router router;
 
     CollectorVerticle(int port, BeaconRoutes beacons, OpsRoutes ops, AtomicInteger boundPort) {
         this(port, beacons, ops, boundPort, List.of());
@@ -43,7 +45,7 @@ final class CollectorVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
         // Players fire beacons from web pages: a token in the Authorization header needs a preflight,
         // and so do CMCD reports and player events POSTed with their content type or gzip encoding.
         router.route().handler(CorsHandler.create()
@@ -65,5 +67,10 @@ final class CollectorVerticle extends VerticleBase {
         var listening = vertx.createHttpServer().requestHandler(requests).listen(port == 0 ? -1 : port);
         return PortInUse.explain(listening, port, "collector", "CCU_COLLECTOR_PORT")
                 .onSuccess(server -> boundPort.set(server.actualPort()));
+    }
+
+    /** The routes its router holds (beacons also have their fast path before it, to the same handler). */
+    List<Route> routes() {
+        return router.getRoutes();
     }
 }

@@ -36,6 +36,8 @@ import liveccu.collector.ccu.BeaconRoutes;
 import liveccu.collector.limit.ClientRateLimit;
 import liveccu.collector.limit.RateLimitGate;
 import liveccu.collector.ccu.BeaconSecret;
+import liveccu.collector.intake.GeoIp;
+import liveccu.collector.intake.GeoIpSettings;
 import liveccu.collector.intake.IpHasher;
 import liveccu.collector.playback.PlaybackRoutes;
 import liveccu.collector.playback.PlaybackSettings;
@@ -54,8 +56,10 @@ import liveccu.ops.http.HealthCheck;
 import liveccu.ops.http.OpsRoutes;
 import liveccu.ops.metrics.Metrics;
 import liveccu.testsupport.Eventually;
+import liveccu.testsupport.GeoIpTestData;
 import liveccu.tokens.TokenSettings;
 import liveccu.tokens.ViewerTokens;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +123,20 @@ class PlaybackRoutesTest {
     }
 
     static final Sinks SINKS = new Sinks();
+    /** The real lookup on the GeoIP test databases (GeoLite2 Country and ASN of 2018, CC BY-SA 4.0). */
+    private static GeoIp geoIp;
+
+    static synchronized GeoIp geoIp() {
+        if (geoIp == null) {
+            try {
+                geoIp = GeoIp.open(new GeoIpSettings(Optional.of(GeoIpTestData.geoLite2Country()),
+                        Optional.of(GeoIpTestData.geoLite2Asn())));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return geoIp;
+    }
     static WebClient client;
     static int port;
 
@@ -140,11 +158,12 @@ class PlaybackRoutesTest {
         OpsRoutes ops = new OpsRoutes(HealthCheck.ALWAYS, () -> SINKS.unavailable, registry);
         ViewerPolicy viewers = new ViewerPolicy(new ViewerTokens(new TokenSettings(Optional.empty(), List.of(), Duration.ofSeconds(30))),
                 TokenMode.OPEN, Map.of());
-        var settings = new PlaybackSettings(4096, 16384, 5, TrustedProxies.parse("127.0.0.1", new java.util.ArrayList<>()), Optional.empty(), Set.of("off"));
+        var settings = new PlaybackSettings(4096, 16384, 5, TrustedProxies.parse("127.0.0.1", new java.util.ArrayList<>()), Optional.empty(), Set.of("off"),
+                GeoIpSettings.NONE);
         BeaconSecret secret = new BeaconSecret(Optional.empty());
         BeaconMetrics metrics = new BeaconMetrics(registry);
         var playback = new PlaybackRoutes(settings, CountingRules.defaults(), secret,
-                new RateLimitGate(limit, SINKS, "requests", () -> { }, () -> { }), SINKS, SINKS, HASHER, registry);
+                new RateLimitGate(limit, SINKS, "requests", () -> { }, () -> { }), SINKS, SINKS, HASHER, geoIp(), registry);
         AtomicInteger port = new AtomicInteger();
         return vertx.deployVerticle(new CollectorVerticle(0,
                         new BeaconRoutes(new BeaconParser(CountingRules.defaults()), secret, limit, viewers, SINKS, metrics), ops,
@@ -177,6 +196,13 @@ class PlaybackRoutesTest {
                     && r.path().equals("/v1/accounts/acc-1/events")), "the refusal is recorded");
             vertx.close().onComplete(closed -> test.completeNow());
         })));
+    }
+
+    @AfterAll
+    static void closeGeoIp() throws IOException {
+        if (geoIp != null) {
+            geoIp.close();
+        }
     }
 
     @AfterEach
@@ -324,6 +350,33 @@ class PlaybackRoutesTest {
                     assertEquals(204, r.statusCode(), body(r));
                     PlayerEvent event = SINKS.events.stream().filter(e -> e.playbackId().equals(playback)).findFirst().orElseThrow();
                     assertEquals(HASHER.hash("198.51.100.20", event.receivedAtMs()), event.ipHash());
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void eventsAndReportsCarryTheCountryAndSystemOfTheClientBehindTheProxyAndNeverItsAddress(VertxTestContext test) {
+        String placed = randomId();
+        String privateClient = randomId();
+        String sid = randomId();
+        // 127.0.0.1 is the trusted proxy: the client is the rightmost hop it does not trust
+        post("/v1/accounts/acc-1/events", event("play", placed), "x-forwarded-for", "203.0.113.9, " + GeoIpTestData.PUBLIC_IP)
+                .compose(r -> post("/v1/accounts/acc-1/events", event("play", privateClient), "x-forwarded-for", "10.0.0.7"))
+                .compose(r -> post("/cmcd/acc-1/" + JOB, "e=ps,sid=\"" + sid + "\",sta=p,v=2\n", "content-type", "application/cmcd",
+                        "x-forwarded-for", GeoIpTestData.PUBLIC_IP))
+                .onComplete(test.succeeding(r -> test.verify(() -> {
+                    assertEquals(204, r.statusCode(), body(r));
+                    List<Object> expected = List.of(GeoIpTestData.PUBLIC_IP_COUNTRY, GeoIpTestData.PUBLIC_IP_ASN,
+                            GeoIpTestData.PUBLIC_IP_AS_ORG);
+                    for (String id : List.of(placed, sid)) {
+                        PlayerEvent event = SINKS.events.stream().filter(e -> e.playbackId().equals(id)).findFirst().orElseThrow();
+                        assertEquals(expected, List.of(event.country(), event.asn(), event.asOrg()), event.toString());
+                        assertEquals(HASHER.hash(GeoIpTestData.PUBLIC_IP, event.receivedAtMs()), event.ipHash());
+                        assertFalse(event.toString().contains(GeoIpTestData.PUBLIC_IP), event.toString());
+                    }
+                    PlayerEvent unplaced = SINKS.events.stream().filter(e -> e.playbackId().equals(privateClient)).findFirst().orElseThrow();
+                    assertEquals(java.util.Arrays.asList(null, null, null),
+                            java.util.Arrays.asList(unplaced.country(), unplaced.asn(), unplaced.asOrg()), "a private address: no answer");
                     test.completeNow();
                 })));
     }

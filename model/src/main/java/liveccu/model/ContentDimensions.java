@@ -49,6 +49,12 @@ public record ContentDimensions(
                 event.distributor(), event.producer(), event.show(), event.zone());
     }
 
+    /** These dimensions with another content type (a playback's: {@link PlaybackContent}). */
+    public ContentDimensions withContentType(String type) {
+        return new ContentDimensions(contentId, type, property, category, distributor, producer, show, zone, deviceClass,
+                source);
+    }
+
     /** These dimensions as one playback was watched and measured: on this device class, from this source. */
     public ContentDimensions measured(String deviceClass, String source) {
         return new ContentDimensions(contentId, contentType, property, category, distributor, producer, show, zone,

@@ -37,7 +37,9 @@ import java.util.regex.Pattern;
  *       reports while playing ({@link #cmcdRetentionBuckets}).</li>
  * </ul>
  * A playback's device (and so whether it is a bot) is that of its earliest event (by event time)
- * carrying a user agent, an IP hash or a device cookie, like its content. Besides its content's
+ * carrying a user agent, an IP hash or a device cookie, like its content; its content type is that of its
+ * earliest event carrying one ({@link PlaybackContent}: players say CMCD {@code st} only after their first
+ * reports). Besides its content's
  * dimensions, a playback is counted under its {@link #deviceClass device class} (that device's) and its
  * <b>source</b>: how it was measured, the {@link PlayerEvent#source()} of its earliest event ({@code player},
  * {@code cmcd}; a plain text, so that a new source is a new value, not a new dimension: audio measured from CDN

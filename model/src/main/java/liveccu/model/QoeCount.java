@@ -37,7 +37,7 @@ import java.util.TreeMap;
  * @param successSum        their playback success scores, in thousandths
  * @param startupScored     of them, those with a startup score
  * @param startupScoreSum   those startup scores, in thousandths
- * @param smoothnessScored  of them, those with a smoothness score (they played)
+ * @param smoothnessScored  of them, those with a smoothness score (they played, and said in which states)
  * @param smoothnessSum     those smoothness scores, in thousandths
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -17,11 +17,16 @@ import java.util.TreeMap;
  *   <li><b>intent</b> (the view's start): player events: its earliest {@code play} or {@code playback_start};
  *       CMCD: its earliest report in state starting {@code s}, or, for a player that never says {@code s}
  *       (Shaka 5.2), its earliest report — provided the view ever reached a state other than preloading
- *       {@code d} (a page that preloads a player nobody starts is no view).</li>
+ *       {@code d} (a page that preloads a player nobody starts is no view); for a player that says no state at
+ *       all (Shaka 5.2.12's release builds), its earliest report carrying {@code msd}.</li>
  *   <li><b>view</b>: a playback with an intent, or one that played without one (counted at its first playing,
  *       without a startup time).</li>
  *   <li><b>first playing</b>: its earliest report in state playing {@code p}; player events: the earliest
- *       moment a {@code playing} event says playing began ({@code time - seconds}).</li>
+ *       moment a {@code playing} event says playing began ({@code time - seconds}). A CMCD report carrying
+ *       {@code msd} (media start delay: {@code load()} → first frame) proves the view played: it is a first playing
+ *       at that report's {@code ts} when the view has no earlier {@code p} (Shaka's debug builds say {@code p} first;
+ *       its release builds say no state) — the view played, with no playing time, rebuffering or smoothness that
+ *       its reports could tell.</li>
  *   <li><b>playback failure</b>: its latest fatal error (CMCD: state {@code f}; player events: {@code error} with
  *       {@code fatal: true}) with no playing after it (Shaka reports {@code f} for recoverable errors too: playing
  *       after it shows it was not fatal); counted at that error. A <b>video startup failure</b> is one with no
@@ -45,8 +50,9 @@ import java.util.TreeMap;
  *       {@code playing} event ({@code bitrate_kbps}): an average is a sum of kbps·ms over a sum of ms.</li>
  *   <li><b>score</b> ({@link #experienceScore}): per view, after Mux's published component scores.</li>
  * </ul>
- * A view's dimensions are its earliest event's that names them (content, device, country), as for playback
- * metrics; a bot ({@link PlaybackRules#isBot}) counts nothing.
+ * A view's dimensions are its earliest event's that names them (content, device, country), and its stream type its
+ * earliest event's that carries one ({@link PlaybackContent}), as for playback metrics; a bot
+ * ({@link PlaybackRules#isBot}) counts nothing.
  */
 public final class QoeRules {
 
@@ -97,6 +103,16 @@ public final class QoeRules {
     /** The startup time a bucket stands for, ms: within {@link #STARTUP_RELATIVE_ACCURACY} of every time in it. */
     public static double startupOfBucket(int bucket) {
         return MAPPING.value(bucket);
+    }
+
+    /** The shortest startup time a bucket holds, ms (the upper bound of the bucket below): for a histogram. */
+    public static double startupBucketFromMs(int bucket) {
+        return MAPPING.lowerBound(bucket);
+    }
+
+    /** The startup time a bucket holds up to (exclusive), ms. */
+    public static double startupBucketToMs(int bucket) {
+        return MAPPING.upperBound(bucket);
     }
 
     /**
@@ -178,11 +194,26 @@ public final class QoeRules {
      * @return 0–100
      */
     public static double experienceScore(Outcome outcome, Long startupMs, long rebuffers, long rebufferMs, long playedMs) {
+        return experienceScore(outcome, startupMs, smoothnessScore(rebuffers, rebufferMs, playedMs));
+    }
+
+    /**
+     * A view's experience score from its components: the success score (as a factor) times the mean of the startup
+     * and smoothness scores it has — a view that played but said nothing of its states (a CMCD view known only by its
+     * {@code msd}: Shaka's release builds) has no smoothness, and scores its startup alone.
+     *
+     * @param startupMs  the view's startup time, null when it has none
+     * @param smoothness its {@link #smoothnessScore}, null when its reports cannot tell it
+     * @return 0–100
+     */
+    public static double experienceScore(Outcome outcome, Long startupMs, Double smoothness) {
         if (outcome != Outcome.PLAYED) {
             return outcome.successScore();
         }
-        double smoothness = smoothnessScore(rebuffers, rebufferMs, playedMs);
-        double quality = startupMs == null ? smoothness : (startupScore(startupMs) + smoothness) / 2;
+        double quality = startupMs == null && smoothness == null ? 100
+                : startupMs == null ? smoothness
+                : smoothness == null ? startupScore(startupMs)
+                : (startupScore(startupMs) + smoothness) / 2;
         return outcome.successScore() / 100.0 * quality;
     }
 

@@ -55,6 +55,16 @@ class QoeRulesTest {
         assertEquals(score, QoeRules.experienceScore(outcome, startupMs, rebuffers, rebufferMs, playedMs), 0.001, why);
     }
 
+    /** A view known only by its msd (no states: Shaka's release builds) has no smoothness: its startup score alone. */
+    @Test
+    void aViewWithoutStatesScoresItsStartupAlone() {
+        assertEquals(80.0, QoeRules.experienceScore(QoeRules.Outcome.PLAYED, 2_000L, null), 1e-9);
+        assertEquals(QoeRules.startupScore(1_750), QoeRules.experienceScore(QoeRules.Outcome.PLAYED, 1_750L, null), 1e-9);
+        assertEquals(0.0, QoeRules.experienceScore(QoeRules.Outcome.FAILED, 1_750L, null), 1e-9);
+        assertEquals(QoeRules.experienceScore(QoeRules.Outcome.PLAYED, 2_000L, 0, 0, 60_000),
+                QoeRules.experienceScore(QoeRules.Outcome.PLAYED, 2_000L, QoeRules.smoothnessScore(0, 0, 60_000)), 1e-9);
+    }
+
     @Test
     void aStartupBucketStandsForEveryTimeInItWithinOnePercent() {
         for (long ms = 1; ms < 3_600_000; ms = ms * 11 / 10 + 1) {
@@ -64,6 +74,18 @@ class QoeRulesTest {
         assertEquals(345, QoeRules.startupBucket(1_000));
         assertEquals(460, QoeRules.startupBucket(10_000));
         assertEquals(QoeRules.startupBucket(1), QoeRules.startupBucket(0));   // under 1 ms counts as 1 ms
+    }
+
+    @Test
+    void aBucketsBoundsHoldItsTimesAndMeetTheNextBucketsBounds() {
+        for (long ms = 1; ms < 3_600_000; ms = ms * 11 / 10 + 1) {
+            int bucket = QoeRules.startupBucket(ms);
+            assertTrue(QoeRules.startupBucketFromMs(bucket) <= ms && ms < QoeRules.startupBucketToMs(bucket),
+                    ms + " ms outside bucket " + bucket);
+            assertTrue(QoeRules.startupBucketFromMs(bucket) <= QoeRules.startupOfBucket(bucket)
+                    && QoeRules.startupOfBucket(bucket) <= QoeRules.startupBucketToMs(bucket));
+            assertEquals(QoeRules.startupBucketToMs(bucket), QoeRules.startupBucketFromMs(bucket + 1), 1e-9);
+        }
     }
 
     @Test

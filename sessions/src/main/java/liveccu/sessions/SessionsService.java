@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
@@ -58,8 +59,9 @@ public final class SessionsService {
     private final AccessRecords accessRecords;
     private final OpsRoutes ops;
     private final HttpServer server;
+    private final Router router;
 
-    private SessionsService(Vertx vertx, Parts parts, OpsRoutes ops, HttpServer server) {
+    private SessionsService(Vertx vertx, Parts parts, OpsRoutes ops, HttpServer server, Router router) {
         this.vertx = vertx;
         this.limiter = parts.limiter();
         this.watch = parts.watch();
@@ -69,6 +71,7 @@ public final class SessionsService {
         this.accessRecords = parts.accessRecords();
         this.ops = ops;
         this.server = server;
+        this.router = router;
     }
 
     /** Creates the service's own topics when missing (blocking: call before {@link #start}). */
@@ -122,7 +125,7 @@ public final class SessionsService {
                                 LOG.info("sessions service listening on port {} (heartbeat every {} s, expiry after {} missed)",
                                         server.actualPort(), config.rules().heartbeatInterval().toSeconds(),
                                         config.rules().missedHeartbeats());
-                                return new SessionsService(vertx, parts, ops, server);
+                                return new SessionsService(vertx, parts, ops, server, router);
                             }));
         });
     }
@@ -151,6 +154,11 @@ public final class SessionsService {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** The HTTP routes it serves, as its router holds them. */
+    public List<Route> routes() {
+        return router.getRoutes();
     }
 
     /** Readiness first, then the HTTP server, the reply reader, the view and the limiter. */

@@ -80,11 +80,11 @@ final class AudioLedger {
         AudioState state = known;
         if (state == null) {
             String ua = request.userAgent();
-            String app = apps.appOf(ua);
-            if (AudioRules.isBot(AudioApps.isFeedFetcher(ua), AudioApps.isListeningApp(app), deviceClassOf.apply(ua))) {
+            Agent agent = agent(ua);
+            if (agent.bot()) {
                 return new Unchanged();
             }
-            state = AudioState.empty(request.accountId(), PlaybackRules.device(null, ua, request.ipHash()), app, content);
+            state = AudioState.empty(request.accountId(), PlaybackRules.device(null, ua, request.ipHash()), agent.app(), content);
         }
         Fetch fetch = Fetch.of(request);
         if (state.fetches().contains(fetch)) {
@@ -99,6 +99,29 @@ final class AudioLedger {
         List<AudioChange> changes = difference(next, open(state), open(next));
         long cutoff = next.newestMs() - rules.openWindow().toMillis();
         return new Counted(cutoff > next.settledBeforeMs() ? settle(next, cutoff) : next, changes);
+    }
+
+    /** What a user agent is to the rules: its app, and whether it is a bot. */
+    private record Agent(String app, boolean bot) {
+    }
+
+    /** The agents seen last (a listening app's agent repeats across its listeners): their regular expressions run once. */
+    private final Map<String, Agent> agents = new HashMap<>();
+    private static final int AGENTS_KEPT = 10_000;
+
+    private Agent agent(String ua) {
+        Agent known = ua == null ? null : agents.get(ua);
+        if (known == null) {
+            String app = apps.appOf(ua);
+            known = new Agent(app, AudioRules.isBot(AudioApps.isFeedFetcher(ua), AudioApps.isListeningApp(app), deviceClassOf.apply(ua)));
+            if (ua != null) {
+                if (agents.size() >= AGENTS_KEPT) {
+                    agents.clear();
+                }
+                agents.put(ua, known);
+            }
+        }
+        return known;
     }
 
     /** Whether either rule may take the request: a {@code GET} answered 200 or 206 (nothing else is ever kept). */

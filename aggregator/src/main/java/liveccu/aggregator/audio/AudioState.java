@@ -57,6 +57,17 @@ record AudioState(
         AudioState with(List<Fetch> fetches) {
             return new AudioState(accountId, device, app, content, newestMs, settledBeforeMs, window, iabWindow, fetches);
         }
+
+        /**
+         * Whether the two differ at most in their newest time and settled bound: what a request that settles
+         * nothing changes, and what the open fetches tell anyway (the tracker writes a summary only when more
+         * changed).
+         */
+        boolean sameSettledPart(Summary other) {
+            return accountId.equals(other.accountId) && device.equals(other.device) && java.util.Objects.equals(app, other.app)
+                    && java.util.Objects.equals(content, other.content) && java.util.Objects.equals(window, other.window)
+                    && java.util.Objects.equals(iabWindow, other.iabWindow);
+        }
     }
 
     /**

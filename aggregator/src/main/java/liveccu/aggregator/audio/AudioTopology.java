@@ -2,9 +2,10 @@ package liveccu.aggregator.audio;
 
 import liveccu.aggregator.cdn.CdnTopology;
 import liveccu.aggregator.cdn.MatchedRequest;
+import liveccu.aggregator.cdn.MatchedRequestSerde;
 import liveccu.aggregator.playback.DeviceClassifier;
 import liveccu.aggregator.playback.PlaybackTopology;
-import liveccu.model.JsonSerde;
+import java.time.Duration;
 import liveccu.model.PlaybackRules;
 import liveccu.model.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -35,21 +36,26 @@ import org.apache.kafka.streams.state.Stores;
  *     ▼ changes to hours' totals (PlaybackCount, source cdn-log)
  *  audio-changes-by-content-hour (repartition, keyed by account+hour+content+dimensions)
  *     ▼
- *  sum-audio-changes              (stores ccu-audio-hours, ccu-audio-hour-devices) ─► write-audio-counts ─► ccu.playback-counts
+ *  sum-audio-changes              (stores ccu-audio-hours, ccu-audio-hour-devices, ccu-audio-changed-hours)
+ *     ▼ every second, the new totals of each hour changed meanwhile
+ *  write-audio-counts ─► ccu.playback-counts
  * </pre>
  *
  * <p>Its own summer and stores, beside the player events' ({@link PlaybackTopology}), whose state it never
  * touches: their keys differ by source, so the two never write the same key of {@code ccu.playback-counts}.
  *
  * <p>Cost, on disk (RocksDB): a state's summary is its key (~65 bytes), the device, app, content, two times and
- * the last window of each rule, ~290 bytes as JSON; each counted request of the device's last
- * {@code CCU_AUDIO_OPEN_HOURS} of activity is an entry of its own, ~145 bytes of key (the state's key, then the
- * request in binary with a 36-character path) and no value: an episode fetched in 10 ranges ~1.7 KB; a live
- * radio over HLS, a request per segment, ~95 KB for 2 h of 10 s segments (a stream served as one long 200 is
- * one request). A request writes the summary and its own entry (and deletes the entries it settles), so a
- * session writes each request once. Kept {@code CCU_AUDIO_STATE_DAYS} after the newest request. The
- * summer keeps an hour's totals per content, app and device class, and one entry per device of the hour
- * (~130 bytes), for {@code CCU_AUDIO_STATE_DAYS} + 1 day.
+ * the last window of each rule, ~130 bytes (compact; summaries written as JSON before still read); each counted
+ * request of the device's last {@code CCU_AUDIO_OPEN_HOURS} of activity is an entry of its own, ~145 bytes of
+ * key (the state's key, then the request in binary with a 36-character path) and no value: an episode fetched
+ * in 10 ranges ~1.7 KB; a live radio over HLS, a request per segment, ~95 KB for 2 h of 10 s segments (a
+ * stream served as one long 200 is one request). A request writes its own entry (and deletes the entries it
+ * settles); the summary is written when the state begins and when requests settle, not by a request that only
+ * adds bytes (its newest time and settled bound follow from the open entries). Kept
+ * {@code CCU_AUDIO_STATE_DAYS} after the newest request. The summer keeps an hour's totals per content, app and
+ * device class, and one entry per device of the hour (~130 bytes), for {@code CCU_AUDIO_STATE_DAYS} + 1 day;
+ * an hour's record (with its devices' sketch, up to 2.8 KB) goes out once a second while it changes, not once a
+ * line. The repartitions and the summer's stores are compact ({@link liveccu.aggregator.CompactSerde}).
  *
  * <p>Every processor, store and internal topic is named, so changing the topology never renames state.
  */
@@ -58,6 +64,12 @@ public final class AudioTopology {
     /** A state but its fetches (was ccu-audio-states, the whole state, before the fetches had a store of their own). */
     static final String SUMMARIES_STORE = "ccu-audio-summaries";
     static final String FETCHES_STORE = "ccu-audio-fetches";
+    /**
+     * How often an hour's new totals go out: a line changes them (its bytes are listening time), and an hour's
+     * record carries its devices' sketch, so a record per line would cost far more than the line.
+     */
+    static final Duration TOTALS_SENT_EVERY = Duration.ofSeconds(1);
+
     /** The name of this summer's processors, topic and stores ({@link PlaybackTopology#sumChanges}). */
     static final String SUMMED = "audio";
 
@@ -67,11 +79,13 @@ public final class AudioTopology {
     /** @param requests what {@link CdnTopology#addTo} returns */
     public static void addTo(StreamsBuilder builder, KStream<String, MatchedRequest> requests, AudioSettings settings) {
         AudioApps apps = AudioApps.standard();
-        // Cached: every request of a device reads its state and rewrites its summary.
+        // Cached: every request of a device reads its state (its summary is written only when its settled part changes).
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUMMARIES_STORE),
-                Serdes.String(), new JsonSerde<>(AudioState.Summary.class)).withCachingEnabled());
+                Serdes.String(), new AudioSummarySerde()).withCachingEnabled());
+        // Not cached: a fetch is written once and deleted once, never rewritten within a commit, and a scan of
+        // RocksDB alone is cheaper than one merged with the cache.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FETCHES_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+                Serdes.Bytes(), Serdes.ByteArray()));
         // A change comes up to 25 h before its request, a request up to the late limit behind the tracker's clock;
         // a day more for the summer's clock being ahead of a tracker's (a partition catching up).
         PlaybackTopology.addSummerStores(builder, SUMMED, settings.stateRetention().plusDays(1));
@@ -80,7 +94,7 @@ public final class AudioTopology {
                 .filter((batch, matched) -> matched.content() != null && AudioLedger.mayCount(matched.request()),
                         Named.as("keep-audio-requests"))
                 .map((batch, matched) -> KeyValue.pair(key(matched), matched), Named.as("key-audio-requests-by-device"))
-                .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(MatchedRequest.class))
+                .repartition(Repartitioned.with(Serdes.String(), new MatchedRequestSerde())
                         .withName("audio-requests-by-device"))
                 // the analyzer is built once per JVM, on first use (or by PlaybackTopology.warmUp at start)
                 .process(() -> new AudioTracker(settings, apps, userAgent -> DeviceClassifier.shared().deviceClass(userAgent)),
@@ -89,8 +103,8 @@ public final class AudioTopology {
                 .mapValues(AudioTracker.Output::rejected, Named.as("unwrap-too-late-audio-requests"))
                 .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
                         .withName("write-too-late-audio-requests"));
-        PlaybackTopology.sumChanges(tracked.filter((key, output) -> output.change() != null, Named.as("keep-audio-changes"))
-                .mapValues(AudioTracker.Output::change, Named.as("unwrap-audio-changes")), SUMMED);
+        PlaybackTopology.sumChanges(builder, tracked.filter((key, output) -> output.change() != null, Named.as("keep-audio-changes"))
+                .mapValues(AudioTracker.Output::change, Named.as("unwrap-audio-changes")), SUMMED, TOTALS_SENT_EVERY);
     }
 
     /** One device's requests for one content meet on one partition, in one state. */

@@ -34,9 +34,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * repartitioned by that key) as its summary (store {@code ccu-audio-summaries}) and one entry per open fetch
  * (store {@code ccu-audio-fetches}, {@link AudioFetchKeys}), applies each request with the {@link AudioLedger},
  * and sends the changes to the hours' totals on as playback counts of source {@value AudioRules#SOURCE}, keyed
- * by {@link PlaybackCount#key()}. A request rewrites the summary and writes only the fetches it added or
- * settled: a device's session writes each fetch once, not all of them at every request. The state writes and
- * the changes share one exactly-once transaction.
+ * by {@link PlaybackCount#key()}. A request writes only the fetches it added or settled, and the summary only
+ * when its settled part changes (a new state, requests settled, another catalogue entry): a device's session
+ * writes each fetch once, and a range that only adds bytes writes nothing else. The summary's newest time and
+ * settled bound may therefore be older than the state's; the open fetches give them ({@link #state}). The state
+ * writes and the changes share one exactly-once transaction.
  *
  * <p>The clock is the stream time: the newest request time seen on the partition (the records' time is the
  * line's). A request more than {@link AudioSettings#lateLimit()} behind it, or older than its device and
@@ -103,11 +105,13 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
             return;
         }
         AudioState.Summary summary = summaries.get(record.key());
-        AudioState known = summary == null ? null : summary.with(fetchesOf(record.key()));
+        AudioState known = summary == null ? null : state(summary, fetchesOf(record.key()));
         AudioLedger.Outcome outcome = ledger.apply(known, request, content(record.value().content()));
         if (outcome instanceof AudioLedger.Counted done) {
             counted.record();
-            summaries.put(record.key(), done.state().summary());
+            if (summary == null || !summary.sameSettledPart(done.state().summary())) {
+                summaries.put(record.key(), done.state().summary());
+            }
             writeFetches(record.key(), known == null ? List.of() : known.fetches(), done.state().fetches());
             if (!done.changes().isEmpty()) {
                 String deviceClass = deviceClass(deviceClassOf.apply(request.userAgent()));
@@ -122,6 +126,18 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
         } else {
             unchanged.record();
         }
+    }
+
+    /**
+     * The state a summary and its open fetches stand for. The summary is written only when its settled part
+     * changes, so its newest time and settled bound may be behind: the newest request is always an open fetch
+     * (the open window trails it), and the settled bound always trails the newest by the open window.
+     */
+    private AudioState state(AudioState.Summary summary, List<Fetch> open) {
+        long newestMs = open.isEmpty() ? summary.newestMs() : Math.max(summary.newestMs(), open.get(open.size() - 1).t());
+        long settledBeforeMs = Math.max(summary.settledBeforeMs(), newestMs - settings.rules().openWindow().toMillis());
+        return new AudioState(summary.accountId(), summary.device(), summary.app(), summary.content(), newestMs,
+                settledBeforeMs, summary.window(), summary.iabWindow(), open);
     }
 
     private List<Fetch> fetchesOf(String key) {
@@ -194,8 +210,12 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
             }
         }
         for (String key : idle) {
-            summaries.delete(key);
-            fetchesOf(key).forEach(fetch -> fetches.delete(AudioFetchKeys.key(key, fetch)));
+            List<Fetch> open = fetchesOf(key);
+            // a summary's newest time is that of its last write: the open fetches say whether it is really idle
+            if (open.isEmpty() || open.get(open.size() - 1).t() < oldest) {
+                summaries.delete(key);
+                open.forEach(fetch -> fetches.delete(AudioFetchKeys.key(key, fetch)));
+            }
         }
     }
 }

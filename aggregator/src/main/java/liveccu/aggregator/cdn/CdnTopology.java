@@ -2,7 +2,6 @@ package liveccu.aggregator.cdn;
 
 import java.time.Duration;
 import liveccu.model.CdnTraffic;
-import liveccu.model.JsonSerde;
 import liveccu.model.Topics;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -53,7 +52,8 @@ public final class CdnTopology {
     static final String MINUTES_STORE = "ccu-cdn-minute-totals";
     static final String HOURS_STORE = "ccu-cdn-hour-totals";
 
-    private static final Serde<CdnTraffic> TRAFFIC_SERDE = new JsonSerde<>(CdnTraffic.class);
+    /** The repartition and the sums' stores are the aggregator's own: compact; JSON written before still reads. */
+    private static final Serde<CdnTraffic> TRAFFIC_SERDE = new CdnTrafficSerde();
 
     private CdnTopology() {
     }

@@ -18,6 +18,7 @@ import liveccu.aggregator.playback.PlaybackState.Playing;
 import liveccu.aggregator.playback.PlaybackState.Reached;
 import liveccu.model.ContentDimensions;
 import liveccu.model.CountingRules;
+import liveccu.model.PlaybackContent;
 import liveccu.model.PlaybackCount;
 import liveccu.model.PlaybackRules;
 import liveccu.model.PlayerEvent;
@@ -97,17 +98,9 @@ final class PlaybackLedger {
     /** The state with the event in it (the same state for a duplicate or an event that counts nothing). */
     private PlaybackState withEvent(PlaybackState s, PlayerEvent event) {
         long t = event.eventTimeMs();
-        ContentDimensions content = s.content();
-        long contentTimeMs = s.contentTimeMs();
-        if (event.contentId() != null) {
-            ContentDimensions named = ContentDimensions.of(event);
-            // the earliest event naming a content decides; a tie by the text, so that order never does
-            if (t < contentTimeMs || t == contentTimeMs
-                    && PlaybackCount.contentKey(named).compareTo(PlaybackCount.contentKey(content)) < 0) {
-                content = named;
-                contentTimeMs = t;
-            }
-        }
+        // the earliest event naming a content decides it, the earliest carrying a content type that (PlaybackContent)
+        PlaybackContent known = s.naming();
+        PlaybackContent naming = known.with(event);
         String device = s.device();
         String deviceClass = s.deviceClass();
         Long deviceTimeMs = s.deviceTimeMs();
@@ -170,23 +163,25 @@ final class PlaybackLedger {
             }
         }
         boolean counts = plays != s.plays() || downloads != s.downloads() || playing != s.playing() || cmcd != s.cmcd();
-        if (!counts && content == s.content() && Objects.equals(deviceTimeMs, s.deviceTimeMs())
+        if (!counts && naming == known && Objects.equals(deviceTimeMs, s.deviceTimeMs())
                 && Objects.equals(sourceTimeMs, s.sourceTimeMs()) && Objects.equals(source, s.source())) {
             return s;
         }
-        return new PlaybackState(s.accountId(), content, contentTimeMs, Math.max(s.newestEventMs(), t), s.settledBeforeMs(),
+        return new PlaybackState(s.accountId(), naming.content(), naming.contentTimeMs(), naming.contentType(),
+                naming.contentTypeTimeMs(), Math.max(s.newestEventMs(), t), s.settledBeforeMs(),
                 s.startAnchorMs(), s.startAnchorPlayedMs(), plays, s.downloadAnchorMs(), downloads, playing,
                 s.cmcdSettled(), cmcd, device, deviceClass, deviceTimeMs, source, sourceTimeMs, s.reached());
     }
 
     /**
-     * What the playback's counts go under: its content's dimensions with its device class and source. A state
-     * written before those were dimensions keeps its open counts where they went, under the content alone,
-     * until its next event: then they move (the same hour then has records under both keys, summing right).
+     * What the playback's counts go under: its content's dimensions (with its content type: {@link PlaybackContent})
+     * with its device class and source. A state written before those were dimensions keeps its open counts where they
+     * went, under the content alone, until its next event: then they move (the same hour then has records under both
+     * keys, summing right).
      */
     private static ContentDimensions dimensions(PlaybackState s) {
-        return s.sourceTimeMs() == null ? s.content()
-                : s.content().measured(PlaybackRules.deviceClass(s.deviceClass()), s.source());
+        ContentDimensions content = s.naming().dimensions();
+        return s.sourceTimeMs() == null ? content : content.measured(PlaybackRules.deviceClass(s.deviceClass()), s.source());
     }
 
     /** The playback's counts that its open events can still change, per hour, under its content and device. */
@@ -291,7 +286,8 @@ final class PlaybackLedger {
                 cmcdSettled = report;
             }
         }
-        PlaybackState settled = new PlaybackState(s.accountId(), s.content(), s.contentTimeMs(), s.newestEventMs(), cutoff,
+        PlaybackState settled = new PlaybackState(s.accountId(), s.content(), s.contentTimeMs(), s.contentType(),
+                s.contentTypeTimeMs(), s.newestEventMs(), cutoff,
                 startAnchor, anchorPlayedMs, s.plays().stream().filter(t -> t >= cutoff).toList(),
                 downloadAnchor, s.downloads().stream().filter(t -> t >= cutoff).toList(),
                 s.playing().stream().filter(p -> p.t() >= cutoff).toList(),
@@ -308,7 +304,8 @@ final class PlaybackLedger {
                 leaving += piece.ms();
             }
         }
-        return new PlaybackState(settled.accountId(), settled.content(), settled.contentTimeMs(), settled.newestEventMs(),
+        return new PlaybackState(settled.accountId(), settled.content(), settled.contentTimeMs(), settled.contentType(),
+                settled.contentTypeTimeMs(), settled.newestEventMs(),
                 cutoff, startAnchor, anchorPlayedMs + leaving, settled.plays(), downloadAnchor, settled.downloads(),
                 settled.playing(), cmcdSettled, settled.cmcd(), s.device(), s.deviceClass(), s.deviceTimeMs(), s.source(),
                 s.sourceTimeMs(), settled.reached());
@@ -326,12 +323,13 @@ final class PlaybackLedger {
     private static Map<Day, BitSet> openRetention(PlaybackState s) {
         Map<Day, BitSet> days = new HashMap<>();
         boolean started = s.startAnchorMs() != null || !s.plays().isEmpty();
-        if (!started || PlaybackRules.isBot(s.deviceClass()) || s.content().contentId() == null
-                || !PlaybackRules.hasTimeline(s.content().contentType())) {
+        ContentDimensions content = s.naming().dimensions();
+        if (!started || PlaybackRules.isBot(s.deviceClass()) || content.contentId() == null
+                || !PlaybackRules.hasTimeline(content.contentType())) {
             return days;
         }
         for (Map.Entry<Long, BitSet> day : reached(s, Long.MAX_VALUE).entrySet()) {
-            days.put(new Day(s.content().contentId(), day.getKey()), day.getValue());
+            days.put(new Day(content.contentId(), day.getKey()), day.getValue());
         }
         return days;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import java.util.List;
 import java.util.Objects;
 import liveccu.model.ContentDimensions;
+import liveccu.model.PlaybackContent;
 
 /**
  * What the aggregator keeps of one playback (store {@code ccu-playbacks}, key {@code account/playback_id}):
@@ -13,7 +14,11 @@ import liveccu.model.ContentDimensions;
  * the next interval). Lists are sorted by time.
  *
  * @param content             what the playback is counted under: from its earliest event naming a content
+ *                            ({@link PlaybackContent}), with the content type below
  * @param contentTimeMs       the time of that event ({@code Long.MAX_VALUE} while none has)
+ * @param contentType         the playback's content type: from its earliest event carrying one (CMCD: {@code st})
+ * @param contentTypeTimeMs   that event's time; null before one, and in states written before the content type had
+ *                            its own rule: their content type is their content's ({@link PlaybackContent#of})
  * @param newestEventMs       the newest event time seen
  * @param settledBeforeMs     events before this are settled: their counts are final, later copies refused
  * @param startAnchorMs       the last counted start before {@code settledBeforeMs}, or null
@@ -39,6 +44,8 @@ record PlaybackState(
         String accountId,
         ContentDimensions content,
         long contentTimeMs,
+        String contentType,
+        Long contentTypeTimeMs,
         long newestEventMs,
         long settledBeforeMs,
         Long startAnchorMs,
@@ -57,8 +64,13 @@ record PlaybackState(
         List<Reached> reached) {
 
     static PlaybackState empty(String accountId) {
-        return new PlaybackState(accountId, ContentDimensions.UNKNOWN, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE,
+        return new PlaybackState(accountId, ContentDimensions.UNKNOWN, Long.MAX_VALUE, null, null, Long.MIN_VALUE, Long.MIN_VALUE,
                 null, 0, List.of(), null, List.of(), List.of(), null, List.of(), null, null, null, null, null, List.of());
+    }
+
+    /** The playback's content and content type, as {@link PlaybackContent} decides them from its events. */
+    PlaybackContent naming() {
+        return PlaybackContent.of(content, contentTimeMs, contentType, contentTypeTimeMs);
     }
 
     /** The settled buckets reached, never null. */

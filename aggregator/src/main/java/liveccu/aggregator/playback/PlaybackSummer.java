@@ -1,15 +1,18 @@
 package liveccu.aggregator.playback;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import liveccu.model.DeviceSketches;
 import liveccu.model.PlaybackCount;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -23,18 +26,35 @@ import org.apache.kafka.streams.state.WindowStore;
  * each, ~130 bytes on disk), and a change that takes a device's last start away (its playback's
  * content or device decided otherwise by an earlier event, or a bot found) takes the device away too.
  * The hour's sketch gains each new device; it is rebuilt from the set when one leaves (rare).
+ *
+ * <p>The new totals go out at every change, or, for a source of many small changes (audio from CDN logs: a
+ * line each), once per interval for every hour changed in it (store {@code ccu-NAME-changed-hours}, in memory,
+ * changelogged, cached: a crash between a change and the sending loses nothing): an hour's record, which
+ * carries its devices' sketch, is then written once per interval rather than once per line.
  */
 final class PlaybackSummer implements Processor<String, PlaybackCount, String, PlaybackCount> {
 
+    /** Between a changed hour's content key and its start in store {@code ccu-NAME-changed-hours}. */
+    private static final char AT = '@';
+
     private final String hoursStore;
     private final String devicesStore;
+    private final String changedStore;
+    private final Duration sendEvery;
     private ProcessorContext<String, PlaybackCount> context;
     private WindowStore<String, PlaybackCount> hours;
     private WindowStore<String, Long> devices;
+    private KeyValueStore<String, Long> changed;
 
-    PlaybackSummer(String hoursStore, String devicesStore) {
+    /**
+     * @param changedStore null to send an hour's totals at every change; else the store of the hours changed
+     *                     since their totals were last sent, which go out every {@code sendEvery} (wall-clock)
+     */
+    PlaybackSummer(String hoursStore, String devicesStore, String changedStore, Duration sendEvery) {
         this.hoursStore = hoursStore;
         this.devicesStore = devicesStore;
+        this.changedStore = changedStore;
+        this.sendEvery = sendEvery;
     }
 
     @Override
@@ -42,6 +62,10 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
         this.context = context;
         this.hours = context.getStateStore(hoursStore);
         this.devices = context.getStateStore(devicesStore);
+        if (changedStore != null) {
+            this.changed = context.getStateStore(changedStore);
+            context.schedule(sendEvery, PunctuationType.WALL_CLOCK_TIME, now -> sendChanged());
+        }
     }
 
     @Override
@@ -66,7 +90,30 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
             }
         }
         hours.put(content, totals, hour);
-        context.forward(new Record<>(totals.key(), totals, record.timestamp()));
+        if (changed == null) {
+            context.forward(new Record<>(totals.key(), totals, record.timestamp()));
+        } else {
+            String key = content + AT + hour;
+            Long newest = changed.get(key);
+            changed.put(key, newest == null ? record.timestamp() : Math.max(newest, record.timestamp()));
+        }
+    }
+
+    /** Sends the totals of every hour changed since the last time, with the newest time of its changes. */
+    private void sendChanged() {
+        List<String> sent = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = changed.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Long> entry = all.next();
+                int at = entry.key.lastIndexOf(AT);
+                PlaybackCount totals = hours.fetch(entry.key.substring(0, at), Long.parseLong(entry.key.substring(at + 1)));
+                if (totals != null) {
+                    context.forward(new Record<>(totals.key(), totals, entry.value));
+                }
+                sent.add(entry.key);
+            }
+        }
+        sent.forEach(changed::delete);
     }
 
     /** The devices the content's hour holds ('#' never occurs in a content key: its values are URL-encoded). */

@@ -53,7 +53,8 @@ public final class PlaybackTopology {
     static final String HOUR_DEVICES_STORE = hourDevicesStore(SUMMED);
     static final String RETENTION_STORE = "ccu-playback-retention-days";
 
-    private static final Serde<PlaybackCount> CHANGE_SERDE = new JsonSerde<>(PlaybackCount.class);
+    /** Inside the aggregator only (the summers' repartitions and hour stores): compact; JSON written before still reads. */
+    private static final Serde<PlaybackCount> CHANGE_SERDE = new PlaybackCountSerde();
     private static final Serde<RetentionCount> RETENTION_SERDE = new JsonSerde<>(RetentionCount.class);
 
     private PlaybackTopology() {
@@ -130,8 +131,24 @@ public final class PlaybackTopology {
      */
     public static void sumChanges(KStream<String, PlaybackCount> changes, String name) {
         changes.repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName(name + "-changes-by-content-hour"))
-                .process(() -> new PlaybackSummer(hoursStore(name), hourDevicesStore(name)), Named.as("sum-" + name + "-changes"),
+                .process(() -> new PlaybackSummer(hoursStore(name), hourDevicesStore(name), null, null), Named.as("sum-" + name + "-changes"),
                         hoursStore(name), hourDevicesStore(name))
+                .to(Topics.PLAYBACK_COUNTS.name(), Produced.with(Topics.PLAYBACK_COUNTS.keySerde(),
+                        Topics.PLAYBACK_COUNTS.valueSerde()).withName("write-" + name + "-counts"));
+    }
+
+    /**
+     * As {@link #sumChanges(KStream, String)}, but an hour's new totals go out once per {@code sendEvery} rather
+     * than at each change: for a source of a change per log line. Adds the store of the hours changed meanwhile,
+     * {@code ccu-NAME-changed-hours}.
+     */
+    public static void sumChanges(StreamsBuilder builder, KStream<String, PlaybackCount> changes, String name, Duration sendEvery) {
+        String changedStore = "ccu-" + name + "-changed-hours";
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(changedStore), Serdes.String(), Serdes.Long())
+                .withCachingEnabled());
+        changes.repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName(name + "-changes-by-content-hour"))
+                .process(() -> new PlaybackSummer(hoursStore(name), hourDevicesStore(name), changedStore, sendEvery),
+                        Named.as("sum-" + name + "-changes"), hoursStore(name), hourDevicesStore(name), changedStore)
                 .to(Topics.PLAYBACK_COUNTS.name(), Produced.with(Topics.PLAYBACK_COUNTS.keySerde(),
                         Topics.PLAYBACK_COUNTS.valueSerde()).withName("write-" + name + "-counts"));
     }

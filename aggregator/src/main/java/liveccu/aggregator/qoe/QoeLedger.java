@@ -17,7 +17,7 @@ import liveccu.aggregator.playback.DeviceClassifier;
 import liveccu.aggregator.qoe.QoeState.Mark;
 import liveccu.model.ContentDimensions;
 import liveccu.model.CountingRules;
-import liveccu.model.PlaybackCount;
+import liveccu.model.PlaybackContent;
 import liveccu.model.PlaybackRules;
 import liveccu.model.PlayerEvent;
 import liveccu.model.PlayerEventType;
@@ -108,16 +108,8 @@ final class QoeLedger {
 
     private QoeState withEvent(QoeState s, PlayerEvent event) {
         long t = event.eventTimeMs();
-        ContentDimensions content = s.content();
-        long contentTimeMs = s.contentTimeMs();
-        if (event.contentId() != null) {
-            ContentDimensions named = ContentDimensions.of(event);
-            if (t < contentTimeMs || t == contentTimeMs
-                    && PlaybackCount.contentKey(named).compareTo(PlaybackCount.contentKey(content)) < 0) {
-                content = named;
-                contentTimeMs = t;
-            }
-        }
+        // the earliest event naming a content decides it, the earliest carrying a stream type that (as for playbacks)
+        PlaybackContent naming = s.naming().with(event);
         String deviceClass = s.deviceClass();
         String os = s.os();
         String browser = s.browser();
@@ -199,7 +191,8 @@ final class QoeLedger {
             copy.sort(MARK_ORDER);
             marks = List.copyOf(copy);
         }
-        return new QoeState(s.accountId(), content, contentTimeMs, deviceClass, os, browser, deviceId, deviceTimeMs, country,
+        return new QoeState(s.accountId(), naming.content(), naming.contentTimeMs(), naming.contentType(),
+                naming.contentTypeTimeMs(), deviceClass, os, browser, deviceId, deviceTimeMs, country,
                 asn, asOrg, geoTimeMs, f.newest, s.settledBeforeMs(), f.intent, f.firstReport, f.active, f.firstPlaying,
                 f.lastPlaying, f.lastFatal, f.end, f.msdTime, f.msd, f.codeTime, f.code, s.settledMark(), s.settledRunCounts(),
                 s.settledPlayedMs(), s.settledRebufferMs(), s.settledRebuffers(), s.settledFlags(), marks);
@@ -265,15 +258,33 @@ final class QoeLedger {
 
     // ---- what the view counts ----------------------------------------------------------------------------------
 
-    /** The view's intent: its earliest {@code s} / play, else (a player that never says {@code s}) its first report once active. */
+    /**
+     * The view's intent: its earliest {@code s} / play, else (a player that never says {@code s}) its first report once
+     * active, else (a player that says no state at all: Shaka's release builds) its earliest report carrying {@code msd}.
+     */
     static Long intent(QoeState s) {
-        return s.intentMs() != null ? s.intentMs() : s.active() ? s.firstReportMs() : null;
+        return s.intentMs() != null ? s.intentMs() : s.active() ? s.firstReportMs() : s.msdTimeMs();
+    }
+
+    /**
+     * The view's first playing: its earliest {@code p} / playing, or its earliest report carrying {@code msd} if that
+     * is earlier (an {@code msd} says the first frame came before the report; a player that sends states says
+     * {@code p} before it, so there this is the {@code p}).
+     */
+    static Long firstPlaying(QoeState s) {
+        return s.msdTimeMs() == null ? s.firstPlayingMs() : min(s.firstPlayingMs(), s.msdTimeMs());
+    }
+
+    /** The view's latest playing: its latest {@code p} / playing, else its earliest report carrying {@code msd}. */
+    static Long lastPlaying(QoeState s) {
+        return s.lastPlayingMs() != null ? s.lastPlayingMs() : s.msdTimeMs();
     }
 
     /** Whether the view failed: its latest fatal error has no playing after it. */
     static boolean failed(QoeState s) {
-        return s.lastFatalMs() != null && (intent(s) != null || s.firstPlayingMs() != null)
-                && (s.lastPlayingMs() == null || s.lastPlayingMs() < s.lastFatalMs());
+        Long lastPlaying = lastPlaying(s);
+        return s.lastFatalMs() != null && (intent(s) != null || firstPlaying(s) != null)
+                && (lastPlaying == null || lastPlaying < s.lastFatalMs());
     }
 
     /** The view's startup time: {@code msd} when sent, else intent → first playing; null when neither is known. */
@@ -285,9 +296,17 @@ final class QoeLedger {
         return intent != null && s.firstPlayingMs() != null && intent <= s.firstPlayingMs() ? s.firstPlayingMs() - intent : null;
     }
 
+    /**
+     * Whether the view said in what states it was (any mark, open or settled): a view known only by its {@code msd}
+     * played, but nothing tells how smoothly.
+     */
+    static boolean hasStates(QoeState s) {
+        return s.settledMark() != null || !s.marks().isEmpty();
+    }
+
     /** The view's dimensions (an hour's): its content, device and network, and its error code if it failed. */
     private static QoeDimensions dimensions(QoeState s) {
-        ContentDimensions c = s.content();
+        ContentDimensions c = s.naming().dimensions();
         return new QoeDimensions(c.contentId(), c.contentType(), c.property(), PlaybackRules.deviceClass(s.deviceClass()),
                 s.os(), s.browser(), s.country(), s.asn(), s.asOrg(), failed(s) ? s.code() : null);
     }
@@ -296,14 +315,15 @@ final class QoeLedger {
     private Map<String, QoeCount> open(QoeState s) {
         Totals out = new Totals(s.accountId(), dimensions(s));
         Long intent = intent(s);
-        boolean exists = intent != null || s.firstPlayingMs() != null;
+        Long firstPlaying = firstPlaying(s);
+        boolean exists = intent != null || firstPlaying != null;
         if (!exists || PlaybackRules.isBot(s.deviceClass())) {
             return out.counts;  // a bot counts nothing; should an earlier event show a person, its numbers appear
         }
-        out.add(intent != null ? intent : s.firstPlayingMs(), true, c -> c.views++);
+        out.add(intent != null ? intent : firstPlaying, true, c -> c.views++);
         Long startup = startupMs(s);
-        if (startup != null && (s.firstPlayingMs() != null || s.msdTimeMs() != null)) {
-            long at = s.firstPlayingMs() != null ? s.firstPlayingMs() : s.msdTimeMs();
+        if (startup != null && firstPlaying != null) {
+            long at = firstPlaying;
             int bucket = QoeRules.startupBucket(startup);
             out.add(at, true, c -> {
                 c.startups++;
@@ -313,7 +333,7 @@ final class QoeLedger {
         }
         boolean failed = failed(s);
         if (failed) {
-            boolean beforeStart = s.firstPlayingMs() == null;
+            boolean beforeStart = firstPlaying == null;
             out.add(s.lastFatalMs(), true, c -> {
                 c.failures++;
                 if (beforeStart) {
@@ -322,11 +342,11 @@ final class QoeLedger {
             });
         }
         Long exitMs = null;
-        if (!failed && s.firstPlayingMs() == null) {
+        if (!failed && firstPlaying == null) {
             exitMs = s.endMs() != null ? Math.max(s.endMs(), intent) : s.newestEventMs() + IDLE_MS;
             out.add(exitMs, true, c -> c.exitsBeforeStart++);
         }
-        Walk walk = walk(s.settledMark(), s.settledRunCounts(), s.marks(), s.firstPlayingMs());
+        Walk walk = walk(s.settledMark(), s.settledRunCounts(), s.marks(), firstPlaying);
         walk.minutes.forEach((start, sums) -> out.addSums(MINUTE, start, sums));
         walk.hours.forEach((start, sums) -> out.addSums(HOUR, start, sums));
         Set<String> flags = new TreeSet<>(s.settledFlags());
@@ -345,14 +365,16 @@ final class QoeLedger {
         }
         // the score: in the hour of the view's newest event (its end, so far), as Mux counts a view at its end
         QoeRules.Outcome outcome = failed ? QoeRules.Outcome.FAILED
-                : s.firstPlayingMs() != null ? QoeRules.Outcome.PLAYED : QoeRules.Outcome.EXITED_BEFORE_START;
+                : firstPlaying != null ? QoeRules.Outcome.PLAYED : QoeRules.Outcome.EXITED_BEFORE_START;
         if (outcome != QoeRules.Outcome.EXITED_BEFORE_START || exitMs - intent >= QoeRules.EBVS_UNSCORED_BELOW.toMillis()) {
             long rebuffers = s.settledRebuffers() + walk.rebuffers;
             long rebufferMs = s.settledRebufferMs() + walk.rebufferMs;
             long playedMs = s.settledPlayedMs() + walk.playedMs;
             Long startupScored = outcome == QoeRules.Outcome.PLAYED ? startup : null;
-            long score = QoeRules.scaled(QoeRules.experienceScore(outcome, startupScored, rebuffers, rebufferMs, playedMs));
-            long smoothness = QoeRules.scaled(QoeRules.smoothnessScore(rebuffers, rebufferMs, playedMs));
+            // a view that said no state (only its msd) has no smoothness: nothing tells whether it stalled
+            Double smoothnessScore = hasStates(s) ? QoeRules.smoothnessScore(rebuffers, rebufferMs, playedMs) : null;
+            long score = QoeRules.scaled(QoeRules.experienceScore(outcome, startupScored, smoothnessScore));
+            long smoothness = smoothnessScore == null ? 0 : QoeRules.scaled(smoothnessScore);
             out.slot(HOUR, QoeCount.periodStart(HOUR, s.newestEventMs())).apply(c -> {
                 c.scored++;
                 c.scoreSum += score;
@@ -361,7 +383,7 @@ final class QoeLedger {
                     c.startupScored++;
                     c.startupScoreSum += QoeRules.scaled(QoeRules.startupScore(startupScored));
                 }
-                if (outcome == QoeRules.Outcome.PLAYED) {
+                if (outcome == QoeRules.Outcome.PLAYED && smoothnessScore != null) {
                     c.smoothnessScored++;
                     c.smoothnessSum += smoothness;
                 }
@@ -463,7 +485,7 @@ final class QoeLedger {
         long markCutoff = cutoff - MARK_SHIFT_MS;
         List<Mark> settling = s.marks().stream().filter(m -> m.t() < markCutoff).toList();
         List<Mark> staying = s.marks().stream().filter(m -> m.t() >= markCutoff).toList();
-        Walk w = walk(s.settledMark(), s.settledRunCounts(), settling, s.firstPlayingMs());
+        Walk w = walk(s.settledMark(), s.settledRunCounts(), settling, firstPlaying(s));
         Set<String> flags = new TreeSet<>(s.settledFlags());
         flags.addAll(w.flags);
         // a period wholly before the marks still open can no longer change: its flags are done
@@ -471,7 +493,8 @@ final class QoeLedger {
             String[] parts = flag.split(":");
             return Long.parseLong(parts[1]) + Long.parseLong(parts[0]) > markCutoff;
         }).toList();
-        return new QoeState(s.accountId(), s.content(), s.contentTimeMs(), s.deviceClass(), s.os(), s.browser(), s.deviceId(),
+        return new QoeState(s.accountId(), s.content(), s.contentTimeMs(), s.contentType(), s.contentTypeTimeMs(),
+                s.deviceClass(), s.os(), s.browser(), s.deviceId(),
                 s.deviceTimeMs(), s.country(), s.asn(), s.asOrg(), s.geoTimeMs(), s.newestEventMs(), cutoff, s.intentMs(),
                 s.firstReportMs(), s.active(), s.firstPlayingMs(), s.lastPlayingMs(), s.lastFatalMs(), s.endMs(), s.msdTimeMs(),
                 s.msd(), s.codeTimeMs(), s.code(), settling.isEmpty() ? s.settledMark() : w.last,

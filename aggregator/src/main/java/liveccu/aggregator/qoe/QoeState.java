@@ -3,13 +3,14 @@ package liveccu.aggregator.qoe;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import java.util.List;
 import liveccu.model.ContentDimensions;
+import liveccu.model.PlaybackContent;
 
 /**
  * What the aggregator keeps of one view (store {@code ccu-qoe-views}, key {@code account/playback_id}), so that
  * its QoE is a function of the set of its events ({@link QoeLedger}):
  *
  * <ul>
- *   <li>its dimensions, each from its earliest event naming it (content, device, GeoIP);</li>
+ *   <li>its dimensions, each from its earliest event naming it (content, content type, device, GeoIP);</li>
  *   <li>the view's facts, each a minimum or maximum over all its events (so neither order nor a copy changes
  *       them, and settling drops nothing they need): intent, first and last playing, last fatal error, end,
  *       {@code msd}, error code;</li>
@@ -19,7 +20,11 @@ import liveccu.model.ContentDimensions;
  *       periods still open that its settled part already counted it playing or rebuffering in.</li>
  * </ul>
  *
- * @param content           from the earliest event naming a content ({@code contentTimeMs}: its time, MAX_VALUE before one)
+ * @param content           from the earliest event naming a content ({@code contentTimeMs}: its time, MAX_VALUE before one),
+ *                          with the content type below ({@link PlaybackContent}, the playback metrics' rule)
+ * @param contentType       the stream type: from the earliest event carrying one (CMCD {@code st}), not necessarily the
+ *                          one naming the content ({@code contentTypeTimeMs}: its time; null before one, and in states
+ *                          written before this rule, whose stream type is their content's: {@link PlaybackContent#of})
  * @param deviceClass       the device of the earliest event carrying a user agent, IP hash or device cookie (as
  *                          playback metrics decide it): Yauaa's class (a bot's view counts nothing), OS and browser
  * @param deviceId          that device ({@link liveccu.model.PlaybackRules#device}): the tie-break between two events
@@ -32,7 +37,8 @@ import liveccu.model.ContentDimensions;
  * @param lastPlayingMs     the latest playing
  * @param lastFatalMs       the latest fatal error
  * @param endMs             the earliest end ({@code e}, {@code q}, {@code content_end})
- * @param msdTimeMs         the time of the earliest report carrying {@code msd}, and {@code msd} its value
+ * @param msdTimeMs         the time of the earliest report carrying {@code msd}, and {@code msd} its value: proof that
+ *                          the view played by then ({@link QoeLedger#firstPlaying})
  * @param codeTimeMs        the time of the latest error naming a code, and {@code code} that code
  * @param settledMark       the last settled mark, null before one
  * @param settledRunCounts  whether the stall that mark is in (when it is {@code r}) counts as rebuffering
@@ -44,6 +50,8 @@ record QoeState(
         String accountId,
         ContentDimensions content,
         long contentTimeMs,
+        String contentType,
+        Long contentTypeTimeMs,
         String deviceClass,
         String os,
         String browser,
@@ -75,9 +83,14 @@ record QoeState(
         List<Mark> marks) {
 
     static QoeState empty(String accountId) {
-        return new QoeState(accountId, ContentDimensions.UNKNOWN, Long.MAX_VALUE, null, null, null, null, null, null, null,
+        return new QoeState(accountId, ContentDimensions.UNKNOWN, Long.MAX_VALUE, null, null, null, null, null, null, null, null, null,
                 null, null, Long.MIN_VALUE, Long.MIN_VALUE, null, null, false, null, null, null, null, null, null, null,
                 null, null, false, 0, 0, 0, List.of(), List.of());
+    }
+
+    /** The view's content and stream type, as {@link PlaybackContent} decides them from its events. */
+    PlaybackContent naming() {
+        return PlaybackContent.of(content, contentTimeMs, contentType, contentTypeTimeMs);
     }
 
     /**

@@ -219,6 +219,45 @@ class AudioTopologyTest {
     }
 
     @Test
+    void aRangeThatOnlyAddsBytesWritesItsFetchButNotTheSummary() throws IOException {
+        start(AudioSettings.defaults());
+        TestOutputTopic<String, byte[]> summaryWrites = driver.createOutputTopic(
+                "audio-topology-test-" + AudioTopology.SUMMARIES_STORE + "-changelog", Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+        TestOutputTopic<Bytes, byte[]> fetchWrites = driver.createOutputTopic(
+                "audio-topology-test-" + AudioTopology.FETCHES_STORE + "-changelog", Serdes.Bytes().deserializer(),
+                Serdes.ByteArray().deserializer());
+        for (int i = 0; i < 10; i++) {
+            send(range(SPOTIFY, "ip-1", HOUR + i * M, i * 100_000L, (i + 1) * 100_000L - 1));
+        }
+        assertEquals(1, summaryWrites.readRecordsToList().size(), "the summary, written when the state began");
+        assertEquals(10, fetchWrites.readRecordsToList().size(), "each range its own fetch");
+        assertEquals(List.of(1L, 1L, 62_500L, 0L, 1L, 1L), totals(episode("Spotify", "Phone"), HOUR));
+
+        // 50 h on, the first ranges settle: the summary's settled window changes, so it is written
+        send(range(SPOTIFY, "ip-1", HOUR + 50 * H, 0, 99_999));
+        assertEquals(1, summaryWrites.readRecordsToList().size());
+        assertEquals(List.of(1L, 1L, 62_500L, 0L, 1L, 1L), totals(episode("Spotify", "Phone"), HOUR));
+    }
+
+    @Test
+    void aStateWhoseSummaryIsOlderThanItsNewestRequestIsNotForgotten() throws IOException {
+        // states kept 2 days after their newest request; the summary is written only with the first request
+        start(new AudioSettings(AudioRules.defaults(), Duration.ofDays(2)));
+        String spotify = AudioTopology.key(matched(range(SPOTIFY, "ip-1", HOUR, 0, 0)));
+        send(range(SPOTIFY, "ip-1", HOUR, 0, 199_999));
+        send(range(SPOTIFY, "ip-1", HOUR + 36 * H, 200_000, 399_999));          // 36 h on: a start of its own
+        send(range(PODCASTS, "ip-2", HOUR + 2 * DAY + 2 * H, 0, 99_999));       // the sweep: 2 days after the first only
+        assertNotNull(summaries().get(spotify), "its newest request is 14 h old");
+        assertEquals(2, fetches(spotify).size());
+        send(range(SPOTIFY, "ip-1", HOUR + 36 * H + M, 400_000, 599_999));      // goes on in the state it had: a stream
+
+        assertEquals(List.of(1L, 0L, 12_500L, 0L, 0L, 1L), totals(episode("Spotify", "Phone"), HOUR));
+        assertEquals(List.of(1L, 1L, 25_000L, 0L, 0L, 1L), totals(episode("Spotify", "Phone"), HOUR + 36 * H));
+        assertTrue(rejected.isEmpty(), rejected.toString());
+    }
+
+    @Test
     void theFetchStoreHoldsExactlyTheOpenRequestsFromWhichTheStateIsRebuilt() throws IOException {
         // states kept 2 days after their newest request
         start(new AudioSettings(AudioRules.defaults(), Duration.ofDays(2)));
@@ -311,6 +350,7 @@ class AudioTopologyTest {
     /** Sends a line as the collector writes it (keyed by its batch, at its receive time) and collects what comes out. */
     private void send(CdnRequest request) {
         requests.pipeInput(request.partitionKey(), request, request.receivedAtMs());
+        driver.advanceWallClockTime(AudioTopology.TOTALS_SENT_EVERY);  // an hour's totals go out once per interval
         for (KeyValue<String, PlaybackCount> count : counts.readKeyValuesToList()) {
             latest.put(count.key, count.value);
         }

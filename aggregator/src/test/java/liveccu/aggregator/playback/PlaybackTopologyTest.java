@@ -527,6 +527,68 @@ class PlaybackTopologyTest {
     }
 
     @Test
+    void aCmcdPlaybacksContentTypeIsItsEarliestReportSayingOneSoItsTimelineCounts() {
+        // as hls.js and Shaka report: their first reports come before the playlist, without st; st=v from the first frame
+        ContentDimensions movie = new ContentDimensions("movie-1", "vod", "Others", null, null, null, null, null);
+        String sid = "cmcd-st-later";
+        long t = HOUR + 60_000;
+        List<PlayerEvent> reports = List.of(as(cmcdAt(sid, "ps", "s", t, 0L, 0L, null), CHROME, "ip-1", null),
+                as(cmcdAt(sid, "t", "s", t + 2, 1L, 0L, null), CHROME, "ip-1", null),
+                as(cmcdAt(sid, "ps", "p", t + 225, 2L, 0L, "v"), CHROME, "ip-1", null),
+                as(cmcdAt(sid, "t", "p", t + 30_225, 3L, 30_000L, "v"), CHROME, "ip-1", null));
+        reports.forEach(this::send);
+
+        // start, stream and time under the on-demand content, none under a content without a type; its retention counts
+        assertEquals(List.of(1L, 1L, 30_000L, 0L, 1L), totalsWithDevices(movie.measured("Desktop", "cmcd"), HOUR));
+        assertEquals(List.of(0L, 0L, 0L, 0L, 0L), totalsWithDevices(movie.withContentType(null).measured("Desktop", "cmcd"), HOUR));
+        assertEquals(Map.of(0, 1L, 1, 1L, 2, 1L), buckets("movie-1", HOUR));
+
+        // in any order, twice: the same (a second playback of the same reports)
+        List<PlayerEvent> shuffled = new ArrayList<>(reports.stream().map(r -> rename(r, sid + "-2")).toList());
+        shuffled.addAll(shuffled);
+        Collections.shuffle(shuffled, new Random(24));
+        shuffled.forEach(this::send);
+        assertEquals(List.of(2L, 2L, 60_000L, 0L, 1L), totalsWithDevices(movie.measured("Desktop", "cmcd"), HOUR));
+        assertEquals(Map.of(0, 2L, 1, 2L, 2, 2L), buckets("movie-1", HOUR));
+    }
+
+    @Test
+    void aPlaybackWrittenBeforeTheContentTypeRuleMovesItsOpenCountsToItsNextReportsType() {
+        // As the aggregator left it before the upgrade: a CMCD playback whose earliest report named the content without
+        // st (so its counts went under no content type), its hour's totals under that key
+        ContentDimensions untyped = new ContentDimensions("movie-1", null, "Others", null, null, null, null, null);
+        ContentDimensions movie = untyped.withContentType("vod");
+        String sid = "6e2fb550-c457-11e9-bb97-0800200c9a66";
+        long t = HOUR + 60_000;
+        String device = PlaybackRules.device(null, CHROME, "ip-1");
+        PlaybackState written = new liveccu.model.JsonSerde<>(PlaybackState.class).deserializer().deserialize("t", """
+                {"accountId":"%1$s","content":{"content_id":"movie-1","property":"Others"},
+                 "contentTimeMs":%2$d,"newestEventMs":%2$d,"settledBeforeMs":-9223372036854775808,"startAnchorMs":null,
+                 "startAnchorPlayedMs":0,"plays":[%2$d],"downloadAnchorMs":null,"downloads":[],"playing":[],"cmcdSettled":null,
+                 "cmcd":[[%2$d,true,"ps","p",1,0]],"device":"%3$s","deviceClass":"Desktop","deviceTimeMs":%2$d,
+                 "source":"cmcd","sourceTimeMs":%2$d,"reached":[]}"""
+                .formatted(ACCOUNT, t, device).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(null, written.contentTypeTimeMs());
+        driver.<String, PlaybackState>getKeyValueStore(PlaybackTopology.PLAYBACKS_STORE).put(ACCOUNT + "/" + sid, written);
+        ContentDimensions before = untyped.measured("Desktop", "cmcd");
+        String content = ACCOUNT + "|" + PlaybackCount.contentKey(before);
+        driver.<String, PlaybackCount>getWindowStore(PlaybackTopology.HOURS_STORE).put(content, new PlaybackCount(ACCOUNT, before,
+                HOUR, 1, 0, 0, 0, 0, 1, DeviceSketches.of(List.of(device)), null), HOUR);
+        driver.<String, Long>getWindowStore(PlaybackTopology.HOUR_DEVICES_STORE).put(content + "#" + device, 1L, HOUR);
+
+        // after the upgrade: its next report says st=v
+        send(as(cmcdAt(sid, "t", "p", t + 30_000, 2L, 30_000L, "v"), CHROME, "ip-1", null));
+
+        // its open counts (the start, its time) moved to on demand; the hour sums right; its timeline now counts
+        assertEquals(List.of(0L, 0L, 0L, 0L, 0L), totalsWithDevices(before, HOUR));
+        assertEquals(List.of(1L, 1L, 30_000L, 0L, 1L), totalsWithDevices(movie.measured("Desktop", "cmcd"), HOUR));
+        assertEquals(Map.of(0, 1L, 1, 1L, 2, 1L), buckets("movie-1", HOUR));
+        PlaybackState after = driver.<String, PlaybackState>getKeyValueStore(PlaybackTopology.PLAYBACKS_STORE)
+                .get(ACCOUNT + "/" + sid);
+        assertEquals(List.of("vod", t + 30_000), List.of(after.contentType(), after.contentTypeTimeMs()));
+    }
+
+    @Test
     void cmcdReportsWhilePlayingCoverThePositionsBetweenThemButNeitherASeekNorASilenceNorAPause() {
         String sid = "cmcd-retention";
         long t = HOUR + 60_000;
@@ -661,9 +723,19 @@ class PlaybackTopologyTest {
                 seconds == null ? null : (timeMs - HOUR) / 1000.0, "UA/1", "hash", cmcd);
     }
 
-    /** A CMCD report of the content movie-1 at playhead {@code ptMs}, stream type {@code st} (v: on demand, l: live). */
+    /** The event of another playback. */
+    private static PlayerEvent rename(PlayerEvent e, String playback) {
+        return new PlayerEvent(e.source(), e.type(), e.accountId(), playback, e.eventTimeMs(), e.receivedAtMs(),
+                e.contentId(), e.contentType(), e.property(), e.referrerDomain(), e.deviceId(), e.category(), e.distributor(),
+                e.producer(), e.show(), e.zone(), e.secondsPlayed(), e.positionS(), e.userAgent(), e.ipHash(), e.cmcd());
+    }
+
+    /**
+     * A CMCD report of the content movie-1 at playhead {@code ptMs}, stream type {@code st} (v: on demand, l: live; null:
+     * not said, as players before their playlist).
+     */
     private static PlayerEvent cmcdAt(String sid, String e, String sta, long ts, Long sn, Long ptMs, String st) {
-        return new PlayerEvent("cmcd", "cmcd", ACCOUNT, sid, ts, ts + 500, "movie-1", "v".equals(st) ? "vod" : "live",
+        return new PlayerEvent("cmcd", "cmcd", ACCOUNT, sid, ts, ts + 500, "movie-1", st == null ? null : "v".equals(st) ? "vod" : "live",
                 PlayerEvent.OTHERS, null, null, null, null, null, null, null, null, ptMs / 1000.0, "UA/1", "hash",
                 new PlayerEvent.Cmcd("142bbf588a574e018de94136a664cfaf", e, sta, true, sid, sn, 3000L, 5000L, "h", st, 2L));
     }

@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import liveccu.aggregator.playback.DeviceClassifier;
 import liveccu.aggregator.AggregatorTopology;
 import liveccu.aggregator.audio.AudioSettings;
@@ -82,12 +83,16 @@ class QoeTopologyTest {
         driver.close();
     }
 
-    /** hls.js 1.7.4: no msd, no pt, states d, s, p, k, r, a; a seek reads r; a closed tab sends nothing. */
+    /**
+     * hls.js 1.7.4, media attached before {@code loadSource()} without autoplay: {@code ps} and {@code t} in state
+     * preloading {@code d} when the manifest starts loading (no {@code st} before the playlist), then the click; no
+     * msd, no pt, states d, s, p, k, r, a; a seek reads r; a closed tab sends nothing.
+     */
     private static List<PlayerEvent> hlsJsView() {
         String sid = "hls-1";
         return List.of(
-                cmcd(sid, "t", null, 0, 0, null, null, null),     // the reporter's first report, before any state
-                cmcd(sid, "ps", "d", 0, 1, null, null, null),     // preloading: no autoplay
+                beforeManifest(cmcd(sid, "ps", "d", 0, 0, null, null, null)),  // preloading: no autoplay
+                beforeManifest(cmcd(sid, "t", "d", 0, 1, null, null, null)),   // the reporter's first time interval
                 cmcd(sid, "ps", "s", 5_000, 2, 3_000L, null, null),  // the click: the intent
                 cmcd(sid, "ps", "p", 6_200, 3, 3_000L, null, null),  // first frame: 1.2 s startup
                 cmcd(sid, "t", "p", 30_000, 4, 3_000L, null, null),
@@ -101,12 +106,15 @@ class QoeTopologyTest {
                 cmcd(sid, "t", "a", 90_000, 12, 3_000L, null, null)); // then the tab is closed: nothing more
     }
 
-    /** Shaka 5.2: no starting state, r during startup, msd on the report after the first playing, f + e when it recovers. */
+    /**
+     * Shaka 5.2 (a debug build: the release builds send no state): no starting state, no st before the manifest, r
+     * during startup, msd on the report after the first playing, f + e when it recovers.
+     */
     private static List<PlayerEvent> shakaView() {
         String sid = "shaka-1";
         return List.of(
-                cmcd(sid, "t", null, 0, 0, null, null, null),     // load(): the intent
-                cmcd(sid, "ps", "r", 100, 1, null, null, null),   // buffering before the first frame: startup
+                beforeManifest(cmcd(sid, "t", null, 0, 0, null, null, null)),   // the reporter starts: the intent
+                beforeManifest(cmcd(sid, "ps", "r", 100, 1, null, null, null)), // load(): buffering before the first frame
                 cmcd(sid, "ps", "p", 1_800, 2, 2_500L, null, null),
                 cmcd(sid, "t", "p", 30_000, 3, 2_500L, 1_750L, null),  // msd = load() → playing
                 cmcd(sid, "ps", "r", 40_000, 4, 2_500L, null, null),   // a held segment: a rebuffer…
@@ -117,17 +125,22 @@ class QoeTopologyTest {
                 cmcd(sid, "ps", "e", 70_000, 9, 2_500L, null, null));
     }
 
-    /** hls.js, a manifest that answers 404: f and an error report naming it. */
+    /** hls.js, a manifest that answers 404 (autoplay): s, f and an error report naming it; never an st. */
     private static List<PlayerEvent> hlsJsManifest404() {
-        return List.of(cmcd("hls-404", "ps", "s", 0, 0, null, null, null),
-                cmcd("hls-404", "ps", "f", 1_500, 1, null, null, null),
-                cmcd("hls-404", "e", "f", 1_500, 2, null, null, "manifestLoadError"));
+        return List.of(beforeManifest(cmcd("hls-404", "ps", "s", 0, 0, null, null, null)),
+                beforeManifest(cmcd("hls-404", "t", "s", 1, 1, null, null, null)),
+                beforeManifest(cmcd("hls-404", "ps", "f", 1_500, 2, null, null, null)),
+                beforeManifest(cmcd("hls-404", "e", "f", 1_500, 3, null, null, "manifestLoadError")));
     }
 
-    /** hls.js, a first segment that never comes and a closed page: starting, then silence. */
+    /**
+     * hls.js (autoplay), a first segment that never comes and a closed page: s before the playlist, then silence but
+     * for its time-interval report, which says st (the segment was asked for, so the playlist was loaded).
+     */
     private static List<PlayerEvent> hlsJsExit() {
-        return List.of(cmcd("hls-exit", "ps", "s", 0, 0, null, null, null),
-                cmcd("hls-exit", "t", "s", 30_000, 1, null, null, null));
+        return List.of(beforeManifest(cmcd("hls-exit", "ps", "s", 0, 0, null, null, null)),
+                beforeManifest(cmcd("hls-exit", "t", "s", 1, 1, null, null, null)),
+                cmcd("hls-exit", "t", "s", 30_000, 2, null, null, null));
     }
 
     private static List<PlayerEvent> fourViews() {
@@ -166,10 +179,46 @@ class QoeTopologyTest {
         // the failed view is under its error code, with the browser's dimensions and the network's
         QoeCount failed = latest.values().stream().filter(c -> "manifestLoadError".equals(c.dimensions().errorCode()))
                 .findFirst().orElseThrow();
-        assertEquals(List.of("Desktop", "Windows NT", "Chrome", "DE", "3320", "live"), List.of(failed.dimensions().deviceClass(),
+        assertEquals(List.of("Desktop", "Windows NT", "Chrome", "DE", "3320"), List.of(failed.dimensions().deviceClass(),
                 failed.dimensions().os(), failed.dimensions().browser(), failed.dimensions().country(),
-                String.valueOf(failed.dimensions().asn()), failed.dimensions().streamType()));
+                String.valueOf(failed.dimensions().asn())));
         assertEquals(List.of(1L, 1L, 1L), List.of(failed.views(), failed.failures(), failed.startupFailures()));
+        // each view's stream type is its earliest report's that says one: every view's first reports say none; the
+        // 404's manifest never loaded, so it never said one
+        assertEquals(null, failed.dimensions().streamType());
+        assertEquals(Map.of("live", 3L, "none", 1L), viewsByStreamType(QoeCount.HOUR_MS));
+    }
+
+    @Test
+    void shakasReleaseBuildViewIsAStartAtItsMsdReportWithThatStartupTime() {
+        // Shaka 5.2.12's release build: no sta (Closure renamed the key), so only t reports, every 30 s; msd on the first
+        // after the first frame
+        String sid = "shaka-release";
+        List<PlayerEvent> view = List.of(beforeManifest(cmcd(sid, "t", null, 0, 0, null, null, null)),
+                cmcd(sid, "t", null, 30_000, 1, 2_500L, 366L, null),
+                cmcd(sid, "t", null, 60_000, 2, 2_500L, null, null));
+        view.forEach(this::send);
+
+        QoeCount minute = sum(QoeCount.MINUTE_MS, T);
+        assertEquals(List.of(1L, 1L, 366L, Map.of(QoeRules.startupBucket(366), 1L)),
+                List.of(minute.views(), minute.startups(), minute.startupMsSum(), minute.startupBuckets()));
+        // it played, but its reports tell no playing time, stall or bitrate
+        assertEquals(List.of(0L, 0L, 0L, 0L, 0L), List.of(minute.playingViews(), minute.playedMs(), minute.rebuffers(),
+                minute.bitrateMs(), minute.exitsBeforeStart()));
+        QoeCount hour = sum(QoeCount.HOUR_MS, T - T % QoeCount.HOUR_MS);
+        assertEquals(List.of(1L, 0L, 0L, 0L), List.of(hour.views(), hour.failures(), hour.exitsBeforeStart(), hour.smoothnessScored()));
+        assertEquals(List.of(1L, QoeRules.scaled(QoeRules.startupScore(366))), List.of(hour.scored(), hour.scoreSum()));
+        assertEquals(Map.of("live", 1L), viewsByStreamType(QoeCount.HOUR_MS));
+
+        Map<String, QoeCount> inOrder = new TreeMap<>(latest);
+        closeDriver();
+        startDriver();
+        latest.clear();
+        List<PlayerEvent> shuffled = new ArrayList<>(view);
+        shuffled.addAll(view);
+        Collections.shuffle(shuffled, new Random(24));
+        shuffled.forEach(this::send);
+        assertEquals(inOrder, latest);
     }
 
     @Test
@@ -188,8 +237,11 @@ class QoeTopologyTest {
         assertEquals(10_000L + 10_000L, second.playedMs());       // both played [60 s, 70 s)
         // the exit is due 2 minutes after the silent view's last report (30 s)
         assertEquals(1, sum(QoeCount.MINUTE_MS, T + 120_000).exitsBeforeStart());
-        // a minute is one record per content and stream type, whatever the browsers and networks
-        assertEquals(3, latest.values().stream().filter(c -> c.periodMs() == QoeCount.MINUTE_MS).count());
+        // a minute is one record per content and stream type, whatever the browsers and networks: the first minute has
+        // the live views and the 404's, which never said a stream type
+        assertEquals(Set.of(T + "|live", T + "|null", T + 60_000 + "|live", T + 120_000 + "|live"),
+                latest.values().stream().filter(c -> c.periodMs() == QoeCount.MINUTE_MS && !c.isZero())
+                        .map(c -> c.periodStartMs() + "|" + c.dimensions().streamType()).collect(Collectors.toSet()));
         assertEquals(0, sum(QoeCount.MINUTE_MS, T).scored());     // scores are the hours'
     }
 
@@ -323,6 +375,14 @@ class QoeTopologyTest {
                 + "%d records written%n", viewers, 3 * viewers, minuteRecords, zeroMinutes, hourRecords, records);
     }
 
+    /** Views started per stream type ({@code none} when absent), over the account's records of one period length. */
+    private Map<String, Long> viewsByStreamType(long periodMs) {
+        Map<String, Long> views = new TreeMap<>();
+        latest.values().stream().filter(c -> c.periodMs() == periodMs && c.views() != 0).forEach(c -> views.merge(
+                c.dimensions().streamType() == null ? "none" : c.dimensions().streamType(), c.views(), Long::sum));
+        return views;
+    }
+
     /** The sum of the account's records of one period (any dimensions). */
     private QoeCount sum(long periodMs, long startMs) {
         QoeCount total = null;
@@ -353,6 +413,17 @@ class QoeTopologyTest {
                 null, null, null, null, null, null, null, CHROME, "hash",
                 new PlayerEvent.Cmcd(JOB, e, sta, sta != null, null, sn, br, 5_000L, "h", "l", 2L, msd, ec, null),
                 "DE", 3320L, "DTAG", null, null, null);
+    }
+
+    /** The report as a player sends it before its playlist or manifest is loaded: without {@code st}. */
+    private static PlayerEvent beforeManifest(PlayerEvent e) {
+        PlayerEvent.Cmcd c = e.cmcd();
+        return new PlayerEvent(e.source(), e.type(), e.accountId(), e.playbackId(), e.eventTimeMs(), e.receivedAtMs(),
+                e.contentId(), null, e.property(), e.referrerDomain(), e.deviceId(), e.category(), e.distributor(),
+                e.producer(), e.show(), e.zone(), e.secondsPlayed(), e.positionS(), e.userAgent(), e.ipHash(),
+                new PlayerEvent.Cmcd(c.jobId(), c.e(), c.sta(), c.heartbeat(), c.sessionId(), c.sn(), c.br(), c.bl(), c.sf(), null,
+                        c.v(), c.msd(), c.ec(), c.bs()),
+                e.country(), e.asn(), e.asOrg(), e.bitrateKbps(), e.errorCode(), e.fatal());
     }
 
     /** A platform player event of match-9 from Chrome in Germany, {@code at} ms after T, received 0.5 s later. */

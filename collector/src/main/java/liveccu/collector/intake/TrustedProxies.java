@@ -1,10 +1,8 @@
 package liveccu.collector.intake;
 
 import io.netty.util.NetUtil;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The proxies whose {@code X-Forwarded-For} the collector believes, as IP addresses and CIDR ranges
@@ -20,38 +18,12 @@ import java.util.Optional;
  */
 public final class TrustedProxies {
 
-    /** A network: its address bytes and the number of leading bits that must match. */
-    private record Range(byte[] address, int prefixBits) {
-        boolean contains(byte[] candidate) {
-            if (candidate.length != address.length) {
-                return false;
-            }
-            int fullBytes = prefixBits / 8;
-            for (int i = 0; i < fullBytes; i++) {
-                if (candidate[i] != address[i]) {
-                    return false;
-                }
-            }
-            int restBits = prefixBits % 8;
-            if (restBits == 0) {
-                return true;
-            }
-            int mask = 0xff << (8 - restBits) & 0xff;
-            return (candidate[fullBytes] & mask) == (address[fullBytes] & mask);
-        }
+    public static final TrustedProxies NONE = new TrustedProxies(IpRanges.NONE);
 
-        @Override
-        public String toString() {
-            return NetUtil.bytesToIpAddress(address) + "/" + prefixBits;
-        }
-    }
+    private final IpRanges ranges;
 
-    public static final TrustedProxies NONE = new TrustedProxies(List.of());
-
-    private final List<Range> ranges;
-
-    private TrustedProxies(List<Range> ranges) {
-        this.ranges = List.copyOf(ranges);
+    private TrustedProxies(IpRanges ranges) {
+        this.ranges = ranges;
     }
 
     /**
@@ -60,40 +32,7 @@ public final class TrustedProxies {
      * @param errors receives one message per entry that is neither
      */
     public static TrustedProxies parse(String list, List<String> errors) {
-        List<Range> ranges = new ArrayList<>();
-        for (String entry : list.split(",")) {
-            String trimmed = entry.trim();
-            if (trimmed.isEmpty()) {
-                continue;
-            }
-            Optional<Range> range = range(trimmed);
-            if (range.isEmpty()) {
-                errors.add("'" + trimmed + "' is not an IP address or CIDR range (e.g. 10.0.0.0/8, 192.168.1.7, fd00::/8)");
-            } else {
-                ranges.add(range.get());
-            }
-        }
-        return new TrustedProxies(ranges);
-    }
-
-    private static Optional<Range> range(String entry) {
-        int slash = entry.indexOf('/');
-        byte[] address = address(slash < 0 ? entry : entry.substring(0, slash));
-        if (address == null) {
-            return Optional.empty();
-        }
-        int bits = address.length * 8;
-        if (slash >= 0) {
-            try {
-                bits = Integer.parseInt(entry.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-            if (bits < 0 || bits > address.length * 8) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(new Range(address, bits));
+        return new TrustedProxies(IpRanges.parse(list, errors));
     }
 
     /** The address as 4 bytes (IPv4, also when IPv4-mapped) or 16 (IPv6); null when not an IP literal. */
@@ -120,15 +59,7 @@ public final class TrustedProxies {
 
     boolean trusts(String address) {
         byte[] bytes = address(address);
-        if (bytes == null) {
-            return false;
-        }
-        for (Range range : ranges) {
-            if (range.contains(bytes)) {
-                return true;
-            }
-        }
-        return false;
+        return bytes != null && ranges.contains(bytes);
     }
 
     /**

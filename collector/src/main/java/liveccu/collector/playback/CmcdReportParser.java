@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import liveccu.collector.intake.BatchParse;
 import liveccu.collector.intake.EventTime;
+import liveccu.collector.intake.GeoIp;
 import liveccu.collector.intake.Origin;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
@@ -16,6 +17,7 @@ import liveccu.model.Ids;
 import liveccu.model.PlayerEvent;
 import liveccu.model.RejectReason;
 import liveccu.model.Side;
+import org.greenbytes.http.sfv.BooleanItem;
 import org.greenbytes.http.sfv.Dictionary;
 import org.greenbytes.http.sfv.InnerList;
 import org.greenbytes.http.sfv.Item;
@@ -43,6 +45,13 @@ import org.greenbytes.http.sfv.TokenItem;
  * {@code "cmcd-sid:" + sid}, so one sid is always the same session. Its guid is the name-based UUID of
  * the line itself (a retried line is the same beacon). Paused, ended, quit, fatal error,
  * preloading and state-less reports are events only.
+ *
+ * <p>The quality-of-experience keys, typed as CTA-5004-B defines them: {@code msd} (media start delay, an
+ * integer of milliseconds, at least 0), {@code ec} (error codes, an inner list of strings such as
+ * {@code ec=("manifestLoadError")}; the <em>first</em> is kept, at most 64 characters; a bare string is
+ * taken too), {@code bs} (buffer starvation, a boolean: {@code bs} alone is true). A report that gives one
+ * of them a value of another type is rejected with the reason. Every report also carries the client IP's
+ * country and autonomous system when GeoIP databases are set ({@link Origin}).
  */
 public final class CmcdReportParser {
 
@@ -50,6 +59,7 @@ public final class CmcdReportParser {
     public static final Set<String> HEARTBEAT_STATES = Set.of("p", "s", "r", "k", "w");
     static final int MAX_SID = 128;
     static final int MAX_TEXT = 256;
+    static final int MAX_ERROR_CODE = 64;
     private static final HexFormat HEX = HexFormat.of();
 
     private final CountingRules rules;
@@ -106,15 +116,33 @@ public final class CmcdReportParser {
             return bad("cid must be at most " + MAX_TEXT + " characters");
         }
         Long pt = integer(report.get("pt"));
+        ListElement<?> msdValue = report.get("msd");
+        Long msd = integer(msdValue);
+        if (msdValue != null && (msd == null || msd < 0)) {
+            return bad("msd (media start delay) must be a whole number of milliseconds, at least 0");
+        }
+        ListElement<?> ecValue = report.get("ec");
+        String ec = ecValue == null ? "" : firstString(ecValue);
+        if (ec == null || ec.length() > MAX_ERROR_CODE) {
+            return bad("ec (error codes) must be a list of strings, the first of at most " + MAX_ERROR_CODE + " characters");
+        }
+        ec = ec.isEmpty() ? null : ec;
+        ListElement<?> bsValue = report.get("bs");
+        if (bsValue != null && !(bsValue instanceof BooleanItem)) {
+            return bad("bs (buffer starvation) must be a boolean: bs alone, or bs=?0");
+        }
+        Boolean bs = bsValue == null ? null : ((BooleanItem) bsValue).get();
         String sessionId = sessionId(sid);
         boolean heartbeat = sta != null && HEARTBEAT_STATES.contains(sta);
         String contentType = "l".equals(st) ? "live" : "v".equals(st) ? "vod" : null;
+        GeoIp.Answer geo = origin.geo();
         PlayerEvent event = new PlayerEvent(PlayerEvent.SOURCE_CMCD, PlayerEvent.SOURCE_CMCD, origin.accountId(), sid,
                 eventTimeMs, origin.receivedAtMs(), cid, contentType, PlayerEvent.OTHERS, null, null, null, null, null,
                 null, null, null, pt == null ? null : pt / 1000.0, origin.userAgent(), origin.ipHash(),
                 new PlayerEvent.Cmcd(jobId, e, sta, heartbeat, sessionId, integer(report.get("sn")),
                         integer(report.get("br")), integer(report.get("bl")), text(report.get("sf")), st,
-                        integer(report.get("v"))));
+                        integer(report.get("v")), msd, ec, bs),
+                geo.country(), geo.asn(), geo.asOrg(), null, null, null);
         Beacon beacon = heartbeat
                 ? new Beacon(nameUuid("cmcd-report:" + origin.accountId() + "/" + jobId + "/" + line), jobId, sessionId,
                         origin.accountId(), Side.CS, eventTimeMs, origin.receivedAtMs())
@@ -146,6 +174,22 @@ public final class CmcdReportParser {
             return token.get();
         }
         return null;
+    }
+
+    /**
+     * The first string of an inner list of strings (or a bare string or token), stripped; {@code ""} for an
+     * empty list or a blank string; null for a value of another type.
+     */
+    private static String firstString(ListElement<?> value) {
+        ListElement<?> first = value;
+        if (value instanceof InnerList list) {
+            if (list.get().isEmpty()) {
+                return "";
+            }
+            first = list.get().get(0);
+        }
+        String text = text(first);
+        return text == null ? null : text.strip();
     }
 
     /** An integer value, or the first of an inner list of them (v2 sends {@code br=(3000)}); null otherwise. */

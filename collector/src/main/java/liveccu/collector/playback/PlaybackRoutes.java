@@ -15,6 +15,7 @@ import liveccu.collector.ccu.BeaconSecret;
 import liveccu.collector.intake.BatchParse;
 import liveccu.collector.intake.BodyReader;
 import liveccu.collector.intake.BoundedBody;
+import liveccu.collector.intake.GeoIp;
 import liveccu.collector.intake.IntakeRoutes;
 import liveccu.collector.intake.IpHasher;
 import liveccu.collector.intake.Origin;
@@ -64,6 +65,7 @@ public final class PlaybackRoutes implements IntakeRoutes {
     private final BeaconSink beacons;
     private final PlayerEventSink events;
     private final IpHasher ipHasher;
+    private final GeoIp geoIp;
     private final BodyReader bodies;
     private final PlayerEventParser playerEvents;
     private final CmcdReportParser cmcdReports;
@@ -77,15 +79,17 @@ public final class PlaybackRoutes implements IntakeRoutes {
      * @param beacons where CMCD heartbeats go (the beacons' sink, facts de-duplicated as for any beacon);
      *                also where rejections are recorded
      * @param events  where player events go ({@code ccu.player-events})
+     * @param geoIp   the client IP's country and autonomous system, looked up before the IP is hashed
      */
     public PlaybackRoutes(PlaybackSettings settings, CountingRules rules, BeaconSecret secret, RateLimitGate limit,
-                          BeaconSink beacons, PlayerEventSink events, IpHasher ipHasher, MeterRegistry registry) {
+                          BeaconSink beacons, PlayerEventSink events, IpHasher ipHasher, GeoIp geoIp, MeterRegistry registry) {
         this.settings = settings;
         this.limit = limit;
         this.secret = secret;
         this.beacons = beacons;
         this.events = events;
         this.ipHasher = ipHasher;
+        this.geoIp = geoIp;
         this.bodies = new BodyReader(settings.maxInflatedBytes());
         this.playerEvents = new PlayerEventParser(rules, settings.maxEvents());
         this.cmcdReports = new CmcdReportParser(rules, settings.maxEvents());
@@ -179,7 +183,10 @@ public final class PlaybackRoutes implements IntakeRoutes {
         publish(ctx, source, cmcdReports.parse(text, job, origin), receivedAt, true);
     }
 
-    /** The secret and the account checked, the IP hashed: the request's {@link Origin}, or null when answered already. */
+    /**
+     * The secret and the account checked, the IP looked up ({@link GeoIp}: a few microseconds at most, on the
+     * event loop like the parsing) and then hashed: the request's {@link Origin}, or null when answered already.
+     */
     private Origin admit(RoutingContext ctx, String source, long receivedAt) {
         HttpServerRequest request = ctx.request();
         String account = ctx.pathParam("accountid");
@@ -193,7 +200,9 @@ public final class PlaybackRoutes implements IntakeRoutes {
             return null;
         }
         String ip = settings.trustedProxies().client(RequestAddresses.peer(request), RequestAddresses.forwardedFor(request));
-        return new Origin(account, Origin.userAgent(request.getHeader("user-agent")), ipHasher.hash(ip, receivedAt), receivedAt);
+        GeoIp.Answer geo = geoIp.lookup(ip);
+        return new Origin(account, Origin.userAgent(request.getHeader("user-agent")), ipHasher.hash(ip, receivedAt), receivedAt,
+                geo);
     }
 
     /** The body as text (gunzipped when sent so), or null when answered already. */

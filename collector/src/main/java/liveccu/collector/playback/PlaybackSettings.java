@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import liveccu.collector.intake.GeoIpSettings;
 import liveccu.collector.intake.IpHasher;
 import liveccu.collector.intake.TrustedProxies;
 import liveccu.ops.config.Env;
@@ -20,6 +21,8 @@ import liveccu.ops.config.Env;
  *   <li>{@code CCU_IP_HASH_SECRET} [random per process, with a warning] — the secret of the IP hashes (≥ 16 bytes);
  *       every collector of a deployment must share it</li>
  *   <li>{@code CCU_CMCD_DISABLED_ACCOUNTS} [unset] — accounts whose CMCD targets answer 410 (players stop sending)</li>
+ *   <li>plus {@link GeoIpSettings} ({@code CCU_GEOIP_COUNTRY_DB}, {@code CCU_GEOIP_ASN_DB}): the client IP's country
+ *       and autonomous system on every player event and CMCD report</li>
  * </ul>
  */
 public record PlaybackSettings(
@@ -28,10 +31,12 @@ public record PlaybackSettings(
         int maxEvents,
         TrustedProxies trustedProxies,
         Optional<String> ipHashSecret,
-        Set<String> cmcdDisabledAccounts) {
+        Set<String> cmcdDisabledAccounts,
+        GeoIpSettings geoIp) {
 
     public static PlaybackSettings defaults() {
-        return new PlaybackSettings(256 * 1024, 2048 * 1024, 1000, TrustedProxies.NONE, Optional.empty(), Set.of());
+        return new PlaybackSettings(256 * 1024, 2048 * 1024, 1000, TrustedProxies.NONE, Optional.empty(), Set.of(),
+                GeoIpSettings.NONE);
     }
 
     /** @param proxies the collector's trusted proxies ({@code CCU_TRUSTED_PROXIES}, read once by its config) */
@@ -50,7 +55,7 @@ public record PlaybackSettings(
                 env.integer("CCU_PLAYBACK_MAX_BODY_KB", 256, 1, 64 * 1024) * 1024,
                 env.integer("CCU_PLAYBACK_MAX_INFLATED_KB", 2048, 1, 256 * 1024) * 1024,
                 env.integer("CCU_PLAYBACK_MAX_EVENTS", 1000, 1, 100_000),
-                proxies, secret, Set.copyOf(disabled));
+                proxies, secret, Set.copyOf(disabled), GeoIpSettings.read(env));
     }
 
     /** The hasher for these settings: keyed by the configured secret, else a random one. */
@@ -64,6 +69,6 @@ public record PlaybackSettings(
         return "PlaybackSettings[maxBodyBytes=" + maxBodyBytes + ", maxInflatedBytes=" + maxInflatedBytes
                 + ", maxEvents=" + maxEvents + ", trustedProxies=" + (trustedProxies.isEmpty() ? "none" : "set")
                 + ", ipHashSecret=" + (ipHashSecret.isPresent() ? "<set>" : "<random>")
-                + ", cmcdDisabledAccounts=" + cmcdDisabledAccounts + "]";
+                + ", cmcdDisabledAccounts=" + cmcdDisabledAccounts + ", geoIp=" + geoIp + "]";
     }
 }

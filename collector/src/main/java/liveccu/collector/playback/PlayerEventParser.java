@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import liveccu.collector.intake.BatchParse;
 import liveccu.collector.intake.EventTime;
+import liveccu.collector.intake.GeoIp;
 import liveccu.collector.intake.Origin;
 import liveccu.model.CountingRules;
 import liveccu.model.PlayerEvent;
@@ -33,14 +36,24 @@ import liveccu.model.RejectReason;
  * {@code vod} or {@code dar}), {@code property} (absent → {@code Others}), {@code referrer_domain},
  * {@code device_id}, {@code category}, {@code distributor}, {@code producer}, {@code show}, {@code zone}
  * (text, at most 256 characters each), {@code seconds} (required for {@code playing}: 0-3600 seconds
- * played since the previous {@code playing}), {@code position} (seconds, optional). Unknown fields are
- * ignored.
+ * played since the previous {@code playing}), {@code position} (seconds, optional), {@code bitrate_kbps}
+ * ({@code playing} only, optional: the bitrate played, 0-1,000,000 kbps), and for {@code error}:
+ * {@code error_code} (required: the player's own code, text or a whole number, 1-64 characters) and
+ * {@code fatal} (required: {@code true} when the error ended playback, else {@code false}). Fields that
+ * belong to another event type are dropped. Unknown fields are ignored.
+ *
+ * <p>Every event also carries what the collector knew of the request ({@link Origin}): the user agent,
+ * the IP's keyed hash, and the IP's country and autonomous system when GeoIP databases are set.
  */
 public final class PlayerEventParser {
 
     static final int MAX_TEXT = 256;
     static final int MAX_PLAYBACK_ID = 128;
     static final double MAX_SECONDS_PLAYED = 3600;
+    static final double MAX_BITRATE_KBPS = 1_000_000;
+    static final int MAX_ERROR_CODE = 64;
+    private static final String EVENT_TYPES = Arrays.stream(PlayerEventType.values()).map(PlayerEventType::wireName)
+            .collect(Collectors.joining(", "));
     private static final Set<String> CONTENT_TYPES = Set.of("live", "vod", "dar");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -97,8 +110,7 @@ public final class PlayerEventParser {
         }
         Optional<PlayerEventType> type = PlayerEventType.fromWire(node.path("event").asText(""));
         if (type.isEmpty()) {
-            return bad("event must be one of session_start, player_loaded, playback_start, play, playing, pause, "
-                    + "buffering, seek, content_end, file_downloaded");
+            return bad("event must be one of " + EVENT_TYPES);
         }
         String playbackId = node.path("playback_id").isTextual() ? node.get("playback_id").asText() : null;
         if (!isPlaybackId(playbackId)) {
@@ -144,11 +156,43 @@ public final class PlayerEventParser {
         if (position == null && node.hasNonNull("position")) {
             return bad("position must be a number of seconds, at least 0");
         }
+        Double bitrate = null;
+        if (type.get() == PlayerEventType.PLAYING && node.hasNonNull("bitrate_kbps")) {
+            bitrate = number(node.get("bitrate_kbps"));
+            if (bitrate == null || bitrate < 0 || bitrate > MAX_BITRATE_KBPS) {
+                return bad("bitrate_kbps must be a number of kbps from 0 to " + (long) MAX_BITRATE_KBPS);
+            }
+        }
+        String errorCode = null;
+        Boolean fatal = null;
+        if (type.get() == PlayerEventType.ERROR) {
+            errorCode = errorCode(node.get("error_code"));
+            if (errorCode == null) {
+                return bad("error needs error_code: the player's error code, text or a whole number of 1-" + MAX_ERROR_CODE
+                        + " characters");
+            }
+            JsonNode fatalNode = node.get("fatal");
+            if (fatalNode == null || !fatalNode.isBoolean()) {
+                return bad("error needs fatal: true when the error ended playback, else false");
+            }
+            fatal = fatalNode.booleanValue();
+        }
         String property = values[2] == null ? PlayerEvent.OTHERS : values[2];
+        GeoIp.Answer geo = origin.geo();
         return new BatchParse.Accepted(new PlayerEvent(PlayerEvent.SOURCE_PLAYER, type.get().wireName(),
                 origin.accountId(), playbackId, timeMs, origin.receivedAtMs(), values[0], contentType, property,
                 values[3], values[4], values[5], values[6], values[7], values[8], values[9], seconds, position,
-                origin.userAgent(), origin.ipHash(), null), null);
+                origin.userAgent(), origin.ipHash(), null, geo.country(), geo.asn(), geo.asOrg(), bitrate, errorCode,
+                fatal), null);
+    }
+
+    /** Text (stripped) or a whole number, as text of 1-64 characters; null for anything else. */
+    private static String errorCode(JsonNode node) {
+        if (node == null || !(node.isTextual() || node.isIntegralNumber())) {
+            return null;
+        }
+        String code = node.asText().strip();
+        return code.isEmpty() || code.length() > MAX_ERROR_CODE ? null : code;
     }
 
     private static BatchParse.Rejected bad(String message) {

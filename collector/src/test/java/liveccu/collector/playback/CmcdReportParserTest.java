@@ -48,7 +48,8 @@ class CmcdReportParserTest {
         String session = CmcdReportParser.sessionId("session-id");
         assertEquals(new PlayerEvent("cmcd", "cmcd", "acc-1", "session-id", 1_764_499_990_000L, NOW, "content-id", "vod",
                 "Others", null, null, null, null, null, null, null, null, 45.0, "Mozilla/5.0", "00112233445566778899aabbccddeeff",
-                new PlayerEvent.Cmcd(JOB, "t", "p", true, session, 1L, 200L, 5000L, "d", "v", 2L)), event);
+                new PlayerEvent.Cmcd(JOB, "t", "p", true, session, 1L, 200L, 5000L, "d", "v", 2L, 2500L, "ERR001", true),
+                null, null, null, null, null, null), event);
         Beacon heartbeat = batch.heartbeats().get(0);
         assertEquals(List.of(JOB, session, "acc-1", Side.CS, 1_764_499_990_000L, NOW),
                 List.of(heartbeat.jobId(), heartbeat.sessionId(), heartbeat.accountId(), heartbeat.side(),
@@ -79,6 +80,37 @@ class CmcdReportParserTest {
         assertEquals(state, batch.events().get(0).cmcd().sta());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            // hls.js 1.7 on a fatal error: e=e with the error's details as ec (a list of one string)
+            "hls.js fatal error     | e=e,sta=f,ec=(\"manifestLoadError\")  |      | manifestLoadError |",
+            "first of the list      | e=e,ec=(\"ERR001\" \"ERR002\")      |      | ERR001            |",
+            "a bare string too      | e=e,ec=\"fragLoadError\"               |      | fragLoadError     |",
+            "an empty list: none    | e=e,ec=()                              |      |                   |",
+            // Shaka 5.2: msd once, on the first report after playing began
+            "Shaka's media start    | e=ps,sta=p,msd=1750                    | 1750 |                   |",
+            "starvation             | e=t,sta=p,bs                           |      |                   | true",
+            "no starvation          | e=t,sta=p,bs=?0                        |      |                   | false",
+            "none of them           | e=t,sta=p                              |      |                   |",
+    })
+    void readsTheQualityOfExperienceKeys(String label, String keys, Long msd, String ec, Boolean bs) {
+        PlayerEvent.Cmcd cmcd = batch("sid=\"" + SID + "\",ts=1764499990000," + keys + ",v=2").events().get(0).cmcd();
+        assertEquals(java.util.Arrays.asList(msd, ec, bs), java.util.Arrays.asList(cmcd.msd(), cmcd.ec(), cmcd.bs()), label);
+    }
+
+    @Test
+    void everyReportCarriesTheCountryAndAutonomousSystemOfTheRequest() {
+        Origin placed = new Origin("acc-1", "Mozilla/5.0", "00112233445566778899aabbccddeeff", NOW,
+                new liveccu.collector.intake.GeoIp.Answer("GB", 20712L, "Andrews & Arnold Ltd"));
+        var parsed = assertInstanceOf(BatchParse.Batch.class, parser.parse("e=ps,sid=\"x\",sta=p\ne=t,sid=\"x\"\n", JOB, placed));
+        for (PlayerEvent event : parsed.events()) {
+            assertEquals(List.of("GB", 20712L, "Andrews & Arnold Ltd"), List.of(event.country(), event.asn(), event.asOrg()));
+        }
+        PlayerEvent unplaced = batch("e=ps,sid=\"x\",sta=p").events().get(0);
+        assertEquals(java.util.Arrays.asList(null, null, null),
+                java.util.Arrays.asList(unplaced.country(), unplaced.asn(), unplaced.asOrg()));
+    }
+
     @Test
     void aSidThatIsNoIdBecomesAStable32HexSession() {
         String a = CmcdReportParser.sessionId("hlsjs-1764499990-abc");
@@ -105,9 +137,14 @@ class CmcdReportParserTest {
             "sid not a string      | e=t,sid=12,sta=p                     | sid",
             "ts before 2000        | e=t,sid=\"x\",ts=12345               | before the year 2000",
             "ts in the future      | e=t,sid=\"x\",ts=1764509990000       | ahead of the collector's clock",
+            "negative msd          | e=t,sid=\"x\",msd=-5                | msd (media start delay) must be a whole number of milliseconds, at least 0",
+            "msd a string          | e=t,sid=\"x\",msd=\"1750\"         | msd (media start delay)",
+            "ec a number           | e=e,sid=\"x\",ec=404                | ec (error codes) must be a list of strings, the first of at most 64 characters",
+            "ec of 65 characters   | e=e,sid=\"x\",ec=(\"CODE65\")      | ec (error codes)",
+            "bs a number           | e=t,sid=\"x\",bs=1                  | bs (buffer starvation) must be a boolean: bs alone, or bs=?0",
     })
     void rejectsABadReportAloneWithItsReason(String label, String line, String message) {
-        BatchParse.Batch batch = batch("e=t,sid=\"ok\",sta=p\n" + line);
+        BatchParse.Batch batch = batch("e=t,sid=\"ok\",sta=p\n" + line.replace("CODE65", "x".repeat(65)));
         assertEquals(1, batch.events().size(), label);
         BatchParse.LineRejection rejection = batch.rejected().get(0);
         assertEquals(List.of(1, RejectReason.BAD_CMCD_REPORT), List.of(rejection.index(), rejection.reason()));

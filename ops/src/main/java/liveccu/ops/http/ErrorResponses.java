@@ -1,9 +1,11 @@
 package liveccu.ops.http;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,8 @@ public final class ErrorResponses {
         if (failure instanceof HttpFailure http) {
             send(ctx, http.status(), http.getMessage());
         } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            send(ctx, ctx.statusCode(), "bad request");
+            // Vert.x's own handlers fail with a status alone (BodyHandler: 413 past its limit): name the status.
+            send(ctx, ctx.statusCode(), HttpResponseStatus.valueOf(ctx.statusCode()).reasonPhrase().toLowerCase(Locale.ROOT));
         } else {
             LOG.error("unexpected failure serving {} {}", ctx.request().method(), ctx.request().path(), failure);
             send(ctx, 500, "internal error");

@@ -1,0 +1,50 @@
+package liveccu.aggregator.playback;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import liveccu.aggregator.CompactSerde;
+import liveccu.model.ContentDimensions;
+import liveccu.model.PlaybackCount;
+
+/** Playback counts or changes to them, compact ({@link CompactSerde}): inside the aggregator only. */
+public final class PlaybackCountSerde extends CompactSerde<PlaybackCount> {
+
+    public PlaybackCountSerde() {
+        super(PlaybackCount.class);
+    }
+
+    @Override
+    protected void write(PlaybackCount value, DataOutput out) throws IOException {
+        writeString(out, value.accountId());
+        ContentDimensions c = value.content();
+        writeString(out, c.contentId());
+        writeString(out, c.contentType());
+        writeString(out, c.property());
+        writeString(out, c.category());
+        writeString(out, c.distributor());
+        writeString(out, c.producer());
+        writeString(out, c.show());
+        writeString(out, c.zone());
+        writeString(out, c.deviceClass());
+        writeString(out, c.source());
+        out.writeLong(value.hourStartMs());
+        out.writeLong(value.starts());
+        out.writeLong(value.streams());
+        out.writeLong(value.playedMs());
+        out.writeLong(value.downloads());
+        out.writeLong(value.iabDownloads());
+        out.writeLong(value.devices());
+        writeString(out, value.devicesSketch());
+        writeString(out, value.device());
+    }
+
+    @Override
+    protected PlaybackCount read(DataInput in) throws IOException {
+        String account = readString(in);
+        ContentDimensions content = new ContentDimensions(readString(in), readString(in), readString(in), readString(in),
+                readString(in), readString(in), readString(in), readString(in), readString(in), readString(in));
+        return new PlaybackCount(account, content, in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                in.readLong(), in.readLong(), readString(in), readString(in));
+    }
+}
