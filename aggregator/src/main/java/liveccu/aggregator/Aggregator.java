@@ -16,6 +16,7 @@ import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
 import liveccu.streams.BoundedRocksDbMemory;
+import liveccu.streams.CleanStop;
 import liveccu.streams.StreamThreadWatch;
 import liveccu.streams.StreamsHealth;
 import liveccu.streams.StreamsSettings;
@@ -36,19 +37,23 @@ public final class Aggregator {
 
     private final KafkaStreams streams;
     private final StreamThreadWatch watch;
+    private final CleanStop cleanStop;
     private final OpsRoutes ops;
     private final HttpServer server;
     private final Router router;
 
-    private Aggregator(KafkaStreams streams, StreamThreadWatch watch, OpsRoutes ops, HttpServer server, Router router) {
+    private Aggregator(KafkaStreams streams, StreamThreadWatch watch, CleanStop cleanStop, OpsRoutes ops, HttpServer server,
+                       Router router) {
         this.streams = streams;
         this.watch = watch;
+        this.cleanStop = cleanStop;
         this.ops = ops;
         this.server = server;
         this.router = router;
     }
 
     public static Future<Aggregator> start(Vertx vertx, AggregatorConfig config, PrometheusMeterRegistry registry) {
+        CleanStop cleanStop = CleanStop.beforeStreams(config.stateDir(), config.applicationId(), STREAMS);
         KafkaStreams streams = new KafkaStreams(
                 AggregatorTopology.build(config.pipeline().rules(), config.flushInterval(), config.playback(), config.cdn(),
                         config.audio()),
@@ -69,7 +74,7 @@ public final class Aggregator {
                 .map(server -> {
                     LOG.info("aggregator running ({} stream threads); health and metrics on port {}",
                             config.streamThreads(), server.actualPort());
-                    return new Aggregator(streams, watch, ops, server, router);
+                    return new Aggregator(streams, watch, cleanStop, ops, server, router);
                 })
                 .onFailure(e -> {
                     watch.close();
@@ -116,8 +121,11 @@ public final class Aggregator {
         ops.startDraining();
         watch.close();
         // Leaving the group hands the tasks over at once; otherwise they wait for the session timeout.
-        return vertx.executeBlocking(() -> streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
-                        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)))
-                .transform(ar -> server.close());
+        return vertx.executeBlocking(() -> {
+            boolean closed = streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            cleanStop.stopped(closed);
+            return closed;
+        }).transform(ar -> server.close());
     }
 }

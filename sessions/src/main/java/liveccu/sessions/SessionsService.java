@@ -27,6 +27,7 @@ import liveccu.sessions.http.SessionRoutes;
 import liveccu.sessions.http.StreamSessionsView;
 import liveccu.sessions.limit.SessionMetrics;
 import liveccu.sessions.limit.SessionsTopology;
+import liveccu.streams.CleanStop;
 import liveccu.streams.StreamThreadWatch;
 import liveccu.streams.StreamsHealth;
 import liveccu.streams.StreamsSettings;
@@ -53,6 +54,7 @@ public final class SessionsService {
     private final Vertx vertx;
     private final KafkaStreams limiter;
     private final StreamThreadWatch watch;
+    private final CleanStop cleanStop;
     private final Replies replies;
     private final StreamSessionsView view;
     private final KeyRing keys;
@@ -65,6 +67,7 @@ public final class SessionsService {
         this.vertx = vertx;
         this.limiter = parts.limiter();
         this.watch = parts.watch();
+        this.cleanStop = parts.cleanStop();
         this.replies = parts.replies();
         this.view = parts.view();
         this.keys = parts.keys();
@@ -86,6 +89,7 @@ public final class SessionsService {
 
     public static Future<SessionsService> start(Vertx vertx, SessionsConfig config, PrometheusMeterRegistry registry) {
         return vertx.executeBlocking(() -> {
+            CleanStop cleanStop = CleanStop.beforeStreams(config.stateDir(), config.applicationId(), LIMITER);
             KafkaStreams limiter = new KafkaStreams(SessionsTopology.build(config.rules(), new SessionMetrics(registry)),
                     streamsConfig(config));
             StreamsHealth.replaceFailedThreads(limiter, LIMITER);
@@ -102,7 +106,7 @@ public final class SessionsService {
             keys.reader().bindTo(registry);
             keys.reader().start();
             Replies replies = new Replies(vertx, config.pipeline().bootstrapServers(), config.instanceId(), config.replyTimeout()).start();
-            return new Parts(limiter, watch, view, replies, keys,
+            return new Parts(limiter, watch, cleanStop, view, replies, keys,
                     new AccessRecords(config.pipeline().bootstrapServers(), "ccu-sessions-access"));
         }).compose(parts -> {
             OpsRoutes ops = new OpsRoutes(() -> StreamsHealth.failedReason(parts.limiter(), LIMITER)
@@ -130,7 +134,7 @@ public final class SessionsService {
         });
     }
 
-    private record Parts(KafkaStreams limiter, StreamThreadWatch watch, StreamSessionsView view, Replies replies,
+    private record Parts(KafkaStreams limiter, StreamThreadWatch watch, CleanStop cleanStop, StreamSessionsView view, Replies replies,
                          KeyRing keys, AccessRecords accessRecords) {
     }
 
@@ -170,8 +174,8 @@ public final class SessionsService {
             keys.reader().close();
             accessRecords.close();
             watch.close();
-            limiter.close(CloseOptions.timeout(Duration.ofSeconds(30))
-                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            cleanStop.stopped(limiter.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
             return null;
         }));
     }
