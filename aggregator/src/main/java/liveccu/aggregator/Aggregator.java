@@ -16,6 +16,8 @@ import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
 import liveccu.streams.BoundedRocksDbMemory;
+import liveccu.streams.CleanStop;
+import liveccu.streams.StreamThreadWatch;
 import liveccu.streams.StreamsHealth;
 import liveccu.streams.StreamsSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,26 +36,34 @@ public final class Aggregator {
     private static final Duration WINDOW_CHANGELOG_EXTRA_RETENTION = Duration.ofMinutes(10);
 
     private final KafkaStreams streams;
+    private final StreamThreadWatch watch;
+    private final CleanStop cleanStop;
     private final OpsRoutes ops;
     private final HttpServer server;
     private final Router router;
 
-    private Aggregator(KafkaStreams streams, OpsRoutes ops, HttpServer server, Router router) {
+    private Aggregator(KafkaStreams streams, StreamThreadWatch watch, CleanStop cleanStop, OpsRoutes ops, HttpServer server,
+                       Router router) {
         this.streams = streams;
+        this.watch = watch;
+        this.cleanStop = cleanStop;
         this.ops = ops;
         this.server = server;
         this.router = router;
     }
 
     public static Future<Aggregator> start(Vertx vertx, AggregatorConfig config, PrometheusMeterRegistry registry) {
+        CleanStop cleanStop = CleanStop.beforeStreams(config.stateDir(), config.applicationId(), STREAMS);
         KafkaStreams streams = new KafkaStreams(
                 AggregatorTopology.build(config.pipeline().rules(), config.flushInterval(), config.playback(), config.cdn(),
                         config.audio()),
                 streamsConfig(config));
         StreamsHealth.replaceFailedThreads(streams, STREAMS);
         new KafkaStreamsMetrics(streams).bindTo(registry);
-        OpsRoutes ops = new OpsRoutes(() -> StreamsHealth.failedReason(streams, STREAMS),
-                () -> StreamsHealth.notReadyReason(streams, STREAMS), registry);
+        // A stream thread that stops polling leaves the state RUNNING: watched apart (issue 25).
+        StreamThreadWatch watch = StreamThreadWatch.start(streams, STREAMS, config.streamStall(), registry);
+        OpsRoutes ops = new OpsRoutes(() -> StreamsHealth.failedReason(streams, STREAMS).or(watch::failedReason),
+                () -> StreamsHealth.notReadyReason(streams, STREAMS).or(watch::notReadyReason), registry);
         Router router = Router.router(vertx);
         ops.mount(router);
         ErrorResponses.install(router);
@@ -64,9 +74,12 @@ public final class Aggregator {
                 .map(server -> {
                     LOG.info("aggregator running ({} stream threads); health and metrics on port {}",
                             config.streamThreads(), server.actualPort());
-                    return new Aggregator(streams, ops, server, router);
+                    return new Aggregator(streams, watch, cleanStop, ops, server, router);
                 })
-                .onFailure(e -> streams.close(Duration.ofSeconds(10)));
+                .onFailure(e -> {
+                    watch.close();
+                    streams.close(Duration.ofSeconds(10));
+                });
     }
 
     /** The settings every Streams application of ours shares ({@link StreamsSettings}), and the aggregator's own. */
@@ -106,9 +119,13 @@ public final class Aggregator {
     /** Readiness first, then Streams commits and closes (bounded), then the HTTP server. */
     public Future<Void> stop(Vertx vertx) {
         ops.startDraining();
+        watch.close();
         // Leaving the group hands the tasks over at once; otherwise they wait for the session timeout.
-        return vertx.executeBlocking(() -> streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
-                        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)))
-                .transform(ar -> server.close());
+        return vertx.executeBlocking(() -> {
+            boolean closed = streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            cleanStop.stopped(closed);
+            return closed;
+        }).transform(ar -> server.close());
     }
 }

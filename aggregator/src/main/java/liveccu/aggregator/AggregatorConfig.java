@@ -11,6 +11,7 @@ import liveccu.model.AudioRules;
 import liveccu.model.PlaybackRules;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
+import liveccu.streams.StreamThreadWatch;
 
 /**
  * The aggregator's settings, from environment variables (defaults in brackets):
@@ -31,6 +32,9 @@ import liveccu.ops.config.PipelineSettings;
  *       (killed, frozen, cut off) keeps its tasks before the others take them over: the live minute of
  *       its partitions stops this long ({@code session.timeout.ms}; heartbeats every third of it, at
  *       most 3 s). The brokers accept 6000 to 1800000.</li>
+ *   <li>{@code CCU_STREAM_STALL_SECONDS} [60] — a stream thread that has not polled Kafka this long makes
+ *       the instance not ready, twice this long not live (so it is restarted); 0: not watched
+ *       ({@link StreamThreadWatch})</li>
  *   <li>{@code CCU_STREAMS_CACHE_MB} [16] — record cache that coalesces state updates</li>
  *   <li>{@code CCU_ROCKSDB_MEMORY_MB} [256] — native memory for all RocksDB stores of this instance
  *       (block cache and mem-tables), whatever the partitions it hosts</li>
@@ -62,6 +66,7 @@ public record AggregatorConfig(
         Duration flushInterval,
         int standbyReplicas,
         Duration sessionTimeout,
+        Duration streamStall,
         long cacheBytes,
         long rocksDbMemoryBytes,
         PipelineSettings pipeline,
@@ -80,6 +85,8 @@ public record AggregatorConfig(
                 env.duration("CCU_FLUSH_INTERVAL_MS", Duration.ofMillis(250), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
                 env.integer("CCU_STANDBY_REPLICAS", 0, 0, 10),
                 sessionTimeout(env),
+                env.duration(StreamThreadWatch.SETTING, StreamThreadWatch.DEFAULT_NOT_READY_AFTER, ChronoUnit.SECONDS,
+                        StreamThreadWatch.MAX_NOT_READY_AFTER),
                 env.longValue("CCU_STREAMS_CACHE_MB", 16, 0, 65_536) * 1024 * 1024,
                 env.longValue("CCU_ROCKSDB_MEMORY_MB", 256, 16, 1_048_576) * 1024 * 1024,
                 pipeline,

@@ -8,6 +8,7 @@ import java.util.UUID;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
 import liveccu.sessions.limit.SessionRules;
+import liveccu.streams.StreamThreadWatch;
 import liveccu.tokens.TokenSettings;
 
 /**
@@ -22,6 +23,8 @@ import liveccu.tokens.TokenSettings;
  *   <li>{@code CCU_SESSIONS_MISSED_HEARTBEATS} [3] — heartbeats a session may miss before it expires and frees its slot</li>
  *   <li>{@code CCU_SESSIONS_COMMIT_INTERVAL_MS} [50] — the limiter's exactly-once commit: every answer waits for it</li>
  *   <li>{@code CCU_SESSIONS_REPLY_TIMEOUT_MS} [5000] — how long a request waits for the limiter before 503</li>
+ *   <li>{@code CCU_STREAM_STALL_SECONDS} [60] — a limiter's stream thread that has not polled Kafka this
+ *       long makes the instance not ready, twice this long not live; 0: not watched ({@link StreamThreadWatch})</li>
  *   <li>{@code CCU_API_KEY} [unset] — the operator key ({@code x-api-key}): any session of an account</li>
  *   <li>plus {@link TokenSettings} (CCU_TOKEN_SECRET and/or CCU_TOKEN_PUBLIC_KEYS: required here) and the
  *       shared {@link PipelineSettings}</li>
@@ -34,6 +37,7 @@ public record SessionsConfig(
         SessionRules rules,
         Duration commitInterval,
         Duration replyTimeout,
+        Duration streamStall,
         Optional<String> operatorKey,
         String instanceId,
         TokenSettings tokens,
@@ -53,6 +57,8 @@ public record SessionsConfig(
                         env.integer("CCU_SESSIONS_MISSED_HEARTBEATS", 3, 1, 100)),
                 env.duration("CCU_SESSIONS_COMMIT_INTERVAL_MS", Duration.ofMillis(50), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
                 env.duration("CCU_SESSIONS_REPLY_TIMEOUT_MS", Duration.ofSeconds(5), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
+                env.duration(StreamThreadWatch.SETTING, StreamThreadWatch.DEFAULT_NOT_READY_AFTER, ChronoUnit.SECONDS,
+                        StreamThreadWatch.MAX_NOT_READY_AFTER),
                 env.optional("CCU_API_KEY"),
                 UUID.randomUUID().toString(),
                 tokens,
@@ -63,7 +69,8 @@ public record SessionsConfig(
     @Override
     public String toString() {
         return "SessionsConfig[port=" + port + ", applicationId=" + applicationId + ", stateDir=" + stateDir + ", rules=" + rules
-                + ", commitInterval=" + commitInterval + ", replyTimeout=" + replyTimeout + ", operatorKey="
+                + ", commitInterval=" + commitInterval + ", replyTimeout=" + replyTimeout + ", streamStall=" + streamStall
+                + ", operatorKey="
                 + (operatorKey.isPresent() ? "<set>" : "<unset>") + ", instanceId=" + instanceId + ", tokens=" + tokens
                 + ", pipeline=" + pipeline + "]";
     }

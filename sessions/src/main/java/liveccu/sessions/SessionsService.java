@@ -27,6 +27,8 @@ import liveccu.sessions.http.SessionRoutes;
 import liveccu.sessions.http.StreamSessionsView;
 import liveccu.sessions.limit.SessionMetrics;
 import liveccu.sessions.limit.SessionsTopology;
+import liveccu.streams.CleanStop;
+import liveccu.streams.StreamThreadWatch;
 import liveccu.streams.StreamsHealth;
 import liveccu.streams.StreamsSettings;
 import liveccu.tokens.ViewerTokens;
@@ -51,6 +53,8 @@ public final class SessionsService {
 
     private final Vertx vertx;
     private final KafkaStreams limiter;
+    private final StreamThreadWatch watch;
+    private final CleanStop cleanStop;
     private final Replies replies;
     private final StreamSessionsView view;
     private final KeyRing keys;
@@ -62,6 +66,8 @@ public final class SessionsService {
     private SessionsService(Vertx vertx, Parts parts, OpsRoutes ops, HttpServer server, Router router) {
         this.vertx = vertx;
         this.limiter = parts.limiter();
+        this.watch = parts.watch();
+        this.cleanStop = parts.cleanStop();
         this.replies = parts.replies();
         this.view = parts.view();
         this.keys = parts.keys();
@@ -83,10 +89,13 @@ public final class SessionsService {
 
     public static Future<SessionsService> start(Vertx vertx, SessionsConfig config, PrometheusMeterRegistry registry) {
         return vertx.executeBlocking(() -> {
+            CleanStop cleanStop = CleanStop.beforeStreams(config.stateDir(), config.applicationId(), LIMITER);
             KafkaStreams limiter = new KafkaStreams(SessionsTopology.build(config.rules(), new SessionMetrics(registry)),
                     streamsConfig(config));
             StreamsHealth.replaceFailedThreads(limiter, LIMITER);
             new KafkaStreamsMetrics(limiter).bindTo(registry);
+            // A stream thread that stops polling leaves the state RUNNING: watched apart (issue 25).
+            StreamThreadWatch watch = StreamThreadWatch.start(limiter, LIMITER, config.streamStall(), registry);
             limiter.start();
             StreamSessionsView view = new StreamSessionsView(config.pipeline().bootstrapServers());
             view.reader().bindTo(registry);
@@ -97,11 +106,11 @@ public final class SessionsService {
             keys.reader().bindTo(registry);
             keys.reader().start();
             Replies replies = new Replies(vertx, config.pipeline().bootstrapServers(), config.instanceId(), config.replyTimeout()).start();
-            return new Parts(limiter, view, replies, keys,
+            return new Parts(limiter, watch, cleanStop, view, replies, keys,
                     new AccessRecords(config.pipeline().bootstrapServers(), "ccu-sessions-access"));
         }).compose(parts -> {
             OpsRoutes ops = new OpsRoutes(() -> StreamsHealth.failedReason(parts.limiter(), LIMITER)
-                    .or(() -> parts.replies().failedReason()).or(() -> parts.view().reader().failedReason())
+                    .or(parts.watch()::failedReason).or(() -> parts.replies().failedReason()).or(() -> parts.view().reader().failedReason())
                     .or(() -> parts.keys().reader().failedReason()),
                     () -> notReadyReason(parts), registry);
             SessionRoutes routes = new SessionRoutes(new ViewerTokens(config.tokens()), parts.replies(), parts.view(),
@@ -125,8 +134,8 @@ public final class SessionsService {
         });
     }
 
-    private record Parts(KafkaStreams limiter, StreamSessionsView view, Replies replies, KeyRing keys,
-                         AccessRecords accessRecords) {
+    private record Parts(KafkaStreams limiter, StreamThreadWatch watch, CleanStop cleanStop, StreamSessionsView view, Replies replies,
+                         KeyRing keys, AccessRecords accessRecords) {
     }
 
     /** The operator key and per-account keys with scope sessions-admin; their uses audited (the views show viewer ids). */
@@ -135,7 +144,7 @@ public final class SessionsService {
     }
 
     private static Optional<String> notReadyReason(Parts parts) {
-        return StreamsHealth.notReadyReason(parts.limiter(), LIMITER)
+        return StreamsHealth.notReadyReason(parts.limiter(), LIMITER).or(parts.watch()::notReadyReason)
                 .or(() -> parts.view().reader().notReadyReason()).or(() -> parts.keys().reader().notReadyReason());
     }
 
@@ -164,8 +173,9 @@ public final class SessionsService {
             view.reader().close();
             keys.reader().close();
             accessRecords.close();
-            limiter.close(CloseOptions.timeout(Duration.ofSeconds(30))
-                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            watch.close();
+            cleanStop.stopped(limiter.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
             return null;
         }));
     }

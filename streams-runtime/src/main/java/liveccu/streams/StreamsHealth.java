@@ -2,34 +2,32 @@ package liveccu.streams;
 
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** What a Kafka Streams application's state means for its process: a failed thread replaced, liveness, readiness. */
 public final class StreamsHealth {
-
-    private static final Logger LOG = LoggerFactory.getLogger(StreamsHealth.class);
 
     private StreamsHealth() {
     }
 
     /**
-     * A stream thread that fails is replaced (its tasks' state is restored from Kafka) rather than left dead.
+     * A stream thread that fails is replaced (its tasks' state is restored from Kafka) rather than left
+     * dead; but when stream threads keep failing ({@link ThreadReplacement}: more than 3 in 10 minutes)
+     * the client is shut down instead, to ERROR, so that liveness fails and a restart reopens its state.
      *
      * @param name what the application is called in logs and health answers, e.g. {@code Kafka Streams}
      */
     public static void replaceFailedThreads(KafkaStreams streams, String name) {
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("a stream thread of {} failed; replacing it (state is restored from Kafka)", name, e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(new ThreadReplacement(name, System::currentTimeMillis));
     }
 
-    /** ERROR is final: only a restart brings the application back, so liveness fails. */
+    /**
+     * ERROR is final: only a restart brings the application back, so liveness fails. So does
+     * PENDING_ERROR, the way there (a client whose close hangs would otherwise stay live for good).
+     */
     public static Optional<String> failedReason(KafkaStreams streams, String name) {
-        return streams.state() == KafkaStreams.State.ERROR
-                ? Optional.of(name + " is in ERROR: every stream thread died")
+        KafkaStreams.State state = streams.state();
+        return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                ? Optional.of(name + " is " + state + " (its stream threads died or kept failing): only a restart brings it back")
                 : Optional.empty();
     }
 

@@ -3,6 +3,7 @@ package liveccu.allinone.cluster;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ./liveccu cluster}: a real cluster on this machine, every node its own process — three Kafka
  * brokers (replication 3, min.insync.replicas 2) and two collectors, aggregators and query APIs — to
- * try faults on ({@code ./liveccu faults --local DIR …}) before trying them on one's own cluster.
+ * try faults on ({@code ./liveccu faults --local DIR …}) before trying them on one's own cluster. Like
+ * an orchestrator, it restarts a service whose liveness keeps failing ({@link Supervisor}).
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a local cluster, each node its own process, until Ctrl-C; the services get this shell's CCU_* settings.",
@@ -72,6 +74,12 @@ public final class ClusterMain implements Callable<Integer> {
         cluster.start();
         out.printf("cluster running (%.1f s to start); each node's log is ROLE-ID.log in %s%n",
                 (System.nanoTime() - started) / 1e9, cluster.dir());
+        out.println("  a service whose /health/live fails 3 times in a row (asked every 10 s) is restarted, as Kubernetes would;"
+                + " one that is not running is left to whoever stopped it");
+        cluster.supervisor().onRestart(restart -> {
+            out.println(LocalTime.now().withNano(0) + " " + restart);
+            out.flush();
+        });
         out.println("  KAFKA_BOOTSTRAP_SERVERS=" + cluster.bootstrapServers());
         for (Role role : List.of(Role.COLLECTOR, Role.AGGREGATOR, Role.API)) {
             out.println("  " + role.label() + "s: " + cluster.urls(role));

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * cluster benchmark are written with it. It starts a {@link LocalCluster}, the simulator's realistic
  * traffic played live through a balancer ({@link LiveLoad}, every accepted beacon in the ground
  * truth), a freshness probe ({@link LiveProbe}) and a readiness watch; faults go through the same
- * {@link Faults} as {@code ./liveccu faults} and are marked on the traffic's timeline.
+ * {@link Faults} as {@code ./liveccu faults} and are marked on the traffic's timeline, as are the
+ * restarts of the cluster's {@link Supervisor} (a service whose liveness kept failing).
  */
 public final class FailoverDrill implements AutoCloseable {
 
@@ -90,6 +91,8 @@ public final class FailoverDrill implements AutoCloseable {
         this.apiKey = settings.apiKey();
         this.view = new ClusterView(cluster.bootstrapServers());
         this.faults = new Faults(view, cluster.nodes(), this::note);
+        // The cluster restarts a service whose liveness keeps failing, as Kubernetes would: marked on the timeline.
+        cluster.supervisor().onRestart(restart -> note(restart.toString()));
         List<Target> services = new ArrayList<>();
         for (Role role : List.of(Role.COLLECTOR, Role.AGGREGATOR, Role.API)) {
             services.addAll(cluster.instances(role));

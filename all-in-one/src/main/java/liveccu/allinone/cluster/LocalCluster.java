@@ -33,6 +33,9 @@ import org.apache.kafka.common.Uuid;
  * services' URLs). So the fault tool acts on it from another terminal
  * ({@code ./liveccu faults --local DIR kill broker:busiest}) exactly as the failover tests do in-process.
  * Ports are chosen once, when the directory is laid out, and kept across restarts.
+ *
+ * <p>Once started, a {@link Supervisor} restarts a service whose liveness keeps failing, as Kubernetes
+ * would; {@link #nodes()} acts on the nodes in step with it.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -57,12 +60,14 @@ public final class LocalCluster implements AutoCloseable {
     private final Layout layout;
     private final LocalProcesses processes;
     private final String bootstrapServers;
+    private final Supervisor supervisor;
 
     private LocalCluster(Path dir, Layout layout, String bootstrapServers) {
         this.dir = dir;
         this.layout = layout;
         this.processes = new LocalProcesses(dir);
         this.bootstrapServers = bootstrapServers;
+        this.supervisor = Supervisor.of(this, services());
     }
 
     /**
@@ -152,15 +157,24 @@ public final class LocalCluster implements AutoCloseable {
                 counts[Role.AGGREGATOR.ordinal()], counts[Role.API.ordinal()], 0, 0, List.of()), bootstrap);
     }
 
-    /** Starts every node: the brokers together (a quorum forms only with a majority), then the services together. */
+    /**
+     * Starts every node: the brokers together (a quorum forms only with a majority), then the services
+     * together; then supervises the services' liveness.
+     */
     public LocalCluster start() {
         together(brokers());
+        together(services());
+        supervisor.start();
+        return this;
+    }
+
+    /** The aggregators, the query APIs and the collectors. */
+    private List<Target> services() {
         List<Target> services = new ArrayList<>();
         services.addAll(instances(Role.AGGREGATOR));
         services.addAll(instances(Role.API));
         services.addAll(instances(Role.COLLECTOR));
-        together(services);
-        return this;
+        return services;
     }
 
     private void together(List<Target> targets) {
@@ -181,13 +195,19 @@ public final class LocalCluster implements AutoCloseable {
         return layout;
     }
 
-    /** How the fault tool acts on this cluster's processes. */
+    /** The cluster's processes, as the fault tool acts on them from another terminal (not in step with the supervisor). */
     public LocalProcesses processes() {
         return processes;
     }
 
+    /** Kills, stops and starts nodes in step with the supervisor: never beside its restart of the same service. */
     public NodeControl nodes() {
-        return processes;
+        return supervisor;
+    }
+
+    /** What restarts services whose liveness keeps failing; its restarts so far. */
+    public Supervisor supervisor() {
+        return supervisor;
     }
 
     public String bootstrapServers() {
@@ -216,8 +236,9 @@ public final class LocalCluster implements AutoCloseable {
         return instances(role).stream().map(this::url).toList();
     }
 
-    /** Stops the services gracefully (together), then the brokers; whatever does not stop in time is killed. */
+    /** Stops the supervisor, the services gracefully (together), then the brokers; whatever does not stop in time is killed. */
     public void stop() {
+        supervisor.close();
         List<Target> services = new ArrayList<>();
         services.addAll(instances(Role.COLLECTOR));
         services.addAll(instances(Role.API));
@@ -239,6 +260,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Kills every node at once (a test's end: the directory is thrown away). */
     @Override
     public void close() {
+        supervisor.close();
         List<Target> all = new ArrayList<>();
         for (Role role : Role.values()) {
             all.addAll(instances(role));

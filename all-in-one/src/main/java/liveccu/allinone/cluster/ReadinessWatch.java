@@ -105,6 +105,28 @@ public final class ReadinessWatch implements Runnable {
         }
     }
 
+    /**
+     * What {@code target}'s readiness and liveness answer now, a 503's reason included: e.g. {@code ready 503
+     * {"status":"DOWN","reason":"stream thread … has not polled Kafka for 75 s: …"}, live 200}.
+     */
+    public String answersNow(Target target) {
+        URI service = cluster.url(target);
+        return "ready " + answer(service.resolve("/health/ready")) + ", live " + answer(service.resolve("/health/live"));
+    }
+
+    private String answer(URI health) {
+        try {
+            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return reply.statusCode() == 200 ? "200" : reply.statusCode() + " " + reply.body();
+        } catch (IOException e) {
+            return "no answer";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no answer";
+        }
+    }
+
     private int status(URI service) {
         try {
             return http.send(HttpRequest.newBuilder(service.resolve("/health/ready")).timeout(Duration.ofSeconds(2)).build(),
