@@ -1,6 +1,5 @@
 package liveccu.aggregator;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,13 +15,9 @@ import liveccu.ops.PortInUse;
 import liveccu.ops.http.ErrorResponses;
 import liveccu.ops.http.OpsRoutes;
 import liveccu.streams.BoundedRocksDbMemory;
-import liveccu.streams.CleanStop;
-import liveccu.streams.StreamThreadWatch;
-import liveccu.streams.StreamsHealth;
+import liveccu.streams.StreamsApp;
 import liveccu.streams.StreamsSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,35 +30,24 @@ public final class Aggregator {
     private static final String STREAMS = "Kafka Streams";
     private static final Duration WINDOW_CHANGELOG_EXTRA_RETENTION = Duration.ofMinutes(10);
 
-    private final KafkaStreams streams;
-    private final StreamThreadWatch watch;
-    private final CleanStop cleanStop;
+    private final StreamsApp streams;
     private final OpsRoutes ops;
     private final HttpServer server;
     private final Router router;
 
-    private Aggregator(KafkaStreams streams, StreamThreadWatch watch, CleanStop cleanStop, OpsRoutes ops, HttpServer server,
-                       Router router) {
+    private Aggregator(StreamsApp streams, OpsRoutes ops, HttpServer server, Router router) {
         this.streams = streams;
-        this.watch = watch;
-        this.cleanStop = cleanStop;
         this.ops = ops;
         this.server = server;
         this.router = router;
     }
 
     public static Future<Aggregator> start(Vertx vertx, AggregatorConfig config, PrometheusMeterRegistry registry) {
-        CleanStop cleanStop = CleanStop.beforeStreams(config.stateDir(), config.applicationId(), STREAMS);
-        KafkaStreams streams = new KafkaStreams(
+        StreamsApp streams = StreamsApp.create(STREAMS,
                 AggregatorTopology.build(config.pipeline().rules(), config.flushInterval(), config.playback(), config.cdn(),
                         config.audio()),
-                streamsConfig(config));
-        StreamsHealth.replaceFailedThreads(streams, STREAMS);
-        new KafkaStreamsMetrics(streams).bindTo(registry);
-        // A stream thread that stops polling leaves the state RUNNING: watched apart (issue 25).
-        StreamThreadWatch watch = StreamThreadWatch.start(streams, STREAMS, config.streamStall(), registry);
-        OpsRoutes ops = new OpsRoutes(() -> StreamsHealth.failedReason(streams, STREAMS).or(watch::failedReason),
-                () -> StreamsHealth.notReadyReason(streams, STREAMS).or(watch::notReadyReason), registry);
+                streamsConfig(config), config.streamStall(), registry);
+        OpsRoutes ops = new OpsRoutes(streams::failedReason, streams::notReadyReason, registry);
         Router router = Router.router(vertx);
         ops.mount(router);
         ErrorResponses.install(router);
@@ -74,12 +58,13 @@ public final class Aggregator {
                 .map(server -> {
                     LOG.info("aggregator running ({} stream threads); health and metrics on port {}",
                             config.streamThreads(), server.actualPort());
-                    return new Aggregator(streams, watch, cleanStop, ops, server, router);
+                    return new Aggregator(streams, ops, server, router);
                 })
-                .onFailure(e -> {
-                    watch.close();
-                    streams.close(Duration.ofSeconds(10));
-                });
+                // Off the event loop; the caller sees the failure once Streams has stopped.
+                .recover(e -> vertx.executeBlocking(() -> {
+                    streams.close();
+                    return null;
+                }).transform(closed -> Future.failedFuture(e)));
     }
 
     /** The settings every Streams application of ours shares ({@link StreamsSettings}), and the aggregator's own. */
@@ -113,19 +98,15 @@ public final class Aggregator {
 
     /** True once Streams processes beacons (used by the all-in-one launcher and tests). */
     public boolean isRunning() {
-        return streams.state() == KafkaStreams.State.RUNNING;
+        return streams.isRunning();
     }
 
     /** Readiness first, then Streams commits and closes (bounded), then the HTTP server. */
     public Future<Void> stop(Vertx vertx) {
         ops.startDraining();
-        watch.close();
-        // Leaving the group hands the tasks over at once; otherwise they wait for the session timeout.
         return vertx.executeBlocking(() -> {
-            boolean closed = streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
-                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-            cleanStop.stopped(closed);
-            return closed;
+            streams.close();
+            return null;
         }).transform(ar -> server.close());
     }
 }

@@ -1,7 +1,6 @@
 package liveccu.sessions;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,15 +26,11 @@ import liveccu.sessions.http.SessionRoutes;
 import liveccu.sessions.http.StreamSessionsView;
 import liveccu.sessions.limit.SessionMetrics;
 import liveccu.sessions.limit.SessionsTopology;
-import liveccu.streams.CleanStop;
-import liveccu.streams.StreamThreadWatch;
-import liveccu.streams.StreamsHealth;
+import liveccu.streams.StreamsApp;
 import liveccu.streams.StreamsSettings;
 import liveccu.tokens.ViewerTokens;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,9 +47,7 @@ public final class SessionsService {
     private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(60);
 
     private final Vertx vertx;
-    private final KafkaStreams limiter;
-    private final StreamThreadWatch watch;
-    private final CleanStop cleanStop;
+    private final StreamsApp limiter;
     private final Replies replies;
     private final StreamSessionsView view;
     private final KeyRing keys;
@@ -66,8 +59,6 @@ public final class SessionsService {
     private SessionsService(Vertx vertx, Parts parts, OpsRoutes ops, HttpServer server, Router router) {
         this.vertx = vertx;
         this.limiter = parts.limiter();
-        this.watch = parts.watch();
-        this.cleanStop = parts.cleanStop();
         this.replies = parts.replies();
         this.view = parts.view();
         this.keys = parts.keys();
@@ -89,13 +80,8 @@ public final class SessionsService {
 
     public static Future<SessionsService> start(Vertx vertx, SessionsConfig config, PrometheusMeterRegistry registry) {
         return vertx.executeBlocking(() -> {
-            CleanStop cleanStop = CleanStop.beforeStreams(config.stateDir(), config.applicationId(), LIMITER);
-            KafkaStreams limiter = new KafkaStreams(SessionsTopology.build(config.rules(), new SessionMetrics(registry)),
-                    streamsConfig(config));
-            StreamsHealth.replaceFailedThreads(limiter, LIMITER);
-            new KafkaStreamsMetrics(limiter).bindTo(registry);
-            // A stream thread that stops polling leaves the state RUNNING: watched apart (issue 25).
-            StreamThreadWatch watch = StreamThreadWatch.start(limiter, LIMITER, config.streamStall(), registry);
+            StreamsApp limiter = StreamsApp.create(LIMITER, SessionsTopology.build(config.rules(), new SessionMetrics(registry)),
+                    streamsConfig(config), config.streamStall(), registry);
             limiter.start();
             StreamSessionsView view = new StreamSessionsView(config.pipeline().bootstrapServers());
             view.reader().bindTo(registry);
@@ -106,11 +92,11 @@ public final class SessionsService {
             keys.reader().bindTo(registry);
             keys.reader().start();
             Replies replies = new Replies(vertx, config.pipeline().bootstrapServers(), config.instanceId(), config.replyTimeout()).start();
-            return new Parts(limiter, watch, cleanStop, view, replies, keys,
+            return new Parts(limiter, view, replies, keys,
                     new AccessRecords(config.pipeline().bootstrapServers(), "ccu-sessions-access"));
         }).compose(parts -> {
-            OpsRoutes ops = new OpsRoutes(() -> StreamsHealth.failedReason(parts.limiter(), LIMITER)
-                    .or(parts.watch()::failedReason).or(() -> parts.replies().failedReason()).or(() -> parts.view().reader().failedReason())
+            OpsRoutes ops = new OpsRoutes(() -> parts.limiter().failedReason()
+                    .or(() -> parts.replies().failedReason()).or(() -> parts.view().reader().failedReason())
                     .or(() -> parts.keys().reader().failedReason()),
                     () -> notReadyReason(parts), registry);
             SessionRoutes routes = new SessionRoutes(new ViewerTokens(config.tokens()), parts.replies(), parts.view(),
@@ -134,8 +120,7 @@ public final class SessionsService {
         });
     }
 
-    private record Parts(KafkaStreams limiter, StreamThreadWatch watch, CleanStop cleanStop, StreamSessionsView view, Replies replies,
-                         KeyRing keys, AccessRecords accessRecords) {
+    private record Parts(StreamsApp limiter, StreamSessionsView view, Replies replies, KeyRing keys, AccessRecords accessRecords) {
     }
 
     /** The operator key and per-account keys with scope sessions-admin; their uses audited (the views show viewer ids). */
@@ -144,8 +129,8 @@ public final class SessionsService {
     }
 
     private static Optional<String> notReadyReason(Parts parts) {
-        return StreamsHealth.notReadyReason(parts.limiter(), LIMITER).or(parts.watch()::notReadyReason)
-                .or(() -> parts.view().reader().notReadyReason()).or(() -> parts.keys().reader().notReadyReason());
+        return parts.limiter().notReadyReason().or(() -> parts.view().reader().notReadyReason())
+                .or(() -> parts.keys().reader().notReadyReason());
     }
 
     /** The settings every Streams application of ours shares ({@link StreamsSettings}), the limiter's dead-letter topic its own. */
@@ -173,9 +158,7 @@ public final class SessionsService {
             view.reader().close();
             keys.reader().close();
             accessRecords.close();
-            watch.close();
-            cleanStop.stopped(limiter.close(CloseOptions.timeout(Duration.ofSeconds(30))
-                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
+            limiter.close();
             return null;
         }));
     }
