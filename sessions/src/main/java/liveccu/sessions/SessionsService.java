@@ -47,22 +47,14 @@ public final class SessionsService {
     private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(60);
 
     private final Vertx vertx;
-    private final StreamsApp limiter;
-    private final Replies replies;
-    private final StreamSessionsView view;
-    private final KeyRing keys;
-    private final AccessRecords accessRecords;
+    private final Parts parts;
     private final OpsRoutes ops;
     private final HttpServer server;
     private final Router router;
 
     private SessionsService(Vertx vertx, Parts parts, OpsRoutes ops, HttpServer server, Router router) {
         this.vertx = vertx;
-        this.limiter = parts.limiter();
-        this.replies = parts.replies();
-        this.view = parts.view();
-        this.keys = parts.keys();
-        this.accessRecords = parts.accessRecords();
+        this.parts = parts;
         this.ops = ops;
         this.server = server;
         this.router = router;
@@ -116,11 +108,25 @@ public final class SessionsService {
                                         server.actualPort(), config.rules().heartbeatInterval().toSeconds(),
                                         config.rules().missedHeartbeats());
                                 return new SessionsService(vertx, parts, ops, server, router);
-                            }));
+                            }))
+                    // a busy port: nothing of it may keep running (the limiter would hold its tasks and state lock)
+                    .recover(e -> vertx.executeBlocking(() -> {
+                        parts.close();
+                        return null;
+                    }).transform(closed -> Future.failedFuture(e)));
         });
     }
 
     private record Parts(StreamsApp limiter, StreamSessionsView view, Replies replies, KeyRing keys, AccessRecords accessRecords) {
+
+        /** Blocking: the reply reader, the view, the keys, the audit and then the limiter. */
+        void close() {
+            replies.close();
+            view.reader().close();
+            keys.reader().close();
+            accessRecords.close();
+            limiter.close();
+        }
     }
 
     /** The operator key and per-account keys with scope sessions-admin; their uses audited (the views show viewer ids). */
@@ -154,11 +160,7 @@ public final class SessionsService {
     public Future<Void> stop() {
         ops.startDraining();
         return server.close().transform(ar -> vertx.executeBlocking(() -> {
-            replies.close();
-            view.reader().close();
-            keys.reader().close();
-            accessRecords.close();
-            limiter.close();
+            parts.close();
             return null;
         }));
     }
