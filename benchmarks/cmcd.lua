@@ -17,9 +17,9 @@
 -- than a real half-hour view does. Times are fresh (ts = now, in ms, increasing per view), so every report
 -- is on time and none is a duplicate. Every one is answered 204.
 --
--- With CMCD_VIEWS_FILE set (benchmarks/run sets it), the views go on from one wrk run to the next (read at
--- init, written at done; one wrk thread), so a run is the middle of a live event, not 20,000 views starting
--- at once. done() prints how many views this run started (benchmarks/run checks GET /qoe against them).
+-- The views go on from one run to the next with CMCD_VIEWS_FILE set, and WRK_RATE paces the requests
+-- (views.lua).
+local views = dofile(debug.getinfo(1, "S").source:sub(2):match("^(.-)[^/]*$") .. "views.lua")
 local account = "123456789"
 local contents = {
   { cid = "live-news", job = "c0de0000000000000000000000000001" },
@@ -34,77 +34,29 @@ local agents = {
   "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
 }
 local ladder = { 800, 1600, 3000, 5000 }
-local state_file = os.getenv("CMCD_VIEWS_FILE")
 local headers = {}
-local threads = {}
-local hex = "0123456789abcdef"
-local views = {}
-saved = {}  -- globals, for done() to read from the thread (wrk copies strings, not tables of tables)
-started = 0 -- views whose first request was made
-
-local function hexes(n)
-  local out = {}
-  for i = 1, n do
-    local r = math.random(1, 16)
-    out[i] = hex:sub(r, r)
-  end
-  return table.concat(out)
-end
 
 local function uuid4()
-  local r = math.random(9, 12)
-  return hexes(8) .. "-" .. hexes(4) .. "-4" .. hexes(3) .. "-" .. hex:sub(r, r) .. hexes(3) .. "-" .. hexes(12)
+  local variant = math.random(1, 4)
+  return views.hexes(8) .. "-" .. views.hexes(4) .. "-4" .. views.hexes(3) .. "-" .. ("89ab"):sub(variant, variant)
+    .. views.hexes(3) .. "-" .. views.hexes(12)
 end
 
--- a view: sid, content, agent, reports sent, last ts, bitrate level, reports it will send, fails, stalled (0/1)
-local function new_view(i)
-  return { sid = uuid4(), content = (i % #contents) + 1, agent = math.random(1, #agents), sn = 0, ts = 0,
-           level = math.random(1, #ladder), life = math.random(20, 100), fails = math.random() < 0.01 and 1 or 0,
-           stalled = 0 }
-end
-
-local function load_views(path)
-  local file = io.open(path, "r")
-  if not file then
-    return
-  end
-  for line in file:lines() do
-    local sid, content, agent, sn, ts, level, life, fails, stalled = line:match(
-      "^(%S+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d) (%d)$")
-    if sid then
-      views[#views + 1] = { sid = sid, content = tonumber(content), agent = tonumber(agent), sn = tonumber(sn),
-                            ts = tonumber(ts), level = tonumber(level), life = tonumber(life), fails = tonumber(fails),
-                            stalled = tonumber(stalled) }
-    end
-  end
-  file:close()
-end
-
-local function save(i)
-  local v = views[i]
-  saved[i] = string.format("%s %d %d %d %d %d %d %d %d", v.sid,
-    v.content, v.agent, v.sn, v.ts, v.level, v.life, v.fails, v.stalled)
-end
-
-function setup(thread)
-  threads[#threads + 1] = thread
-end
+-- a view: sid, content, agent, reports sent (its sn), last ts, bitrate level, reports it will send, fails,
+-- stalled (0/1)
+local pool = views.pool({ "sid", "content", "agent", "sent", "ts", "level", "life", "fails", "stalled" },
+  "CMCD_VIEWS_FILE", "CMCD", function(i)
+    return { sid = uuid4(), content = (i % #contents) + 1, agent = math.random(1, #agents), sent = 0, ts = 0,
+             level = math.random(1, #ladder), life = math.random(20, 100), fails = math.random() < 0.01 and 1 or 0,
+             stalled = 0 }
+  end)
+setup, done, delay = pool.setup, pool.done, views.delay()
 
 function init(args)
-  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
   for a = 1, #agents do
     headers[a] = { ["Content-Type"] = "application/cmcd", ["User-Agent"] = agents[a], ["Origin"] = "https://player.example.com" }
   end
-  local n = tonumber(args[1]) or 20000
-  if state_file then
-    load_views(state_file)
-  end
-  for i = #views + 1, n do
-    views[i] = new_view(i)
-  end
-  for i = 1, #views do
-    save(i)
-  end
+  pool.init(args)
 end
 
 -- fresh, in ms, and increasing within a view (wrk's Lua has a clock in seconds only)
@@ -131,7 +83,7 @@ local function report(view, e, sta, playing, ec)
   end
   parts[#parts + 1] = "sf=h"
   parts[#parts + 1] = 'sid="' .. view.sid .. '"'
-  parts[#parts + 1] = "sn=" .. view.sn
+  parts[#parts + 1] = "sn=" .. view.sent
   if playing then
     parts[#parts + 1] = "st=l"
   end
@@ -142,9 +94,8 @@ local function report(view, e, sta, playing, ec)
 end
 
 local function next_report(view)
-  local sn = view.sn
+  local sn = view.sent
   if sn == 0 then
-    started = started + 1
     return report(view, "ps", "s", false)
   elseif sn == 1 then
     return report(view, "t", "s", false)
@@ -169,30 +120,10 @@ local function next_report(view)
   return report(view, "t", "p", true)
 end
 
-function request()
-  local i = math.random(1, #views)
-  local view = views[i]
-  local body = next_report(view)
-  local req = wrk.format("POST", "/cmcd/" .. account .. "/" .. contents[view.content].job, headers[view.agent], body)
-  view.sn = view.sn + 1
-  if view.sn >= view.life then
-    views[i] = new_view(i)
-  end
-  save(i)
-  return req
+local function advance(view)
+  return wrk.format("POST", "/cmcd/" .. account .. "/" .. contents[view.content].job, headers[view.agent], next_report(view))
 end
 
-function done(summary, latency, requests)
-  local n = 0
-  for _, thread in ipairs(threads) do
-    n = n + (thread:get("started") or 0)
-  end
-  io.write("CMCD views started: " .. n .. "\n")
-  if state_file and #threads == 1 then
-    local file = assert(io.open(state_file, "w"))
-    for _, line in ipairs(threads[1]:get("saved")) do
-      file:write(line, "\n")
-    end
-    file:close()
-  end
+function request()
+  return pool.request(advance)
 end

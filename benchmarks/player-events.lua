@@ -13,8 +13,9 @@
 -- fresh (now, in ms, increasing per view) and every event of a view differs in its time, so none is a
 -- duplicate and every one is on time. Every one is answered 204.
 --
--- With PLAYER_EVENT_VIEWS_FILE set (benchmarks/run sets it), the views go on from one wrk run to the next
--- (read at init, written at done; one wrk thread). done() prints how many views this run started.
+-- The views go on from one run to the next with PLAYER_EVENT_VIEWS_FILE set, and WRK_RATE paces the
+-- requests (views.lua).
+local views = dofile(debug.getinfo(1, "S").source:sub(2):match("^(.-)[^/]*$") .. "views.lua")
 local path = "/v1/accounts/234567890/events"
 local contents = { "live-news", "live-sport-1", "live-sport-2", "live-concert" }
 local agents = {
@@ -26,73 +27,25 @@ local agents = {
 local intents = { "play", "playback_start" }
 local ladder = { 800, 1600, 3000, 5000 }
 local errors = { "fragLoadTimeOut", "bufferStalledError", "levelLoadTimeOut" }
-local state_file = os.getenv("PLAYER_EVENT_VIEWS_FILE")
 local headers = {}
-local threads = {}
-local hex = "0123456789abcdef"
-local views = {}
-saved = {}  -- globals, for done() to read from the thread (wrk copies strings, not tables of tables)
-started = 0 -- views whose first request was made
 
-local function hexes(n)
-  local out = {}
-  for i = 1, n do
-    local r = math.random(1, 16)
-    out[i] = hex:sub(r, r)
-  end
-  return table.concat(out)
-end
-
--- a view: playback id, content, agent, events sent, last time, bitrate level, events it will send, intent, stalled (0/1)
-local function new_view(i)
-  return { id = "pb-" .. hexes(8) .. "-" .. hexes(4) .. "-" .. hexes(4) .. "-" .. hexes(4) .. "-" .. hexes(12),
-           content = (i % #contents) + 1, agent = math.random(1, #agents), n = 0, time = 0,
-           level = math.random(1, #ladder), life = math.random(20, 100), intent = math.random(1, #intents), stalled = 0 }
-end
-
-local function load_views(file_path)
-  local file = io.open(file_path, "r")
-  if not file then
-    return
-  end
-  for line in file:lines() do
-    local id, content, agent, n, time, level, life, intent, stalled = line:match(
-      "^(%S+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d) (%d)$")
-    if id then
-      views[#views + 1] = { id = id, content = tonumber(content), agent = tonumber(agent), n = tonumber(n),
-                            time = tonumber(time), level = tonumber(level), life = tonumber(life),
-                            intent = tonumber(intent), stalled = tonumber(stalled) }
-    end
-  end
-  file:close()
-end
-
-local function save(i)
-  local v = views[i]
-  saved[i] = string.format("%s %d %d %d %d %d %d %d %d", v.id,
-    v.content, v.agent, v.n, v.time, v.level, v.life, v.intent, v.stalled)
-end
-
-function setup(thread)
-  threads[#threads + 1] = thread
-end
+-- a view: playback id, content, agent, events sent, last time, bitrate level, events it will send, intent,
+-- stalled (0/1)
+local pool = views.pool({ "id", "content", "agent", "sent", "time", "level", "life", "intent", "stalled" },
+  "PLAYER_EVENT_VIEWS_FILE", "player-event", function(i)
+    return { id = "pb-" .. views.hexes(8) .. "-" .. views.hexes(4) .. "-" .. views.hexes(4) .. "-" .. views.hexes(4) .. "-"
+               .. views.hexes(12),
+             content = (i % #contents) + 1, agent = math.random(1, #agents), sent = 0, time = 0,
+             level = math.random(1, #ladder), life = math.random(20, 100), intent = math.random(1, #intents), stalled = 0 }
+  end)
+setup, done, delay = pool.setup, pool.done, views.delay()
 
 function init(args)
-  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
   for a = 1, #agents do
     headers[a] = { ["Content-Type"] = "text/plain;charset=UTF-8", ["User-Agent"] = agents[a],
                    ["Origin"] = "https://player.example.com" }
   end
-  local count = tonumber(args[1]) or 20000
-  if state_file then
-    load_views(state_file)
-  end
-  for i = #views + 1, count do
-    views[i] = new_view(i)
-  end
-  for i = 1, #views do
-    save(i)
-  end
+  pool.init(args)
 end
 
 -- one event: its time fresh, in ms, and increasing within a view (wrk's Lua has a clock in seconds only)
@@ -114,9 +67,8 @@ local function playing(view, share)
 end
 
 local function next_event(view)
-  local n = view.n
+  local n = view.sent
   if n == 0 then
-    started = started + 1
     return event(view, intents[view.intent])
   elseif n == 1 then
     return playing(view, 0.8) -- the first playing: what came before it was startup
@@ -136,29 +88,10 @@ local function next_event(view)
   return playing(view, 1)
 end
 
-function request()
-  local i = math.random(1, #views)
-  local view = views[i]
-  local req = wrk.format("POST", path, headers[view.agent], next_event(view))
-  view.n = view.n + 1
-  if view.n >= view.life then
-    views[i] = new_view(i)
-  end
-  save(i)
-  return req
+local function advance(view)
+  return wrk.format("POST", path, headers[view.agent], next_event(view))
 end
 
-function done(summary, latency, requests)
-  local count = 0
-  for _, thread in ipairs(threads) do
-    count = count + (thread:get("started") or 0)
-  end
-  io.write("player-event views started: " .. count .. "\n")
-  if state_file and #threads == 1 then
-    local file = assert(io.open(state_file, "w"))
-    for _, line in ipairs(threads[1]:get("saved")) do
-      file:write(line, "\n")
-    end
-    file:close()
-  end
+function request()
+  return pool.request(advance)
 end
