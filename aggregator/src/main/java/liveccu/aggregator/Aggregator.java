@@ -8,6 +8,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import liveccu.aggregator.playback.PlaybackTopology;
 import liveccu.model.Topics;
@@ -85,6 +86,11 @@ public final class Aggregator {
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         props.put(BoundedRocksDbMemory.MEMORY_BYTES, config.rocksDbMemoryBytes());
         return props;
+    }
+
+    /** Why it is not live (what {@code /health/live} answers), or empty. */
+    public Optional<String> failedReason() {
+        return ops.failedReason();
     }
 
     public int port() {

@@ -11,6 +11,7 @@ import liveccu.model.AudioRules;
 import liveccu.model.PlaybackRules;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
+import liveccu.ops.http.LivenessExit;
 import liveccu.streams.StreamThreadWatch;
 
 /**
@@ -35,6 +36,8 @@ import liveccu.streams.StreamThreadWatch;
  *   <li>{@code CCU_STREAM_STALL_SECONDS} [60] — a stream thread that has not polled Kafka this long makes
  *       the instance not ready, twice this long not live (so it is restarted); 0: not watched
  *       ({@link StreamThreadWatch})</li>
+ *   <li>{@code CCU_LIVENESS_EXIT_SECONDS} [30] — run alone ({@link AggregatorMain}), the process exits when it
+ *       has not been live this long, so that Compose or systemd starts it again; 0: never ({@link LivenessExit})</li>
  *   <li>{@code CCU_STREAMS_CACHE_MB} [16] — record cache that coalesces state updates</li>
  *   <li>{@code CCU_ROCKSDB_MEMORY_MB} [256] — native memory for all RocksDB stores of this instance
  *       (block cache and mem-tables), whatever the partitions it hosts</li>
@@ -67,6 +70,7 @@ public record AggregatorConfig(
         int standbyReplicas,
         Duration sessionTimeout,
         Duration streamStall,
+        Duration livenessExit,
         long cacheBytes,
         long rocksDbMemoryBytes,
         PipelineSettings pipeline,
@@ -87,6 +91,7 @@ public record AggregatorConfig(
                 sessionTimeout(env),
                 env.duration(StreamThreadWatch.SETTING, StreamThreadWatch.DEFAULT_NOT_READY_AFTER, ChronoUnit.SECONDS,
                         StreamThreadWatch.MAX_NOT_READY_AFTER),
+                env.duration(LivenessExit.SETTING, LivenessExit.DEFAULT_AFTER, ChronoUnit.SECONDS, Duration.ofHours(1)),
                 env.longValue("CCU_STREAMS_CACHE_MB", 16, 0, 65_536) * 1024 * 1024,
                 env.longValue("CCU_ROCKSDB_MEMORY_MB", 256, 16, 1_048_576) * 1024 * 1024,
                 pipeline,

@@ -3,6 +3,7 @@ package liveccu.aggregator;
 import io.vertx.core.Vertx;
 import liveccu.ops.ServiceMain;
 import liveccu.ops.config.Env;
+import liveccu.ops.http.LivenessExit;
 import liveccu.ops.metrics.Metrics;
 
 /** Runs the aggregator alone against the Kafka cluster in KAFKA_BOOTSTRAP_SERVERS. */
@@ -19,6 +20,7 @@ public final class AggregatorMain {
             ServiceMain.provisionTopics(config.pipeline());
             Vertx vertx = Vertx.vertx();
             Aggregator aggregator = ServiceMain.await(Aggregator.start(vertx, config, Metrics.newRegistry("aggregator")));
+            LivenessExit.watch("aggregator", aggregator::failedReason, config.livenessExit());
             return () -> {
                 ServiceMain.await(aggregator.stop(vertx));
                 ServiceMain.await(vertx.close());

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 import liveccu.ops.config.Env;
 import liveccu.ops.config.PipelineSettings;
+import liveccu.ops.http.LivenessExit;
 import liveccu.sessions.limit.SessionRules;
 import liveccu.streams.StreamThreadWatch;
 import liveccu.tokens.TokenSettings;
@@ -25,6 +26,8 @@ import liveccu.tokens.TokenSettings;
  *   <li>{@code CCU_SESSIONS_REPLY_TIMEOUT_MS} [5000] — how long a request waits for the limiter before 503</li>
  *   <li>{@code CCU_STREAM_STALL_SECONDS} [60] — a limiter's stream thread that has not polled Kafka this
  *       long makes the instance not ready, twice this long not live; 0: not watched ({@link StreamThreadWatch})</li>
+ *   <li>{@code CCU_LIVENESS_EXIT_SECONDS} [30] — the process exits when it has not been live this long, so that
+ *       Compose or systemd starts it again; 0: never ({@link LivenessExit})</li>
  *   <li>{@code CCU_API_KEY} [unset] — the operator key ({@code x-api-key}): any session of an account</li>
  *   <li>plus {@link TokenSettings} (CCU_TOKEN_SECRET and/or CCU_TOKEN_PUBLIC_KEYS: required here) and the
  *       shared {@link PipelineSettings}</li>
@@ -38,6 +41,7 @@ public record SessionsConfig(
         Duration commitInterval,
         Duration replyTimeout,
         Duration streamStall,
+        Duration livenessExit,
         Optional<String> operatorKey,
         String instanceId,
         TokenSettings tokens,
@@ -59,6 +63,7 @@ public record SessionsConfig(
                 env.duration("CCU_SESSIONS_REPLY_TIMEOUT_MS", Duration.ofSeconds(5), ChronoUnit.MILLIS, Duration.ofMinutes(1)),
                 env.duration(StreamThreadWatch.SETTING, StreamThreadWatch.DEFAULT_NOT_READY_AFTER, ChronoUnit.SECONDS,
                         StreamThreadWatch.MAX_NOT_READY_AFTER),
+                env.duration(LivenessExit.SETTING, LivenessExit.DEFAULT_AFTER, ChronoUnit.SECONDS, Duration.ofHours(1)),
                 env.optional("CCU_API_KEY"),
                 UUID.randomUUID().toString(),
                 tokens,
@@ -69,7 +74,7 @@ public record SessionsConfig(
     @Override
     public String toString() {
         return "SessionsConfig[port=" + port + ", applicationId=" + applicationId + ", stateDir=" + stateDir + ", rules=" + rules
-                + ", commitInterval=" + commitInterval + ", replyTimeout=" + replyTimeout + ", streamStall=" + streamStall
+                + ", commitInterval=" + commitInterval + ", replyTimeout=" + replyTimeout + ", streamStall=" + streamStall + ", livenessExit=" + livenessExit
                 + ", operatorKey="
                 + (operatorKey.isPresent() ? "<set>" : "<unset>") + ", instanceId=" + instanceId + ", tokens=" + tokens
                 + ", pipeline=" + pipeline + "]";

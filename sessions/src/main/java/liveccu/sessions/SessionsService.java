@@ -147,6 +147,11 @@ public final class SessionsService {
                 .properties();
     }
 
+    /** Why it is not live (what {@code /health/live} answers), or empty. */
+    public Optional<String> failedReason() {
+        return ops.failedReason();
+    }
+
     public int port() {
         return server.actualPort();
     }

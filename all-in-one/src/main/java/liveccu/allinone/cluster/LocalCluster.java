@@ -110,6 +110,9 @@ public final class LocalCluster implements AutoCloseable {
         shared.put("CCU_TOPIC_PARTITIONS", Integer.toString(layout.partitions()));
         shared.put("CCU_TOPIC_REPLICATION", Integer.toString(layout.replication()));
         shared.putIfAbsent("CCU_LOG_LEVEL", "INFO");  // the bound port is on an INFO line
+        // Its Supervisor restarts a service that is not live (and tells); a process that ended itself would
+        // look killed on purpose, and be left down.
+        shared.put("CCU_LIVENESS_EXIT_SECONDS", "0");
         List<String> collectors = new ArrayList<>();
         List<String> apis = new ArrayList<>();
         for (int i = 1; i <= layout.aggregators(); i++) {

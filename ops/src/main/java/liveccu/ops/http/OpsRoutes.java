@@ -49,6 +49,11 @@ public final class OpsRoutes {
         draining.set(true);
     }
 
+    /** The current reason for not being live (what {@code /health/live} answers). */
+    public Optional<String> failedReason() {
+        return liveness.problem();
+    }
+
     /** The current reason for not being ready, including draining. */
     public Optional<String> notReadyReason() {
         return draining.get() ? Optional.of("shutting down") : readiness.problem();
