@@ -3,7 +3,6 @@ package liveccu.aggregator.qoe;
 import java.time.Duration;
 import liveccu.aggregator.playback.DeviceClassifier;
 import liveccu.model.CountingRules;
-import liveccu.model.JsonSerde;
 import liveccu.model.PlayerEvent;
 import liveccu.model.QoeCount;
 import liveccu.model.QoeRules;
@@ -42,7 +41,8 @@ public final class QoeTopology {
     static final String MINUTES_STORE = "ccu-qoe-minutes";
     static final String HOURS_STORE = "ccu-qoe-hours";
 
-    private static final Serde<QoeCount> CHANGE_SERDE = new JsonSerde<>(QoeCount.class);
+    /** Changes and totals inside the aggregator (repartitions, window stores): compact; the results topics stay JSON. */
+    private static final Serde<QoeCount> CHANGE_SERDE = new QoeCountSerde();
 
     private QoeTopology() {
     }
@@ -56,7 +56,7 @@ public final class QoeTopology {
         QoeLedger ledger = new QoeLedger(rules, userAgent -> DeviceClassifier.shared().device(userAgent));
         // Cached: a playing view's state is read and rewritten with every report.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VIEWS_STORE),
-                Serdes.String(), new JsonSerde<>(QoeState.class)).withCachingEnabled());
+                Serdes.String(), new QoeStateSerde()).withCachingEnabled());
         // A period changes while marks in it are open: the open window, the marks' shift, an exit's idle time;
         // a playing event's seconds reach back up to an hour. Kept that long after the period, with a margin.
         Duration late = ledger.openWindow().plusMillis(QoeLedger.MARK_SHIFT_MS).plus(QoeRules.IDLE).plusHours(2);
