@@ -1,31 +1,57 @@
 package liveccu.aggregator.qoe;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import liveccu.model.QoeCount;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Adds the views' changes to their period's totals (one window per key and period) and sends the new totals on:
  * the newest record of a key on the results topic is the period's totals. One instance for minutes, one for hours,
- * each with its own store ({@link QoeTopology}). Every field is a sum, so a change is added field by field; a
+ * each with its own stores ({@link QoeTopology}). Every field is a sum, so a change is added field by field; a
  * startup bucket summing to 0 leaves the record.
+ *
+ * <p>The new totals go out once per interval for every period changed in it, not at every change (a playing
+ * view's report changes its minute and hour; each record sent is one the API reads and stores): the keys changed
+ * since the last send are kept in a store (in memory, changelogged, cached: a crash between a change and the
+ * sending loses nothing), as {@link liveccu.aggregator.playback.PlaybackTopology#sumChanges} does for audio.
  */
 final class QoeSummer implements Processor<String, QoeCount, String, QoeCount> {
 
+    /** Between a changed period's key and its start in the store of changed periods. */
+    private static final char AT = '@';
+
     private final String storeName;
+    private final String changedStore;
+    private final Duration sendEvery;
     private ProcessorContext<String, QoeCount> context;
     private WindowStore<String, QoeCount> periods;
+    private KeyValueStore<String, Long> changed;
 
-    QoeSummer(String storeName) {
+    /**
+     * @param changedStore the store of the periods changed since their totals were last sent (key {@code key@start},
+     *                     value the newest time of its changes), which go out every {@code sendEvery} (wall-clock)
+     */
+    QoeSummer(String storeName, String changedStore, Duration sendEvery) {
         this.storeName = storeName;
+        this.changedStore = changedStore;
+        this.sendEvery = sendEvery;
     }
 
     @Override
     public void init(ProcessorContext<String, QoeCount> context) {
         this.context = context;
         this.periods = context.getStateStore(storeName);
+        this.changed = context.getStateStore(changedStore);
+        context.schedule(sendEvery, PunctuationType.WALL_CLOCK_TIME, now -> sendChanged());
     }
 
     @Override
@@ -36,6 +62,26 @@ final class QoeSummer implements Processor<String, QoeCount, String, QoeCount> {
                 ? QoeCount.zero(change.accountId(), change.periodMs(), change.periodStartMs(), change.dimensions())
                 : known).plus(change);
         periods.put(record.key(), totals, change.periodStartMs());
-        context.forward(new Record<>(record.key(), totals, record.timestamp()));
+        String key = record.key() + AT + change.periodStartMs();
+        Long newest = changed.get(key);
+        changed.put(key, newest == null ? record.timestamp() : Math.max(newest, record.timestamp()));
+    }
+
+    /** Sends the totals of every period changed since the last time, with the newest time of its changes. */
+    private void sendChanged() {
+        List<String> sent = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = changed.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Long> entry = all.next();
+                int at = entry.key.lastIndexOf(AT);
+                String key = entry.key.substring(0, at);
+                QoeCount totals = periods.fetch(key, Long.parseLong(entry.key.substring(at + 1)));
+                if (totals != null) {
+                    context.forward(new Record<>(key, totals, entry.value));
+                }
+                sent.add(entry.key);
+            }
+        }
+        sent.forEach(changed::delete);
     }
 }

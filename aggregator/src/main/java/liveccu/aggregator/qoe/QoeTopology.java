@@ -3,7 +3,6 @@ package liveccu.aggregator.qoe;
 import java.time.Duration;
 import liveccu.aggregator.playback.DeviceClassifier;
 import liveccu.model.CountingRules;
-import liveccu.model.JsonSerde;
 import liveccu.model.PlayerEvent;
 import liveccu.model.QoeCount;
 import liveccu.model.QoeRules;
@@ -29,9 +28,11 @@ import org.apache.kafka.streams.state.Stores;
  *            │                              ccu-qoe-views; events older than the view's settled part ─►
  *            │                              describe-settled-qoe-events ─► ccu.beacons.rejected)
  *            ├─ minute changes ─► qoe-minute-changes-by-key (repartition) ─► sum-qoe-minute-changes
- *            │                      (store ccu-qoe-minutes) ─► ccu.qoe-minutes   (key: account|60000|minute|content|stream type)
+ *            │                      (stores ccu-qoe-minutes, ccu-qoe-changed-minutes; changed minutes' totals
+ *            │                      once a second) ─► ccu.qoe-minutes   (key: account|60000|minute|content|stream type)
  *            └─ hour changes ───► qoe-hour-changes-by-key (repartition) ─► sum-qoe-hour-changes
- *                                   (store ccu-qoe-hours) ─► ccu.qoe-hours       (key: account|3600000|hour|every dimension)
+ *                                   (stores ccu-qoe-hours, ccu-qoe-changed-hours; changed hours' totals
+ *                                   once a second) ─► ccu.qoe-hours     (key: account|3600000|hour|every dimension)
  * </pre>
  *
  * Every processor, store and internal topic is named, so changing the topology never renames state.
@@ -42,7 +43,14 @@ public final class QoeTopology {
     static final String MINUTES_STORE = "ccu-qoe-minutes";
     static final String HOURS_STORE = "ccu-qoe-hours";
 
-    private static final Serde<QoeCount> CHANGE_SERDE = new JsonSerde<>(QoeCount.class);
+    /**
+     * How often a changed minute's or hour's totals go out ({@link QoeSummer}): well within the 5 s in which a
+     * report's minute must be served, and a record per period per second rather than one per change.
+     */
+    static final Duration TOTALS_SENT_EVERY = Duration.ofSeconds(1);
+
+    /** Changes and totals inside the aggregator (repartitions, window stores): compact; the results topics stay JSON. */
+    private static final Serde<QoeCount> CHANGE_SERDE = new QoeCountSerde();
 
     private QoeTopology() {
     }
@@ -56,7 +64,7 @@ public final class QoeTopology {
         QoeLedger ledger = new QoeLedger(rules, userAgent -> DeviceClassifier.shared().device(userAgent));
         // Cached: a playing view's state is read and rewritten with every report.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VIEWS_STORE),
-                Serdes.String(), new JsonSerde<>(QoeState.class)).withCachingEnabled());
+                Serdes.String(), new QoeStateSerde()).withCachingEnabled());
         // A period changes while marks in it are open: the open window, the marks' shift, an exit's idle time;
         // a playing event's seconds reach back up to an hour. Kept that long after the period, with a margin.
         Duration late = ledger.openWindow().plusMillis(QoeLedger.MARK_SHIFT_MS).plus(QoeRules.IDLE).plusHours(2);
@@ -76,15 +84,20 @@ public final class QoeTopology {
         KStream<String, QoeCount> changes = tracked
                 .filter((key, output) -> output.change() != null, Named.as("keep-qoe-changes"))
                 .mapValues(QoeTracker.Output::change, Named.as("unwrap-qoe-changes"));
-        sum(changes.filter((key, change) -> change.periodMs() == QoeCount.MINUTE_MS, Named.as("keep-qoe-minute-changes")),
+        sum(builder, changes.filter((key, change) -> change.periodMs() == QoeCount.MINUTE_MS, Named.as("keep-qoe-minute-changes")),
                 "minute", MINUTES_STORE, Topics.QOE_MINUTES);
-        sum(changes.filter((key, change) -> change.periodMs() == QoeCount.HOUR_MS, Named.as("keep-qoe-hour-changes")),
+        sum(builder, changes.filter((key, change) -> change.periodMs() == QoeCount.HOUR_MS, Named.as("keep-qoe-hour-changes")),
                 "hour", HOURS_STORE, Topics.QOE_HOURS);
     }
 
-    private static void sum(KStream<String, QoeCount> changes, String period, String store, Topic<String, QoeCount> topic) {
+    private static void sum(StreamsBuilder builder, KStream<String, QoeCount> changes, String period, String store,
+            Topic<String, QoeCount> topic) {
+        String changedStore = "ccu-qoe-changed-" + period + "s";
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(changedStore), Serdes.String(),
+                Serdes.Long()).withCachingEnabled());
         changes.repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName("qoe-" + period + "-changes-by-key"))
-                .process(() -> new QoeSummer(store), Named.as("sum-qoe-" + period + "-changes"), store)
+                .process(() -> new QoeSummer(store, changedStore, TOTALS_SENT_EVERY), Named.as("sum-qoe-" + period + "-changes"),
+                        store, changedStore)
                 .to(topic.name(), Produced.with(topic.keySerde(), topic.valueSerde()).withName("write-qoe-" + period + "s"));
     }
 }

@@ -396,6 +396,7 @@ class QoeTopologyTest {
 
     private void send(PlayerEvent event) {
         events.pipeInput(event.playbackId(), event, event.receivedAtMs());
+        driver.advanceWallClockTime(QoeTopology.TOTALS_SENT_EVERY);  // changed periods' totals go out once per interval
         minutes.readKeyValuesToList().forEach(kv -> {
             latest.put(kv.key, kv.value);
             records++;
