@@ -36,8 +36,9 @@ import org.apache.kafka.streams.state.Stores;
  *     ▼ changes to hours' totals (PlaybackCount, source cdn-log)
  *  audio-changes-by-content-hour (repartition, keyed by account+hour+content+dimensions)
  *     ▼
- *  sum-audio-changes              (stores ccu-audio-hours, ccu-audio-hour-devices, ccu-audio-changed-hours)
- *     ▼ every second, the new totals of each hour changed meanwhile
+ *  sum-audio-changes              (stores ccu-audio-hours: the totals, ccu-audio-hour-devices, ccu-audio-hour-sketches:
+ *     │                             the devices' sketch, written when a device joins or leaves; ccu-audio-changed-hours)
+ *     ▼ every second, the new totals of each hour changed meanwhile, with their sketch
  *  write-audio-counts ─► ccu.playback-counts
  * </pre>
  *
@@ -53,9 +54,11 @@ import org.apache.kafka.streams.state.Stores;
  * settles); the summary is written when the state begins and when requests settle, not by a request that only
  * adds bytes (its newest time and settled bound follow from the open entries). Kept
  * {@code CCU_AUDIO_STATE_DAYS} after the newest request. The summer keeps an hour's totals per content, app and
- * device class, and one entry per device of the hour (~130 bytes), for {@code CCU_AUDIO_STATE_DAYS} + 1 day;
- * an hour's record (with its devices' sketch, up to 2.8 KB) goes out once a second while it changes, not once a
- * line. The repartitions and the summer's stores are compact ({@link liveccu.aggregator.CompactSerde}).
+ * device class (~150 bytes, rewritten by every line), one entry per device of the hour (~130 bytes), and the
+ * hour's devices' sketch (up to 2.1 KB, rewritten only when a device joins the hour: once per listener, episode
+ * and hour), for {@code CCU_AUDIO_STATE_DAYS} + 1 day; an hour's record (the totals with the sketch, up to
+ * 2.8 KB as base64) goes out once a second while it changes, not once a line. The repartitions and the summer's
+ * stores are compact ({@link liveccu.aggregator.CompactSerde}; the sketch as its bytes).
  *
  * <p>Every processor, store and internal topic is named, so changing the topology never renames state.
  */

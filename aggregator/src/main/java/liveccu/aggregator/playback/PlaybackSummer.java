@@ -27,6 +27,13 @@ import org.apache.kafka.streams.state.WindowStore;
  * content or device decided otherwise by an earlier event, or a bot found) takes the device away too.
  * The hour's sketch gains each new device; it is rebuilt from the set when one leaves (rare).
  *
+ * <p>The sketch (up to 2.8 KB) has a store of its own, {@code ccu-NAME-hour-sketches}, written only when the
+ * hour's set of devices changes (once per device, content and hour); the totals' store {@code ccu-NAME-hours}
+ * holds the totals without it (~150 bytes), rewritten at every change. The record sent joins the two. An hour
+ * written by an earlier version carries its sketch in its totals: that sketch is the hour's (only an earlier
+ * version writes one there, so it is newer than any in the sketch store), and the hour's next change moves it
+ * to the sketch store.
+ *
  * <p>The new totals go out at every change, or, for a source of many small changes (audio from CDN logs: a
  * line each), once per interval for every hour changed in it (store {@code ccu-NAME-changed-hours}, in memory,
  * changelogged, cached: a crash between a change and the sending loses nothing): an hour's record, which
@@ -39,20 +46,23 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
 
     private final String hoursStore;
     private final String devicesStore;
+    private final String sketchesStore;
     private final String changedStore;
     private final Duration sendEvery;
     private ProcessorContext<String, PlaybackCount> context;
     private WindowStore<String, PlaybackCount> hours;
     private WindowStore<String, Long> devices;
+    private WindowStore<String, String> sketches;
     private KeyValueStore<String, Long> changed;
 
     /**
      * @param changedStore null to send an hour's totals at every change; else the store of the hours changed
      *                     since their totals were last sent, which go out every {@code sendEvery} (wall-clock)
      */
-    PlaybackSummer(String hoursStore, String devicesStore, String changedStore, Duration sendEvery) {
+    PlaybackSummer(String hoursStore, String devicesStore, String sketchesStore, String changedStore, Duration sendEvery) {
         this.hoursStore = hoursStore;
         this.devicesStore = devicesStore;
+        this.sketchesStore = sketchesStore;
         this.changedStore = changedStore;
         this.sendEvery = sendEvery;
     }
@@ -62,6 +72,7 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
         this.context = context;
         this.hours = context.getStateStore(hoursStore);
         this.devices = context.getStateStore(devicesStore);
+        this.sketches = context.getStateStore(sketchesStore);
         if (changedStore != null) {
             this.changed = context.getStateStore(changedStore);
             context.schedule(sendEvery, PunctuationType.WALL_CLOCK_TIME, now -> sendChanged());
@@ -74,8 +85,13 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
         String content = change.accountId() + "|" + PlaybackCount.contentKey(change.content());
         long hour = change.hourStartMs();
         PlaybackCount known = hours.fetch(content, hour);
+        // an hour written by an earlier version: its sketch, in its totals, moves to the sketch store now
+        String writtenBefore = known == null ? null : known.devicesSketch();
         PlaybackCount totals = (known == null
-                ? new PlaybackCount(change.accountId(), change.content(), hour, 0, 0, 0, 0) : known).plus(change);
+                ? new PlaybackCount(change.accountId(), change.content(), hour, 0, 0, 0, 0)
+                : known.withDevices(known.devices(), null)).plus(change);
+        String sketch = null;
+        boolean sketchChanged = false;
         long activations = change.starts() + change.downloads();
         if (change.device() != null && activations != 0) {
             String deviceKey = content + "#" + change.device();
@@ -84,14 +100,26 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
             long after = before + activations;
             devices.put(deviceKey, after > 0 ? after : null, hour);
             if (before <= 0 && after > 0) {
-                totals = totals.withDevices(totals.devices() + 1, DeviceSketches.with(totals.devicesSketch(), change.device()));
+                sketch = DeviceSketches.with(writtenBefore != null ? writtenBefore : sketches.fetch(content, hour), change.device());
+                totals = totals.withDevices(totals.devices() + 1, null);
+                sketchChanged = true;
             } else if (before > 0 && after <= 0) {
-                totals = totals.withDevices(totals.devices() - 1, DeviceSketches.of(devicesOf(content, hour)));
+                sketch = DeviceSketches.of(devicesOf(content, hour));
+                totals = totals.withDevices(totals.devices() - 1, null);
+                sketchChanged = true;
             }
+        }
+        if (sketchChanged) {
+            sketches.put(content, sketch, hour);  // null, no device left: deleted
+        } else if (writtenBefore != null) {
+            sketch = writtenBefore;
+            sketches.put(content, sketch, hour);
         }
         hours.put(content, totals, hour);
         if (changed == null) {
-            context.forward(new Record<>(totals.key(), totals, record.timestamp()));
+            PlaybackCount sent = totals.withDevices(totals.devices(),
+                    sketchChanged || writtenBefore != null ? sketch : sketchOf(content, totals));
+            context.forward(new Record<>(sent.key(), sent, record.timestamp()));
         } else {
             String key = content + AT + hour;
             Long newest = changed.get(key);
@@ -106,14 +134,27 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
             while (all.hasNext()) {
                 KeyValue<String, Long> entry = all.next();
                 int at = entry.key.lastIndexOf(AT);
-                PlaybackCount totals = hours.fetch(entry.key.substring(0, at), Long.parseLong(entry.key.substring(at + 1)));
+                String content = entry.key.substring(0, at);
+                PlaybackCount totals = hours.fetch(content, Long.parseLong(entry.key.substring(at + 1)));
                 if (totals != null) {
-                    context.forward(new Record<>(totals.key(), totals, entry.value));
+                    PlaybackCount withSketch = totals.withDevices(totals.devices(), sketchOf(content, totals));
+                    context.forward(new Record<>(withSketch.key(), withSketch, entry.value));
                 }
                 sent.add(entry.key);
             }
         }
         sent.forEach(changed::delete);
+    }
+
+    /**
+     * The sketch of the hour's devices: the one its stored totals carry if an earlier version wrote them,
+     * else the sketch store's; none while the hour has no device.
+     */
+    private String sketchOf(String content, PlaybackCount totals) {
+        if (totals.devicesSketch() != null) {
+            return totals.devicesSketch();
+        }
+        return totals.devices() > 0 ? sketches.fetch(content, totals.hourStartMs()) : null;
     }
 
     /** The devices the content's hour holds ('#' never occurs in a content key: its values are URL-encoded). */

@@ -1,6 +1,7 @@
 package liveccu.aggregator.playback;
 
 import java.time.Duration;
+import java.util.Base64;
 import liveccu.model.CountingRules;
 import liveccu.model.JsonSerde;
 import liveccu.model.PlaybackCount;
@@ -34,7 +35,9 @@ import org.apache.kafka.streams.state.Stores;
  *                      ▼ changes to hours' totals
  *                playback-changes-by-content-hour (repartition, keyed by account+content+hour)
  *                      ▼
- *                 sum-playback-changes ─► ccu.playback-counts   (stores ccu-playback-hours, ccu-playback-hour-devices)
+ *                 sum-playback-changes ─► ccu.playback-counts   (stores ccu-playback-hours: totals, ccu-playback-hour-devices,
+ *                                                                 ccu-playback-hour-sketches: the devices' sketch, joined to
+ *                                                                 the totals when sent)
  *                      ▲
  *  track-playbacks ─► changes to days' retention buckets (on-demand content)
  *                retention-changes-by-content-day-bucket (repartition, keyed by account+day+content+bucket)
@@ -51,10 +54,15 @@ public final class PlaybackTopology {
     private static final String SUMMED = "playback";
     static final String HOURS_STORE = hoursStore(SUMMED);
     static final String HOUR_DEVICES_STORE = hourDevicesStore(SUMMED);
+    static final String HOUR_SKETCHES_STORE = hourSketchesStore(SUMMED);
     static final String RETENTION_STORE = "ccu-playback-retention-days";
 
     /** Inside the aggregator only (the summers' repartitions and hour stores): compact; JSON written before still reads. */
     private static final Serde<PlaybackCount> CHANGE_SERDE = new PlaybackCountSerde();
+    /** An hour's devices' sketch ({@link liveccu.model.DeviceSketches}, base64 in a record) as its bytes: a quarter smaller. */
+    private static final Serde<String> SKETCH_SERDE = Serdes.serdeFrom(
+            (topic, sketch) -> sketch == null ? null : Base64.getDecoder().decode(sketch),
+            (topic, bytes) -> bytes == null ? null : Base64.getEncoder().encodeToString(bytes));
     private static final Serde<RetentionCount> RETENTION_SERDE = new JsonSerde<>(RetentionCount.class);
 
     private PlaybackTopology() {
@@ -109,8 +117,9 @@ public final class PlaybackTopology {
     }
 
     /**
-     * Adds the stores of a {@link PlaybackSummer}: {@code ccu-NAME-hours} (an hour's totals per content) and
-     * {@code ccu-NAME-hour-devices} (its devices), each keeping an hour for {@code hourRetention}, which must
+     * Adds the stores of a {@link PlaybackSummer}: {@code ccu-NAME-hours} (an hour's totals per content, without
+     * its devices' sketch), {@code ccu-NAME-hour-devices} (its devices) and {@code ccu-NAME-hour-sketches} (its
+     * devices' sketch, written only when they change), each keeping an hour for {@code hourRetention}, which must
      * cover how long after the hour a change to it can still come.
      */
     public static void addSummerStores(StreamsBuilder builder, String name, Duration hourRetention) {
@@ -120,6 +129,9 @@ public final class PlaybackTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(hourDevicesStore(name), hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(hourSketchesStore(name), hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
+                Serdes.String(), SKETCH_SERDE).withCachingEnabled());
     }
 
     /**
@@ -131,8 +143,8 @@ public final class PlaybackTopology {
      */
     public static void sumChanges(KStream<String, PlaybackCount> changes, String name) {
         changes.repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName(name + "-changes-by-content-hour"))
-                .process(() -> new PlaybackSummer(hoursStore(name), hourDevicesStore(name), null, null), Named.as("sum-" + name + "-changes"),
-                        hoursStore(name), hourDevicesStore(name))
+                .process(() -> new PlaybackSummer(hoursStore(name), hourDevicesStore(name), hourSketchesStore(name), null, null),
+                        Named.as("sum-" + name + "-changes"), hoursStore(name), hourDevicesStore(name), hourSketchesStore(name))
                 .to(Topics.PLAYBACK_COUNTS.name(), Produced.with(Topics.PLAYBACK_COUNTS.keySerde(),
                         Topics.PLAYBACK_COUNTS.valueSerde()).withName("write-" + name + "-counts"));
     }
@@ -147,8 +159,9 @@ public final class PlaybackTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(changedStore), Serdes.String(), Serdes.Long())
                 .withCachingEnabled());
         changes.repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName(name + "-changes-by-content-hour"))
-                .process(() -> new PlaybackSummer(hoursStore(name), hourDevicesStore(name), changedStore, sendEvery),
-                        Named.as("sum-" + name + "-changes"), hoursStore(name), hourDevicesStore(name), changedStore)
+                .process(() -> new PlaybackSummer(hoursStore(name), hourDevicesStore(name), hourSketchesStore(name), changedStore,
+                        sendEvery), Named.as("sum-" + name + "-changes"), hoursStore(name), hourDevicesStore(name),
+                        hourSketchesStore(name), changedStore)
                 .to(Topics.PLAYBACK_COUNTS.name(), Produced.with(Topics.PLAYBACK_COUNTS.keySerde(),
                         Topics.PLAYBACK_COUNTS.valueSerde()).withName("write-" + name + "-counts"));
     }
@@ -159,6 +172,10 @@ public final class PlaybackTopology {
 
     static String hourDevicesStore(String name) {
         return "ccu-" + name + "-hour-devices";
+    }
+
+    static String hourSketchesStore(String name) {
+        return "ccu-" + name + "-hour-sketches";
     }
 
     /**

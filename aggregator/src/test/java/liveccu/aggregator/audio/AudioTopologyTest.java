@@ -25,6 +25,7 @@ import liveccu.model.AudioRules;
 import liveccu.model.CdnRequest;
 import liveccu.model.ContentDimensions;
 import liveccu.model.CountingRules;
+import liveccu.model.DeviceSketches;
 import liveccu.model.PlaybackCount;
 import liveccu.model.PlaybackRules;
 import liveccu.model.RejectedBeacon;
@@ -221,8 +222,8 @@ class AudioTopologyTest {
     @Test
     void aRangeThatOnlyAddsBytesWritesItsFetchButNotTheSummary() throws IOException {
         start(AudioSettings.defaults());
-        TestOutputTopic<String, byte[]> summaryWrites = driver.createOutputTopic(
-                "audio-topology-test-" + AudioTopology.SUMMARIES_STORE + "-changelog", Serdes.String().deserializer(),
+        TestOutputTopic<byte[], byte[]> summaryWrites = driver.createOutputTopic(
+                "audio-topology-test-" + AudioTopology.SUMMARIES_STORE + "-changelog", Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer());
         TestOutputTopic<Bytes, byte[]> fetchWrites = driver.createOutputTopic(
                 "audio-topology-test-" + AudioTopology.FETCHES_STORE + "-changelog", Serdes.Bytes().deserializer(),
@@ -304,6 +305,77 @@ class AudioTopologyTest {
         assertEquals(1, fetchEntries());
     }
 
+    @Test
+    void aChangeThatAddsNoDeviceWritesTheHoursTotalsButNotItsSketch() throws IOException {
+        start(AudioSettings.defaults());
+        TestOutputTopic<byte[], byte[]> sketchesWritten = changelog("ccu-audio-hour-sketches");
+        TestOutputTopic<byte[], byte[]> totalsWritten = changelog("ccu-audio-hours");
+        ContentDimensions spotify = episode("Spotify", "Phone");
+        String first = PlaybackRules.device(null, SPOTIFY, "ip-1");
+        String second = PlaybackRules.device(null, SPOTIFY, "ip-2");
+
+        send(range(SPOTIFY, "ip-1", HOUR + M, 0, 299_999));                    // a device joins the hour
+        assertEquals(1, sketchesWritten.readRecordsToList().size());
+        assertEquals(1, totalsWritten.readRecordsToList().size());
+        send(range(SPOTIFY, "ip-1", HOUR + 2 * M, 300_000, 599_999));          // the same device's time: no sketch written
+        send(range(SPOTIFY, "ip-1", HOUR + 3 * M, 600_000, 899_999));
+        assertEquals(0, sketchesWritten.readRecordsToList().size());
+        assertEquals(2, totalsWritten.readRecordsToList().size());
+        assertEquals(List.of(1L, 1L, 56_250L, 0L, 0L, 1L), totals(spotify, HOUR));
+        assertEquals(DeviceSketches.of(List.of(first)), latest(spotify, HOUR).devicesSketch());   // sent with its sketch
+        send(range(SPOTIFY, "ip-2", HOUR + 4 * M, 0, 99_999));                 // another device joins
+        assertEquals(1, sketchesWritten.readRecordsToList().size());
+        assertEquals(List.of(2L, 1L, 62_500L, 0L, 0L, 2L), totals(spotify, HOUR));
+        assertEquals(DeviceSketches.with(DeviceSketches.of(List.of(first)), second), latest(spotify, HOUR).devicesSketch());
+        assertEquals(2, new DeviceSketches.Merged().add(latest(spotify, HOUR).devicesSketch()).estimate());
+
+        // the totals' store holds no sketch; the sketch store, the hour's
+        WindowStore<String, PlaybackCount> hours = driver.getWindowStore("ccu-audio-hours");
+        WindowStore<String, String> sketches = driver.getWindowStore("ccu-audio-hour-sketches");
+        String content = ACCOUNT + "|" + PlaybackCount.contentKey(spotify);
+        assertNull(hours.fetch(content, HOUR).devicesSketch());
+        assertEquals(latest(spotify, HOUR).devicesSketch(), sketches.fetch(content, HOUR));
+    }
+
+    @Test
+    void anHourWrittenWithItsSketchByTheVersionBeforeSumsRightAndItsSketchMovesToItsOwnStore() throws IOException {
+        start(AudioSettings.defaults());
+        ContentDimensions spotify = episode("Spotify", "Phone");
+        String content = ACCOUNT + "|" + PlaybackCount.contentKey(spotify);
+        String first = PlaybackRules.device(null, SPOTIFY, "ip-1");
+        String gone = PlaybackRules.device(null, SPOTIFY, "ip-9");   // a device whose lines this test does not send
+        String second = PlaybackRules.device(null, SPOTIFY, "ip-2");
+        send(range(SPOTIFY, "ip-1", HOUR + M, 0, 299_999));
+        // as the version before left the hour: its totals with their sketch (two devices), no entry in the sketch store
+        WindowStore<String, PlaybackCount> hours = driver.getWindowStore("ccu-audio-hours");
+        WindowStore<String, String> sketches = driver.getWindowStore("ccu-audio-hour-sketches");
+        String written = DeviceSketches.of(List.of(first, gone));
+        PlaybackCount totals = hours.fetch(content, HOUR);
+        hours.put(content, new PlaybackCount(ACCOUNT, spotify, HOUR, totals.starts() + 1, totals.streams(), totals.playedMs(),
+                totals.downloads(), totals.iabDownloads(), 2, written, null), HOUR);
+        sketches.put(content, null, HOUR);
+        driver.<String, Long>getWindowStore("ccu-audio-hour-devices").put(content + "#" + gone, 1L, HOUR);
+        TestOutputTopic<byte[], byte[]> sketchesWritten = changelog("ccu-audio-hour-sketches");
+
+        // after the upgrade: a line that adds no device sums right, sends the written sketch and moves it to the sketch store
+        send(range(SPOTIFY, "ip-1", HOUR + 2 * M, 300_000, 599_999));
+        assertEquals(List.of(2L, 1L, 37_500L, 0L, 0L, 2L), totals(spotify, HOUR));
+        assertEquals(written, latest(spotify, HOUR).devicesSketch());
+        assertNull(hours.fetch(content, HOUR).devicesSketch());
+        assertEquals(written, sketches.fetch(content, HOUR));
+        // (the first line's sketch, then the test's deletion, then the hour's sketch moved)
+        assertEquals(java.util.Arrays.asList(DeviceSketches.of(List.of(first)), null, written), sketchesWritten.readValuesToList()
+                .stream().map(bytes -> bytes == null ? null : java.util.Base64.getEncoder().encodeToString(bytes)).toList());
+        // the next line of the same device writes the totals only; a new device adds itself to the written sketch
+        send(range(SPOTIFY, "ip-1", HOUR + 3 * M, 600_000, 899_999));
+        assertEquals(0, sketchesWritten.readRecordsToList().size());
+        assertEquals(written, latest(spotify, HOUR).devicesSketch());
+        send(range(SPOTIFY, "ip-2", HOUR + 4 * M, 0, 99_999));
+        assertEquals(List.of(3L, 1L, 62_500L, 0L, 0L, 3L), totals(spotify, HOUR));
+        assertEquals(DeviceSketches.with(written, second), latest(spotify, HOUR).devicesSketch());
+        assertEquals(3, new DeviceSketches.Merged().add(latest(spotify, HOUR).devicesSketch()).estimate());
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static ContentDimensions episode(String app, String deviceClass) {
@@ -355,6 +427,17 @@ class AudioTopologyTest {
             latest.put(count.key, count.value);
         }
         rejected.addAll(rejectedTopic.readValuesToList());
+    }
+
+    /** The newest totals of the hour sent. */
+    private PlaybackCount latest(ContentDimensions content, long hour) {
+        return latest.get(new PlaybackCount(ACCOUNT, content, hour, 0, 0, 0, 0).key());
+    }
+
+    /** What the topology writes to a store's changelog from now on. */
+    private TestOutputTopic<byte[], byte[]> changelog(String store) {
+        return driver.createOutputTopic("audio-topology-test-" + store + "-changelog", Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
     }
 
     private KeyValueStore<String, AudioState.Summary> summaries() {

@@ -29,6 +29,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -359,6 +360,38 @@ class PlaybackTopologyTest {
         send(as(player("session_start", "pb-1", HOUR + 4_000, null), IPHONE, "ip-2", null));
         assertEquals(List.of(0L, 0L, 0L, 0L, 0L), totalsWithDevices(NEWS_DESKTOP, HOUR));
         assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS_PHONE, HOUR));
+    }
+
+    @Test
+    void anHourWrittenWithItsSketchByTheVersionBeforeSendsItAndMovesItToTheSketchStoreAtItsNextChange() {
+        send(as(player("play", "pb-1", HOUR + 10_000, null), CHROME, "ip-1", null));
+        // as the version before left the hour: its totals with their sketch (two devices), no entry in the sketch store
+        String device = PlaybackRules.device(null, CHROME, "ip-1");
+        String other = PlaybackRules.device(null, SAFARI, "ip-2");
+        String content = ACCOUNT + "|" + PlaybackCount.contentKey(NEWS_DESKTOP);
+        String written = DeviceSketches.of(List.of(device, other));
+        WindowStore<String, PlaybackCount> hours = driver.getWindowStore(PlaybackTopology.HOURS_STORE);
+        WindowStore<String, String> sketches = driver.getWindowStore(PlaybackTopology.HOUR_SKETCHES_STORE);
+        hours.put(content, new PlaybackCount(ACCOUNT, NEWS_DESKTOP, HOUR, 2, 0, 0, 0, 0, 2, written, null), HOUR);
+        sketches.put(content, null, HOUR);
+        driver.<String, Long>getWindowStore(PlaybackTopology.HOUR_DEVICES_STORE).put(content + "#" + other, 1L, HOUR);
+
+        // a change that adds no device: the totals sum right and go out with the sketch written, which moves to its store
+        send(as(player("play", "pb-2", HOUR + 20_000, null), CHROME, "ip-1", null));
+        PlaybackCount sent = latest.get(new PlaybackCount(ACCOUNT, NEWS_DESKTOP, HOUR, 0, 0, 0, 0).key());
+        assertEquals(List.of(3L, 0L, 0L, 0L, 2L), totalsWithDevices(NEWS_DESKTOP, HOUR));
+        assertEquals(written, sent.devicesSketch());
+        assertEquals(null, hours.fetch(content, HOUR).devicesSketch());
+        assertEquals(written, sketches.fetch(content, HOUR));
+        // the next one sends the sketch from its store; a device leaving rebuilds it from the hour's devices
+        send(as(player("play", "pb-3", HOUR + 30_000, null), CHROME, "ip-1", null));
+        assertEquals(written, latest.get(sent.key()).devicesSketch());
+        send(as(player("session_start", "pb-3", HOUR + 25_000, null), GOOGLEBOT, "ip-1", null));
+        assertEquals(List.of(3L, 0L, 0L, 0L, 2L), totalsWithDevices(NEWS_DESKTOP, HOUR));
+        send(as(player("session_start", "pb-2", HOUR + 15_000, null), GOOGLEBOT, "ip-1", null));
+        send(as(player("session_start", "pb-1", HOUR + 5_000, null), GOOGLEBOT, "ip-1", null));
+        assertEquals(List.of(1L, 0L, 0L, 0L, 1L), totalsWithDevices(NEWS_DESKTOP, HOUR));   // the other device's start
+        assertEquals(DeviceSketches.of(List.of(other)), latest.get(sent.key()).devicesSketch());
     }
 
     @Test
