@@ -77,9 +77,10 @@ public final class PlaybackTopology {
     public static KStream<String, PlayerEvent> addTo(StreamsBuilder builder, CountingRules rules, PlaybackRules definitions) {
         // the analyzer is built once per JVM, on first use (or by warmUp at start), not here: building a topology stays fast
         PlaybackLedger ledger = new PlaybackLedger(definitions, rules, userAgent -> DeviceClassifier.shared().deviceClass(userAgent));
-        // Cached: a playing player's state is read and rewritten with every event.
+        // Not cached, as the QoE's views (QoeTopology): a player's events are seconds apart, so the cache
+        // coalesced nothing of them and crowded out the summers' few, hot keys.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLAYBACKS_STORE),
-                Serdes.String(), new JsonSerde<>(PlaybackState.class)).withCachingEnabled());
+                Serdes.String(), new JsonSerde<>(PlaybackState.class)));
         // An hour changes until its last start's 24 h (its streams) and the open window have passed.
         addSummerStores(builder, SUMMED, PlaybackRules.ONCE_PER.plus(ledger.openWindow()).plusHours(2));
         // A day's buckets change until its playbacks' events are settled: the open window after the day's end.
