@@ -17,17 +17,7 @@ public final class PlaybackCountSerde extends CompactSerde<PlaybackCount> {
     @Override
     protected void write(PlaybackCount value, DataOutput out) throws IOException {
         writeString(out, value.accountId());
-        ContentDimensions c = value.content();
-        writeString(out, c.contentId());
-        writeString(out, c.contentType());
-        writeString(out, c.property());
-        writeString(out, c.category());
-        writeString(out, c.distributor());
-        writeString(out, c.producer());
-        writeString(out, c.show());
-        writeString(out, c.zone());
-        writeString(out, c.deviceClass());
-        writeString(out, c.source());
+        writeContent(out, value.content());
         out.writeLong(value.hourStartMs());
         out.writeLong(value.starts());
         out.writeLong(value.streams());
@@ -42,9 +32,27 @@ public final class PlaybackCountSerde extends CompactSerde<PlaybackCount> {
     @Override
     protected PlaybackCount read(DataInput in) throws IOException {
         String account = readString(in);
-        ContentDimensions content = new ContentDimensions(readString(in), readString(in), readString(in), readString(in),
-                readString(in), readString(in), readString(in), readString(in), readString(in), readString(in));
+        ContentDimensions content = readContent(in);
         return new PlaybackCount(account, content, in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
                 in.readLong(), in.readLong(), readString(in), readString(in));
+    }
+
+    /** A content's dimensions, field by field (also inside the QoE's view states). */
+    public static void writeContent(DataOutput out, ContentDimensions c) throws IOException {
+        writeString(out, c.contentId());
+        writeString(out, c.contentType());
+        writeString(out, c.property());
+        writeString(out, c.category());
+        writeString(out, c.distributor());
+        writeString(out, c.producer());
+        writeString(out, c.show());
+        writeString(out, c.zone());
+        writeString(out, c.deviceClass());
+        writeString(out, c.source());
+    }
+
+    public static ContentDimensions readContent(DataInput in) throws IOException {
+        return new ContentDimensions(readString(in), readString(in), readString(in), readString(in), readString(in),
+                readString(in), readString(in), readString(in), readString(in), readString(in));
     }
 }

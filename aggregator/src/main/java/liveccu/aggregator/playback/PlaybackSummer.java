@@ -3,6 +3,7 @@ package liveccu.aggregator.playback;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import liveccu.aggregator.ChangedPeriods;
 import liveccu.model.DeviceSketches;
 import liveccu.model.PlaybackCount;
 import org.apache.kafka.streams.KeyValue;
@@ -12,7 +13,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -41,9 +41,6 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 final class PlaybackSummer implements Processor<String, PlaybackCount, String, PlaybackCount> {
 
-    /** Between a changed hour's content key and its start in store {@code ccu-NAME-changed-hours}. */
-    private static final char AT = '@';
-
     private final String hoursStore;
     private final String devicesStore;
     private final String sketchesStore;
@@ -53,7 +50,7 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
     private WindowStore<String, PlaybackCount> hours;
     private WindowStore<String, Long> devices;
     private WindowStore<String, String> sketches;
-    private KeyValueStore<String, Long> changed;
+    private ChangedPeriods changed;
 
     /**
      * @param changedStore null to send an hour's totals at every change; else the store of the hours changed
@@ -74,7 +71,7 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
         this.devices = context.getStateStore(devicesStore);
         this.sketches = context.getStateStore(sketchesStore);
         if (changedStore != null) {
-            this.changed = context.getStateStore(changedStore);
+            this.changed = new ChangedPeriods(context.getStateStore(changedStore));
             context.schedule(sendEvery, PunctuationType.WALL_CLOCK_TIME, now -> sendChanged());
         }
     }
@@ -121,29 +118,19 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
                     sketchChanged || writtenBefore != null ? sketch : sketchOf(content, totals));
             context.forward(new Record<>(sent.key(), sent, record.timestamp()));
         } else {
-            String key = content + AT + hour;
-            Long newest = changed.get(key);
-            changed.put(key, newest == null ? record.timestamp() : Math.max(newest, record.timestamp()));
+            changed.changed(content, hour, record.timestamp());
         }
     }
 
     /** Sends the totals of every hour changed since the last time, with the newest time of its changes. */
     private void sendChanged() {
-        List<String> sent = new ArrayList<>();
-        try (KeyValueIterator<String, Long> all = changed.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, Long> entry = all.next();
-                int at = entry.key.lastIndexOf(AT);
-                String content = entry.key.substring(0, at);
-                PlaybackCount totals = hours.fetch(content, Long.parseLong(entry.key.substring(at + 1)));
-                if (totals != null) {
-                    PlaybackCount withSketch = totals.withDevices(totals.devices(), sketchOf(content, totals));
-                    context.forward(new Record<>(withSketch.key(), withSketch, entry.value));
-                }
-                sent.add(entry.key);
+        changed.sendAll((content, hour, newestChangeMs) -> {
+            PlaybackCount totals = hours.fetch(content, hour);
+            if (totals != null) {
+                PlaybackCount withSketch = totals.withDevices(totals.devices(), sketchOf(content, totals));
+                context.forward(new Record<>(withSketch.key(), withSketch, newestChangeMs));
             }
-        }
-        sent.forEach(changed::delete);
+        });
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import liveccu.aggregator.CompactSerde;
+import liveccu.aggregator.playback.PlaybackCountSerde;
 import liveccu.aggregator.qoe.QoeState.Mark;
 import liveccu.model.ContentDimensions;
 
@@ -25,16 +26,7 @@ final class QoeStateSerde extends CompactSerde<QoeState> {
         ContentDimensions c = s.content();
         out.writeBoolean(c != null);
         if (c != null) {
-            writeString(out, c.contentId());
-            writeString(out, c.contentType());
-            writeString(out, c.property());
-            writeString(out, c.category());
-            writeString(out, c.distributor());
-            writeString(out, c.producer());
-            writeString(out, c.show());
-            writeString(out, c.zone());
-            writeString(out, c.deviceClass());
-            writeString(out, c.source());
+            PlaybackCountSerde.writeContent(out, c);
         }
         out.writeLong(s.contentTimeMs());
         writeString(out, s.contentType());
@@ -88,10 +80,7 @@ final class QoeStateSerde extends CompactSerde<QoeState> {
     @Override
     protected QoeState read(DataInput in) throws IOException {
         String account = readString(in);
-        ContentDimensions content = in.readBoolean()
-                ? new ContentDimensions(readString(in), readString(in), readString(in), readString(in), readString(in),
-                        readString(in), readString(in), readString(in), readString(in), readString(in))
-                : null;
+        ContentDimensions content = in.readBoolean() ? PlaybackCountSerde.readContent(in) : null;
         long contentTimeMs = in.readLong();
         String contentType = readString(in);
         Long contentTypeTimeMs = readLong(in);

@@ -1,16 +1,12 @@
 package liveccu.aggregator.qoe;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import liveccu.aggregator.ChangedPeriods;
 import liveccu.model.QoeCount;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -26,15 +22,12 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 final class QoeSummer implements Processor<String, QoeCount, String, QoeCount> {
 
-    /** Between a changed period's key and its start in the store of changed periods. */
-    private static final char AT = '@';
-
     private final String storeName;
     private final String changedStore;
     private final Duration sendEvery;
     private ProcessorContext<String, QoeCount> context;
     private WindowStore<String, QoeCount> periods;
-    private KeyValueStore<String, Long> changed;
+    private ChangedPeriods changed;
 
     /**
      * @param changedStore the store of the periods changed since their totals were last sent (key {@code key@start},
@@ -50,7 +43,7 @@ final class QoeSummer implements Processor<String, QoeCount, String, QoeCount> {
     public void init(ProcessorContext<String, QoeCount> context) {
         this.context = context;
         this.periods = context.getStateStore(storeName);
-        this.changed = context.getStateStore(changedStore);
+        this.changed = new ChangedPeriods(context.getStateStore(changedStore));
         context.schedule(sendEvery, PunctuationType.WALL_CLOCK_TIME, now -> sendChanged());
     }
 
@@ -62,26 +55,16 @@ final class QoeSummer implements Processor<String, QoeCount, String, QoeCount> {
                 ? QoeCount.zero(change.accountId(), change.periodMs(), change.periodStartMs(), change.dimensions())
                 : known).plus(change);
         periods.put(record.key(), totals, change.periodStartMs());
-        String key = record.key() + AT + change.periodStartMs();
-        Long newest = changed.get(key);
-        changed.put(key, newest == null ? record.timestamp() : Math.max(newest, record.timestamp()));
+        changed.changed(record.key(), change.periodStartMs(), record.timestamp());
     }
 
     /** Sends the totals of every period changed since the last time, with the newest time of its changes. */
     private void sendChanged() {
-        List<String> sent = new ArrayList<>();
-        try (KeyValueIterator<String, Long> all = changed.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, Long> entry = all.next();
-                int at = entry.key.lastIndexOf(AT);
-                String key = entry.key.substring(0, at);
-                QoeCount totals = periods.fetch(key, Long.parseLong(entry.key.substring(at + 1)));
-                if (totals != null) {
-                    context.forward(new Record<>(key, totals, entry.value));
-                }
-                sent.add(entry.key);
+        changed.sendAll((key, periodStartMs, newestChangeMs) -> {
+            QoeCount totals = periods.fetch(key, periodStartMs);
+            if (totals != null) {
+                context.forward(new Record<>(key, totals, newestChangeMs));
             }
-        }
-        sent.forEach(changed::delete);
+        });
     }
 }

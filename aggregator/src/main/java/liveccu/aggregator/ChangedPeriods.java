@@ -1,0 +1,51 @@
+package liveccu.aggregator;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The periods a summer changed since it last sent their totals, for summers that send once per interval
+ * instead of at every change (the QoE's, the audio's). Kept in a changelogged store (key {@code key@start},
+ * value the newest time of its changes), so that a crash between a change and its send loses nothing: the
+ * restored store still names the period.
+ */
+public final class ChangedPeriods {
+
+    /** Between a period's key and its start. */
+    private static final char AT = '@';
+
+    private final KeyValueStore<String, Long> changed;
+
+    /** What to do with each changed period when they are sent. */
+    @FunctionalInterface
+    public interface Send {
+        void send(String key, long periodStartMs, long newestChangeMs);
+    }
+
+    public ChangedPeriods(KeyValueStore<String, Long> changed) {
+        this.changed = changed;
+    }
+
+    public void changed(String key, long periodStartMs, long changeMs) {
+        String entry = key + AT + periodStartMs;
+        Long newest = changed.get(entry);
+        changed.put(entry, newest == null ? changeMs : Math.max(newest, changeMs));
+    }
+
+    /** Hands every period changed since the last time to {@code send}, then forgets them. */
+    public void sendAll(Send send) {
+        List<String> sent = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = changed.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Long> entry = all.next();
+                int at = entry.key.lastIndexOf(AT);
+                send.send(entry.key.substring(0, at), Long.parseLong(entry.key.substring(at + 1)), entry.value);
+                sent.add(entry.key);
+            }
+        }
+        sent.forEach(changed::delete);
+    }
+}
