@@ -2,9 +2,12 @@ package liveccu.aggregator;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The periods a summer changed since it last sent their totals, for summers that send once per interval
@@ -23,6 +26,15 @@ public final class ChangedPeriods {
     @FunctionalInterface
     public interface Send {
         void send(String key, long periodStartMs, long newestChangeMs);
+    }
+
+    /**
+     * The store to add to the topology for it: in memory (a few keys per interval), changelogged (so a restart
+     * still sends what a crash left unsent), cached (a key changed many times within a commit is written once).
+     */
+    public static StoreBuilder<KeyValueStore<String, Long>> store(String name) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.Long())
+                .withCachingEnabled();
     }
 
     public ChangedPeriods(KeyValueStore<String, Long> changed) {

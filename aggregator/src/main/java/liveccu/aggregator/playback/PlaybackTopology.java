@@ -2,6 +2,7 @@ package liveccu.aggregator.playback;
 
 import java.time.Duration;
 import java.util.Base64;
+import liveccu.aggregator.ChangedPeriods;
 import liveccu.model.CountingRules;
 import liveccu.model.JsonSerde;
 import liveccu.model.PlaybackCount;
@@ -157,8 +158,7 @@ public final class PlaybackTopology {
      */
     public static void sumChanges(StreamsBuilder builder, KStream<String, PlaybackCount> changes, String name, Duration sendEvery) {
         String changedStore = "ccu-" + name + "-changed-hours";
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(changedStore), Serdes.String(), Serdes.Long())
-                .withCachingEnabled());
+        builder.addStateStore(ChangedPeriods.store(changedStore));
         changes.repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName(name + "-changes-by-content-hour"))
                 .process(() -> new PlaybackSummer(hoursStore(name), hourDevicesStore(name), hourSketchesStore(name), changedStore,
                         sendEvery), Named.as("sum-" + name + "-changes"), hoursStore(name), hourDevicesStore(name),

@@ -1,6 +1,7 @@
 package liveccu.aggregator.qoe;
 
 import java.time.Duration;
+import liveccu.aggregator.ChangedPeriods;
 import liveccu.aggregator.playback.DeviceClassifier;
 import liveccu.model.CountingRules;
 import liveccu.model.PlayerEvent;
@@ -96,8 +97,7 @@ public final class QoeTopology {
     private static void sum(StreamsBuilder builder, KStream<String, QoeCount> changes, String period, String store,
             Topic<String, QoeCount> topic) {
         String changedStore = "ccu-qoe-changed-" + period + "s";
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(changedStore), Serdes.String(),
-                Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(ChangedPeriods.store(changedStore));
         changes.repartition(Repartitioned.with(Serdes.String(), CHANGE_SERDE).withName("qoe-" + period + "-changes-by-key"))
                 .process(() -> new QoeSummer(store, changedStore, TOTALS_SENT_EVERY), Named.as("sum-qoe-" + period + "-changes"),
                         store, changedStore)
