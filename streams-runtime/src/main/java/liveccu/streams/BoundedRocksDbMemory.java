@@ -14,13 +14,28 @@ import org.rocksdb.WriteBufferManager;
  * up to 48 MiB of mem-tables, so native memory grows with partitions (docs/benchmarks.md, state
  * cost); here the block cache is shared and the mem-tables are charged to it, as the Kafka Streams
  * memory-management guide shows.
+ *
+ * <p>Each store's mem-table is small ({@link #writeBufferBytes}): since Kafka 4.3 (KIP-1035) Streams no
+ * longer flushes RocksDB at commit, so a store that stops being written (the beacons' stores after a
+ * burst, a window's older segment) keeps its mem-table until it is full. Once such idle mem-tables fill
+ * the shared budget, RocksDB makes every write to an active store flush that store's own, nearly empty
+ * mem-table (RocksDB issue 12157): a CDN log import after a burst of beacons wrote hundreds of tiny files
+ * a minute and cost 16× the CPU per line (docs/benchmarks.md, section 5).
  */
 public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
 
     /** The Streams property carrying the budget in bytes (set from CCU_ROCKSDB_MEMORY_MB). */
     public static final String MEMORY_BYTES = "liveccu.rocksdb.memory.bytes";
     /** Share of the budget mem-tables may use; the rest is block cache for reads. */
-    private static final double MEMTABLE_SHARE = 0.25;
+    static final double MEMTABLE_SHARE = 0.5;
+    /**
+     * Full mem-tables the mem-table budget holds. An AllInOne with 6 partitions hosts ~90 store instances
+     * (stores × partitions × window segments), most of them idle at any time and far from full.
+     */
+    static final int MEMTABLES_IN_BUDGET = 64;
+    private static final long MIN_WRITE_BUFFER_BYTES = 256 * 1024;
+    /** Kafka Streams' own default: a larger budget gives no larger mem-tables. */
+    private static final long MAX_WRITE_BUFFER_BYTES = 16 * 1024 * 1024;
     /** Share of the cache kept for indexes and filters, so lookups never lose them to data blocks. */
     private static final double HIGH_PRIORITY_SHARE = 0.1;
 
@@ -43,6 +58,13 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
         table.setCacheIndexAndFilterBlocksWithHighPriority(true);
         table.setPinTopLevelIndexAndFilter(true);
         options.setTableFormatConfig(table);
+        options.setWriteBufferSize(writeBufferBytes(budget));
+    }
+
+    /** One store's mem-table: small enough that the budget holds {@link #MEMTABLES_IN_BUDGET} of them. */
+    static long writeBufferBytes(long budget) {
+        long share = (long) (budget * MEMTABLE_SHARE) / MEMTABLES_IN_BUDGET;
+        return Math.max(MIN_WRITE_BUFFER_BYTES, Math.min(MAX_WRITE_BUFFER_BYTES, share));
     }
 
     @Override
