@@ -18,10 +18,10 @@ import java.util.zip.GZIPOutputStream;
  * request time, host) for the log benchmark, and the content catalogue its paths match:
  *
  * <pre>
- *   LogFileMaker LINES LOG_FILE CATALOGUE_FILE [SEED]
+ *   LogFileMaker LINES LOG_FILE CATALOGUE_FILE [SEED [HOURS]]
  * </pre>
  *
- * A podcast CDN's hour ending now: 50 episodes (one catalogue row each, plus artwork that matches
+ * A podcast CDN's hour (or HOURS) ending now: 50 episodes (one catalogue row each, plus artwork that matches
  * none), 20,000 listeners (IP + app) each playing an episode through in 1 MB range requests (and one in
  * 50 times moving to another), mostly hits, a few misses, 404s, HEAD probes and 5xx. Seeded (default 42): the same seed in the same second writes the
  * same file; another seed another file, with other batch ids (the warm-up's).
@@ -55,7 +55,8 @@ public final class LogFileMaker {
         Files.writeString(catalogue, rows);
         SplittableRandom random = new SplittableRandom(args.length > 3 ? Long.parseLong(args[3]) : 42);
         long end = System.currentTimeMillis() / 1000;
-        long start = end - 3600;
+        long seconds = 3600L * (args.length > 4 ? Integer.parseInt(args[4]) : 1);
+        long start = end - seconds;
         try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(
                 new GZIPOutputStream(Files.newOutputStream(log), 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
             // each listener plays an episode through, 1 MB range after 1 MB range, and sometimes moves on
@@ -80,7 +81,7 @@ public final class LogFileMaker {
                 long from = artwork ? 0 : rangesDone[listener]++ * 1_000_000L;
                 long bytes = status >= 400 || method.equals("HEAD") ? 0 : artwork ? 80_000 : 1_000_000;
                 String range = status == 206 ? "bytes=" + from + "-" + (from + bytes - 1) : "-";
-                long time = start + i * 3600 / Math.max(lines, 1);
+                long time = start + i * seconds / Math.max(lines, 1);
                 out.write("10." + (listener >> 16 & 255) + "." + (listener >> 8 & 255) + "." + (listener & 255)
                         + " - - [" + TIME.format(Instant.ofEpochSecond(time)) + "] \"" + method + " " + path + " HTTP/1.1\" "
                         + status + " " + bytes + " \"-\" \"" + AGENTS[listener % AGENTS.length] + "\" \""
