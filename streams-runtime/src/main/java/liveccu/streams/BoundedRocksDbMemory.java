@@ -27,12 +27,12 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     /** The Streams property carrying the budget in bytes (set from CCU_ROCKSDB_MEMORY_MB). */
     public static final String MEMORY_BYTES = "liveccu.rocksdb.memory.bytes";
     /** Share of the budget mem-tables may use; the rest is block cache for reads. */
-    static final double MEMTABLE_SHARE = 0.5;
+    private static final double MEMTABLE_SHARE = 0.5;
     /**
      * Full mem-tables the mem-table budget holds. An AllInOne with 6 partitions hosts ~90 store instances
      * (stores × partitions × window segments), most of them idle at any time and far from full.
      */
-    static final int MEMTABLES_IN_BUDGET = 64;
+    private static final int MEMTABLES_IN_BUDGET = 64;
     private static final long MIN_WRITE_BUFFER_BYTES = 256 * 1024;
     /** Kafka Streams' own default: a larger budget gives no larger mem-tables. */
     private static final long MAX_WRITE_BUFFER_BYTES = 16 * 1024 * 1024;

@@ -46,7 +46,6 @@ public final class StreamsApp implements AutoCloseable {
                 props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), name);
         KafkaStreams streams = new KafkaStreams(topology, props);
         StreamsHealth.replaceFailedThreads(streams, name);
-        registry.config().meterFilter(new StoreMetricTags());
         new KafkaStreamsMetrics(streams).bindTo(registry);
         // A stream thread that stops polling leaves the state RUNNING: watched apart (issue 25).
         StreamThreadWatch watch = StreamThreadWatch.start(streams, name, stallLimit, registry);

@@ -53,7 +53,9 @@ class BoundedRocksDbMemoryTest {
         // 40 stores written 1.3 MB each, then never again (as the beacons' stores after a burst): with
         // 16 MiB mem-tables they keep it all, more than the budget's mem-table share.
         for (int i = 0; i < IDLE_STORES; i++) {
-            write(open("idle-" + i, new AtomicInteger()), 0, 10_000);
+            RocksDB idle = open("idle-" + i, new AtomicInteger());
+            write(idle, 0, 10_000);
+            waitForFlushes(idle);
         }
         AtomicInteger flushes = new AtomicInteger();
         RocksDB active = open("active", flushes);

@@ -1,4 +1,4 @@
-package liveccu.streams;
+package liveccu.ops.metrics;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
@@ -11,7 +11,8 @@ import java.util.List;
  * {@code rocksdb-window-state-id}, {@code in-memory-state-id}…), and Prometheus keeps one set of tag keys
  * per metric name: the first kind registered won and every other store's RocksDB metrics were dropped
  * (the session stores' among them). Here every kind becomes the same two tags, {@code store} and
- * {@code store_type} ({@code rocksdb}, {@code rocksdb-window}, …).
+ * {@code store_type} ({@code rocksdb}, {@code rocksdb-window}, …). Every service's registry has it
+ * ({@link Metrics#newRegistry}); only the ones running Kafka Streams have such meters.
  */
 final class StoreMetricTags implements MeterFilter {
 
