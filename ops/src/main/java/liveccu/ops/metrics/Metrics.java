@@ -13,14 +13,10 @@ public final class Metrics {
     private Metrics() {
     }
 
-    /**
-     * A Prometheus registry with JVM metrics, every meter tagged with the service's name, Kafka Streams'
-     * store metrics under one set of tags ({@link StoreMetricTags}).
-     */
+    /** A Prometheus registry with JVM metrics, every meter tagged with the service's name. */
     public static PrometheusMeterRegistry newRegistry(String service) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // before any meter: a filter configured later misses the meters already there (Micrometer warns)
-        registry.config().commonTags("service", service).meterFilter(new StoreMetricTags());
+        registry.config().commonTags("service", service);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
