@@ -27,6 +27,17 @@ final class LogTimes {
     /** nginx's {@code $time_local} and Apache's {@code %t}: {@code 30/Nov/2026:10:15:00 +0100}. */
     private static final DateTimeFormatter COMMON_LOG = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
 
+    /** A time as read, and what it read to. */
+    private record Read(String text, long epochMs) {
+    }
+
+    /**
+     * The last common-log time read: a log's lines come in time order, a busy second's thousands of lines with
+     * the same time, and parsing it cost more than all the line's other fields. One for all threads: a
+     * batch parsed meanwhile on another only makes the next line parse again.
+     */
+    private static volatile Read lastCommonLog = new Read("", -1);
+
     private LogTimes() {
     }
 
@@ -47,7 +58,7 @@ final class LogTimes {
 
     static long epochMs(String text) {
         String value = text.trim();
-        if (!value.isEmpty() && value.length() <= 19 && value.chars().allMatch(Character::isDigit)) {
+        if (!value.isEmpty() && value.length() <= 19 && LogValues.isDigits(value)) {
             return byMagnitude(Long.parseLong(value));
         }
         try {
@@ -63,11 +74,18 @@ final class LogTimes {
 
     /** A {@code [$time_local]} / {@code %t} time, without its brackets. */
     static long commonLog(String text) {
-        try {
-            return OffsetDateTime.parse(text, COMMON_LOG).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return -1;
+        Read last = lastCommonLog;
+        if (last.text().equals(text)) {
+            return last.epochMs();
         }
+        long epochMs;
+        try {
+            epochMs = OffsetDateTime.parse(text, COMMON_LOG).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            epochMs = -1;
+        }
+        lastCommonLog = new Read(text, epochMs);
+        return epochMs;
     }
 
     private static long byMagnitude(long number) {

@@ -1,6 +1,7 @@
 package liveccu.collector.cdn;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 import liveccu.collector.intake.TrustedProxies;
 import liveccu.collector.intake.Origin;
 
@@ -11,6 +12,8 @@ final class LogValues {
     static final int MAX_REFERRER = 2048;
     static final int MAX_HOST = 256;
     static final int MAX_POP = 64;
+
+    private static final Pattern SECONDS = Pattern.compile("\\d+(\\.\\d+)?");
 
     private LogValues() {
     }
@@ -53,8 +56,14 @@ final class LogValues {
     /** An HTTP method token, upper case, or null. */
     static String method(String value) {
         String method = present(value);
-        if (method == null || method.length() > 32 || !method.chars().allMatch(c -> c > 32 && c < 127 && c != '"')) {
+        if (method == null || method.length() > 32) {
             return null;
+        }
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if (c <= 32 || c >= 127 || c == '"') {
+                return null;
+            }
         }
         return method.toUpperCase(Locale.ROOT);
     }
@@ -66,13 +75,23 @@ final class LogValues {
 
     static int status(String value) {
         String v = present(value);
-        return v != null && v.length() == 3 && v.chars().allMatch(Character::isDigit) ? status(Integer.parseInt(v)) : -1;
+        return v != null && v.length() == 3 && isDigits(v) ? status(Integer.parseInt(v)) : -1;
     }
 
     /** A count of bytes, or -1. */
     static long bytes(String value) {
         String v = present(value);
-        return v != null && v.length() <= 18 && v.chars().allMatch(Character::isDigit) ? Long.parseLong(v) : -1;
+        return v != null && v.length() <= 18 && isDigits(v) ? Long.parseLong(v) : -1;
+    }
+
+    /** Only digits, as {@link Character#isDigit} and {@link Long#parseLong} read them (a stream per field cost more than the parse). */
+    static boolean isDigits(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (!Character.isDigit(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isIp(String value) {
@@ -82,7 +101,7 @@ final class LogValues {
     /** Seconds with an optional fraction ({@code 0.123}) in milliseconds, or null. */
     static Long secondsAsMs(String value) {
         String v = present(value);
-        if (v == null || v.length() > 18 || !v.matches("\\d+(\\.\\d+)?")) {
+        if (v == null || v.length() > 18 || !SECONDS.matcher(v).matches()) {
             return null;
         }
         return new java.math.BigDecimal(v).movePointRight(3).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();

@@ -28,8 +28,13 @@ public final class IpHasher {
     private record DayKey(long epochDay, SecretKeySpec key) {
     }
 
+    /** A Mac is not thread-safe: each thread keeps its own, keyed for one day. */
+    private record DayMac(long epochDay, Mac mac) {
+    }
+
     private final byte[] secret;
     private volatile DayKey current = new DayKey(Long.MIN_VALUE, null);
+    private final ThreadLocal<DayMac> macs = new ThreadLocal<>();
 
     /** @param secret the configured secret's bytes; every collector of a deployment must share it */
     public IpHasher(byte[] secret) {
@@ -54,26 +59,36 @@ public final class IpHasher {
         byte[] address = ip == null ? null : TrustedProxies.address(ip);
         byte[] input = address == null ? String.valueOf(ip).getBytes(StandardCharsets.UTF_8)
                 : address.length == 16 ? Arrays.copyOf(address, 8) : address;
-        return HEX.formatHex(Arrays.copyOf(mac(dayKey(Math.floorDiv(atMs, 86_400_000L)), input), 16));
+        return HEX.formatHex(Arrays.copyOf(dayMac(Math.floorDiv(atMs, 86_400_000L)).doFinal(input), 16));
+    }
+
+    /** This thread's Mac for the day, keyed once: getting and keying one cost more than hashing an address. */
+    private Mac dayMac(long epochDay) {
+        DayMac kept = macs.get();
+        if (kept == null || kept.epochDay() != epochDay) {
+            kept = new DayMac(epochDay, newMac(dayKey(epochDay)));
+            macs.set(kept);
+        }
+        return kept.mac();  // doFinal leaves it ready for the next address
     }
 
     private SecretKeySpec dayKey(long epochDay) {
         DayKey key = current;
         if (key.epochDay() != epochDay) {
             String date = LocalDate.ofEpochDay(epochDay).toString();
-            byte[] derived = mac(new SecretKeySpec(secret, ALGORITHM),
-                    ("liveccu-ip-salt/" + date).getBytes(StandardCharsets.US_ASCII));
+            byte[] derived = newMac(new SecretKeySpec(secret, ALGORITHM))
+                    .doFinal(("liveccu-ip-salt/" + date).getBytes(StandardCharsets.US_ASCII));
             key = new DayKey(epochDay, new SecretKeySpec(derived, ALGORITHM));
             current = key;
         }
         return key.key();
     }
 
-    private static byte[] mac(SecretKeySpec key, byte[] input) {
+    private static Mac newMac(SecretKeySpec key) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            return mac.doFinal(input);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }

@@ -143,6 +143,17 @@ class LogFormatsTest {
         assertEquals("/c", common.path());
     }
 
+    @Test
+    void commonLogTimesReadAlikeWhetherRepeatedOrNot() {
+        // the last time read is kept: a repeated, a changed and a bad time each read as on their own
+        assertEquals(T, LogTimes.commonLog("30/Nov/2026:10:15:00 +0000"));
+        assertEquals(T, LogTimes.commonLog("30/Nov/2026:10:15:00 +0000"));
+        assertEquals(T + 1000, LogTimes.commonLog("30/Nov/2026:11:15:01 +0100"));
+        assertEquals(-1, LogTimes.commonLog("30/Nov/2026 10:15:00"));
+        assertEquals(-1, LogTimes.commonLog("30/Nov/2026 10:15:00"));
+        assertEquals(T, LogTimes.commonLog("30/Nov/2026:10:15:00 +0000"));
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
             "not a combined log line | 203.0.113.9 - - [30/Nov/2026:10:15:00 +0000] GET /a 200 1",

@@ -48,7 +48,7 @@ class IntakeToolsTest {
     }
 
     @Test
-    void hashesAnIpTheSameWithinAUtcDayAndDifferentlyTheNextOrWithAnotherSecret() {
+    void hashesAnIpTheSameWithinAUtcDayAndDifferentlyTheNextOrWithAnotherSecret() throws InterruptedException {
         IpHasher hasher = new IpHasher("a-secret-of-at-least-16-bytes".getBytes(StandardCharsets.UTF_8));
         long morning = 1_764_460_800_000L; // 2025-11-30T00:00:00Z
         String hash = hasher.hash("198.51.100.1", morning);
@@ -64,5 +64,10 @@ class IntakeToolsTest {
         assertEquals(hasher.hash("2001:db8:1:2:aaaa::1", morning), hasher.hash("2001:db8:1:2:bbbb::2", morning),
                 "IPv6 by its /64");
         assertEquals(hash, hasher.hash("::ffff:198.51.100.1", morning), "an IPv4-mapped address is its IPv4 address");
+        String[] onAnotherThread = new String[1];
+        Thread other = new Thread(() -> onAnotherThread[0] = hasher.hash("198.51.100.1", morning));
+        other.start();
+        other.join();
+        assertEquals(hash, onAnotherThread[0], "each thread keys its own Mac alike");
     }
 }
