@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Side;
 import liveccu.model.Topics;
@@ -322,5 +323,15 @@ class CorePipelineIT {
         assertTrue(collectorMetrics.contains("ccu_kafka_send_seconds"), "send latency");
         String aggregatorMetrics = Http.get(system.aggregatorPort(), "/metrics").body();
         assertTrue(aggregatorMetrics.contains("records_lag"), "processing lag");
+        // every kind of store, though Kafka Streams tags each kind's metrics differently (one tag set per name in Prometheus)
+        Map<String, String> storeMetrics = Map.of(
+                "ccu-viewer-sessions", "kafka_stream_state_estimate_num_keys{",   // RocksDB key-value
+                "ccu-minute-partials", "kafka_stream_state_estimate_num_keys{",   // RocksDB window
+                "ccu-dirty-partials", "kafka_stream_state_put_rate{");            // in memory
+        Eventually.await(Duration.ofSeconds(90), "store metrics " + storeMetrics, () -> {
+            List<String> lines = Http.get(system.aggregatorPort(), "/metrics").body().lines().toList();
+            return storeMetrics.keySet().stream().filter(store -> lines.stream().anyMatch(line ->
+                    line.startsWith(storeMetrics.get(store)) && line.contains("store=\"" + store + "\""))).collect(Collectors.toSet());
+        }, shown -> shown.equals(storeMetrics.keySet()));
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -34,7 +35,7 @@ public final class StreamsApp implements AutoCloseable {
 
     /**
      * Makes the client, not started yet: failed stream threads replaced ({@link StreamsHealth}), its
-     * metrics and its stream threads' polls watched. The state directory and application id come from
+     * metrics (once running) and its stream threads' polls watched. The state directory and application id come from
      * {@code props} ({@link StreamsSettings} sets them): the marker is where the client keeps its state.
      *
      * @param name        the application in logs and health answers, e.g. {@code Kafka Streams}
@@ -46,10 +47,27 @@ public final class StreamsApp implements AutoCloseable {
                 props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), name);
         KafkaStreams streams = new KafkaStreams(topology, props);
         StreamsHealth.replaceFailedThreads(streams, name);
-        new KafkaStreamsMetrics(streams).bindTo(registry);
+        bindMetricsOnceRunning(streams, registry);
         // A stream thread that stops polling leaves the state RUNNING: watched apart (issue 25).
         StreamThreadWatch watch = StreamThreadWatch.start(streams, name, stallLimit, registry);
         return new StreamsApp(name, streams, watch, cleanStop);
+    }
+
+    /**
+     * Micrometer's binder reads the client's metrics when bound, then once a minute: bound before the start, the
+     * stores' and tasks' metrics (made when the tasks are) stayed out of {@code /metrics} for the first minute.
+     * Bound when the client first runs, on a thread of its own (a pass over thousands of metrics takes a while,
+     * and the state listener runs on a stream thread).
+     */
+    private static void bindMetricsOnceRunning(KafkaStreams streams, MeterRegistry registry) {
+        AtomicBoolean bound = new AtomicBoolean();
+        streams.setStateListener((newState, oldState) -> {
+            if (newState == KafkaStreams.State.RUNNING && bound.compareAndSet(false, true)) {
+                Thread binder = new Thread(() -> new KafkaStreamsMetrics(streams).bindTo(registry), "bind-streams-metrics");
+                binder.setDaemon(true);
+                binder.start();
+            }
+        });
     }
 
     public void start() {
