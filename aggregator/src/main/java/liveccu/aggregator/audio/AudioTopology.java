@@ -82,9 +82,11 @@ public final class AudioTopology {
     /** @param requests what {@link CdnTopology#addTo} returns */
     public static void addTo(StreamsBuilder builder, KStream<String, MatchedRequest> requests, AudioSettings settings) {
         AudioApps apps = AudioApps.standard();
-        // Cached: every request of a device reads its state (its summary is written only when its settled part changes).
+        // Not cached, though every request of a device reads its state: a summary per listener and content filled
+        // the record cache (16 MB, shared by the thread's stores), so every write of the summers' few, hot totals
+        // evicted one to the changelog and downstream — nearly a record per line on each. RocksDB's block cache serves the reads.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUMMARIES_STORE),
-                Serdes.String(), new AudioSummarySerde()).withCachingEnabled());
+                Serdes.String(), new AudioSummarySerde()));
         // Not cached: a fetch is written once and deleted once, never rewritten within a commit, and a scan of
         // RocksDB alone is cheaper than one merged with the cache.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FETCHES_STORE),

@@ -128,9 +128,11 @@ public final class PlaybackTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(hoursStore(name), hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
                 Serdes.String(), CHANGE_SERDE).withCachingEnabled());
+        // Not cached: an entry per device and hour, written once when the device joins the hour, would fill the record
+        // cache the totals need to coalesce their writes (as the audio summaries did).
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(hourDevicesStore(name), hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
+                Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(hourSketchesStore(name), hourRetention, Duration.ofMillis(PlaybackCount.HOUR_MS), false),
                 Serdes.String(), SKETCH_SERDE).withCachingEnabled());

@@ -38,9 +38,10 @@ public final class ViewerSessionsTopology {
     }
 
     public static void addTo(StreamsBuilder builder, KStream<String, Beacon> onTimeBeacons) {
-        // Cached: every heartbeat reads its session, and the cache keeps the active ones in memory.
+        // Not cached, though every heartbeat reads its session: a session per viewer filled the record cache the
+        // summers' few, hot totals need to coalesce their writes. RocksDB's block cache keeps the active ones in memory.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
-                Serdes.String(), new JsonSerde<>(ViewerSession.class)).withCachingEnabled());
+                Serdes.String(), new JsonSerde<>(ViewerSession.class)));
         onTimeBeacons
                 .process(() -> new ViewerSessionTracker(IDLE_LIMIT), Named.as("track-viewer-sessions"), SESSIONS_STORE)
                 .to(Topics.VIEWER_SESSIONS.name(), Produced.with(Topics.VIEWER_SESSIONS.keySerde(),
