@@ -88,6 +88,9 @@ public final class KeyAdminRoutes {
         String text = KeyText.newKey(id);
         ApiKey key = new ApiKey(id, label, KeyText.sha256(text), accounts, scopes, now, expiresAt);
         acknowledged(ctx, records.write(Topics.API_KEYS, id, key), () -> {
+            // known here at once, not a poll later: a key used or revoked right after its 201 was refused (404)
+            // on this very instance. A revocation still takes effect as the ring reads it, as on every instance.
+            ring.apply(id, key);
             LOG.info("API key {} ({}) created: accounts {}, scopes {}", id, label, accounts, scopes);
             ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
                     .putHeader("cache-control", "no-store")
