@@ -25,15 +25,11 @@ public final class IpHasher {
     private static final String ALGORITHM = "HmacSHA256";
     private static final HexFormat HEX = HexFormat.of();
 
-    private record DayKey(long epochDay, SecretKeySpec key) {
-    }
-
     /** A Mac is not thread-safe: each thread keeps its own, keyed for one day. */
     private record DayMac(long epochDay, Mac mac) {
     }
 
     private final byte[] secret;
-    private volatile DayKey current = new DayKey(Long.MIN_VALUE, null);
     private final ThreadLocal<DayMac> macs = new ThreadLocal<>();
 
     /** @param secret the configured secret's bytes; every collector of a deployment must share it */
@@ -73,15 +69,10 @@ public final class IpHasher {
     }
 
     private SecretKeySpec dayKey(long epochDay) {
-        DayKey key = current;
-        if (key.epochDay() != epochDay) {
-            String date = LocalDate.ofEpochDay(epochDay).toString();
-            byte[] derived = newMac(new SecretKeySpec(secret, ALGORITHM))
-                    .doFinal(("liveccu-ip-salt/" + date).getBytes(StandardCharsets.US_ASCII));
-            key = new DayKey(epochDay, new SecretKeySpec(derived, ALGORITHM));
-            current = key;
-        }
-        return key.key();
+        String date = LocalDate.ofEpochDay(epochDay).toString();
+        byte[] derived = newMac(new SecretKeySpec(secret, ALGORITHM))
+                .doFinal(("liveccu-ip-salt/" + date).getBytes(StandardCharsets.US_ASCII));
+        return new SecretKeySpec(derived, ALGORITHM);
     }
 
     private static Mac newMac(SecretKeySpec key) {
