@@ -181,11 +181,17 @@ public record PlaybackRules(Duration streamThreshold) {
     public static String device(String deviceId, String userAgent, String ipHash) {
         String identity = deviceId != null && !deviceId.isBlank() ? "cookie\n" + deviceId
                 : "agent\n" + (userAgent == null ? "" : userAgent) + "\n" + (ipHash == null ? "" : ipHash);
+        byte[] digest = SHA_256.get().digest(identity.getBytes(StandardCharsets.UTF_8));
+        return HEX.formatHex(digest, 0, 16);
+    }
+
+    /** One digest per thread (an audio import names a device per log line; {@code digest} resets it). */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
-    }
+    });
+    private static final HexFormat HEX = HexFormat.of();
 }

@@ -101,8 +101,8 @@ final class AudioLedger {
         return new Counted(cutoff > next.settledBeforeMs() ? settle(next, cutoff) : next, changes);
     }
 
-    /** What a user agent is to the rules: its app, and whether it is a bot. */
-    private record Agent(String app, boolean bot) {
+    /** What a user agent is to the rules: its app, whether it is a bot, and Yauaa's device class. */
+    private record Agent(String app, boolean bot, String deviceClass) {
     }
 
     /** The agents seen last (a listening app's agent repeats across its listeners): their regular expressions run once. */
@@ -113,7 +113,9 @@ final class AudioLedger {
         Agent known = ua == null ? null : agents.get(ua);
         if (known == null) {
             String app = apps.appOf(ua);
-            known = new Agent(app, AudioRules.isBot(AudioApps.isFeedFetcher(ua), AudioApps.isListeningApp(app), deviceClassOf.apply(ua)));
+            String deviceClass = deviceClassOf.apply(ua);
+            known = new Agent(app, AudioRules.isBot(AudioApps.isFeedFetcher(ua), AudioApps.isListeningApp(app), deviceClass),
+                    deviceClass);
             if (ua != null) {
                 if (agents.size() >= AGENTS_KEPT) {
                     agents.clear();
@@ -122,6 +124,11 @@ final class AudioLedger {
             }
         }
         return known;
+    }
+
+    /** Yauaa's device class of a user agent, from the agents seen last (asked at every counted request). */
+    String deviceClass(String ua) {
+        return agent(ua).deviceClass();
     }
 
     /** Whether either rule may take the request: a {@code GET} answered 200 or 206 (nothing else is ever kept). */

@@ -63,7 +63,6 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
 
     private final AudioLedger ledger;
     private final AudioSettings settings;
-    private final UnaryOperator<String> deviceClassOf;
     private ProcessorContext<String, Output> context;
     private KeyValueStore<String, AudioState.Summary> summaries;
     private KeyValueStore<Bytes, byte[]> fetches;
@@ -75,7 +74,6 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
     AudioTracker(AudioSettings settings, AudioApps apps, UnaryOperator<String> deviceClassOf) {
         this.ledger = new AudioLedger(settings.rules(), apps, deviceClassOf);
         this.settings = settings;
-        this.deviceClassOf = deviceClassOf;
     }
 
     @Override
@@ -114,7 +112,7 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
             }
             writeFetches(record.key(), known == null ? List.of() : known.fetches(), done.state().fetches());
             if (!done.changes().isEmpty()) {
-                String deviceClass = deviceClass(deviceClassOf.apply(request.userAgent()));
+                String deviceClass = deviceClass(ledger.deviceClass(request.userAgent()));
                 for (AudioChange change : done.changes()) {
                     PlaybackCount count = count(change, deviceClass);
                     context.forward(new Record<>(count.key(), new Output(count, null), record.timestamp()));
