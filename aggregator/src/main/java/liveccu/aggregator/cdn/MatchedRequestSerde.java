@@ -9,7 +9,7 @@ import liveccu.model.CdnRequest;
 /**
  * A line with its catalogue content, compact ({@link CompactSerde}), as the audio repartition carries it: only
  * the fields the audio tracker reads. The line's format, zone, host, referrer, PoP, cache status and duration
- * read back as null (a third of the record's bytes went to them, once more at every hop).
+ * read back as null (about a sixth of a podcast log line's record, once more at every hop).
  *
  * <p>After the format byte, a layout byte: {@value #AUDIO_FIELDS} for this one. A record of the earlier layout
  * (every field; in flight in the topic at an upgrade) has there its batch id's presence flag, 1, and still
