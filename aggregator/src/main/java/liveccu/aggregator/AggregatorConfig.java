@@ -57,6 +57,9 @@ import liveccu.streams.StreamThreadWatch;
  *   <li>{@code CCU_AUDIO_STATE_DAYS} [8] — how long after its newest request a device and content's
  *       state is kept; requests served more than this less a day before the newest audio request seen are
  *       refused as too late, so that a forgotten state never counts a request twice ({@link AudioSettings})</li>
+ *   <li>{@code CCU_AUDIO_REQUESTS_IN_MEMORY} [65536] — per task, the open requests of the audio states it used
+ *       last, also kept in the heap (~160 bytes each) so that a listener's next range does not read its state
+ *       back from RocksDB; 0: none</li>
  *   <li>plus the shared {@link PipelineSettings} (KAFKA_BOOTSTRAP_SERVERS, topics, counting rules)</li>
  * </ul>
  */
@@ -106,7 +109,8 @@ public record AggregatorConfig(
                                 Duration.ofHours(1)),
                         Duration.ofHours(env.longValue("CCU_AUDIO_OPEN_HOURS", AudioRules.DEFAULT_OPEN_WINDOW.toHours(), 1, 24 * 366))),
                         Duration.ofDays(env.longValue("CCU_AUDIO_STATE_DAYS", AudioSettings.DEFAULT_STATE_RETENTION.toDays(),
-                                AudioSettings.MIN_STATE_RETENTION.toDays(), 366))));
+                                AudioSettings.MIN_STATE_RETENTION.toDays(), 366)),
+                        env.integer("CCU_AUDIO_REQUESTS_IN_MEMORY", AudioSettings.DEFAULT_REQUESTS_IN_MEMORY, 0, 100_000_000)));
     }
 
     private static Duration sessionTimeout(Env env) {

@@ -15,12 +15,16 @@ import liveccu.model.AudioRules;
  * so it opens a window of its own whether the state is there or not (the windows are once per 24 h). The clock
  * only moves forward and survives restarts (Kafka Streams commits a partition's time with its offsets).
  *
- * @param rules          what counts
- * @param stateRetention how long after a device's newest request for a content its state is kept
+ * @param rules            what counts
+ * @param stateRetention   how long after a device's newest request for a content its state is kept
+ * @param requestsInMemory how many open requests of the states a task used last it also keeps in its heap
+ *                         (~160 bytes each; 0: every request reads its state from the stores; {@link AudioTracker})
  */
-public record AudioSettings(AudioRules rules, Duration stateRetention) {
+public record AudioSettings(AudioRules rules, Duration stateRetention, int requestsInMemory) {
 
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(8);
+    /** ~10 MB of heap per task: the open requests of a few thousand listeners. */
+    public static final int DEFAULT_REQUESTS_IN_MEMORY = 65_536;
     /** At least a day of late requests counted beside the 24 h the states must cover. */
     public static final Duration MIN_STATE_RETENTION = AudioRules.ONCE_PER.multipliedBy(2);
 
@@ -28,6 +32,13 @@ public record AudioSettings(AudioRules rules, Duration stateRetention) {
         if (stateRetention.compareTo(MIN_STATE_RETENTION) < 0) {
             throw new IllegalArgumentException("stateRetention must be at least " + MIN_STATE_RETENTION.toDays() + " days");
         }
+        if (requestsInMemory < 0) {
+            throw new IllegalArgumentException("requestsInMemory must not be negative");
+        }
+    }
+
+    public AudioSettings(AudioRules rules, Duration stateRetention) {
+        this(rules, stateRetention, DEFAULT_REQUESTS_IN_MEMORY);
     }
 
     public static AudioSettings defaults() {

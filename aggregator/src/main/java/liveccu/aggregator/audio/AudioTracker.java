@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -40,6 +42,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * settled bound may therefore be older than the state's; the open fetches give them ({@link #state}). The state
  * writes and the changes share one exactly-once transaction.
  *
+ * <p>The states the task used last are also kept in memory, exactly as the stores hold them (the summary as
+ * written, the open fetches), up to {@link AudioSettings#requestsInMemory()} fetches: reading a state back from
+ * RocksDB (a {@code get} and a prefix scan) at every one of a listener's ranges was a fifth of the stream threads'
+ * time on the podcast log (docs/benchmarks.md). Every write goes to the stores first and to memory beside it; the map is made anew at every {@code init}, so
+ * a task that is closed, aborted or moved starts from its stores again and never trusts a state they lack.
+ *
  * <p>The clock is the stream time: the newest request time seen on the partition (the records' time is the
  * line's). A request more than {@link AudioSettings#lateLimit()} behind it, or older than its device and
  * content's settled part, is refused as {@code too-late} on the rejected topic; a state whose newest request
@@ -48,7 +56,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Counted in Kafka Streams' metrics (group {@code stream-audio-metrics}, per stream thread):
  * {@code counted-total} (requests that changed a state), {@code unchanged-total} (copies, bots, requests no
- * rule counts), {@code too-late-total}.
+ * rule counts), {@code too-late-total}, {@code read-from-stores-total} (requests whose state was not in memory).
  */
 final class AudioTracker implements Processor<String, MatchedRequest, String, AudioTracker.Output> {
 
@@ -66,9 +74,11 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
     private ProcessorContext<String, Output> context;
     private KeyValueStore<String, AudioState.Summary> summaries;
     private KeyValueStore<Bytes, byte[]> fetches;
+    private RecentStates recent;
     private Sensor counted;
     private Sensor unchanged;
     private Sensor tooLate;
+    private Sensor readFromStores;
 
     /** @param deviceClassOf a user agent's device class (Yauaa's) */
     AudioTracker(AudioSettings settings, AudioApps apps, UnaryOperator<String> deviceClassOf) {
@@ -81,9 +91,11 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
         this.context = context;
         this.summaries = context.getStateStore(AudioTopology.SUMMARIES_STORE);
         this.fetches = context.getStateStore(AudioTopology.FETCHES_STORE);
+        this.recent = new RecentStates(settings.requestsInMemory());
         this.counted = sensor("counted");
         this.unchanged = sensor("unchanged");
         this.tooLate = sensor("too-late");
+        this.readFromStores = sensor("read-from-stores");
         context.schedule(Duration.ofHours(SWEEP_EVERY_HOURS), PunctuationType.STREAM_TIME, this::forgetIdle);
     }
 
@@ -102,15 +114,18 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
                     + Instant.ofEpochMilli(context.currentStreamTimeMs()) + "; CCU_AUDIO_STATE_DAYS)");
             return;
         }
-        AudioState.Summary summary = summaries.get(record.key());
-        AudioState known = summary == null ? null : state(summary, fetchesOf(record.key()));
+        Stored stored = stored(record.key());
+        AudioState known = stored == null ? null : state(stored.summary(), stored.fetches());
         AudioLedger.Outcome outcome = ledger.apply(known, request, content(record.value().content()));
         if (outcome instanceof AudioLedger.Counted done) {
             counted.record();
+            AudioState.Summary summary = stored == null ? null : stored.summary();
             if (summary == null || !summary.sameSettledPart(done.state().summary())) {
-                summaries.put(record.key(), done.state().summary());
+                summary = done.state().summary();
+                summaries.put(record.key(), summary);
             }
             writeFetches(record.key(), known == null ? List.of() : known.fetches(), done.state().fetches());
+            recent.put(record.key(), new Stored(summary, done.state().fetches()));
             if (!done.changes().isEmpty()) {
                 String deviceClass = deviceClass(ledger.deviceClass(request.userAgent()));
                 for (AudioChange change : done.changes()) {
@@ -123,6 +138,64 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
                     + Instant.ofEpochMilli(settled.settledBeforeMs()) + "; CCU_AUDIO_OPEN_HOURS)");
         } else {
             unchanged.record();
+        }
+    }
+
+    /** What the stores hold of a state: its summary as last written and its open fetches, in {@link AudioLedger#ORDER}. */
+    record Stored(AudioState.Summary summary, List<Fetch> fetches) {
+    }
+
+    /** A state as the stores hold it, from memory if the task used it lately; null for none. */
+    private Stored stored(String key) {
+        Stored stored = recent.get(key);
+        if (stored == null) {
+            readFromStores.record();
+            AudioState.Summary summary = summaries.get(key);
+            if (summary != null) {
+                stored = new Stored(summary, fetchesOf(key));
+                recent.put(key, stored);
+            }
+        }
+        return stored;
+    }
+
+    /**
+     * The states used last, least recently used first, holding at most a number of fetches in all (a state
+     * weighs its fetches, and one): a live radio's state holds a request per segment, an episode's a few.
+     */
+    static final class RecentStates {
+
+        private final LinkedHashMap<String, Stored> states = new LinkedHashMap<>(1024, 0.75f, true);
+        private final int maxWeight;
+        private int weight;
+
+        RecentStates(int maxWeight) {
+            this.maxWeight = maxWeight;
+        }
+
+        Stored get(String key) {
+            return states.get(key);
+        }
+
+        void put(String key, Stored stored) {
+            forget(key);
+            states.put(key, stored);
+            weight += weight(stored);
+            for (Iterator<Stored> eldest = states.values().iterator(); weight > maxWeight && eldest.hasNext(); ) {
+                weight -= weight(eldest.next());
+                eldest.remove();
+            }
+        }
+
+        void forget(String key) {
+            Stored gone = states.remove(key);
+            if (gone != null) {
+                weight -= weight(gone);
+            }
+        }
+
+        private static int weight(Stored stored) {
+            return 1 + stored.fetches().size();
         }
     }
 
@@ -211,6 +284,7 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
             List<Fetch> open = fetchesOf(key);
             // a summary's newest time is that of its last write: the open fetches say whether it is really idle
             if (open.isEmpty() || open.get(open.size() - 1).t() < oldest) {
+                recent.forget(key);
                 summaries.delete(key);
                 open.forEach(fetch -> fetches.delete(AudioFetchKeys.key(key, fetch)));
             }

@@ -210,6 +210,8 @@ class AudioTopologyTest {
         send(range(SPOTIFY, "ip-1", HOUR + H, 0, 399_999));
         // a day behind the newest line at most, 26 h after the first start: a start of its own either way
         send(range(SPOTIFY, "ip-1", HOUR + 26 * H, 0, 99_999));
+        assertNotNull(summaries().get(spotify), "a state begun anew, in the stores as in memory");
+        assertEquals(1, fetches(spotify).size());
 
         assertEquals(List.of(1L, 1L, 25_000L, 0L, 0L, 1L), totals(episode("Spotify", "Phone"), HOUR));
         assertNull(latest.get(new PlaybackCount(ACCOUNT, episode("Spotify", "Phone"), HOUR + H, 0, 0, 0, 0).key()));
@@ -303,6 +305,54 @@ class AudioTopologyTest {
         assertEquals(List.of(), fetches(spotify));
         assertEquals(1, fetches(podcasts).size());
         assertEquals(1, fetchEntries());
+    }
+
+    @Test
+    void aStateCountsTheSameFromMemoryAsFromTheStores() throws IOException {
+        // memory for 100 open requests: 40 devices of 6 ranges each outgrow it, so states leave it and are read back
+        start(new AudioSettings(AudioRules.defaults(), AudioSettings.DEFAULT_STATE_RETENTION, 100));
+        List<List<CdnRequest>> sessions = new ArrayList<>();
+        for (int d = 0; d < 40; d++) {
+            sessions.add(new ArrayList<>());
+        }
+        for (int r = 0; r < 5; r++) {                                  // range r of every device, then range r + 1
+            for (int d = 0; d < 40; d++) {
+                CdnRequest range = range(SPOTIFY, "ip-" + d, HOUR + r * M + d * 1_000L, r * 100_000L, (r + 1) * 100_000L - 1);
+                sessions.get(d).add(range);
+                send(range);
+            }
+        }
+        int copies = 0;
+        for (int d = 39; d >= 0; d--) {                                // each request again, the devices used last first
+            for (CdnRequest request : sessions.get(d)) {
+                send(copy(request, "copy-" + ++copies));
+            }
+        }
+        for (int d = 39; d >= 0; d--) {                                // and a sixth range
+            CdnRequest range = range(SPOTIFY, "ip-" + d, HOUR + 5 * M + d * 1_000L, 500_000L, 599_999L);
+            sessions.get(d).add(range);
+            send(range);
+        }
+
+        // 600,000 bytes at 128 kbps are 37.5 s a device: a start and a stream each, short of IAB's minute
+        assertEquals(List.of(40L, 40L, 40 * 37_500L, 0L, 0L, 40L), totals(episode("Spotify", "Phone"), HOUR));
+        assertEquals(240, metric("counted-total"));
+        assertEquals(200, metric("unchanged-total"), "every copy found a copy in its state, from memory or from the stores");
+        double reads = metric("read-from-stores-total");
+        assertTrue(reads > 40 && reads < 440, "new states, and states that left memory, read from the stores: " + reads);
+        // and the stores hold what the ledger reaches from the same requests in order (the summary's times are those
+        // of its last write: only its settled part is compared)
+        AudioLedger ledger = new AudioLedger(AudioRules.defaults(), AudioApps.standard(), DeviceClassifier.shared()::deviceClass);
+        for (List<CdnRequest> session : sessions) {
+            AudioState expected = null;
+            for (CdnRequest request : session) {
+                expected = ((AudioLedger.Counted) ledger.apply(expected, request, AudioTracker.content(matched(request).content())))
+                        .state();
+            }
+            String key = AudioTopology.key(matched(session.get(0)));
+            assertEquals(expected.fetches(), fetches(key), key);
+            assertTrue(summaries().get(key).sameSettledPart(expected.summary()), key);
+        }
     }
 
     @Test
