@@ -32,16 +32,20 @@ import org.apache.kafka.streams.state.WindowStore;
  *     ▼
  *  match-cdn-content             (the catalogue's content for the path) ═► the stream addTo returns
  *     ▼
- *  measure-cdn-requests          (one change per line, keyed by account+zone+host+pop+content, timed by the line;
- *     │                            its minute and hour, or its hour only when older than the minutes' hold)
+ *  measure-cdn-requests          (one change per line, timed by the line: its minute and hour, or its hour only
+ *     │                            when older than the minutes' hold)
+ *     ▼
+ *  combine-cdn-changes           (store ccu-cdn-pending-changes: the changes summed per traffic and period until
+ *     │                            the flush interval, then sent keyed by account+zone+host+pop+content, timed by
+ *     │                            their newest line)
  *  cdn-changes-by-traffic (repartition)
  *     ├─ keep-cdn-minute-changes ─► sum-cdn-minutes (store ccu-cdn-minute-totals) ─► write-cdn-minutes ─► ccu.cdn-minutes
  *     └─────────────────────────► sum-cdn-hours   (store ccu-cdn-hour-totals)   ─► write-cdn-hours   ─► ccu.cdn-hours
  * </pre>
  *
- * <p>The sums are Kafka Streams' windowed aggregations: the store's cache adds up a key's lines and
- * sends its totals once per commit rather than once per line (a line costs no write to the results
- * topics of its own). Each store keeps a period for its hold plus a margin ({@link CdnRules}); the newest
+ * <p>A line costs no record of its own past the intake: the combiner sends a sum per traffic and period each
+ * flush interval ({@link ChangeCombiner}), and the sums are Kafka Streams' windowed aggregations, whose
+ * store's cache sends a key's totals once per commit. Each store keeps a period for its hold plus a margin ({@link CdnRules}); the newest
  * record of a key is the period's totals.
  *
  * <p>Every processor, store and internal topic is named, so changing the topology never renames state.
@@ -49,6 +53,7 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class CdnTopology {
 
     static final String DELIVERED_LINES_STORE = "ccu-cdn-delivered-lines";
+    static final String PENDING_CHANGES_STORE = "ccu-cdn-pending-changes";
     static final String MINUTES_STORE = "ccu-cdn-minute-totals";
     static final String HOURS_STORE = "ccu-cdn-hour-totals";
 
@@ -61,14 +66,19 @@ public final class CdnTopology {
     /**
      * Adds the CDN figures to the builder.
      *
+     * @param flushInterval how often the lines' changes, summed per traffic and period, go on to the sums
      * @return each log line's first delivery that counts (neither too late nor in the future) with its
      *         catalogue content, keyed by batch id # block, the record's time being the line's: for the figures
      *         built from the same lines (audio consumption), so that they take each line once too
      */
-    public static KStream<String, MatchedRequest> addTo(StreamsBuilder builder, CdnRules rules) {
+    public static KStream<String, MatchedRequest> addTo(StreamsBuilder builder, CdnRules rules, Duration flushInterval) {
         // Cached: every line of a batch reads and writes its block.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELIVERED_LINES_STORE),
                 Serdes.String(), DeliveredLines.SERDE).withCachingEnabled());
+        // In memory (a flush interval of sums), changelogged, and cached: every line rewrites its traffic's sum,
+        // the changelog gets its last value per commit.
+        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_CHANGES_STORE),
+                Serdes.String(), TRAFFIC_SERDE).withCachingEnabled());
 
         KStream<String, FirstDeliveries.Output> firsts = builder.stream(Topics.CDN_REQUESTS.name(),
                         Consumed.with(Topics.CDN_REQUESTS.keySerde(), Topics.CDN_REQUESTS.valueSerde()).withName("read-cdn-requests"))
@@ -84,8 +94,9 @@ public final class CdnTopology {
                         Named.as("match-cdn-content"));
 
         KStream<String, CdnTraffic> changes = counted
-                .map((batch, matched) -> KeyValue.pair(TrafficChanges.trafficKey(matched),
-                        TrafficChanges.of(matched, rules.reachesMinute(matched.request()))), Named.as("measure-cdn-requests"))
+                .mapValues(matched -> TrafficChanges.of(matched, rules.reachesMinute(matched.request())),
+                        Named.as("measure-cdn-requests"))
+                .process(() -> new ChangeCombiner(flushInterval), Named.as("combine-cdn-changes"), PENDING_CHANGES_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), TRAFFIC_SERDE).withName("cdn-changes-by-traffic"));
         sum(changes.filter((traffic, change) -> change.periodMs() == CdnTraffic.MINUTE_MS, Named.as("keep-cdn-minute-changes")),
                 "minute", CdnTraffic.MINUTE_MS, rules.minuteGrace(), MINUTES_STORE)

@@ -7,8 +7,9 @@ import liveccu.model.CdnTraffic;
 import liveccu.model.KeyParts;
 
 /**
- * One request as a change to its figures: a {@link CdnTraffic} of one request, keyed by account, zone,
- * host, PoP and content (all periods of that traffic meet on one partition). Its period says the finest
+ * One request as a change to its figures: a {@link CdnTraffic} of one request, summed with others of its traffic
+ * and period ({@link ChangeCombiner}), then keyed by account, zone, host, PoP and content (all periods of that
+ * traffic meet on one partition). Its period says the finest
  * one it still reaches: its minute (and so its hour), or its hour only when it came too late for the
  * minute.
  */
@@ -21,9 +22,8 @@ final class TrafficChanges {
     }
 
     /** {@code account|zone|host|pop|content_id}, each URL-encoded (so never a {@code |}), an absent one {@code ~}. */
-    static String trafficKey(MatchedRequest matched) {
-        CdnRequest request = matched.request();
-        return Stream.of(request.accountId(), request.zone(), request.host(), request.pop(), matched.contentId())
+    static String trafficKey(CdnTraffic traffic) {
+        return Stream.of(traffic.accountId(), traffic.zone(), traffic.host(), traffic.pop(), traffic.contentId())
                 .map(KeyParts::encode).collect(Collectors.joining("|"));
     }
 

@@ -49,6 +49,7 @@ class CdnTopologyTest {
     private static final long M = CdnTraffic.MINUTE_MS;
     private static final long H = CdnTraffic.HOUR_MS;
     private static final long DAY = 24 * H;
+    private static final Duration FLUSH = Duration.ofMillis(100);
     private static final String CATALOGUE = """
             content_id,path_pattern,bitrate_kbps,type
             ep42,/podcasts/ep42*.mp3,128,vod
@@ -71,7 +72,7 @@ class CdnTopologyTest {
     void startDriver() throws IOException {
         CdnRules rules = new CdnRules(CdnRules.DEFAULT_REDELIVERY, CdnRules.DEFAULT_LATE_HOLD,
                 CountingRules.DEFAULT_MAX_FUTURE_SKEW, ContentCatalogue.read(new StringReader(CATALOGUE)));
-        start(AggregatorTopology.build(CountingRules.defaults(), Duration.ofMillis(100), PlaybackRules.defaults(), rules,
+        start(AggregatorTopology.build(CountingRules.defaults(), FLUSH, PlaybackRules.defaults(), rules,
                 AudioSettings.defaults()));
         minuteTopic = driver.createOutputTopic(Topics.CDN_MINUTES.name(),
                 Topics.CDN_MINUTES.keySerde().deserializer(), Topics.CDN_MINUTES.valueSerde().deserializer());
@@ -114,6 +115,35 @@ class CdnTopologyTest {
         assertEquals(2, minutes.size());
         assertEquals(1, hours.size());
         assertEquals(7, metric("taken-total"));
+    }
+
+    @Test
+    void aFlushIntervalsLinesGoOnAsOneChangePerTrafficAndPeriod() {
+        TestOutputTopic<String, CdnTraffic> repartition = driver.createOutputTopic(
+                "cdn-topology-test-cdn-changes-by-traffic-repartition", Serdes.String().deserializer(),
+                new CdnTrafficSerde().deserializer());
+        for (int i = 0; i < 50; i++) {                                          // within one flush interval
+            pipe(line("b1", i, HOUR + 1_000 + i).bytes(10));
+        }
+        pipe(line("b1", 50, HOUR + 2_000).pop("MAD"));                        // another PoP
+        pipe(line("b1", 51, HOUR + M + 5_000));                               // another minute
+        pipe(line("b1", 52, HOUR + 3_000).receivedAt(HOUR + 2 * DAY));         // past the minutes' hold: its hour only
+        assertEquals(List.of(), repartition.readRecordsToList(), "nothing before the flush");
+        send(line("b1", 53, HOUR + 4_000).bytes(10));                          // then the flush
+
+        List<TestRecord<String, CdnTraffic>> sent = repartition.readRecordsToList();
+        assertEquals(4, sent.size(), sent.toString());
+        TestRecord<String, CdnTraffic> gru = sent.stream()
+                .filter(r -> r.value().pop().equals("GRU") && r.value().periodStartMs() == HOUR && r.value().periodMs() == M)
+                .findFirst().orElseThrow();
+        assertEquals(51, gru.value().requests());
+        assertEquals(510, gru.value().bytes());
+        assertEquals(HOUR + 4_000, gru.timestamp(), "timed by its newest line");
+        assertEquals(List.of(51L, 510L, 51L, 0L, 0L, 51L, 0L, 0L, 0L), figures(minute(HOUR, "GRU", null)));
+        assertEquals(1, figures(minute(HOUR, "MAD", null)).get(0));
+        assertEquals(1, figures(minute(HOUR + M, "GRU", null)).get(0));
+        assertEquals(53, figures(hour(HOUR, "GRU", null)).get(0));
+        assertEquals(54, metric("taken-total"));
     }
 
     @Test
@@ -286,7 +316,7 @@ class CdnTopologyTest {
         StreamsBuilder builder = new StreamsBuilder();
         CdnRules rules = new CdnRules(CdnRules.DEFAULT_REDELIVERY, CdnRules.DEFAULT_LATE_HOLD,
                 CountingRules.DEFAULT_MAX_FUTURE_SKEW, ContentCatalogue.read(new StringReader(CATALOGUE)));
-        CdnTopology.addTo(builder, rules)
+        CdnTopology.addTo(builder, rules, FLUSH)
                 .to("firsts", Produced.with(Serdes.String(), new JsonSerde<>(MatchedRequest.class)));
         start(builder.build());
         TestOutputTopic<String, MatchedRequest> firsts =
@@ -311,6 +341,7 @@ class CdnTopologyTest {
 
     private void send(Line line) {
         pipe(line);
+        driver.advanceWallClockTime(FLUSH);  // the lines' changes go on to the sums once per flush interval
         minuteTopic.readKeyValuesToMap().forEach(minutes::put);
         hourTopic.readKeyValuesToMap().forEach(hours::put);
         rejected.addAll(rejectedTopic.readValuesToList());
