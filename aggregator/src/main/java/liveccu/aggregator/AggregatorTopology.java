@@ -41,7 +41,7 @@ public final class AggregatorTopology {
     /**
      * @param rules         what a count is (grace for late beacons, clock skew)
      * @param flushInterval how often the CCU count's first stage forwards changed partial counts, and the CDN
-     *                      figures' the lines' summed changes
+     *                      figures their lines' summed changes
      * @param playback      what the playback metrics are (the stream threshold)
      * @param cdn           what the CDN figures are (holds, redelivery, the content catalogue)
      * @param audio         what audio consumption from CDN logs is, and how long its states are kept

@@ -44,9 +44,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>The states the task used last are also kept in memory, exactly as the stores hold them (the summary as
  * written, the open fetches), up to {@link AudioSettings#requestsInMemory()} fetches: reading a state back from
- * RocksDB (a {@code get} and a prefix scan) at every one of a listener's ranges was a fifth of the stream threads'
- * time on the podcast log (docs/benchmarks.md). Every write goes to the stores first and to memory beside it; the map is made anew at every {@code init}, so
- * a task that is closed, aborted or moved starts from its stores again and never trusts a state they lack.
+ * RocksDB (a {@code get} and a prefix scan) at every one of a listener's ranges was a fifth of the stream
+ * threads' time on the podcast log (docs/benchmarks.md). Every write goes to the stores and to memory beside
+ * it; the map is made anew at every {@code init}, so a task that is closed, aborted or moved starts from its
+ * stores again and never trusts a state they lack.
  *
  * <p>The clock is the stream time: the newest request time seen on the partition (the records' time is the
  * line's). A request more than {@link AudioSettings#lateLimit()} behind it, or older than its device and
