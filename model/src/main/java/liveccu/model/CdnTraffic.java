@@ -3,8 +3,6 @@ package liveccu.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * CDN figures of one account's zone, host, PoP and content for one period (a UTC minute or hour), from
@@ -50,7 +48,7 @@ public record CdnTraffic(
      */
     public String key() {
         return KeyParts.encode(accountId) + "|" + periodMs + "|" + periodStartMs + "|"
-                + Stream.of(zone, host, pop, contentId).map(KeyParts::encode).collect(Collectors.joining("|"));
+                + KeyParts.join(zone, host, pop, contentId);
     }
 
     /** Requests neither a hit nor a miss (expired, revalidated, bypassed, dynamic…). */

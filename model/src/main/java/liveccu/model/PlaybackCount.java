@@ -3,8 +3,6 @@ package liveccu.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Playback metrics of one account's content (with its dimensions) for one UTC hour, as defined by
@@ -65,11 +63,12 @@ public record PlaybackCount(
 
     /** The key without the account and hour: what one content with its dimensions is, as text. */
     public static String contentKey(ContentDimensions content) {
-        Stream<String> contentOnly = Stream.of(content.contentId(), content.contentType(), content.property(),
-                content.category(), content.distributor(), content.producer(), content.show(), content.zone());
-        Stream<String> values = content.deviceClass() == null && content.source() == null ? contentOnly
-                : Stream.concat(contentOnly, Stream.of(content.deviceClass(), content.source()));
-        return values.map(KeyParts::encode).collect(Collectors.joining("|"));
+        return content.deviceClass() == null && content.source() == null
+                ? KeyParts.join(content.contentId(), content.contentType(), content.property(), content.category(),
+                        content.distributor(), content.producer(), content.show(), content.zone())
+                : KeyParts.join(content.contentId(), content.contentType(), content.property(), content.category(),
+                        content.distributor(), content.producer(), content.show(), content.zone(), content.deviceClass(),
+                        content.source());
     }
 
     public boolean isZero() {

@@ -3,8 +3,6 @@ package liveccu.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * What QoE metrics are broken down by (docs/qoe.md, "Records"). An hour ({@link QoeCount#HOUR_MS}) has them
@@ -56,8 +54,7 @@ public record QoeDimensions(
      * absent as {@code ~} ({@link KeyParts}).
      */
     public String key() {
-        return Stream.of(contentId, streamType, property, deviceClass, os, browser, country,
-                        asn == null ? null : asn.toString(), asOrg, errorCode)
-                .map(KeyParts::encode).collect(Collectors.joining("|"));
+        return KeyParts.join(contentId, streamType, property, deviceClass, os, browser, country,
+                asn == null ? null : asn.toString(), asOrg, errorCode);
     }
 }

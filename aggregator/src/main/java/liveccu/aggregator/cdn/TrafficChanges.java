@@ -1,7 +1,5 @@
 package liveccu.aggregator.cdn;
 
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import liveccu.model.CdnRequest;
 import liveccu.model.CdnTraffic;
 import liveccu.model.KeyParts;
@@ -23,8 +21,7 @@ final class TrafficChanges {
 
     /** {@code account|zone|host|pop|content_id}, each URL-encoded (so never a {@code |}), an absent one {@code ~}. */
     static String trafficKey(CdnTraffic traffic) {
-        return Stream.of(traffic.accountId(), traffic.zone(), traffic.host(), traffic.pop(), traffic.contentId())
-                .map(KeyParts::encode).collect(Collectors.joining("|"));
+        return KeyParts.join(traffic.accountId(), traffic.zone(), traffic.host(), traffic.pop(), traffic.contentId());
     }
 
     static CdnTraffic of(MatchedRequest matched, boolean reachesMinute) {
