@@ -2,6 +2,7 @@ package liveccu.aggregator;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -49,15 +50,25 @@ public final class ChangedPeriods {
 
     /** Hands every period changed since the last time to {@code send}, then forgets them. */
     public void sendAll(Send send) {
-        List<String> sent = new ArrayList<>();
-        try (KeyValueIterator<String, Long> all = changed.all()) {
+        sendAll(changed, (key, newestChangeMs) -> {
+            int at = key.lastIndexOf(AT);
+            send.send(key.substring(0, at), Long.parseLong(key.substring(at + 1)), newestChangeMs);
+        });
+    }
+
+    /**
+     * Hands every entry of a store of what waits for the next interval (changed periods, dirty partial counts,
+     * summed changes) to {@code send}, then deletes them all: in one exactly-once commit, what was sent is gone.
+     */
+    public static <K, V> void sendAll(KeyValueStore<K, V> store, BiConsumer<K, V> send) {
+        List<K> sent = new ArrayList<>();
+        try (KeyValueIterator<K, V> all = store.all()) {
             while (all.hasNext()) {
-                KeyValue<String, Long> entry = all.next();
-                int at = entry.key.lastIndexOf(AT);
-                send.send(entry.key.substring(0, at), Long.parseLong(entry.key.substring(at + 1)), entry.value);
+                KeyValue<K, V> entry = all.next();
+                send.accept(entry.key, entry.value);
                 sent.add(entry.key);
             }
         }
-        sent.forEach(changed::delete);
+        sent.forEach(store::delete);
     }
 }

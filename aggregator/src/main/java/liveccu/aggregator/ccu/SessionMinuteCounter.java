@@ -3,16 +3,15 @@ package liveccu.aggregator.ccu;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import liveccu.aggregator.ChangedPeriods;
 import liveccu.model.Audience;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
 import liveccu.model.MinuteCount;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
@@ -88,19 +87,12 @@ final class SessionMinuteCounter implements Processor<String, Beacon, String, Pa
 
     private void flush() {
         int partition = context.taskId().partition();
-        List<String> flushed = new ArrayList<>();
-        try (KeyValueIterator<String, Long> changed = dirty.all()) {
-            while (changed.hasNext()) {
-                KeyValue<String, Long> entry = changed.next();
-                String audience = MinuteCount.audienceOfKey(entry.key);
-                Partial partial = partials.fetch(audience, entry.value);
-                if (partial != null) {
-                    context.forward(new Record<>(entry.key,
-                            new PartialCount(audience, entry.value, partition, partial), partial.lastRxAtMs()));
-                }
-                flushed.add(entry.key);
+        ChangedPeriods.sendAll(dirty, (key, minute) -> {
+            String audience = MinuteCount.audienceOfKey(key);
+            Partial partial = partials.fetch(audience, minute);
+            if (partial != null) {
+                context.forward(new Record<>(key, new PartialCount(audience, minute, partition, partial), partial.lastRxAtMs()));
             }
-        }
-        flushed.forEach(dirty::delete);
+        });
     }
 }

@@ -1,15 +1,12 @@
 package liveccu.aggregator.cdn;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import liveccu.aggregator.ChangedPeriods;
 import liveccu.model.CdnTraffic;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
@@ -51,15 +48,7 @@ final class ChangeCombiner implements Processor<String, CdnTraffic, String, CdnT
     }
 
     private void flush() {
-        List<String> sent = new ArrayList<>();
-        try (KeyValueIterator<String, ValueAndTimestamp<CdnTraffic>> all = pending.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, ValueAndTimestamp<CdnTraffic>> entry = all.next();
-                CdnTraffic sum = entry.value.value();
-                context.forward(new Record<>(TrafficChanges.trafficKey(sum), sum, entry.value.timestamp()));
-                sent.add(entry.key);
-            }
-        }
-        sent.forEach(pending::delete);
+        ChangedPeriods.sendAll(pending, (key, sum) ->
+                context.forward(new Record<>(TrafficChanges.trafficKey(sum.value()), sum.value(), sum.timestamp())));
     }
 }
