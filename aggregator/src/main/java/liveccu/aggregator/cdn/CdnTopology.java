@@ -45,8 +45,8 @@ import org.apache.kafka.streams.state.WindowStore;
  *
  * <p>A line costs no record of its own past the intake: the combiner sends a sum per traffic and period each
  * flush interval ({@link ChangeCombiner}), and the sums are Kafka Streams' windowed aggregations, whose
- * store's cache sends a key's totals once per commit. Each store keeps a period for its hold plus a margin ({@link CdnRules}); the newest
- * record of a key is the period's totals.
+ * store's cache sends a key's totals once per commit. Each store keeps a period for its hold plus a margin
+ * ({@link CdnRules}); the newest record of a key is the period's totals.
  *
  * <p>Every processor, store and internal topic is named, so changing the topology never renames state.
  */
