@@ -26,6 +26,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import liveccu.model.CountingRules;
 import liveccu.model.PlaybackRules;
@@ -127,7 +130,6 @@ class HlsPlayerIT {
         String page = "http://localhost:" + webServer.actualPort() + "/index.html?src=stream/index.m3u8"
                 + "&content=" + content + "&target=" + URLEncoder.encode(target, StandardCharsets.UTF_8);
 
-        List<Report> reports;
         try (Browser browser = Browser.start(dataDir.resolve("browser"), SCREENSHOTS)) {
             browser.open(page);
             Map<String, Object> player = player(browser);
@@ -136,7 +138,7 @@ class HlsPlayerIT {
             assertEquals(true, player.get("mse"), "Media Source Extensions in this chromium");
             assertEquals(true, player.get("h264aac"), "H.264/AAC in MSE in this chromium (Debian's plays it)");
 
-            // The stream plays to its end; then every report the player sent has had its answer.
+            // The stream plays to its end, and the player has had the answer to its report of the end.
             player = Eventually.await(Duration.ofSeconds(45), "the player to play the stream to its end",
                     () -> player(browser), p -> {
                         if (!((List<?>) p.get("errors")).isEmpty()) {
@@ -146,55 +148,83 @@ class HlsPlayerIT {
                                 .anyMatch(r -> "e".equals(r.sta()) && r.status() != null);
                     });
             browser.screenshot("ended");
-            reports = sentReports(player);
+            List<Report> reports = sentReports(player);
+            // A start needs a play-state report while playing: hls.js sent one.
+            assertTrue(reports.stream().anyMatch(r -> "ps".equals(r.e()) && "p".equals(r.sta())), reports.toString());
+            assertTrue(playingMs(reports) >= PlaybackRules.DEFAULT_STREAM_THRESHOLD.toMillis(),
+                    "the player played at least 5 s: " + reports);
+
+            // hls.js may report again after its end: seen here, sta=p then sta=e again ~0.1 s after its first end
+            // report (some 80 ms more playing, counted as sent). So each answer below is compared with what the
+            // reports the player has sent *so far* add up to, read before and after the answer.
+            long now = System.currentTimeMillis() / 1000;
+            long firstMinute = CountingRules.minuteStart(reports.get(0).ts()) / 1000;
+
+            // csccu: the player, once, in each minute in which it reported starting or playing (and no other).
+            Viewers viewers = new Viewers(system);
+            awaitAgreement(browser, "the job's minutes", HlsPlayerIT::expectedCounts,
+                    () -> viewers.counts(job, firstMinute - 600, now + 600), Object::equals);
+
+            // playback: one start, one stream (>= 5 s of playing), the playing time of its reports, no download
+            String query = "/playback?accountid=" + Viewers.ACCOUNT + "&from=" + (now - 3 * 3600) + "&to=" + (now + 3600)
+                    + "&contentid=" + content;
+            awaitAgreement(browser, query, sent -> List.of(1.0, 1.0, playingMs(sent) / 1000.0, 0.0),
+                    () -> Viewers.playbackTotals(system.apiPort(), query), (expected, totals) -> totals.get(0) == 1
+                            && totals.get(1) == 1 && Math.abs(totals.get(2) - expected.get(2)) < 0.0005 && totals.get(3) == 0);
+            // under its device class and source: one record, so its one device is exact
+            Http.Reply bySource = Http.get(system.apiPort(), query + "&group_by=source&interval=day", "x-api-key", Viewers.API_KEY);
+            List<Map<String, Object>> rows = Viewers.parse(bySource.body());
+            assertEquals(1, rows.size(), bySource.body());
+            assertEquals(List.of("cmcd", 1, true), List.of(rows.get(0).get("source"), rows.get(0).get("devices"),
+                    rows.get(0).get("devices_exact")), bySource.body());
+            Http.Reply byClass = Http.get(system.apiPort(), query + "&group_by=device_class&interval=day", "x-api-key", Viewers.API_KEY);
+            assertEquals("Desktop", Viewers.parse(byClass.body()).get(0).get("device_class"), byClass.body());
+
+            // retention: what the reports' playheads cover, if the content is on demand. hls.js 1.7.4 sends no
+            // pt at all (its CMCD controller never sets it), and st=v only once it has loaded the playlist, so
+            // its first reports (starting) leave the content type unsaid: no bucket, however long it plays
+            // (target/player-screenshots/cmcd-reports.txt). A player that sends both gets its buckets here.
+            String retentionQuery = "/playback/retention?accountid=" + Viewers.ACCOUNT + "&contentid=" + content
+                    + "&from=" + (now - 3 * 3600) + "&to=" + (now + 3600);
+            List<Report> sent = awaitAgreement(browser, retentionQuery, r -> List.of(1, retentionBuckets(r)), () -> {
+                Map<String, Object> answer = retention(Http.get(system.apiPort(), retentionQuery, "x-api-key", Viewers.API_KEY).body());
+                return List.of(answer.get("starts"), bucketsOf(answer));
+            }, Object::equals);
+
             // kept beside the screenshots: what this hls.js really sends (keys, pt or not) is worth a look
-            Files.writeString(SCREENSHOTS.resolve("cmcd-reports.txt"), ((List<Map<String, Object>>) player.get("reports")).stream()
-                    .map(request -> request.get("status") + "\n" + request.get("body")).collect(Collectors.joining("\n")));
-            for (Report report : reports) {
+            Files.writeString(SCREENSHOTS.resolve("cmcd-reports.txt"), ((List<Map<String, Object>>) player(browser).get("reports"))
+                    .stream().map(request -> request.get("status") + "\n" + request.get("body")).collect(Collectors.joining("\n")));
+            for (Report report : sent) {
                 assertTrue(report.status() instanceof Number n && n.intValue() == 204, "the collector's answer to " + report);
             }
         }
+    }
 
-        // A start needs a play-state report while playing: hls.js sent one.
-        assertTrue(reports.stream().anyMatch(r -> "ps".equals(r.e()) && "p".equals(r.sta())), reports.toString());
+    /**
+     * Waits until {@code answer} matches what the player's reports add up to ({@code expected}), the reports read
+     * before and after the answer, the same and all answered (so the answer can hold no report they lack); returns them.
+     */
+    private static <T> List<Report> awaitAgreement(Browser browser, String what, Function<List<Report>, T> expected,
+                                                   Supplier<T> answer, BiPredicate<T, T> matches) {
+        record Reading(List<Report> reports, Object expected, Object answer, boolean agree) {
+        }
+        return Eventually.await(Duration.ofSeconds(60), what + " to be what the player's reports add up to", () -> {
+            List<Report> before = sentReports(player(browser));
+            T actual = answer.get();
+            List<Report> after = sentReports(player(browser));
+            T wanted = expected.apply(after);
+            boolean agree = before.equals(after) && after.stream().allMatch(r -> r.status() != null)
+                    && matches.test(wanted, actual);
+            return new Reading(after, wanted, actual, agree);
+        }, Reading::agree).reports();
+    }
 
-        // csccu: the player, once, in each minute in which it reported starting or playing (and no other).
+    /** The job's minutes: the player, once, in each minute in which it reported starting or playing. */
+    private static List<List<Object>> expectedCounts(List<Report> reports) {
         TreeSet<Long> minutes = new TreeSet<>(Comparator.reverseOrder());
         reports.stream().filter(r -> r.sta() != null && "psrkw".contains(r.sta()))
                 .forEach(r -> minutes.add(CountingRules.minuteStart(r.ts()) / 1000));
-        List<List<Object>> expectedCounts = minutes.stream().map(m -> Viewers.minute(m, 0, 1)).toList();
-        new Viewers(system).awaitCounts(job, minutes.last() - 600, minutes.first() + 600, expectedCounts);
-
-        // playback: one start, one stream (>= 5 s of playing), the playing time of its reports, no download
-        double playingSeconds = playingMs(reports) / 1000.0;
-        assertTrue(playingSeconds >= PlaybackRules.DEFAULT_STREAM_THRESHOLD.toSeconds(),
-                "the player played at least 5 s: " + reports);
-        long now = System.currentTimeMillis() / 1000;
-        String query = "/playback?accountid=" + Viewers.ACCOUNT + "&from=" + (now - 3 * 3600) + "&to=" + (now + 3600)
-                + "&contentid=" + content;
-        Eventually.await(Duration.ofSeconds(30), query + " = 1 start, 1 stream, " + playingSeconds + " s, 0 downloads",
-                () -> Viewers.playbackTotals(system.apiPort(), query), totals -> totals.get(0) == 1 && totals.get(1) == 1
-                        && Math.abs(totals.get(2) - playingSeconds) < 0.0005 && totals.get(3) == 0);
-        // under its device class and source: one record, so its one device is exact
-        Http.Reply bySource = Http.get(system.apiPort(), query + "&group_by=source&interval=day", "x-api-key", Viewers.API_KEY);
-        List<Map<String, Object>> rows = Viewers.parse(bySource.body());
-        assertEquals(1, rows.size(), bySource.body());
-        assertEquals(List.of("cmcd", 1, true), List.of(rows.get(0).get("source"), rows.get(0).get("devices"),
-                rows.get(0).get("devices_exact")), bySource.body());
-        Http.Reply byClass = Http.get(system.apiPort(), query + "&group_by=device_class&interval=day", "x-api-key", Viewers.API_KEY);
-        assertEquals("Desktop", Viewers.parse(byClass.body()).get(0).get("device_class"), byClass.body());
-
-        // retention: what the reports' playheads cover, if the content is on demand. hls.js 1.7.4 sends no
-        // pt at all (its CMCD controller never sets it), and st=v only once it has loaded the playlist, so
-        // its first reports (starting) leave the content type unsaid: no bucket, however long it plays
-        // (target/player-screenshots/cmcd-reports.txt). A player that sends both gets its buckets here.
-        List<List<Object>> expectedBuckets = retentionBuckets(reports);
-        String retentionQuery = "/playback/retention?accountid=" + Viewers.ACCOUNT + "&contentid=" + content
-                + "&from=" + (now - 3 * 3600) + "&to=" + (now + 3600);
-        Eventually.await(Duration.ofSeconds(30), retentionQuery + " = 1 start, " + expectedBuckets, () -> {
-            Map<String, Object> answer = retention(Http.get(system.apiPort(), retentionQuery, "x-api-key", Viewers.API_KEY).body());
-            return List.of(answer.get("starts"), bucketsOf(answer));
-        }, List.of(1, expectedBuckets)::equals);
+        return minutes.stream().map(m -> Viewers.minute(m, 0, 1)).toList();
     }
 
     /** One CMCD report as the player sent it, with the collector's answer to its request (null: none yet). */
