@@ -18,13 +18,16 @@ import java.util.zip.GZIPOutputStream;
  * request time, host) for the log benchmark, and the content catalogue its paths match:
  *
  * <pre>
- *   LogFileMaker LINES LOG_FILE CATALOGUE_FILE [SEED [HOURS]]
+ *   LogFileMaker LINES LOG_FILE CATALOGUE_FILE [SEED [HOURS [listed|unlisted]]]
  * </pre>
  *
  * A podcast CDN's hour (or HOURS) ending now: 50 episodes (one catalogue row each, plus artwork that matches
  * none), 20,000 listeners (IP + app) each playing an episode through in 1 MB range requests (and one in
- * 50 times moving to another), mostly hits, a few misses, 404s, HEAD probes and 5xx. Seeded (default 42): the same seed in the same second writes the
- * same file; another seed another file, with other batch ids (the warm-up's).
+ * 50 times moving to another), mostly hits, a few misses, 404s, HEAD probes and 5xx. Seeded (default 42): the same
+ * seed in the same second writes the same file; another seed another file, with other batch ids and other
+ * listeners (their addresses' second octet is the seed's), so no file's listeners go on from another's.
+ * {@code unlisted} writes the same requests under paths no catalogue row matches: lines that cost the CDN figures
+ * alone, in the same system as the listed ones.
  */
 public final class LogFileMaker {
 
@@ -53,7 +56,9 @@ public final class LogFileMaker {
             rows.append("episode-").append(e).append(",/podcasts/show-").append(e % 5).append("/episode-").append(e).append("*.mp3,160,vod\n");
         }
         Files.writeString(catalogue, rows);
-        SplittableRandom random = new SplittableRandom(args.length > 3 ? Long.parseLong(args[3]) : 42);
+        long seed = args.length > 3 ? Long.parseLong(args[3]) : 42;
+        SplittableRandom random = new SplittableRandom(seed);
+        String root = args.length > 5 && args[5].equals("unlisted") ? "/feeds/show-" : "/podcasts/show-";
         long end = System.currentTimeMillis() / 1000;
         long seconds = 3600L * (args.length > 4 ? Integer.parseInt(args[4]) : 1);
         long start = end - seconds;
@@ -73,8 +78,7 @@ public final class LogFileMaker {
                 }
                 int episode = episodeOf[listener];
                 boolean artwork = random.nextInt(20) == 0;
-                String path = artwork ? "/podcasts/show-" + episode % 5 + "/cover.jpg"
-                        : "/podcasts/show-" + episode % 5 + "/episode-" + episode + ".mp3";
+                String path = artwork ? root + episode % 5 + "/cover.jpg" : root + episode % 5 + "/episode-" + episode + ".mp3";
                 int roll = random.nextInt(100);
                 String method = roll < 2 ? "HEAD" : "GET";
                 int status = roll < 4 ? 404 : roll < 5 ? 503 : artwork ? 200 : 206;
@@ -82,7 +86,7 @@ public final class LogFileMaker {
                 long bytes = status >= 400 || method.equals("HEAD") ? 0 : artwork ? 80_000 : 1_000_000;
                 String range = status == 206 ? "bytes=" + from + "-" + (from + bytes - 1) : "-";
                 long time = start + i * seconds / Math.max(lines, 1);
-                out.write("10." + (listener >> 16 & 255) + "." + (listener >> 8 & 255) + "." + (listener & 255)
+                out.write("10." + (seed & 255) + "." + (listener >> 8 & 255) + "." + (listener & 255)
                         + " - - [" + TIME.format(Instant.ofEpochSecond(time)) + "] \"" + method + " " + path + " HTTP/1.1\" "
                         + status + " " + bytes + " \"-\" \"" + AGENTS[listener % AGENTS.length] + "\" \""
                         + CACHE[random.nextInt(CACHE.length)] + "\" \"" + range + "\" 0.0" + random.nextInt(10, 99)
