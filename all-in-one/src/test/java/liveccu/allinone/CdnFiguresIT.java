@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import liveccu.model.CdnRequest;
 import liveccu.model.CdnTraffic;
+import liveccu.model.JsonSerde;
 import liveccu.model.RejectedBeacon;
 import liveccu.model.Topic;
 import liveccu.model.Topics;
@@ -48,6 +49,8 @@ class CdnFiguresIT {
     static LocalSystem system;
     static String bootstrap;
     static KafkaProducer<String, CdnRequest> producer;
+    /** What a collector of an earlier version writes: the line as JSON, which the aggregator still reads. */
+    static KafkaProducer<String, CdnRequest> jsonProducer;
 
     @BeforeAll
     static void startSystem() throws Exception {
@@ -61,11 +64,14 @@ class CdnFiguresIT {
         bootstrap = system.broker().orElseThrow().bootstrapServers();
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 Topics.CDN_REQUESTS.keySerde().serializer(), Topics.CDN_REQUESTS.valueSerde().serializer());
+        jsonProducer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                Topics.CDN_REQUESTS.keySerde().serializer(), new JsonSerde<>(CdnRequest.class).serializer());
     }
 
     @AfterAll
     static void stopSystem() {
         producer.close();
+        jsonProducer.close();
         system.close();
     }
 
@@ -102,12 +108,13 @@ class CdnFiguresIT {
         List<RejectedBeacon> rejected = awaitRejected(batch, 1);
         assertEquals("too-late", rejected.get(0).reason());
 
-        // the vendor retries the whole batch, the importer resends two of its lines; then a witness batch
-        // on the same partition, one line for each of the figures: once all four are in, so is what came before
-        send(lines);
+        // the vendor retries the whole batch through a collector of the earlier version (JSON: a rolling upgrade), the
+        // importer resends two of its lines; then a witness batch on the same partition, through the earlier collector
+        // too, one line for each of the figures: once all four are in, so is what came before
+        send(jsonProducer, lines);
         send(List.of(lines.get(1), lines.get(2)));
         String witness = onPartition("sha-witness-", partitionOf(batch));
-        send(List.of(
+        send(jsonProducer, List.of(
                 line(witness, 0, account, m0 + 6_000, now, "GRU", EP42, 200, 7, CdnRequest.HIT),
                 line(witness, 1, account, m0 + 7_000, now, "GRU", "/other", 200, 7, CdnRequest.HIT),
                 line(witness, 2, account, m0 + M + 2_000, now, "GRU", EP42, 200, 7, CdnRequest.HIT),
@@ -126,10 +133,14 @@ class CdnFiguresIT {
     }
 
     private static void send(List<CdnRequest> lines) {
+        send(producer, lines);
+    }
+
+    private static void send(KafkaProducer<String, CdnRequest> through, List<CdnRequest> lines) {
         for (CdnRequest line : lines) {
-            producer.send(new ProducerRecord<>(Topics.CDN_REQUESTS.name(), line.partitionKey(), line));
+            through.send(new ProducerRecord<>(Topics.CDN_REQUESTS.name(), line.partitionKey(), line));
         }
-        producer.flush();
+        through.flush();
     }
 
     private static void awaitFigures(Topic<String, CdnTraffic> topic, String account, Map<String, CdnTraffic> expected) {

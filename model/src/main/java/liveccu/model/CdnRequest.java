@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 /**
  * One request of a CDN access log, normalised from whichever format it came in (Cloudflare Logpush,
  * Fastly JSON logging, nginx/Apache combined, CloudFront standard logs): the record of
- * {@link Topics#CDN_REQUESTS}, keyed by {@link #partitionKey()}. The JSON field names are a contract:
- * snake_case of the component names; absent values are left out.
+ * {@link Topics#CDN_REQUESTS}, keyed by {@link #partitionKey()}, written compact ({@link CdnRequestSerde}). As JSON
+ * (which that topic still reads) the field names are the snake_case of the component names; absent values are left out.
  *
  * <p>Identity: a log line is {@code (batchId, line)}. A vendor retrying a batch sends the same body, and
  * the importer names every chunk of a file by the file's fingerprint and numbers its lines from their

@@ -67,10 +67,11 @@ public final class Topics {
     /**
      * CDN access-log requests, normalised ({@link CdnRequest}), keyed by batch id and block of lines
      * ({@link CdnRequest#partitionKey()}) so that a block's lines meet on one partition (where a redelivered
-     * line is recognised). Kept as long as raw beacons.
+     * line is recognised). Compact ({@link CdnRequestSerde}: a record per line; JSON still reads). Kept as long as
+     * raw beacons.
      */
     public static final Topic<String, CdnRequest> CDN_REQUESTS =
-            new Topic<>("ccu.cdn-requests", Serdes.String(), new JsonSerde<>(CdnRequest.class));
+            new Topic<>("ccu.cdn-requests", Serdes.String(), new CdnRequestSerde());
 
     /**
      * CDN figures per account, zone, host, PoP, content and UTC minute ({@link CdnTraffic}), keyed by

@@ -5,11 +5,11 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import liveccu.aggregator.CompactSerde;
 import liveccu.aggregator.audio.AudioState.IabWindow;
 import liveccu.aggregator.audio.AudioState.Range;
 import liveccu.aggregator.audio.AudioState.Summary;
 import liveccu.aggregator.audio.AudioState.Window;
+import liveccu.model.CompactSerde;
 
 /** A state's summary in store {@code ccu-audio-summaries}, compact ({@link CompactSerde}); summaries written as JSON read as before. */
 final class AudioSummarySerde extends CompactSerde<Summary> {

@@ -58,7 +58,7 @@ import org.apache.kafka.streams.state.Stores;
  * hour's devices' sketch (up to 2.1 KB, rewritten only when a device joins the hour: once per listener, episode
  * and hour), for {@code CCU_AUDIO_STATE_DAYS} + 1 day; an hour's record (the totals with the sketch, up to
  * 2.8 KB as base64) goes out once a second while it changes, not once a line. The repartitions and the summer's
- * stores are compact ({@link liveccu.aggregator.CompactSerde}; the sketch as its bytes).
+ * stores are compact ({@link liveccu.model.CompactSerde}; the sketch as its bytes).
  *
  * <p>Every processor, store and internal topic is named, so changing the topology never renames state.
  */

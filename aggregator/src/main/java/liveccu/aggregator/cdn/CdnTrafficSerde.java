@@ -3,8 +3,8 @@ package liveccu.aggregator.cdn;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import liveccu.aggregator.CompactSerde;
 import liveccu.model.CdnTraffic;
+import liveccu.model.CompactSerde;
 
 /** CDN figures or changes to them, compact ({@link CompactSerde}): the repartition and the sums' stores. */
 final class CdnTrafficSerde extends CompactSerde<CdnTraffic> {

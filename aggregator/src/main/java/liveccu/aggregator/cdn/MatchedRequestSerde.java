@@ -3,8 +3,8 @@ package liveccu.aggregator.cdn;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import liveccu.aggregator.CompactSerde;
 import liveccu.model.CdnRequest;
+import liveccu.model.CompactSerde;
 
 /**
  * A line with its catalogue content, compact ({@link CompactSerde}), as the audio repartition carries it: only

@@ -3,7 +3,7 @@ package liveccu.aggregator.playback;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import liveccu.aggregator.CompactSerde;
+import liveccu.model.CompactSerde;
 import liveccu.model.ContentDimensions;
 import liveccu.model.PlaybackCount;
 

@@ -5,7 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
-import liveccu.aggregator.CompactSerde;
+import liveccu.model.CompactSerde;
 import liveccu.model.QoeCount;
 import liveccu.model.QoeDimensions;
 

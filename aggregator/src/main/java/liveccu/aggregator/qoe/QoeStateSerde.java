@@ -5,9 +5,9 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import liveccu.aggregator.CompactSerde;
 import liveccu.aggregator.playback.PlaybackCountSerde;
 import liveccu.aggregator.qoe.QoeState.Mark;
+import liveccu.model.CompactSerde;
 import liveccu.model.ContentDimensions;
 
 /**

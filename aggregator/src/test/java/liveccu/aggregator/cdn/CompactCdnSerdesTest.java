@@ -6,9 +6,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import liveccu.aggregator.CompactSerde;
 import liveccu.model.CdnRequest;
 import liveccu.model.CdnTraffic;
+import liveccu.model.CompactSerde;
 import liveccu.model.JsonSerde;
 import org.junit.jupiter.api.Test;
 

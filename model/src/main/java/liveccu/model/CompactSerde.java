@@ -1,4 +1,4 @@
-package liveccu.aggregator;
+package liveccu.model;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,16 +10,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import liveccu.model.JsonSerde;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A record in a few bytes, for the aggregator's own state stores and internal topics, which only the
- * aggregator reads: JSON (the results topics' format, readable with the console consumer) spends most of
- * a record's bytes and of its encoding time on field names, and per-line records pay it at every hop.
+ * A record in a few bytes, for the records written once per log line: the aggregator's own state stores and
+ * internal topics, and the CDN lines' intake ({@link CdnRequestSerde}). JSON (the results topics' format,
+ * readable with the console consumer) spends most of a record's bytes and of its encoding time on field names,
+ * and per-line records pay it at every hop.
  *
  * <p>A record is a format byte ({@value #FORMAT}) and then its fields in a fixed order. A value written as
  * JSON before (its first byte a <code>{</code> or a <code>[</code>) is still read, as JSON: a store or

@@ -1,4 +1,4 @@
-package liveccu.aggregator;
+package liveccu.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
