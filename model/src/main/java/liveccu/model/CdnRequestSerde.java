@@ -54,7 +54,15 @@ public final class CdnRequestSerde extends CompactSerde<CdnRequest> {
         if (layout != EVERY_FIELD) {
             throw new IOException("unknown layout " + layout + " of a CDN line (written by a newer collector?)");
         }
-        return new CdnRequest(readString(in), in.readInt(), readString(in), readString(in), readString(in), readString(in),
+        return readAfterBatchId(readString(in), in);
+    }
+
+    /**
+     * The fields that {@link #write} writes after the batch id, in that order: also the aggregator's repartition of
+     * an earlier version, which wrote every field the same way ({@code MatchedRequestSerde}).
+     */
+    public static CdnRequest readAfterBatchId(String batchId, DataInput in) throws IOException {
+        return new CdnRequest(batchId, in.readInt(), readString(in), readString(in), readString(in), readString(in),
                 in.readLong(), in.readLong(), readString(in), readString(in), readString(in), readString(in), in.readInt(),
                 in.readLong(), readLong(in), readLong(in), readString(in), readString(in), readString(in), readString(in),
                 readLong(in));

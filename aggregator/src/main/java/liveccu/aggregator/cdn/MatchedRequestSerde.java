@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import liveccu.model.CdnRequest;
+import liveccu.model.CdnRequestSerde;
 import liveccu.model.CompactSerde;
 
 /**
@@ -54,11 +55,7 @@ public final class MatchedRequestSerde extends CompactSerde<MatchedRequest> {
                     in.readLong(), readString(in), readString(in), null, readString(in), in.readInt(), in.readLong(),
                     readLong(in), readLong(in), readString(in), null, null, null, null);
         } else {
-            String batchId = layout == EVERY_FIELD ? in.readUTF() : null;
-            request = new CdnRequest(batchId, in.readInt(), readString(in), readString(in), readString(in),
-                    readString(in), in.readLong(), in.readLong(), readString(in), readString(in), readString(in), readString(in),
-                    in.readInt(), in.readLong(), readLong(in), readLong(in), readString(in), readString(in), readString(in),
-                    readString(in), readLong(in));
+            request = CdnRequestSerde.readAfterBatchId(layout == EVERY_FIELD ? in.readUTF() : null, in);
         }
         return new MatchedRequest(request, readContent(in));
     }
