@@ -25,8 +25,8 @@ import liveccu.streams.StreamThreadWatch;
  *   <li>{@code CCU_STREAM_THREADS} [number of cores] — stream threads in this instance</li>
  *   <li>{@code CCU_COMMIT_INTERVAL_MS} [250] — exactly-once commit interval: results become visible
  *       after a commit, so this bounds freshness</li>
- *   <li>{@code CCU_FLUSH_INTERVAL_MS} [250] — how often changed partial counts, and the CDN lines' changes summed per
- *       traffic and period, move on to be summed</li>
+ *   <li>{@code CCU_FLUSH_INTERVAL_MS} [250] — how often changed partial counts, and the changes of CDN lines (per
+ *       traffic and period) and of listeners' ranges (per content and hour) summed where they are, move on</li>
  *   <li>{@code CCU_STANDBY_REPLICAS} [0] — warm copies of each task's state kept by other instances
  *       ({@code num.standby.replicas}): when an instance dies, the one that takes its tasks over has
  *       their state already and need not restore it from the changelogs (docs/operations-failover.md)</li>

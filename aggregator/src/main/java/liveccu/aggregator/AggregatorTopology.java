@@ -41,7 +41,7 @@ public final class AggregatorTopology {
     /**
      * @param rules         what a count is (grace for late beacons, clock skew)
      * @param flushInterval how often the CCU count's first stage forwards changed partial counts, and the CDN
-     *                      figures their lines' summed changes
+     *                      figures and audio their lines' summed changes
      * @param playback      what the playback metrics are (the stream threshold)
      * @param cdn           what the CDN figures are (holds, redelivery, the content catalogue)
      * @param audio         what audio consumption from CDN logs is, and how long its states are kept
@@ -51,7 +51,7 @@ public final class AggregatorTopology {
         StreamsBuilder builder = new StreamsBuilder();
         ViewerSessionsTopology.addTo(builder, CcuTopology.addTo(builder, rules, flushInterval));
         KStream<String, PlayerEvent> playerEvents = PlaybackTopology.addTo(builder, rules, playback);
-        AudioTopology.addTo(builder, CdnTopology.addTo(builder, cdn, flushInterval), audio);
+        AudioTopology.addTo(builder, CdnTopology.addTo(builder, cdn, flushInterval), audio, flushInterval);
         // last: the sub-topologies above keep their numbers; its tracker joins the playback's (one source per topic)
         QoeTopology.addTo(builder, playerEvents, rules);
         return builder.build();

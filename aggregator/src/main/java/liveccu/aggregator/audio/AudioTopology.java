@@ -1,11 +1,14 @@
 package liveccu.aggregator.audio;
 
+import liveccu.aggregator.ChangeCombiner;
 import liveccu.aggregator.cdn.CdnTopology;
 import liveccu.aggregator.cdn.MatchedRequest;
 import liveccu.aggregator.cdn.MatchedRequestSerde;
 import liveccu.aggregator.playback.DeviceClassifier;
+import liveccu.aggregator.playback.PlaybackCountSerde;
 import liveccu.aggregator.playback.PlaybackTopology;
 import java.time.Duration;
+import liveccu.model.PlaybackCount;
 import liveccu.model.PlaybackRules;
 import liveccu.model.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -34,6 +37,15 @@ import org.apache.kafka.streams.state.Stores;
  *     │                             bot rule and Yauaa's device class from the user agent)
  *     ├─ too late (behind CCU_AUDIO_STATE_DAYS − 1 day, or settled) ─► write-too-late-audio-requests ─► ccu.beacons.rejected
  *     ▼ changes to hours' totals (PlaybackCount, source cdn-log)
+ *     ├─ keep-audio-device-changes   (starts or downloads: the device joins or leaves an hour; once per listener,
+ *     │                                content and hour) ───────────────────────────────────────────────┐
+ *     └─ keep-audio-additions        (time, streams, IAB downloads: most of a listener's ranges)        │
+ *           ▼                                                                                           │
+ *        combine-audio-additions     (store ccu-audio-pending-changes: summed per account+hour+content+ │
+ *           │                          dimensions until the flush interval, without their device)       │
+ *           ▼                                                                                           │
+ *        merge-audio-changes ◄──────────────────────────────────────────────────────────────────────────┘
+ *     ▼
  *  audio-changes-by-content-hour (repartition, keyed by account+hour+content+dimensions)
  *     ▼
  *  sum-audio-changes              (stores ccu-audio-hours: the totals, ccu-audio-hour-devices, ccu-audio-hour-sketches:
@@ -53,8 +65,10 @@ import org.apache.kafka.streams.state.Stores;
  * stream served as one long 200 is one request). A request writes its own entry (and deletes the entries it
  * settles); the summary is written when the state begins and when requests settle, not by a request that only
  * adds bytes (its newest time and settled bound follow from the open entries). Kept
- * {@code CCU_AUDIO_STATE_DAYS} after the newest request. The summer keeps an hour's totals per content, app and
- * device class (~150 bytes, rewritten by every line), one entry per device of the hour (~130 bytes), and the
+ * {@code CCU_AUDIO_STATE_DAYS} after the newest request. What a range only adds to an hour (time, a stream, an IAB
+ * download) is summed per hour's totals where the states are, and goes to the summer once per flush interval,
+ * not once per line. The summer keeps an hour's totals per content, app and
+ * device class (~150 bytes, rewritten by every change it gets), one entry per device of the hour (~130 bytes), and the
  * hour's devices' sketch (up to 2.1 KB, rewritten only when a device joins the hour: once per listener, episode
  * and hour), for {@code CCU_AUDIO_STATE_DAYS} + 1 day; an hour's record (the totals with the sketch, up to
  * 2.8 KB as base64) goes out once a second while it changes, not once a line. The repartitions and the summer's
@@ -75,12 +89,39 @@ public final class AudioTopology {
 
     /** The name of this summer's processors, topic and stores ({@link PlaybackTopology#sumChanges}). */
     static final String SUMMED = "audio";
+    static final String PENDING_CHANGES_STORE = "ccu-audio-pending-changes";
+
+    /**
+     * Changes that neither start nor end a device's presence in an hour, summed per hour's totals: the summer
+     * reads a change's device only when its starts or downloads move, so these need none.
+     */
+    private static final ChangeCombiner.Sums<PlaybackCount> ADDITIONS = new ChangeCombiner.Sums<>() {
+        @Override
+        public String pendingKey(PlaybackCount change) {
+            return change.key();
+        }
+
+        @Override
+        public PlaybackCount add(PlaybackCount sum, PlaybackCount change) {
+            return sum.plus(change);
+        }
+
+        @Override
+        public String sentKey(PlaybackCount sum) {
+            return sum.key();
+        }
+    };
 
     private AudioTopology() {
     }
 
-    /** @param requests what {@link CdnTopology#addTo} returns */
-    public static void addTo(StreamsBuilder builder, KStream<String, MatchedRequest> requests, AudioSettings settings) {
+    /**
+     * @param requests      what {@link CdnTopology#addTo} returns
+     * @param flushInterval how often the listeners' added time, streams and IAB downloads, summed per hour's
+     *                      totals, move on to the summer
+     */
+    public static void addTo(StreamsBuilder builder, KStream<String, MatchedRequest> requests, AudioSettings settings,
+                             Duration flushInterval) {
         AudioApps apps = AudioApps.standard();
         // Not cached, though every request of a device reads its state: a summary per listener and content filled
         // the record cache (16 MB, shared by the thread's stores), so every write of the summers' few, hot totals
@@ -94,6 +135,7 @@ public final class AudioTopology {
         // A change comes up to 25 h before its request, a request up to the late limit behind the tracker's clock;
         // a day more for the summer's clock being ahead of a tracker's (a partition catching up).
         PlaybackTopology.addSummerStores(builder, SUMMED, settings.stateRetention().plusDays(1));
+        builder.addStateStore(ChangeCombiner.store(PENDING_CHANGES_STORE, new PlaybackCountSerde()));
 
         KStream<String, AudioTracker.Output> tracked = requests
                 .filter((batch, matched) -> matched.content() != null && AudioLedger.mayCount(matched.request()),
@@ -108,8 +150,22 @@ public final class AudioTopology {
                 .mapValues(AudioTracker.Output::rejected, Named.as("unwrap-too-late-audio-requests"))
                 .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())
                         .withName("write-too-late-audio-requests"));
-        PlaybackTopology.sumChanges(builder, tracked.filter((key, output) -> output.change() != null, Named.as("keep-audio-changes"))
-                .mapValues(AudioTracker.Output::change, Named.as("unwrap-audio-changes")), SUMMED, TOTALS_SENT_EVERY);
+        KStream<String, PlaybackCount> changes = tracked
+                .filter((key, output) -> output.change() != null, Named.as("keep-audio-changes"))
+                .mapValues(AudioTracker.Output::change, Named.as("unwrap-audio-changes"));
+        // A listener's ranges mostly add time to an hour its device is already in: a record each to the summer was a
+        // third of a line's audio cost (docs/benchmarks.md). Those are summed here, as the CDN figures' changes are.
+        KStream<String, PlaybackCount> additions = changes
+                .filter((key, change) -> !movesDevices(change), Named.as("keep-audio-additions"))
+                .process(() -> new ChangeCombiner<>(PENDING_CHANGES_STORE, flushInterval, ADDITIONS),
+                        Named.as("combine-audio-additions"), PENDING_CHANGES_STORE);
+        PlaybackTopology.sumChanges(builder, changes.filter((key, change) -> movesDevices(change), Named.as("keep-audio-device-changes"))
+                .merge(additions, Named.as("merge-audio-changes")), SUMMED, TOTALS_SENT_EVERY);
+    }
+
+    /** Whether the summer needs the change's device: its starts or downloads move ({@code PlaybackSummer}). */
+    static boolean movesDevices(PlaybackCount change) {
+        return change.starts() + change.downloads() != 0;
     }
 
     /** One device's requests for one content meet on one partition, in one state. */

@@ -1,6 +1,7 @@
 package liveccu.aggregator.cdn;
 
 import java.time.Duration;
+import liveccu.aggregator.ChangeCombiner;
 import liveccu.model.CdnTraffic;
 import liveccu.model.Topics;
 import org.apache.kafka.common.serialization.Serde;
@@ -75,10 +76,7 @@ public final class CdnTopology {
         // Cached: every line of a batch reads and writes its block.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELIVERED_LINES_STORE),
                 Serdes.String(), DeliveredLines.SERDE).withCachingEnabled());
-        // In memory (a flush interval of sums), changelogged, and cached: every line rewrites its traffic's sum,
-        // the changelog gets its last value per commit.
-        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_CHANGES_STORE),
-                Serdes.String(), TRAFFIC_SERDE).withCachingEnabled());
+        builder.addStateStore(ChangeCombiner.store(PENDING_CHANGES_STORE, TRAFFIC_SERDE));
 
         KStream<String, FirstDeliveries.Output> firsts = builder.stream(Topics.CDN_REQUESTS.name(),
                         Consumed.with(Topics.CDN_REQUESTS.keySerde(), Topics.CDN_REQUESTS.valueSerde()).withName("read-cdn-requests"))
@@ -96,7 +94,8 @@ public final class CdnTopology {
         KStream<String, CdnTraffic> changes = counted
                 .mapValues(matched -> TrafficChanges.of(matched, rules.reachesMinute(matched.request())),
                         Named.as("measure-cdn-requests"))
-                .process(() -> new ChangeCombiner(flushInterval), Named.as("combine-cdn-changes"), PENDING_CHANGES_STORE)
+                .process(() -> new ChangeCombiner<>(PENDING_CHANGES_STORE, flushInterval, TrafficChanges.SUMS),
+                        Named.as("combine-cdn-changes"), PENDING_CHANGES_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), TRAFFIC_SERDE).withName("cdn-changes-by-traffic"));
         sum(changes.filter((traffic, change) -> change.periodMs() == CdnTraffic.MINUTE_MS, Named.as("keep-cdn-minute-changes")),
                 "minute", CdnTraffic.MINUTE_MS, rules.minuteGrace(), MINUTES_STORE)

@@ -1,5 +1,6 @@
 package liveccu.aggregator.cdn;
 
+import liveccu.aggregator.ChangeCombiner;
 import liveccu.model.CdnRequest;
 import liveccu.model.CdnTraffic;
 import liveccu.model.KeyParts;
@@ -15,6 +16,24 @@ final class TrafficChanges {
 
     /** What the windowed sums start from; {@link #add} takes the identity from the change. */
     static final CdnTraffic NONE = new CdnTraffic(null, 0, 0, null, null, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** A line's change summed with the others of its traffic and period where the lines are, then keyed by its traffic. */
+    static final ChangeCombiner.Sums<CdnTraffic> SUMS = new ChangeCombiner.Sums<>() {
+        @Override
+        public String pendingKey(CdnTraffic change) {
+            return change.key();
+        }
+
+        @Override
+        public CdnTraffic add(CdnTraffic sum, CdnTraffic change) {
+            return TrafficChanges.add(sum, change, change.periodMs());
+        }
+
+        @Override
+        public String sentKey(CdnTraffic sum) {
+            return trafficKey(sum);
+        }
+    };
 
     private TrafficChanges() {
     }

@@ -34,10 +34,13 @@ import org.apache.kafka.streams.state.WindowStore;
  * version writes one there, so it is newer than any in the sketch store), and the hour's next change moves it
  * to the sketch store.
  *
- * <p>The new totals go out at every change, or, for a source of many small changes (audio from CDN logs: a
- * line each), once per interval for every hour changed in it (store {@code ccu-NAME-changed-hours}, in memory,
+ * <p>A change's device is read only when its starts or downloads move: changes that only add time, streams or IAB
+ * downloads may come summed, without one (audio's, {@code combine-audio-additions}).
+ *
+ * <p>The new totals go out at every change, or, for a source of many small changes (audio from CDN logs), once
+ * per interval for every hour changed in it (store {@code ccu-NAME-changed-hours}, in memory,
  * changelogged, cached: a crash between a change and the sending loses nothing): an hour's record, which
- * carries its devices' sketch, is then written once per interval rather than once per line.
+ * carries its devices' sketch, is then written once per interval rather than once per change.
  */
 final class PlaybackSummer implements Processor<String, PlaybackCount, String, PlaybackCount> {
 

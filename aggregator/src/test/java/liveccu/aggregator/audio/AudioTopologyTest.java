@@ -21,6 +21,7 @@ import liveccu.aggregator.cdn.CdnRules;
 import liveccu.aggregator.cdn.ContentCatalogue;
 import liveccu.aggregator.cdn.MatchedRequest;
 import liveccu.aggregator.playback.DeviceClassifier;
+import liveccu.aggregator.playback.PlaybackCountSerde;
 import liveccu.model.AudioRules;
 import liveccu.model.CdnRequest;
 import liveccu.model.ContentDimensions;
@@ -56,6 +57,7 @@ class AudioTopologyTest {
     private static final long M = 60_000;
     private static final long H = PlaybackCount.HOUR_MS;
     private static final long DAY = 24 * H;
+    private static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
     private static final String CATALOGUE = """
             content_id,path_pattern,bitrate_kbps,type
             ep42,/podcasts/ep42*.mp3,128,vod
@@ -89,7 +91,7 @@ class AudioTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audio-topology-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(AggregatorTopology.build(CountingRules.defaults(), Duration.ofMillis(100), PlaybackRules.defaults(),
+        driver = new TopologyTestDriver(AggregatorTopology.build(CountingRules.defaults(), FLUSH_INTERVAL, PlaybackRules.defaults(),
                 cdn, audio), props, Instant.ofEpochMilli(HOUR));
         requests = driver.createInputTopic(Topics.CDN_REQUESTS.name(),
                 Topics.CDN_REQUESTS.keySerde().serializer(), Topics.CDN_REQUESTS.valueSerde().serializer());
@@ -141,6 +143,40 @@ class AudioTopologyTest {
         // the player events' summer holds none of it
         assertEquals(0, windows("ccu-playback-hours"));
         assertEquals(5, windows("ccu-audio-hours"));
+    }
+
+    @Test
+    void whatRangesOnlyAddGoesToTheSummerSummedOncePerFlushInterval() throws IOException {
+        start(AudioSettings.defaults());
+        TestOutputTopic<String, PlaybackCount> toSummer = driver.createOutputTopic(
+                "audio-topology-test-audio-changes-by-content-hour-repartition", Serdes.String().deserializer(),
+                new PlaybackCountSerde().deserializer());
+        // three listeners, four ranges of 300,000 bytes each (18.75 s at 128 kbps), all within one flush interval
+        for (int n = 0; n < 4; n++) {
+            for (String ip : List.of("ip-1", "ip-2", "ip-3")) {
+                CdnRequest request = range(SPOTIFY, ip, HOUR + (n + 1) * M, n * 300_000L, (n + 1) * 300_000L - 1);
+                requests.pipeInput(request.partitionKey(), request, request.receivedAtMs());
+            }
+        }
+        // each first range brings its device into the hour: that change goes on at once, with its device
+        List<PlaybackCount> joins = toSummer.readValuesToList();
+        assertEquals(3, joins.size(), joins.toString());
+        joins.forEach(join -> {
+            assertEquals(1, join.starts());
+            assertNotNull(join.device());
+        });
+        // the nine others only add time (and a stream and an IAB download each, once past their thresholds): one
+        // sum, without a device
+        driver.advanceWallClockTime(FLUSH_INTERVAL);
+        List<PlaybackCount> additions = toSummer.readValuesToList();
+        assertEquals(1, additions.size(), additions.toString());
+        assertEquals(List.of(0L, 3L, 9 * 18_750L, 0L, 3L), List.of(additions.get(0).starts(), additions.get(0).streams(),
+                additions.get(0).playedMs(), additions.get(0).downloads(), additions.get(0).iabDownloads()));
+        assertNull(additions.get(0).device());
+        // the hour's totals are those of the twelve lines, each counted as if alone
+        send(range(SPOTIFY, "ip-4", HOUR + 10 * M, 0, 99_999));  // a fourth listener, 6.25 s: a start, no stream
+        assertEquals(List.of(4L, 3L, 12 * 18_750L + 6_250L, 0L, 3L, 4L), totals(episode("Spotify", "Phone"), HOUR));
+        assertEquals(0, pendingChanges(), "every sum went on at the flush");
     }
 
     @Test
@@ -472,6 +508,7 @@ class AudioTopologyTest {
     /** Sends a line as the collector writes it (keyed by its batch, at its receive time) and collects what comes out. */
     private void send(CdnRequest request) {
         requests.pipeInput(request.partitionKey(), request, request.receivedAtMs());
+        driver.advanceWallClockTime(FLUSH_INTERVAL);  // what the line added goes on to the summer
         driver.advanceWallClockTime(AudioTopology.TOTALS_SENT_EVERY);  // an hour's totals go out once per interval
         for (KeyValue<String, PlaybackCount> count : counts.readKeyValuesToList()) {
             latest.put(count.key, count.value);
@@ -507,6 +544,18 @@ class AudioTopologyTest {
         long n = 0;
         KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(AudioTopology.FETCHES_STORE);
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                all.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private long pendingChanges() {
+        long n = 0;
+        KeyValueStore<String, ?> store = driver.getKeyValueStore(AudioTopology.PENDING_CHANGES_STORE);
+        try (KeyValueIterator<String, ?> all = store.all()) {
             while (all.hasNext()) {
                 all.next();
                 n++;
