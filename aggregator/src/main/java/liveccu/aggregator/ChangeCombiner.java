@@ -3,7 +3,6 @@ package liveccu.aggregator;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -41,6 +40,7 @@ public final class ChangeCombiner<V> implements Processor<String, V, String, V> 
     private final Sums<V> sums;
     private ProcessorContext<String, V> context;
     private TimestampedKeyValueStore<String, V> pending;
+    private SendWhilePending sending;
 
     /**
      * The pending sums' store: in memory (a flush interval of sums), changelogged, and cached (every change
@@ -62,7 +62,7 @@ public final class ChangeCombiner<V> implements Processor<String, V, String, V> 
     public void init(ProcessorContext<String, V> context) {
         this.context = context;
         this.pending = context.getStateStore(storeName);
-        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        this.sending = new SendWhilePending(context, flushInterval, pending, this::flush);
     }
 
     @Override
@@ -72,6 +72,7 @@ public final class ChangeCombiner<V> implements Processor<String, V, String, V> 
         ValueAndTimestamp<V> sum = pending.get(key);
         pending.put(key, sum == null ? ValueAndTimestamp.make(change, record.timestamp())
                 : ValueAndTimestamp.make(sums.add(sum.value(), change), Math.max(sum.timestamp(), record.timestamp())));
+        sending.changed();
     }
 
     private void flush() {

@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import liveccu.aggregator.ChangedPeriods;
+import liveccu.aggregator.SendWhilePending;
 import liveccu.model.Audience;
 import liveccu.model.Beacon;
 import liveccu.model.CountingRules;
 import liveccu.model.MinuteCount;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -36,6 +36,7 @@ final class SessionMinuteCounter implements Processor<String, Beacon, String, Pa
     private WindowStore<String, List<String>> countedIn;
     private WindowStore<String, Partial> partials;
     private KeyValueStore<String, Long> dirty;
+    private SendWhilePending sending;
 
     SessionMinuteCounter(Duration flushInterval) {
         this.flushInterval = flushInterval;
@@ -47,7 +48,7 @@ final class SessionMinuteCounter implements Processor<String, Beacon, String, Pa
         this.countedIn = context.getStateStore(CcuTopology.SESSION_AUDIENCES_STORE);
         this.partials = context.getStateStore(CcuTopology.PARTIALS_STORE);
         this.dirty = context.getStateStore(CcuTopology.DIRTY_PARTIALS_STORE);
-        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        this.sending = new SendWhilePending(context, flushInterval, dirty, this::flush);
     }
 
     @Override
@@ -82,6 +83,7 @@ final class SessionMinuteCounter implements Processor<String, Beacon, String, Pa
         if (!after.equals(before)) {
             partials.put(audience, after, minute);
             dirty.put(MinuteCount.key(audience, minute), minute);
+            sending.changed();
         }
     }
 

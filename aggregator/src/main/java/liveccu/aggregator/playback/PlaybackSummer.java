@@ -4,15 +4,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import liveccu.aggregator.ChangedPeriods;
+import liveccu.aggregator.SendWhilePending;
 import liveccu.model.DeviceSketches;
 import liveccu.model.PlaybackCount;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -54,6 +55,7 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
     private WindowStore<String, Long> devices;
     private WindowStore<String, String> sketches;
     private ChangedPeriods changed;
+    private SendWhilePending sending;
 
     /**
      * @param changedStore null to send an hour's totals at every change; else the store of the hours changed
@@ -74,8 +76,9 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
         this.devices = context.getStateStore(devicesStore);
         this.sketches = context.getStateStore(sketchesStore);
         if (changedStore != null) {
-            this.changed = new ChangedPeriods(context.getStateStore(changedStore));
-            context.schedule(sendEvery, PunctuationType.WALL_CLOCK_TIME, now -> sendChanged());
+            KeyValueStore<String, Long> changedHours = context.getStateStore(changedStore);
+            this.changed = new ChangedPeriods(changedHours);
+            this.sending = new SendWhilePending(context, sendEvery, changedHours, this::sendChanged);
         }
     }
 
@@ -122,6 +125,7 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
             context.forward(new Record<>(sent.key(), sent, record.timestamp()));
         } else {
             changed.changed(content, hour, record.timestamp());
+            sending.changed();
         }
     }
 

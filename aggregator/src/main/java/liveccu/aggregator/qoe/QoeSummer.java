@@ -2,11 +2,12 @@ package liveccu.aggregator.qoe;
 
 import java.time.Duration;
 import liveccu.aggregator.ChangedPeriods;
+import liveccu.aggregator.SendWhilePending;
 import liveccu.model.QoeCount;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -28,6 +29,7 @@ final class QoeSummer implements Processor<String, QoeCount, String, QoeCount> {
     private ProcessorContext<String, QoeCount> context;
     private WindowStore<String, QoeCount> periods;
     private ChangedPeriods changed;
+    private SendWhilePending sending;
 
     /**
      * @param changedStore the store of the periods changed since their totals were last sent (key {@code key@start},
@@ -43,8 +45,9 @@ final class QoeSummer implements Processor<String, QoeCount, String, QoeCount> {
     public void init(ProcessorContext<String, QoeCount> context) {
         this.context = context;
         this.periods = context.getStateStore(storeName);
-        this.changed = new ChangedPeriods(context.getStateStore(changedStore));
-        context.schedule(sendEvery, PunctuationType.WALL_CLOCK_TIME, now -> sendChanged());
+        KeyValueStore<String, Long> changedPeriods = context.getStateStore(changedStore);
+        this.changed = new ChangedPeriods(changedPeriods);
+        this.sending = new SendWhilePending(context, sendEvery, changedPeriods, this::sendChanged);
     }
 
     @Override
@@ -56,6 +59,7 @@ final class QoeSummer implements Processor<String, QoeCount, String, QoeCount> {
                 : known).plus(change);
         periods.put(record.key(), totals, change.periodStartMs());
         changed.changed(record.key(), change.periodStartMs(), record.timestamp());
+        sending.changed();
     }
 
     /** Sends the totals of every period changed since the last time, with the newest time of its changes. */
