@@ -153,8 +153,8 @@ public final class AudioTopology {
         KStream<String, PlaybackCount> changes = tracked
                 .filter((key, output) -> output.change() != null, Named.as("keep-audio-changes"))
                 .mapValues(AudioTracker.Output::change, Named.as("unwrap-audio-changes"));
-        // A listener's ranges mostly add time to an hour its device is already in: a record each to the summer was a
-        // third of a line's audio cost (docs/benchmarks.md). Those are summed here, as the CDN figures' changes are.
+        // A listener's ranges mostly add time to an hour its device is already in: summed here, as the CDN figures'
+        // changes are, they reach the summer as 0.23 records per audio line instead of 0.83 (docs/benchmarks.md).
         KStream<String, PlaybackCount> additions = changes
                 .filter((key, change) -> !movesDevices(change), Named.as("keep-audio-additions"))
                 .process(() -> new ChangeCombiner<>(PENDING_CHANGES_STORE, flushInterval, ADDITIONS),
