@@ -1,10 +1,12 @@
 package liveccu.aggregator;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -12,9 +14,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The periods a summer changed since it last sent their totals, for summers that send once per interval
- * instead of at every change (the QoE's, the audio's). Kept in a changelogged store (key {@code key@start},
- * value the newest time of its changes), so that a crash between a change and its send loses nothing: the
- * restored store still names the period.
+ * instead of at every change (the QoE's, the audio's), and their sending: every interval while any waits
+ * ({@link SendWhilePending}). Kept in a changelogged store (key {@code key@start}, value the newest time of its
+ * changes), so that a crash between a change and its send loses nothing: the restored store still names the period.
  */
 public final class ChangedPeriods {
 
@@ -22,6 +24,7 @@ public final class ChangedPeriods {
     private static final char AT = '@';
 
     private final KeyValueStore<String, Long> changed;
+    private final SendWhilePending sending;
 
     /** What to do with each changed period when they are sent. */
     @FunctionalInterface
@@ -38,22 +41,23 @@ public final class ChangedPeriods {
                 .withCachingEnabled();
     }
 
-    public ChangedPeriods(KeyValueStore<String, Long> changed) {
+    /**
+     * @param changed a {@link #store} connected to the processor
+     * @param every   how often the changed periods are handed to {@code send} (wall-clock), then forgotten
+     */
+    public ChangedPeriods(ProcessorContext<?, ?> context, KeyValueStore<String, Long> changed, Duration every, Send send) {
         this.changed = changed;
+        this.sending = new SendWhilePending(context, every, changed, () -> sendAll(changed, (key, newestChangeMs) -> {
+            int at = key.lastIndexOf(AT);
+            send.send(key.substring(0, at), Long.parseLong(key.substring(at + 1)), newestChangeMs);
+        }));
     }
 
     public void changed(String key, long periodStartMs, long changeMs) {
         String entry = key + AT + periodStartMs;
         Long newest = changed.get(entry);
         changed.put(entry, newest == null ? changeMs : Math.max(newest, changeMs));
-    }
-
-    /** Hands every period changed since the last time to {@code send}, then forgets them. */
-    public void sendAll(Send send) {
-        sendAll(changed, (key, newestChangeMs) -> {
-            int at = key.lastIndexOf(AT);
-            send.send(key.substring(0, at), Long.parseLong(key.substring(at + 1)), newestChangeMs);
-        });
+        sending.changed();
     }
 
     /**

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import liveccu.aggregator.ChangedPeriods;
-import liveccu.aggregator.SendWhilePending;
 import liveccu.model.DeviceSketches;
 import liveccu.model.PlaybackCount;
 import org.apache.kafka.streams.KeyValue;
@@ -13,7 +12,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -55,7 +53,6 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
     private WindowStore<String, Long> devices;
     private WindowStore<String, String> sketches;
     private ChangedPeriods changed;
-    private SendWhilePending sending;
 
     /**
      * @param changedStore null to send an hour's totals at every change; else the store of the hours changed
@@ -76,9 +73,7 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
         this.devices = context.getStateStore(devicesStore);
         this.sketches = context.getStateStore(sketchesStore);
         if (changedStore != null) {
-            KeyValueStore<String, Long> changedHours = context.getStateStore(changedStore);
-            this.changed = new ChangedPeriods(changedHours);
-            this.sending = new SendWhilePending(context, sendEvery, changedHours, this::sendChanged);
+            this.changed = new ChangedPeriods(context, context.getStateStore(changedStore), sendEvery, this::sendTotals);
         }
     }
 
@@ -125,19 +120,16 @@ final class PlaybackSummer implements Processor<String, PlaybackCount, String, P
             context.forward(new Record<>(sent.key(), sent, record.timestamp()));
         } else {
             changed.changed(content, hour, record.timestamp());
-            sending.changed();
         }
     }
 
-    /** Sends the totals of every hour changed since the last time, with the newest time of its changes. */
-    private void sendChanged() {
-        changed.sendAll((content, hour, newestChangeMs) -> {
-            PlaybackCount totals = hours.fetch(content, hour);
-            if (totals != null) {
-                PlaybackCount withSketch = totals.withDevices(totals.devices(), sketchOf(content, totals));
-                context.forward(new Record<>(withSketch.key(), withSketch, newestChangeMs));
-            }
-        });
+    /** Sends the totals of an hour changed since the last time, with the newest time of its changes. */
+    private void sendTotals(String content, long hour, long newestChangeMs) {
+        PlaybackCount totals = hours.fetch(content, hour);
+        if (totals != null) {
+            PlaybackCount withSketch = totals.withDevices(totals.devices(), sketchOf(content, totals));
+            context.forward(new Record<>(withSketch.key(), withSketch, newestChangeMs));
+        }
     }
 
     /**

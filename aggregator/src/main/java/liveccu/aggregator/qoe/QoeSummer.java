@@ -2,12 +2,10 @@ package liveccu.aggregator.qoe;
 
 import java.time.Duration;
 import liveccu.aggregator.ChangedPeriods;
-import liveccu.aggregator.SendWhilePending;
 import liveccu.model.QoeCount;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -29,7 +27,6 @@ final class QoeSummer implements Processor<String, QoeCount, String, QoeCount> {
     private ProcessorContext<String, QoeCount> context;
     private WindowStore<String, QoeCount> periods;
     private ChangedPeriods changed;
-    private SendWhilePending sending;
 
     /**
      * @param changedStore the store of the periods changed since their totals were last sent (key {@code key@start},
@@ -45,9 +42,7 @@ final class QoeSummer implements Processor<String, QoeCount, String, QoeCount> {
     public void init(ProcessorContext<String, QoeCount> context) {
         this.context = context;
         this.periods = context.getStateStore(storeName);
-        KeyValueStore<String, Long> changedPeriods = context.getStateStore(changedStore);
-        this.changed = new ChangedPeriods(changedPeriods);
-        this.sending = new SendWhilePending(context, sendEvery, changedPeriods, this::sendChanged);
+        this.changed = new ChangedPeriods(context, context.getStateStore(changedStore), sendEvery, this::sendTotals);
     }
 
     @Override
@@ -59,16 +54,13 @@ final class QoeSummer implements Processor<String, QoeCount, String, QoeCount> {
                 : known).plus(change);
         periods.put(record.key(), totals, change.periodStartMs());
         changed.changed(record.key(), change.periodStartMs(), record.timestamp());
-        sending.changed();
     }
 
-    /** Sends the totals of every period changed since the last time, with the newest time of its changes. */
-    private void sendChanged() {
-        changed.sendAll((key, periodStartMs, newestChangeMs) -> {
-            QoeCount totals = periods.fetch(key, periodStartMs);
-            if (totals != null) {
-                context.forward(new Record<>(key, totals, newestChangeMs));
-            }
-        });
+    /** Sends the totals of a period changed since the last time, with the newest time of its changes. */
+    private void sendTotals(String key, long periodStartMs, long newestChangeMs) {
+        QoeCount totals = periods.fetch(key, periodStartMs);
+        if (totals != null) {
+            context.forward(new Record<>(key, totals, newestChangeMs));
+        }
     }
 }
