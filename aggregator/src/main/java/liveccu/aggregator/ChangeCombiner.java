@@ -1,11 +1,14 @@
 package liveccu.aggregator;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
@@ -19,15 +22,18 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  *
  * <p>The pending sums (a store of their own) are changelogged and cached: a crash between a change and the flush
  * loses nothing, and exactly-once commits the sums sent with their removal. A sum goes out timed by its newest
- * change, so the windows downstream see the changes' own clock.
+ * change, so the windows downstream see the changes' own clock. The sums are also kept in the heap exactly as the
+ * store holds them (a flush interval's keys, few), so a change reads its sum without the store's cache lookup and
+ * deserializing (two fifths of the combiner's time in a profile of the podcast log); the map is filled from the
+ * store at every {@code init}, so it never holds what the store lacks.
  */
 public final class ChangeCombiner<V> implements Processor<String, V, String, V> {
 
     /** How one kind of change is summed. */
     public interface Sums<V> {
 
-        /** What the changes summed together share: their sum's key in the pending store. */
-        String pendingKey(V change);
+        /** What the changes summed together share: their sum's key in the pending store (the change's record key given). */
+        String pendingKey(String recordKey, V change);
 
         V add(V sum, V change);
 
@@ -40,6 +46,7 @@ public final class ChangeCombiner<V> implements Processor<String, V, String, V> 
     private final Sums<V> sums;
     private ProcessorContext<String, V> context;
     private TimestampedKeyValueStore<String, V> pending;
+    private Map<String, ValueAndTimestamp<V>> pendingInMemory;
     private SendWhilePending sending;
 
     /**
@@ -62,21 +69,28 @@ public final class ChangeCombiner<V> implements Processor<String, V, String, V> 
     public void init(ProcessorContext<String, V> context) {
         this.context = context;
         this.pending = context.getStateStore(storeName);
+        this.pendingInMemory = new HashMap<>();
+        try (KeyValueIterator<String, ValueAndTimestamp<V>> restored = pending.all()) {
+            restored.forEachRemaining(entry -> pendingInMemory.put(entry.key, entry.value));
+        }
         this.sending = new SendWhilePending(context, flushInterval, pending, this::flush);
     }
 
     @Override
     public void process(Record<String, V> record) {
         V change = record.value();
-        String key = sums.pendingKey(change);
-        ValueAndTimestamp<V> sum = pending.get(key);
-        pending.put(key, sum == null ? ValueAndTimestamp.make(change, record.timestamp())
-                : ValueAndTimestamp.make(sums.add(sum.value(), change), Math.max(sum.timestamp(), record.timestamp())));
+        String key = sums.pendingKey(record.key(), change);
+        ValueAndTimestamp<V> sum = pendingInMemory.get(key);
+        ValueAndTimestamp<V> next = sum == null ? ValueAndTimestamp.make(change, record.timestamp())
+                : ValueAndTimestamp.make(sums.add(sum.value(), change), Math.max(sum.timestamp(), record.timestamp()));
+        pending.put(key, next);
+        pendingInMemory.put(key, next);
         sending.changed();
     }
 
     private void flush() {
         ChangedPeriods.sendAll(pending, (key, sum) ->
                 context.forward(new Record<>(sums.sentKey(sum.value()), sum.value(), sum.timestamp())));
+        pendingInMemory.clear();
     }
 }

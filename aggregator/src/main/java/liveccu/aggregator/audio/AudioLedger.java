@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 import liveccu.aggregator.audio.AudioState.Fetch;
 import liveccu.aggregator.audio.AudioState.IabWindow;
 import liveccu.aggregator.audio.AudioState.Range;
@@ -43,8 +42,11 @@ final class AudioLedger {
     sealed interface Outcome {
     }
 
-    /** The request was taken: the new state and the changes to the hours' totals (none is fine). */
-    record Counted(AudioState state, List<AudioChange> changes) implements Outcome {
+    /**
+     * The request was taken: the new state, the changes to the hours' totals (none is fine), and what moved among
+     * the open requests — the one added, and those older than the open window it settled (folded into the state).
+     */
+    record Counted(AudioState state, List<AudioChange> changes, Fetch added, List<Fetch> settled) implements Outcome {
     }
 
     /** A copy of a request already applied, or a request that counts nothing (a bot's, a HEAD, a 4xx…). */
@@ -56,14 +58,11 @@ final class AudioLedger {
     }
 
     private final AudioRules rules;
-    private final AudioApps apps;
-    private final UnaryOperator<String> deviceClassOf;
+    private final AudioAgents agents;
 
-    /** @param deviceClassOf a user agent's device class (Yauaa's; null for none) */
-    AudioLedger(AudioRules rules, AudioApps apps, UnaryOperator<String> deviceClassOf) {
+    AudioLedger(AudioRules rules, AudioAgents agents) {
         this.rules = rules;
-        this.apps = apps;
-        this.deviceClassOf = deviceClassOf;
+        this.agents = agents;
     }
 
     /**
@@ -80,7 +79,7 @@ final class AudioLedger {
         AudioState state = known;
         if (state == null) {
             String ua = request.userAgent();
-            Agent agent = agent(ua);
+            AudioAgents.Agent agent = agents.of(ua);
             if (agent.bot()) {
                 return new Unchanged();
             }
@@ -98,37 +97,15 @@ final class AudioLedger {
                 List.copyOf(fetches));
         List<AudioChange> changes = difference(next, open(state), open(next));
         long cutoff = next.newestMs() - rules.openWindow().toMillis();
-        return new Counted(cutoff > next.settledBeforeMs() ? settle(next, cutoff) : next, changes);
-    }
-
-    /** What a user agent is to the rules: its app, whether it is a bot, and Yauaa's device class. */
-    private record Agent(String app, boolean bot, String deviceClass) {
-    }
-
-    /** The agents seen last (a listening app's agent repeats across its listeners): their regular expressions run once. */
-    private final Map<String, Agent> agents = new HashMap<>();
-    private static final int AGENTS_KEPT = 10_000;
-
-    private Agent agent(String ua) {
-        Agent known = ua == null ? null : agents.get(ua);
-        if (known == null) {
-            String app = apps.appOf(ua);
-            String deviceClass = deviceClassOf.apply(ua);
-            known = new Agent(app, AudioRules.isBot(AudioApps.isFeedFetcher(ua), AudioApps.isListeningApp(app), deviceClass),
-                    deviceClass);
-            if (ua != null) {
-                if (agents.size() >= AGENTS_KEPT) {
-                    agents.clear();
-                }
-                agents.put(ua, known);
-            }
+        if (cutoff <= next.settledBeforeMs()) {
+            return new Counted(next, changes, fetch, List.of());
         }
-        return known;
+        return new Counted(settle(next, cutoff), changes, fetch, fetches.stream().filter(f -> f.t() < cutoff).toList());
     }
 
-    /** Yauaa's device class of a user agent, from the agents seen last (asked at every counted request). */
+    /** Yauaa's device class of a user agent (asked at every counted request: {@link AudioAgents} keeps the answers). */
     String deviceClass(String ua) {
-        return agent(ua).deviceClass();
+        return agents.of(ua).deviceClass();
     }
 
     /** Whether either rule may take the request: a {@code GET} answered 200 or 206 (nothing else is ever kept). */

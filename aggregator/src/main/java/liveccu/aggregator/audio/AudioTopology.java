@@ -27,14 +27,14 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *  the CDN lines' first deliveries with their catalogue content ({@link CdnTopology#addTo}; key: batch id, time: the line's)
  *     ▼
- *  keep-audio-requests            (a catalogue content; a GET answered 200 or 206: nothing else ever counts)
+ *  keep-audio-requests            (a catalogue content; a GET answered 200 or 206, not a bot's: nothing else
+ *     │                             ever counts; AudioAgents: the app, the bot rule and Yauaa's device class)
  *     ▼
  *  key-audio-requests-by-device   (account|device|content, the device from user agent + IP hash)
  *  audio-requests-by-device (repartition)
  *     ▼
  *  track-audio                    (stores ccu-audio-summaries: an AudioState's summary per device and content,
- *     │                             ccu-audio-fetches: an entry per open fetch of it; AudioLedger; the app, the
- *     │                             bot rule and Yauaa's device class from the user agent)
+ *     │                             ccu-audio-fetches: an entry per open fetch of it; AudioLedger)
  *     ├─ too late (behind CCU_AUDIO_STATE_DAYS − 1 day, or settled) ─► write-too-late-audio-requests ─► ccu.beacons.rejected
  *     ▼ changes to hours' totals (PlaybackCount, source cdn-log)
  *     ├─ keep-audio-device-changes   (starts or downloads: the device joins or leaves an hour; once per listener,
@@ -97,8 +97,8 @@ public final class AudioTopology {
      */
     private static final ChangeCombiner.Sums<PlaybackCount> ADDITIONS = new ChangeCombiner.Sums<>() {
         @Override
-        public String pendingKey(PlaybackCount change) {
-            return change.key();
+        public String pendingKey(String recordKey, PlaybackCount change) {
+            return recordKey;  // the tracker's: the change's key()
         }
 
         @Override
@@ -122,7 +122,8 @@ public final class AudioTopology {
      */
     public static void addTo(StreamsBuilder builder, KStream<String, MatchedRequest> requests, AudioSettings settings,
                              Duration flushInterval) {
-        AudioApps apps = AudioApps.standard();
+        // the analyzer is built once per JVM, on first use (or by PlaybackTopology.warmUp at start)
+        AudioAgents agents = new AudioAgents(AudioApps.standard(), userAgent -> DeviceClassifier.shared().deviceClass(userAgent));
         // Not cached, though every request of a device reads its state: a summary per listener and content filled
         // the record cache (16 MB, shared by the thread's stores), so every write of the summers' few, hot totals
         // evicted one to the changelog and downstream — nearly a record per line on each. RocksDB's block cache serves the reads.
@@ -138,14 +139,13 @@ public final class AudioTopology {
         builder.addStateStore(ChangeCombiner.store(PENDING_CHANGES_STORE, new PlaybackCountSerde()));
 
         KStream<String, AudioTracker.Output> tracked = requests
-                .filter((batch, matched) -> matched.content() != null && AudioLedger.mayCount(matched.request()),
-                        Named.as("keep-audio-requests"))
+                // a bot's requests never count: kept from the repartition (a fifth of the podcast log's, docs/benchmarks.md)
+                .filter((batch, matched) -> matched.content() != null && AudioLedger.mayCount(matched.request())
+                        && !agents.of(matched.request().userAgent()).bot(), Named.as("keep-audio-requests"))
                 .map((batch, matched) -> KeyValue.pair(key(matched), matched), Named.as("key-audio-requests-by-device"))
                 .repartition(Repartitioned.with(Serdes.String(), new MatchedRequestSerde())
                         .withName("audio-requests-by-device"))
-                // the analyzer is built once per JVM, on first use (or by PlaybackTopology.warmUp at start)
-                .process(() -> new AudioTracker(settings, apps, userAgent -> DeviceClassifier.shared().deviceClass(userAgent)),
-                        Named.as("track-audio"), SUMMARIES_STORE, FETCHES_STORE);
+                .process(() -> new AudioTracker(settings, agents), Named.as("track-audio"), SUMMARIES_STORE, FETCHES_STORE);
         tracked.filter((key, output) -> output.rejected() != null, Named.as("keep-too-late-audio-requests"))
                 .mapValues(AudioTracker.Output::rejected, Named.as("unwrap-too-late-audio-requests"))
                 .to(Topics.REJECTED.name(), Produced.with(Topics.REJECTED.keySerde(), Topics.REJECTED.valueSerde())

@@ -3,12 +3,9 @@ package liveccu.aggregator.audio;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.function.UnaryOperator;
 import liveccu.aggregator.audio.AudioState.Fetch;
 import liveccu.aggregator.cdn.ContentCatalogue;
 import liveccu.aggregator.cdn.MatchedRequest;
@@ -56,7 +53,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * stream time). Why that never counts twice: {@link AudioSettings}.
  *
  * <p>Counted in Kafka Streams' metrics (group {@code stream-audio-metrics}, per stream thread):
- * {@code counted-total} (requests that changed a state), {@code unchanged-total} (copies, bots, requests no
+ * {@code counted-total} (requests that changed a state), {@code unchanged-total} (copies, requests no
  * rule counts), {@code too-late-total}, {@code read-from-stores-total} (requests whose state was not in memory).
  */
 final class AudioTracker implements Processor<String, MatchedRequest, String, AudioTracker.Output> {
@@ -81,9 +78,8 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
     private Sensor tooLate;
     private Sensor readFromStores;
 
-    /** @param deviceClassOf a user agent's device class (Yauaa's) */
-    AudioTracker(AudioSettings settings, AudioApps apps, UnaryOperator<String> deviceClassOf) {
-        this.ledger = new AudioLedger(settings.rules(), apps, deviceClassOf);
+    AudioTracker(AudioSettings settings, AudioAgents agents) {
+        this.ledger = new AudioLedger(settings.rules(), agents);
         this.settings = settings;
     }
 
@@ -125,7 +121,7 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
                 summary = done.state().summary();
                 summaries.put(record.key(), summary);
             }
-            writeFetches(record.key(), known == null ? List.of() : known.fetches(), done.state().fetches());
+            writeFetches(record.key(), done.added(), done.settled());
             recent.put(record.key(), new Stored(summary, done.state().fetches()));
             if (!done.changes().isEmpty()) {
                 String deviceClass = deviceClass(ledger.deviceClass(request.userAgent()));
@@ -222,19 +218,13 @@ final class AudioTracker implements Processor<String, MatchedRequest, String, Au
         return open;
     }
 
-    /** Deletes the fetches the request settled and puts the one it added, leaving the others untouched. */
-    private void writeFetches(String key, List<Fetch> before, List<Fetch> after) {
-        Set<Fetch> kept = new HashSet<>(after);
-        for (Fetch fetch : before) {
-            if (!kept.contains(fetch)) {
-                fetches.delete(AudioFetchKeys.key(key, fetch));
-            }
+    /** Puts the fetch the request added and deletes those it settled, leaving the others untouched. */
+    private void writeFetches(String key, Fetch added, List<Fetch> settled) {
+        for (Fetch fetch : settled) {
+            fetches.delete(AudioFetchKeys.key(key, fetch));
         }
-        Set<Fetch> had = new HashSet<>(before);
-        for (Fetch fetch : after) {
-            if (!had.contains(fetch)) {
-                fetches.put(AudioFetchKeys.key(key, fetch), NO_VALUE);
-            }
+        if (!settled.contains(added)) {
+            fetches.put(AudioFetchKeys.key(key, added), NO_VALUE);
         }
     }
 

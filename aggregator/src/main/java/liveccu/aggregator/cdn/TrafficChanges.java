@@ -20,7 +20,7 @@ final class TrafficChanges {
     /** A line's change summed with the others of its traffic and period where the lines are, then keyed by its traffic. */
     static final ChangeCombiner.Sums<CdnTraffic> SUMS = new ChangeCombiner.Sums<>() {
         @Override
-        public String pendingKey(CdnTraffic change) {
+        public String pendingKey(String batchId, CdnTraffic change) {
             return change.key();
         }
 

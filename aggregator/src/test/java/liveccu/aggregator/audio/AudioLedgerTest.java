@@ -50,7 +50,7 @@ class AudioLedgerTest {
             GOOGLEBOT, "Robot", UNKNOWN_APP, "Unknown");
 
     private static AudioLedger ledger(AudioRules rules) {
-        return new AudioLedger(rules, AudioApps.standard(), ua -> YAUAA.getOrDefault(ua, "Hacker"));
+        return new AudioLedger(rules, new AudioAgents(AudioApps.standard(), ua -> YAUAA.getOrDefault(ua, "Hacker")));
     }
 
     private static final AudioLedger LEDGER = ledger(AudioRules.defaults());

@@ -20,6 +20,7 @@ import liveccu.aggregator.AggregatorTopology;
 import liveccu.aggregator.cdn.CdnRules;
 import liveccu.aggregator.cdn.ContentCatalogue;
 import liveccu.aggregator.cdn.MatchedRequest;
+import liveccu.aggregator.cdn.MatchedRequestSerde;
 import liveccu.aggregator.playback.DeviceClassifier;
 import liveccu.aggregator.playback.PlaybackCountSerde;
 import liveccu.model.AudioRules;
@@ -111,6 +112,9 @@ class AudioTopologyTest {
     @Test
     void eachRuleCountsUnderSourceCdnLogTheAppAndTheDeviceClass() throws IOException {
         start(AudioSettings.defaults());
+        TestOutputTopic<String, MatchedRequest> toTracker = driver.createOutputTopic(
+                "audio-topology-test-audio-requests-by-device-repartition", Serdes.String().deserializer(),
+                new MatchedRequestSerde().deserializer());
         // three ranges of one device: one start; 900,000 bytes at 128 kbps are 56.25 s, a stream; short of IAB's minute
         send(range(SPOTIFY, "ip-1", HOUR + M, 0, 299_999));
         send(range(SPOTIFY, "ip-1", HOUR + 2 * M, 300_000, 599_999));
@@ -139,7 +143,10 @@ class AudioTopologyTest {
         assertEquals(5, latest.size(), latest.keySet().toString());
         assertTrue(rejected.isEmpty(), rejected.toString());
         assertEquals(8, metric("counted-total"));            // the small range too: kept for the IAB count, no change
-        assertEquals(2, metric("unchanged-total"));   // the bot and the feed parser; the rest never reach the ledger
+        // the bot and the feed parser never cross the repartition, no more than the HEAD, the 404 and the other path
+        assertEquals(List.of(SPOTIFY, SPOTIFY, SPOTIFY, PODCASTS, TUNEIN, OVERCAST, STAGEFRIGHT, SPOTIFY),
+                toTracker.readValuesToList().stream().map(matched -> matched.request().userAgent()).toList());
+        assertEquals(0, metric("unchanged-total"));
         // the player events' summer holds none of it
         assertEquals(0, windows("ccu-playback-hours"));
         assertEquals(5, windows("ccu-audio-hours"));
@@ -319,7 +326,7 @@ class AudioTopologyTest {
         assertEquals(3, fetches(podcasts).size());
         assertEquals(51, fetchEntries());
         // the stores give back the state the ledger reaches from the same requests in order
-        AudioLedger ledger = new AudioLedger(AudioRules.defaults(), AudioApps.standard(), DeviceClassifier.shared()::deviceClass);
+        AudioLedger ledger = new AudioLedger(AudioRules.defaults(), new AudioAgents(AudioApps.standard(), DeviceClassifier.shared()::deviceClass));
         AudioState expected = null;
         for (CdnRequest request : session) {
             expected = ((AudioLedger.Counted) ledger.apply(expected, request, AudioTracker.content(matched(request).content())))
@@ -378,7 +385,7 @@ class AudioTopologyTest {
         assertTrue(reads > 40 && reads < 440, "new states, and states that left memory, read from the stores: " + reads);
         // and the stores hold what the ledger reaches from the same requests in order (the summary's times are those
         // of its last write: only its settled part is compared)
-        AudioLedger ledger = new AudioLedger(AudioRules.defaults(), AudioApps.standard(), DeviceClassifier.shared()::deviceClass);
+        AudioLedger ledger = new AudioLedger(AudioRules.defaults(), new AudioAgents(AudioApps.standard(), DeviceClassifier.shared()::deviceClass));
         for (List<CdnRequest> session : sessions) {
             AudioState expected = null;
             for (CdnRequest request : session) {
