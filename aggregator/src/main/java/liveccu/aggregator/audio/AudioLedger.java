@@ -100,6 +100,11 @@ final class AudioLedger {
         if (cutoff <= next.settledBeforeMs()) {
             return new Counted(next, changes, fetch, List.of());
         }
+        if (fetches.get(0).t() >= cutoff) {
+            // the bound moves with the newest request, but no request leaves: the windows stay as they are
+            return new Counted(new AudioState(next.accountId(), next.device(), next.app(), next.content(), next.newestMs(),
+                    cutoff, next.window(), next.iabWindow(), next.fetches()), changes, fetch, List.of());
+        }
         return new Counted(settle(next, cutoff), changes, fetch, fetches.stream().filter(f -> f.t() < cutoff).toList());
     }
 

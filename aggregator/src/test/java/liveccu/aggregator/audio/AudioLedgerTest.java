@@ -374,6 +374,25 @@ class AudioLedgerTest {
     }
 
     @Test
+    void aRequestSaysWhatItAddedAndWhatItSettledAndTheBoundFollowsTheNewestEvenWhenNothingSettles() {
+        Run run = new Run(EPISODE);
+        Counted first = (Counted) run.apply(range(H, 0, 99_999));
+        assertEquals(List.of(), first.settled());
+        // 10 h later: the bound moves to 38 h before it, but no request is that old
+        Counted later = (Counted) run.apply(range(H + 10 * HOUR, 100_000, 199_999));
+        assertEquals(H + 10 * HOUR - 48 * HOUR, run.state.settledBeforeMs());
+        assertEquals(List.of(first.added(), later.added()), run.state.fetches());
+        assertEquals(List.of(), later.settled());
+        assertEquals(new Settled(H - 38 * HOUR), run.apply(range(H - 38 * HOUR - 1, 0, 99_999)));
+        assertInstanceOf(Counted.class, run.apply(range(H - 38 * HOUR, 0, 99_999)));
+        // 49 h after the first: the first request (and the one just before it) settle, and say so
+        Counted settling = (Counted) run.apply(range(H + 49 * HOUR, 0, 99_999));
+        assertEquals(2, settling.settled().size());
+        assertTrue(settling.settled().contains(first.added()));
+        assertEquals(List.of(later.added(), settling.added()), run.state.fetches());
+    }
+
+    @Test
     void aSettledWindowKeepsWhatItsSettledRequestsSent() {
         // H's window is settled twice (by H + 49 h, then H + 51 h), then its last request arrives
         List<CdnRequest> settledTwice = List.of(range(H, 0, 99_999), range(H + 49 * HOUR, 0, 99_999),
